@@ -1,0 +1,135 @@
+/**
+ * What ConvLens knows about each Keras layer class: its canonical name, the order of its
+ * positional arguments and the keyword arguments it accepts (Keras 3 signatures).
+ * Readers use it to turn `Conv2D(32, (3, 3), activation="relu")` into a keyword config,
+ * the shape engine to report misspelt arguments.
+ */
+
+export interface LayerClassInfo {
+  className: string;
+  /** Keyword names of the positional parameters, in order. */
+  positional: string[];
+  /** Every other keyword argument specific to this class. */
+  keywords: string[];
+  /** Other spellings: Keras aliases (MaxPool2D) and TF.js factory names (maxPooling2d). */
+  aliases: string[];
+}
+
+/** Arguments every Keras layer accepts (base Layer kwargs) plus their TF.js equivalents. */
+export const BASE_LAYER_ARGS = [
+  'name', 'trainable', 'dtype', 'input_shape', 'batch_input_shape', 'batch_size', 'input_dim',
+  'weights', 'autocast', 'activity_regularizer', 'input_dtype', 'dynamic',
+];
+
+const CONV_COMMON = [
+  'data_format', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer',
+  'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint',
+];
+
+const RANDOM_COMMON = ['seed', 'fill_mode', 'interpolation', 'fill_value', 'data_format', 'value_range'];
+
+const entries: LayerClassInfo[] = [
+  { className: 'InputLayer', positional: ['shape', 'batch_size', 'dtype'], keywords: ['sparse', 'batch_shape', 'input_tensor', 'optional', 'ragged'], aliases: [] },
+  { className: 'Conv1D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution1D'] },
+  { className: 'Conv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution2D'] },
+  { className: 'Conv2DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
+  {
+    className: 'SeparableConv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'],
+    keywords: ['data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias', 'depthwise_initializer', 'pointwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'pointwise_regularizer', 'bias_regularizer', 'depthwise_constraint', 'pointwise_constraint', 'bias_constraint'],
+    aliases: ['SeparableConvolution2D'],
+  },
+  {
+    className: 'DepthwiseConv2D', positional: ['kernel_size', 'strides', 'padding', 'depth_multiplier'],
+    keywords: ['data_format', 'dilation_rate', 'activation', 'use_bias', 'depthwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'bias_regularizer', 'depthwise_constraint', 'bias_constraint'],
+    aliases: [],
+  },
+  { className: 'MaxPooling1D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool1D'] },
+  { className: 'AveragePooling1D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool1D'] },
+  { className: 'MaxPooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool2D'] },
+  { className: 'AveragePooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool2D', 'AvgPooling2D'] },
+  { className: 'GlobalAveragePooling1D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool1D'] },
+  { className: 'GlobalMaxPooling1D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool1D'] },
+  { className: 'GlobalAveragePooling2D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool2D'] },
+  { className: 'GlobalMaxPooling2D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool2D'] },
+  { className: 'Flatten', positional: ['data_format'], keywords: [], aliases: [] },
+  { className: 'Dense', positional: ['units', 'activation', 'use_bias'], keywords: ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'], aliases: [] },
+  { className: 'Dropout', positional: ['rate', 'noise_shape', 'seed'], keywords: [], aliases: [] },
+  { className: 'SpatialDropout2D', positional: ['rate', 'data_format', 'seed'], keywords: [], aliases: [] },
+  {
+    className: 'BatchNormalization', positional: ['axis', 'momentum', 'epsilon', 'center', 'scale'],
+    keywords: ['beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint', 'synchronized'],
+    aliases: [],
+  },
+  { className: 'LayerNormalization', positional: ['axis', 'epsilon', 'center', 'scale'], keywords: ['rms_scaling', 'beta_initializer', 'gamma_initializer', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'], aliases: [] },
+  { className: 'Activation', positional: ['activation'], keywords: [], aliases: [] },
+  { className: 'ReLU', positional: ['max_value', 'negative_slope', 'threshold'], keywords: [], aliases: [] },
+  { className: 'LeakyReLU', positional: ['negative_slope'], keywords: ['alpha'], aliases: [] },
+  { className: 'Softmax', positional: ['axis'], keywords: [], aliases: [] },
+  { className: 'Reshape', positional: ['target_shape'], keywords: [], aliases: [] },
+  { className: 'ZeroPadding2D', positional: ['padding', 'data_format'], keywords: [], aliases: [] },
+  { className: 'Cropping2D', positional: ['cropping', 'data_format'], keywords: [], aliases: [] },
+  { className: 'UpSampling2D', positional: ['size', 'data_format', 'interpolation'], keywords: [], aliases: [] },
+  { className: 'Add', positional: [], keywords: [], aliases: [] },
+  { className: 'Subtract', positional: [], keywords: [], aliases: [] },
+  { className: 'Multiply', positional: [], keywords: [], aliases: [] },
+  { className: 'Average', positional: [], keywords: [], aliases: [] },
+  { className: 'Maximum', positional: [], keywords: [], aliases: [] },
+  { className: 'Minimum', positional: [], keywords: [], aliases: [] },
+  { className: 'Concatenate', positional: ['axis'], keywords: [], aliases: [] },
+  { className: 'Rescaling', positional: ['scale', 'offset'], keywords: [], aliases: [] },
+  { className: 'Resizing', positional: ['height', 'width', 'interpolation', 'crop_to_aspect_ratio'], keywords: ['pad_to_aspect_ratio', 'fill_mode', 'fill_value', 'data_format'], aliases: [] },
+  { className: 'RandomFlip', positional: ['mode', 'seed'], keywords: RANDOM_COMMON, aliases: [] },
+  { className: 'RandomRotation', positional: ['factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
+  { className: 'RandomZoom', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
+  { className: 'RandomTranslation', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
+  { className: 'RandomContrast', positional: ['factor', 'value_range', 'seed'], keywords: RANDOM_COMMON, aliases: [] },
+  // Layers ConvLens cannot see through: recognised so the message names the real reason.
+  { className: 'Lambda', positional: ['function', 'output_shape', 'mask', 'arguments'], keywords: [], aliases: [] },
+];
+
+const byLowerName = new Map<string, LayerClassInfo>();
+for (const info of entries) {
+  byLowerName.set(info.className.toLowerCase(), info);
+  for (const alias of info.aliases) byLowerName.set(alias.toLowerCase(), info);
+}
+// TF.js factory spellings that differ from the class name by more than letter case.
+const TFJS_ALIASES: Record<string, string> = {
+  maxpool2d: 'MaxPooling2D', avgpool2d: 'AveragePooling2D', avgpooling2d: 'AveragePooling2D',
+  maxpool1d: 'MaxPooling1D', avgpool1d: 'AveragePooling1D', avgpooling1d: 'AveragePooling1D',
+  globalmaxpool2d: 'GlobalMaxPooling2D', globalavgpool2d: 'GlobalAveragePooling2D',
+  globalmaxpool1d: 'GlobalMaxPooling1D', globalavgpool1d: 'GlobalAveragePooling1D',
+  inputlayer: 'InputLayer',
+};
+for (const [alias, cls] of Object.entries(TFJS_ALIASES)) {
+  const info = byLowerName.get(cls.toLowerCase());
+  if (info) byLowerName.set(alias, info);
+}
+
+/** Finds a layer class by Keras name, Keras alias or TF.js factory name (case-insensitive). */
+export function findLayerClass(name: string): LayerClassInfo | undefined {
+  return byLowerName.get(name.toLowerCase());
+}
+
+/** Functional merge helpers (`layers.add([a, b])`) and the class each one builds. */
+export const MERGE_FUNCTIONS: Record<string, string> = {
+  add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average',
+  maximum: 'Maximum', minimum: 'Minimum', concatenate: 'Concatenate',
+};
+
+export function allLayerClasses(): readonly LayerClassInfo[] {
+  return entries;
+}
+
+/** Keras' `to_snake_case`: 'MaxPooling2D' -> 'max_pooling2d', 'LeakyReLU' -> 'leaky_re_lu'. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** TF.js config keys are camelCase; Keras' are snake_case: 'kernelSize' -> 'kernel_size'. */
+export function camelToSnake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}

@@ -1,0 +1,119 @@
+/**
+ * The model specification: what the source readers extract from user code and what
+ * every other part of ConvLens (shapes, engine, editor, CLI) consumes.
+ *
+ * Everything here is plain data (JSON-serialisable) so it can cross a worker boundary
+ * or a webview message unchanged.
+ */
+
+/** 1-based line and column, as editors and the CLI's JSON show them. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  range: SourceRange;
+  /** Stable identifier so the editor can offer quick fixes, e.g. 'dense-on-rank4'. */
+  code?: string;
+}
+
+/** A value that static reading could not determine, with the reason shown to the user. */
+export interface UnknownValue {
+  unknown: string;
+}
+
+export type ConfigValue = number | string | boolean | null | UnknownValue | ConfigValue[] | ConfigObject;
+export interface ConfigObject {
+  [key: string]: ConfigValue;
+}
+
+export function isUnknown(v: unknown): v is UnknownValue {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as UnknownValue).unknown === 'string';
+}
+
+export type SourceLanguage = 'python' | 'typescript';
+
+/** The API dialect a layer was written in: argument names differ (kernel_size vs kernelSize). */
+export type Dialect = 'keras' | 'tfjs';
+
+export interface LayerSpec {
+  /** Canonical Keras class name ('Conv2D', 'MaxPooling2D', ...) or the user's name for an unknown layer. */
+  className: string;
+  /**
+   * Arguments normalised to Keras' snake_case keyword names, positional arguments already
+   * mapped to their keywords. Unknown argument names are kept as written so they can be reported.
+   */
+  config: ConfigObject;
+  /** Keras' automatic name ('conv2d_1'), or the user's `name=` argument. */
+  name: string;
+  /** The name TF.js would give the same layer ('conv2d_Conv2D2'), or the user's name. */
+  tfjsName: string;
+  /** The layer construction (sequential) or its application to a tensor (functional). */
+  range: SourceRange;
+  /** Ranges of individual arguments, keyed like `config`, for diagnostics that point at one argument. */
+  argRanges: Record<string, SourceRange>;
+  /** Indices into the model's `layers` of the layers whose outputs feed this one. */
+  inbound: number[];
+  /** Set when the reader knows this cannot be analysed statically (Lambda, custom class, unknown call). */
+  unresolved?: string;
+  /**
+   * Index of an earlier entry in `layers` that is the same layer object applied again
+   * (a shared layer): its weights are counted once.
+   */
+  sharedWith?: number;
+  /** A whole model used as a layer (e.g. a data-augmentation Sequential inside a functional model). */
+  nested?: ModelSpec;
+}
+
+export interface CompileSpec {
+  optimizer?: string;
+  learningRate?: number;
+  loss?: string;
+  /** True when the loss was given `from_logits=True`. */
+  fromLogits?: boolean;
+  metrics?: string[];
+  range: SourceRange;
+}
+
+export interface ModelSpec {
+  /** The variable the model is bound to in the user's code ('model', 'conv_base'), else Keras' name. */
+  name: string;
+  /** Keras' automatic or user-given model name ('sequential', 'functional_1'). */
+  kerasName: string;
+  kind: 'sequential' | 'functional';
+  language: SourceLanguage;
+  dialect: Dialect;
+  /** The model constructor call (Sequential(...), keras.Model(...), tf.sequential(...)). */
+  range: SourceRange;
+  /**
+   * Layers in the order Keras lists them in `model.summary()`. For a functional model this
+   * includes its InputLayer entries; for a Sequential the input shape is in `inputShape`.
+   */
+  layers: LayerSpec[];
+  /** Sequential only: the input shape without the batch axis, if the code gives one. */
+  inputShape?: (number | null)[];
+  /** Functional only: indices of input and output layers. */
+  inputs: number[];
+  outputs: number[];
+  compile?: CompileSpec;
+  /** Problems found while reading (not shape problems: those come from the shape engine). */
+  diagnostics: Diagnostic[];
+}
+
+/** The result of reading one source file. */
+export interface ReadResult {
+  language: SourceLanguage;
+  models: ModelSpec[];
+  /** File-level problems: syntax errors, unresolvable imports used for models. */
+  diagnostics: Diagnostic[];
+}

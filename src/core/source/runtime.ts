@@ -1,0 +1,352 @@
+/**
+ * The library half of the symbolic evaluator: what happens when user code calls Keras or
+ * TF.js. The Python and TypeScript readers interpret the language; whenever they call or
+ * read an attribute of a library value they ask this runtime, which builds layer, tensor
+ * and model objects exactly as Keras would (names included) without running anything.
+ */
+import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
+import { MERGE_FUNCTIONS, camelToSnake, findLayerClass, toSnakeCase } from '../model/catalog';
+import {
+  NONE, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
+  type SymbolicTensor, type Value,
+} from './values';
+
+export interface CallArgs {
+  positional: Value[];
+  positionalRanges: SourceRange[];
+  keyword: Map<string, Value>;
+  keywordRanges: Map<string, SourceRange>;
+}
+
+export function callArgs(positional: Value[] = [], positionalRanges: SourceRange[] = []): CallArgs {
+  return { positional, positionalRanges, keyword: new Map(), keywordRanges: new Map() };
+}
+
+/**
+ * Canonical library paths: every spelling of Keras becomes 'keras.…'
+ * (tensorflow.keras, tf.keras, keras.api), every TF.js package 'tfjs.…'.
+ */
+export function canonicalPath(path: string): string {
+  return path
+    .replace(/^tensorflow(?=\.|$)/, 'tf')
+    .replace(/^tf\.keras(?=\.|$)/, 'keras')
+    .replace(/^keras\.(api|src)(?=\.)/, 'keras')
+    .replace(/^keras\.layers\.(core|convolutional|pooling|merge|normalization|preprocessing)(?=\.)/, 'keras.layers');
+}
+
+export class ModelRuntime {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly models: ModelObject[] = [];
+  private nextId = 1;
+  private readonly kerasUids = new Map<string, number>();
+  private readonly tfjsUids = new Map<string, number>();
+
+  constructor(readonly language: SourceLanguage) {}
+
+  get dialect(): Dialect {
+    return this.language === 'python' ? 'keras' : 'tfjs';
+  }
+
+  /** `target.name` for library values; interpreters handle their own objects first. */
+  getAttribute(target: Value, name: string): Value {
+    switch (target.kind) {
+      case 'ref':
+        return { kind: 'ref', path: canonicalPath(`${target.path}.${name}`) };
+      case 'model':
+      case 'layer':
+        return { kind: 'method', target, name };
+      case 'tensor':
+        return unknown(`tensor attribute '${name}' is only known when the model runs`);
+      case 'unknown':
+        return target;
+      default:
+        return unknown(`'${name}' of a ${target.kind}`);
+    }
+  }
+
+  /** Calls a library value. Never throws: what it cannot evaluate becomes an unknown value. */
+  call(callee: Value, args: CallArgs, range: SourceRange): Value {
+    switch (callee.kind) {
+      case 'ref':
+        return this.callLibrary(callee.path, args, range);
+      case 'layer':
+        return this.applyLayer(callee.layer, args.positional[0], range);
+      case 'model':
+        return this.applyModel(callee.model, args.positional[0], range);
+      case 'method':
+        return this.callMethod(callee.target, callee.name, args, range);
+      case 'unknown':
+        return this.callUnknown(callee.reason, args, range);
+      default:
+        return unknown(`${callee.kind} is not callable`);
+    }
+  }
+
+  /** Records the variable a model is bound to; the first module-level binding names it. */
+  bindVariable(name: string, value: Value, moduleLevel: boolean): void {
+    if (value.kind !== 'model') return;
+    if (moduleLevel || value.model.varName === undefined) value.model.varName = name;
+  }
+
+  private callLibrary(path: string, args: CallArgs, range: SourceRange): Value {
+    const dot = path.lastIndexOf('.');
+    const prefix = dot < 0 ? '' : path.slice(0, dot);
+    const name = path.slice(dot + 1);
+    if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
+    if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
+    return this.callUnknown(`${path} is not a Keras or TF.js API ConvLens reads`, args, range);
+  }
+
+  private callKeras(prefix: string, name: string, path: string, args: CallArgs, range: SourceRange): Value {
+    const inLayers = prefix === 'keras.layers';
+    if (name === 'Input' && (prefix === 'keras' || inLayers)) return this.createInput(this.keywordConfig('InputLayer', args, range), range);
+    if (name === 'Sequential' && (prefix === 'keras' || prefix === 'keras.models')) return this.createSequential(args, range);
+    if ((name === 'Model' || name === 'Functional') && (prefix === 'keras' || prefix === 'keras.models')) return this.createFunctional(args, range);
+    if (inLayers && MERGE_FUNCTIONS[name]) {
+      const { positional, ...rest } = args;
+      const layer = this.createLayer(MERGE_FUNCTIONS[name], { ...rest, positional: [], positionalRanges: [] }, range);
+      return this.applyLayer(layer, positional[0], range);
+    }
+    if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
+    if (prefix === 'keras.optimizers' || prefix === 'keras.losses') return this.configObject(name, args, 'learning_rate');
+    if (prefix.startsWith('keras.applications')) {
+      return unknown(`${path} loads a pretrained network ConvLens does not describe yet`);
+    }
+    return this.callUnknown(`${path} is not evaluated by ConvLens`, args, range);
+  }
+
+  private callTfjs(prefix: string, name: string, path: string, args: CallArgs, range: SourceRange): Value {
+    const config = args.positional[0];
+    const asKeyword = (): CallArgs => dictToKeyword(config, args.positionalRanges[0]);
+    if (path === 'tfjs.input' || path === 'tfjs.layers.input') {
+      return this.createInput(this.keywordConfig('InputLayer', asKeyword(), range), range);
+    }
+    if (path === 'tfjs.sequential') return this.createSequential(asKeyword(), range);
+    if (path === 'tfjs.model') return this.createFunctional(asKeyword(), range);
+    if (prefix === 'tfjs.layers') return { kind: 'layer', layer: this.createLayer(name, asKeyword(), range) };
+    if (prefix === 'tfjs.train') return this.configObject(name, args, 'learning_rate');
+    if (prefix === 'tfjs.losses') return this.configObject(name, args, '');
+    return this.callUnknown(`${path} is not evaluated by ConvLens`, args, range);
+  }
+
+  /** Optimizer and loss constructors: kept as a dict so compile() can read them. */
+  private configObject(className: string, args: CallArgs, firstPositional: string): Value {
+    const entries = new Map<string, Value>([['__class__', { kind: 'string', value: className }]]);
+    if (firstPositional && args.positional[0]) entries.set(firstPositional, args.positional[0]);
+    for (const [k, v] of args.keyword) entries.set(camelToSnake(k), v);
+    if (args.positional[0]?.kind === 'dict') {
+      for (const [k, v] of args.positional[0].entries) entries.set(camelToSnake(k), v);
+    }
+    return { kind: 'dict', entries };
+  }
+
+  /** A call ConvLens cannot see through; if it consumes tensors it yields an unresolved node. */
+  private callUnknown(reason: string, args: CallArgs, range: SourceRange): Value {
+    const tensors = collectTensors(args.positional);
+    if (tensors.length === 0) return unknown(reason);
+    const layer = this.newLayer('Unknown', new Map(), new Map(), range, reason);
+    return this.connect(layer, tensors, range);
+  }
+
+  private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {
+    const info = findLayerClass(name);
+    const className = info?.className ?? name;
+    let unresolved: string | undefined;
+    if (!info) unresolved = `ConvLens does not know the layer ${name}`;
+    else if (className === 'Lambda') unresolved = 'a Lambda layer runs arbitrary code: its output shape is only known when it runs';
+    const { config, ranges } = this.keywordConfig(className, args, range);
+    return this.newLayer(className, config, ranges, range, unresolved);
+  }
+
+  private newLayer(className: string, config: Map<string, Value>, argRanges: Map<string, SourceRange>,
+    range: SourceRange, unresolved?: string): LayerObject {
+    const userName = config.get('name');
+    const explicit = userName?.kind === 'string' ? userName.value : undefined;
+    return {
+      id: this.nextId++, className, config, argRanges, range, unresolved,
+      name: explicit ?? this.kerasUid(toSnakeCase(className)),
+      tfjsName: explicit ?? this.tfjsUid(className),
+    };
+  }
+
+  /** Keras 3 `uniquify`: 'conv2d', then 'conv2d_1', 'conv2d_2', ... per prefix, for the whole file. */
+  private kerasUid(prefix: string): string {
+    const n = this.kerasUids.get(prefix) ?? 0;
+    this.kerasUids.set(prefix, n + 1);
+    return n === 0 ? prefix : `${prefix}_${n}`;
+  }
+
+  /** TF.js `getUid`: 'conv2d_Conv2D1', 'conv2d_Conv2D2', ... */
+  private tfjsUid(className: string): string {
+    const n = (this.tfjsUids.get(className) ?? 0) + 1;
+    this.tfjsUids.set(className, n);
+    return `${toSnakeCase(className)}_${className}${n}`;
+  }
+
+  /** Maps positional arguments onto keyword names and converts TF.js camelCase keys. */
+  private keywordConfig(className: string, args: CallArgs, range: SourceRange): { config: Map<string, Value>; ranges: Map<string, SourceRange> } {
+    const config = new Map<string, Value>();
+    const ranges = new Map<string, SourceRange>();
+    const positional = findLayerClass(className)?.positional ?? [];
+    args.positional.forEach((value, i) => {
+      const key = positional[i];
+      if (key === undefined) {
+        this.diagnostics.push({
+          severity: 'warning', range: args.positionalRanges[i] ?? range,
+          message: `${className} takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'}; this one is ignored`,
+        });
+        return;
+      }
+      config.set(key, value);
+      ranges.set(key, args.positionalRanges[i] ?? range);
+    });
+    for (const [k, v] of args.keyword) {
+      const key = this.dialect === 'tfjs' ? camelToSnake(k) : k;
+      config.set(key, v);
+      ranges.set(key, args.keywordRanges.get(k) ?? range);
+    }
+    return { config, ranges };
+  }
+
+  private createInput(cfg: { config: Map<string, Value>; ranges: Map<string, SourceRange> }, range: SourceRange): Value {
+    const layer = this.newLayer('InputLayer', cfg.config, cfg.ranges, range);
+    const node: GraphNode = { id: this.nextId++, inputLayer: layer, inputs: [], range };
+    return { kind: 'tensor', tensor: { node } };
+  }
+
+  private newModel(kind: ModelObject['kind'], args: CallArgs, range: SourceRange): ModelObject {
+    const userName = args.keyword.get('name');
+    const model: ModelObject = {
+      id: this.nextId++, kind, range, sequence: [], inputs: [], outputs: [],
+      kerasName: userName?.kind === 'string' ? userName.value : this.kerasUid(kind),
+    };
+    this.models.push(model);
+    return model;
+  }
+
+  private createSequential(args: CallArgs, range: SourceRange): Value {
+    const model = this.newModel('sequential', args, range);
+    const layers = args.positional[0] ?? args.keyword.get('layers');
+    if (layers?.kind === 'list') {
+      layers.items.forEach((item) => this.sequentialAdd(model, item, range));
+    } else if (layers && layers.kind !== 'none') {
+      this.warn(range, `Sequential expects a list of layers, got ${layers.kind}`);
+    }
+    return { kind: 'model', model };
+  }
+
+  private sequentialAdd(model: ModelObject, item: Value, range: SourceRange): void {
+    if (item.kind === 'tensor' && item.tensor.node.inputLayer && model.sequence.length === 0) {
+      model.sequentialInput = item.tensor.node.inputLayer;
+    } else if (item.kind === 'layer') {
+      const cfg = item.layer.config;
+      // Keras 3 turns a first layer's input_shape into an InputLayer, which takes a name.
+      if (model.sequence.length === 0 && !model.sequentialInput &&
+        (cfg.has('input_shape') || cfg.has('batch_input_shape') || cfg.has('input_dim'))) {
+        this.kerasUid('input_layer');
+      }
+      model.sequence.push(item.layer);
+    } else if (item.kind === 'model') {
+      model.sequence.push(item.model);
+    } else {
+      this.warn(range, `model.add() expects a layer, got ${item.kind === 'unknown' ? `an unknown value (${item.reason})` : item.kind}`);
+      const layer = this.newLayer('Unknown', new Map(), new Map(), range, item.kind === 'unknown' ? item.reason : `not a layer: ${item.kind}`);
+      model.sequence.push(layer);
+    }
+  }
+
+  private createFunctional(args: CallArgs, range: SourceRange): Value {
+    const model = this.newModel('functional', args, range);
+    const inputs = args.keyword.get('inputs') ?? args.positional[0];
+    const outputs = args.keyword.get('outputs') ?? args.positional[1];
+    model.inputs = inputs ? collectTensors([inputs]) : [];
+    model.outputs = outputs ? collectTensors([outputs]) : [];
+    if (model.outputs.length === 0) this.warn(range, 'could not resolve the outputs of this model');
+    return { kind: 'model', model };
+  }
+
+  private applyLayer(layer: LayerObject, input: Value | undefined, range: SourceRange): Value {
+    const tensors = input ? collectTensors([input]) : [];
+    if (tensors.length === 0) {
+      return unknown(input?.kind === 'unknown' ? input.reason : `${layer.className} was applied to something that is not a tensor`);
+    }
+    return this.connect(layer, tensors, range);
+  }
+
+  private connect(layer: LayerObject, inputs: SymbolicTensor[], range: SourceRange): Value {
+    const node: GraphNode = { id: this.nextId++, layer, inputs, range };
+    return { kind: 'tensor', tensor: { node } };
+  }
+
+  private applyModel(model: ModelObject, input: Value | undefined, range: SourceRange): Value {
+    const tensors = input ? collectTensors([input]) : [];
+    if (tensors.length === 0) return unknown('a model was applied to something that is not a tensor');
+    const node: GraphNode = { id: this.nextId++, nestedModel: model, inputs: tensors, range };
+    return { kind: 'tensor', tensor: { node } };
+  }
+
+  private callMethod(target: Value, name: string, args: CallArgs, range: SourceRange): Value {
+    if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
+    if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
+    const model = target.model;
+    switch (name) {
+      case 'add':
+        if (model.kind !== 'sequential') return unknown('add() on a functional model');
+        if (args.positional[0]) this.sequentialAdd(model, args.positional[0], range);
+        return NONE;
+      case 'apply':
+        return this.applyModel(model, args.positional[0], range);
+      case 'compile':
+        model.compile = this.compileCall(args, range);
+        return NONE;
+      case 'build': {
+        const shape = args.positional[0] ?? args.keyword.get('input_shape') ?? args.keyword.get('inputShape');
+        if (shape?.kind === 'list' && model.kind === 'sequential') {
+          const entries = new Map<string, Value>([['batch_shape', shape]]);
+          model.sequentialInput = this.newLayer('InputLayer', entries, new Map([['batch_shape', range]]), range);
+        }
+        return NONE;
+      }
+      default:
+        return unknown(`model.${name}() is not evaluated`);
+    }
+  }
+
+  private compileCall(args: CallArgs, range: SourceRange): CompileCall {
+    let kw = args.keyword;
+    if (this.dialect === 'tfjs') kw = dictToKeyword(args.positional[0], args.positionalRanges[0]).keyword;
+    return {
+      optimizer: kw.get('optimizer') ?? (this.dialect === 'keras' ? args.positional[0] : undefined),
+      loss: kw.get('loss') ?? (this.dialect === 'keras' ? args.positional[1] : undefined),
+      metrics: kw.get('metrics') ?? (this.dialect === 'keras' ? args.positional[2] : undefined),
+      range,
+    };
+  }
+
+  private warn(range: SourceRange, message: string): void {
+    this.diagnostics.push({ severity: 'warning', range, message });
+  }
+}
+
+/** Tensors in a value: a tensor, or a list/tuple of them (merge inputs, multi-input models). */
+export function collectTensors(values: Value[]): SymbolicTensor[] {
+  const out: SymbolicTensor[] = [];
+  for (const v of values) {
+    if (v.kind === 'tensor') out.push(v.tensor);
+    else if (v.kind === 'list') out.push(...collectTensors(v.items));
+    else if (v.kind === 'dict') out.push(...collectTensors([...v.entries.values()]));
+  }
+  return out;
+}
+
+/** TF.js passes one config object; spread it into keyword arguments. */
+function dictToKeyword(config: Value | undefined, fallback: SourceRange | undefined): CallArgs {
+  const args = callArgs();
+  if (config?.kind !== 'dict') return args;
+  for (const [k, v] of config.entries) {
+    args.keyword.set(k, v);
+    const r = config.ranges?.get(k) ?? fallback;
+    if (r) args.keywordRanges.set(k, r);
+  }
+  return args;
+}

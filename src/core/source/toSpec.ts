@@ -1,0 +1,200 @@
+/**
+ * Turns the runtime's model objects (graphs of layer applications) into plain ModelSpecs,
+ * listing layers in the order Keras' `model.summary()` does.
+ */
+import type { CompileSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
+import { camelToSnake, toSnakeCase } from '../model/catalog';
+import type { CompileCall, GraphNode, LayerObject, ModelObject, Value } from './values';
+
+export function toModelSpecs(models: ModelObject[], language: SourceLanguage): ModelSpec[] {
+  const dialect: Dialect = language === 'python' ? 'keras' : 'tfjs';
+  const cache = new Map<number, ModelSpec>();
+  const convert = (m: ModelObject, depth: number): ModelSpec => {
+    let spec = cache.get(m.id);
+    if (!spec) {
+      spec = m.kind === 'sequential' ? sequentialSpec(m, language, dialect, convert, depth) : functionalSpec(m, language, dialect, convert, depth);
+      cache.set(m.id, spec);
+    }
+    return spec;
+  };
+  return models.map((m) => convert(m, 0));
+}
+
+type Convert = (m: ModelObject, depth: number) => ModelSpec;
+/** Guards against a model nested in itself (only possible through confused code). */
+const MAX_NESTING = 8;
+
+function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): ModelSpec {
+  return {
+    name: m.varName ?? m.kerasName, kerasName: m.kerasName, kind: m.kind, language, dialect,
+    range: m.range, layers: [], inputs: [], outputs: [],
+    compile: m.compile ? compileSpec(m.compile) : undefined,
+    diagnostics: [],
+  };
+}
+
+function layerSpec(layer: LayerObject, range: SourceRange, inbound: number[]): LayerSpec {
+  const argRanges: Record<string, SourceRange> = {};
+  for (const [k, r] of layer.argRanges) argRanges[k] = r;
+  const spec: LayerSpec = {
+    className: layer.className, config: configObject(layer.config), name: layer.name, tfjsName: layer.tfjsName,
+    range, argRanges, inbound,
+  };
+  if (layer.unresolved) spec.unresolved = layer.unresolved;
+  return spec;
+}
+
+function nestedSpec(model: ModelObject, range: SourceRange, inbound: number[], convert: Convert, depth: number): LayerSpec {
+  const base: LayerSpec = {
+    className: model.kind === 'sequential' ? 'Sequential' : 'Functional',
+    config: {}, name: model.kerasName, tfjsName: model.kerasName, range, argRanges: {}, inbound,
+  };
+  if (depth >= MAX_NESTING) return { ...base, unresolved: 'models nested too deeply' };
+  return { ...base, nested: convert(model, depth + 1) };
+}
+
+function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect, convert: Convert, depth: number): ModelSpec {
+  const spec = baseSpec(m, language, dialect);
+  const seen = new Map<number, number>();
+  m.sequence.forEach((item, i) => {
+    const inbound = i === 0 ? [] : [i - 1];
+    if ('sequence' in item) {
+      spec.layers.push(nestedSpec(item, item.range, inbound, convert, depth));
+      return;
+    }
+    const ls = layerSpec(item, item.range, inbound);
+    const first = seen.get(item.id);
+    if (first !== undefined) ls.sharedWith = first;
+    else seen.set(item.id, i);
+    spec.layers.push(ls);
+  });
+  spec.inputShape = sequentialInputShape(m);
+  if (spec.layers.length > 0) {
+    spec.inputs = [0];
+    spec.outputs = [spec.layers.length - 1];
+  }
+  return spec;
+}
+
+/** Input shape without the batch axis, from an Input, `input_shape`, `batch_input_shape` or `input_dim`. */
+function sequentialInputShape(m: ModelObject): (number | null)[] | undefined {
+  const fromInput = m.sequentialInput ? inputLayerShape(m.sequentialInput.config) : undefined;
+  if (fromInput) return fromInput;
+  const first = m.sequence[0];
+  if (!first || 'sequence' in first) return undefined;
+  return inputLayerShape(first.config);
+}
+
+export function inputLayerShape(config: Map<string, Value>): (number | null)[] | undefined {
+  const dims = (v: Value | undefined): (number | null)[] | undefined => {
+    if (v?.kind === 'number') return [v.value];
+    if (v?.kind !== 'list') return undefined;
+    const out: (number | null)[] = [];
+    for (const item of v.items) {
+      if (item.kind === 'number') out.push(item.value);
+      else if (item.kind === 'none') out.push(null);
+      else return undefined;
+    }
+    return out;
+  };
+  const shape = dims(config.get('shape')) ?? dims(config.get('input_shape'));
+  if (shape) return shape;
+  const batch = dims(config.get('batch_shape')) ?? dims(config.get('batch_input_shape'));
+  if (batch) return batch.slice(1);
+  const inputDim = config.get('input_dim');
+  return inputDim?.kind === 'number' ? [inputDim.value] : undefined;
+}
+
+function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect, convert: Convert, depth: number): ModelSpec {
+  const spec = baseSpec(m, language, dialect);
+  // Every node reachable backwards from the outputs; node ids grow in creation order,
+  // which is a topological order because a node is created after its inputs.
+  const reached = new Map<number, GraphNode>();
+  const stack = m.outputs.map((t) => t.node);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (reached.has(node.id)) continue;
+    reached.set(node.id, node);
+    for (const t of node.inputs) stack.push(t.node);
+  }
+  const ordered = [...reached.values()].sort((a, b) => a.id - b.id);
+  const indexOf = new Map<number, number>();
+  const layerFirstIndex = new Map<number, number>();
+  ordered.forEach((node, i) => {
+    indexOf.set(node.id, i);
+    const inbound = node.inputs.map((t) => indexOf.get(t.node.id)!);
+    if (node.inputLayer) {
+      spec.layers.push(layerSpec(node.inputLayer, node.range, []));
+    } else if (node.nestedModel) {
+      spec.layers.push(nestedSpec(node.nestedModel, node.range, inbound, convert, depth));
+    } else if (node.layer) {
+      const ls = layerSpec(node.layer, node.range, inbound);
+      const first = layerFirstIndex.get(node.layer.id);
+      if (first !== undefined) ls.sharedWith = first;
+      else layerFirstIndex.set(node.layer.id, i);
+      spec.layers.push(ls);
+    }
+  });
+  spec.inputs = m.inputs.map((t) => indexOf.get(t.node.id)).filter((i): i is number => i !== undefined);
+  spec.outputs = m.outputs.map((t) => indexOf.get(t.node.id)!);
+  // Inputs the graph reaches but the model call did not list are still inputs of the graph.
+  ordered.forEach((node, i) => {
+    if (node.inputLayer && !spec.inputs.includes(i)) spec.inputs.push(i);
+  });
+  return spec;
+}
+
+export function toConfigValue(v: Value): ConfigValue {
+  switch (v.kind) {
+    case 'number': return v.value;
+    case 'string': return v.value;
+    case 'bool': return v.value;
+    case 'none': return null;
+    case 'list': return v.items.map(toConfigValue);
+    case 'dict': return configObject(v.entries);
+    case 'unknown': return { unknown: v.reason };
+    // `activation=tf.nn.relu` or `keras.activations.relu`: the function's name is what matters.
+    case 'ref': return v.path.slice(v.path.lastIndexOf('.') + 1);
+    default: return { unknown: `${v.kind} used as an argument` };
+  }
+}
+
+function configObject(entries: Map<string, Value>): ConfigObject {
+  const out: ConfigObject = {};
+  for (const [k, v] of entries) out[k] = toConfigValue(v);
+  return out;
+}
+
+function className(v: Value | undefined): string | undefined {
+  if (v?.kind === 'string') return v.value;
+  if (v?.kind === 'dict') {
+    const cls = v.entries.get('__class__');
+    if (cls?.kind === 'string') return cls.value;
+  }
+  return undefined;
+}
+
+/** 'BinaryCrossentropy', 'binaryCrossentropy' and 'binary_crossentropy' all become 'binary_crossentropy'. */
+function lossName(name: string): string {
+  return /^[A-Z]/.test(name) ? toSnakeCase(name) : camelToSnake(name);
+}
+
+function compileSpec(call: CompileCall): CompileSpec {
+  const spec: CompileSpec = { range: call.range };
+  const optimizer = className(call.optimizer);
+  if (optimizer) spec.optimizer = optimizer.toLowerCase();
+  if (call.optimizer?.kind === 'dict') {
+    const lr = call.optimizer.entries.get('learning_rate') ?? call.optimizer.entries.get('lr');
+    if (lr?.kind === 'number') spec.learningRate = lr.value;
+  }
+  const loss = className(call.loss);
+  if (loss) spec.loss = lossName(loss);
+  if (call.loss?.kind === 'dict') {
+    const fromLogits = call.loss.entries.get('from_logits');
+    if (fromLogits?.kind === 'bool') spec.fromLogits = fromLogits.value;
+  }
+  if (call.metrics?.kind === 'list') {
+    spec.metrics = call.metrics.items.map(className).filter((s): s is string => s !== undefined);
+  }
+  return spec;
+}

@@ -1,0 +1,123 @@
+/**
+ * Values of the symbolic evaluator shared by the Python and TypeScript readers.
+ * The readers interpret a small, safe subset of each language (constants, arithmetic,
+ * lists, loops, helper functions) over these values; library calls become layer,
+ * tensor and model objects that the runtime turns into ModelSpecs.
+ */
+import type { SourceRange } from '../model/spec';
+
+export type Value =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'none' }
+  | { kind: 'list'; items: Value[]; tuple: boolean }
+  /** Python dict with string keys or a JS object literal; `ranges` locate each entry's value. */
+  | { kind: 'dict'; entries: Map<string, Value>; ranges?: Map<string, SourceRange> }
+  | { kind: 'unknown'; reason: string }
+  /** A name inside a library namespace, canonicalised: 'keras.layers.Conv2D', 'tfjs.layers.conv2d'. */
+  | { kind: 'ref'; path: string }
+  | { kind: 'layer'; layer: LayerObject }
+  | { kind: 'tensor'; tensor: SymbolicTensor }
+  | { kind: 'model'; model: ModelObject }
+  /** A user function or other interpreter-owned callable; opaque to the runtime. */
+  | { kind: 'function'; name: string; impl: unknown }
+  /** `obj.method` before it is called: `model.add`, `layer.apply`, `model.compile`. */
+  | { kind: 'method'; target: Value; name: string };
+
+export interface LayerObject {
+  id: number;
+  className: string;
+  /** Keyword config (Keras snake_case), positional arguments already mapped. */
+  config: Map<string, Value>;
+  argRanges: Map<string, SourceRange>;
+  range: SourceRange;
+  /** Keras' automatic name or the user's `name=`; assigned at construction like Keras does. */
+  name: string;
+  tfjsName: string;
+  unresolved?: string;
+}
+
+export interface GraphNode {
+  id: number;
+  /** The layer applied, a nested model, or undefined for an Input. */
+  layer?: LayerObject;
+  nestedModel?: ModelObject;
+  /** For Inputs: the InputLayer object that carries shape and name. */
+  inputLayer?: LayerObject;
+  inputs: SymbolicTensor[];
+  range: SourceRange;
+}
+
+export interface SymbolicTensor {
+  node: GraphNode;
+}
+
+export interface CompileCall {
+  optimizer?: Value;
+  loss?: Value;
+  metrics?: Value;
+  range: SourceRange;
+}
+
+export interface ModelObject {
+  id: number;
+  kind: 'sequential' | 'functional';
+  range: SourceRange;
+  /** Sequential: the layers (or nested models) added, with the tensor-free Input if one was given. */
+  sequence: (LayerObject | ModelObject)[];
+  sequentialInput?: LayerObject;
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
+  kerasName: string;
+  varName?: string;
+  compile?: CompileCall;
+}
+
+export const NONE: Value = { kind: 'none' };
+
+export function num(value: number): Value {
+  return { kind: 'number', value };
+}
+export function str(value: string): Value {
+  return { kind: 'string', value };
+}
+export function unknown(reason: string): Value {
+  return { kind: 'unknown', reason };
+}
+export function list(items: Value[], tuple = false): Value {
+  return { kind: 'list', items, tuple };
+}
+
+/** Python-style truthiness, used by `if` statements and boolean operators in both readers. */
+export function truthy(v: Value): boolean | undefined {
+  switch (v.kind) {
+    case 'number': return v.value !== 0;
+    case 'string': return v.value.length > 0;
+    case 'bool': return v.value;
+    case 'none': return false;
+    case 'list': return v.items.length > 0;
+    case 'dict': return v.entries.size > 0;
+    case 'unknown': return undefined;
+    default: return true;
+  }
+}
+
+/** A short description of a value for messages ('a number', 'a layer'). */
+export function describe(v: Value): string {
+  switch (v.kind) {
+    case 'number': return String(v.value);
+    case 'string': return JSON.stringify(v.value);
+    case 'bool': return String(v.value);
+    case 'none': return 'None';
+    case 'list': return v.tuple ? 'a tuple' : 'a list';
+    case 'dict': return 'a dict';
+    case 'unknown': return `an unknown value (${v.reason})`;
+    case 'ref': return v.path;
+    case 'layer': return `a ${v.layer.className} layer`;
+    case 'tensor': return 'a tensor';
+    case 'model': return 'a model';
+    case 'function': return `function ${v.name}`;
+    case 'method': return `method ${v.name}`;
+  }
+}
