@@ -1,0 +1,66 @@
+/**
+ * The JSON form of a file's analysis (`convlens summary --json`): a stable, documented
+ * shape for scripts and CI. Ranges are 1-based line and column.
+ */
+import type { FileAnalysis } from '../analysis';
+import type { Diagnostic, SourceRange } from '../model/spec';
+import type { LayerSummary, ModelSummary } from '../shapes/types';
+
+export interface JsonLayer {
+  name: string;
+  className: string;
+  outputShape: (number | null)[] | null;
+  params: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  formula: string;
+  range: SourceRange;
+  unknownReason?: string;
+}
+
+export interface JsonModel {
+  name: string;
+  kerasName: string;
+  kind: 'sequential' | 'functional';
+  range: SourceRange;
+  layers: JsonLayer[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  sizeBytes: number;
+  complete: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface JsonReport {
+  file?: string;
+  language: string;
+  models: JsonModel[];
+  diagnostics: Diagnostic[];
+}
+
+function jsonLayer(l: LayerSummary, tfjsNames: boolean): JsonLayer {
+  return {
+    name: tfjsNames ? l.tfjsName : l.name, className: l.className, outputShape: l.outputShape, params: l.params,
+    trainableParams: l.trainableParams, nonTrainableParams: l.nonTrainableParams, formula: l.formula, range: l.range,
+    ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
+  };
+}
+
+function jsonModel(m: ModelSummary, tfjsNames: boolean): JsonModel {
+  return {
+    name: m.name, kerasName: m.kerasName, kind: m.kind, range: m.range,
+    layers: m.layers.map((l) => jsonLayer(l, tfjsNames)),
+    totalParams: m.totalParams, trainableParams: m.trainableParams, nonTrainableParams: m.nonTrainableParams,
+    sizeBytes: m.sizeBytes, complete: m.complete, diagnostics: m.diagnostics,
+  };
+}
+
+export function toJsonReport(analysis: FileAnalysis, file?: string, style: 'keras' | 'tfjs' = 'keras'): JsonReport {
+  return {
+    ...(file ? { file } : {}),
+    language: analysis.language,
+    models: analysis.models.map((m) => jsonModel(m, style === 'tfjs')),
+    diagnostics: analysis.diagnostics,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Plain-text summaries laid out like Keras 3's `model.summary()` (box table, totals with
+ * thousands separators and float32 size) or TF.js' `model.summary()`, followed by the formulas.
+ */
+import { formatBytes, formatCount, formatShapeKeras, formatShapeTfjs } from '../shapes/format';
+import type { LayerSummary, ModelSummary } from '../shapes/types';
+
+export type SummaryStyle = 'keras' | 'tfjs';
+
+const pad = (s: string, width: number, right = false): string => (right ? s.padStart(width) : s.padEnd(width));
+const count = (n: number | null): string => (n === null ? '?' : formatCount(n));
+
+function connectedTo(model: ModelSummary, layer: LayerSummary, style: SummaryStyle): string[] {
+  return layer.inbound.map((i) => {
+    const src = model.layers[i];
+    return style === 'keras' ? `${src?.name ?? '?'}[0][0]` : `${src?.tfjsName ?? '?'}[0][0]`;
+  });
+}
+
+/** A Keras 3 (rich) table: heavy header, one light rule between rows. */
+function kerasTable(model: ModelSummary): string[] {
+  const functional = model.kind === 'functional';
+  const header = ['Layer (type)', 'Output Shape', 'Param #', ...(functional ? ['Connected to'] : [])];
+  const rows = model.layers.map((l) => [
+    [`${l.name} (${l.className})`],
+    [formatShapeKeras(l.outputShape)],
+    [count(l.params)],
+    ...(functional ? [connectedTo(model, l, 'keras').length ? connectedTo(model, l, 'keras') : ['-']] : []),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.max(...r[c].map((s) => s.length)))) + 1);
+  const right = (c: number): boolean => c === 2;
+  const rule = (l: string, m: string, r: string, fill: string): string => l + widths.map((w) => fill.repeat(w + 1)).join(m) + r;
+  const line = (cells: string[], bar: string): string => bar + cells.map((s, c) => ` ${pad(s, widths[c], right(c))}`).join(bar) + bar;
+  const out = [rule('┏', '┳', '┓', '━'), line(header, '┃'), rule('┡', '╇', '┩', '━')];
+  rows.forEach((r, i) => {
+    const height = Math.max(...r.map((cell) => cell.length));
+    for (let k = 0; k < height; k++) out.push(line(r.map((cell) => cell[k] ?? ''), '│'));
+    if (i < rows.length - 1) out.push(rule('├', '┼', '┤', '─'));
+  });
+  out.push(rule('└', '┴', '┘', '─'));
+  return out;
+}
+
+function kerasTotals(model: ModelSummary): string[] {
+  const atLeast = model.complete ? '' : '≥ ';
+  const suffix = model.complete ? '' : ' — some layers could not be counted';
+  return [
+    ` Total params: ${atLeast}${formatCount(model.totalParams)} (${formatBytes(model.sizeBytes)})${suffix}`,
+    ` Trainable params: ${atLeast}${formatCount(model.trainableParams)} (${formatBytes(model.trainableParams * 4)})`,
+    ` Non-trainable params: ${atLeast}${formatCount(model.nonTrainableParams)} (${formatBytes(model.nonTrainableParams * 4)})`,
+  ];
+}
+
+/** TF.js' printSummary layout: fixed column positions, '=' under the header, '_' between rows. */
+function tfjsTable(model: ModelSummary): string[] {
+  const functional = model.kind === 'functional';
+  const lineLength = functional ? 98 : 65;
+  const positions = (functional ? [0.33, 0.55, 0.67, 1] : [0.45, 0.85, 1]).map((p) => Math.floor(p * lineLength));
+  const header = ['Layer (type)', 'Output shape', 'Param #', ...(functional ? ['Receives inputs'] : [])];
+  const fields = (cells: string[]): string => {
+    let line = '';
+    cells.forEach((c, i) => {
+      line += c;
+      line = line.slice(0, positions[i]).padEnd(Math.max(positions[i], line.length));
+      if (line.length > positions[i]) line += ' ';
+    });
+    return line.trimEnd();
+  };
+  const out = ['_'.repeat(lineLength), fields(header), '='.repeat(lineLength)];
+  model.layers.forEach((l, i) => {
+    const inputs = connectedTo(model, l, 'tfjs');
+    out.push(fields([`${l.tfjsName} (${l.className})`, formatShapeTfjs(l.outputShape), l.params === null ? '?' : String(l.params), ...(functional ? [inputs[0] ?? ''] : [])]));
+    for (const extra of inputs.slice(1)) out.push(fields(['', '', '', extra]));
+    out.push(i < model.layers.length - 1 ? '_'.repeat(lineLength) : '='.repeat(lineLength));
+  });
+  const atLeast = model.complete ? '' : '≥ ';
+  out.push(`Total params: ${atLeast}${model.totalParams}`, `Trainable params: ${atLeast}${model.trainableParams}`,
+    `Non-trainable params: ${atLeast}${model.nonTrainableParams}`, '_'.repeat(lineLength));
+  return out;
+}
+
+function formulaLines(model: ModelSummary, style: SummaryStyle): string[] {
+  const out = ['', 'Formulas:'];
+  for (const l of model.layers) {
+    const name = style === 'keras' ? l.name : l.tfjsName;
+    const lines = [...(l.formulas.params ? [`params: ${l.formulas.params}`] : []), ...l.formulas.shape];
+    if (l.unknownReason) lines.push(`unknown: ${l.unknownReason}`);
+    if (lines.length === 0) continue;
+    out.push(`  ${name} (${l.className})`, ...lines.map((s) => `    ${s}`));
+  }
+  return out;
+}
+
+export function formatModelText(model: ModelSummary, style: SummaryStyle = 'keras'): string {
+  const title = style === 'keras' ? `Model: "${model.kerasName}" (${model.name}, line ${model.range.start.line})` : `Model: ${model.name} (line ${model.range.start.line})`;
+  const table = style === 'keras' ? [...kerasTable(model), ...kerasTotals(model)] : tfjsTable(model);
+  return [title, ...table, ...formulaLines(model, style)].join('\n');
+}

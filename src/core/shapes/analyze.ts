@@ -1,0 +1,158 @@
+/**
+ * The shape engine: walks a ModelSpec layer by layer, computing what Keras would compute
+ * (output shapes, trainable and non-trainable parameters), the formulas behind each number,
+ * and diagnostics. Never throws for bad user code: problems become diagnostics and unknown shapes.
+ */
+import type { Diagnostic, LayerSpec, ModelSpec } from '../model/spec';
+import { Args, InvalidArgument, UnknownArgument } from './args';
+import { checkLayerArguments, checkLossActivation, denseOnRank4 } from './checks';
+import { formatShapeKeras } from './format';
+import { LAYER_RULES, ShapeError } from './rules';
+import type { RuleOutput } from './rules/rule';
+import type { LayerFormulas, LayerSummary, ModelSummary, Shape } from './types';
+
+/**
+ * @param inputOverride input shapes to use instead of the model's own: a nested model
+ * (e.g. an augmentation Sequential applied inside a functional model) takes its caller's.
+ */
+export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]): ModelSummary {
+  const diagnostics: Diagnostic[] = [...spec.diagnostics];
+  const shapes: (Shape | null)[] = [];
+  const layers: LayerSummary[] = [];
+
+  const sequentialInput = spec.kind === 'sequential' ? sequentialInputShape(spec, inputOverride, diagnostics) : null;
+
+  spec.layers.forEach((layer, index) => {
+    let inputs: (Shape | null)[];
+    if (layer.className === 'InputLayer') {
+      inputs = spec.kind === 'functional' && inputOverride ? [inputOverride[spec.inputs.indexOf(index)] ?? null] : [];
+    } else if (spec.kind === 'sequential') {
+      inputs = [index === 0 ? sequentialInput : shapes[index - 1]];
+    } else {
+      inputs = layer.inbound.map((i) => shapes[i] ?? null);
+    }
+    const summary = analyzeLayer(spec, layer, index, inputs, diagnostics);
+    shapes.push(summary.outputShape);
+    layers.push(summary);
+  });
+
+  let trainable = 0;
+  let nonTrainable = 0;
+  let complete = true;
+  for (const l of layers) {
+    if (spec.layers[l.index].sharedWith !== undefined) continue; // shared weights count once
+    if (l.trainableParams === null || l.nonTrainableParams === null) complete = false;
+    trainable += l.trainableParams ?? 0;
+    nonTrainable += l.nonTrainableParams ?? 0;
+  }
+  const summary: ModelSummary = {
+    name: spec.name, kerasName: spec.kerasName, kind: spec.kind, range: spec.range,
+    inputShapes: spec.kind === 'sequential' ? [sequentialInput ?? firstInputLayerShape(layers)] : spec.inputs.map((i) => shapes[i] ?? null),
+    layers, totalParams: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
+    sizeBytes: (trainable + nonTrainable) * 4, complete, diagnostics,
+  };
+  diagnostics.push(...checkLossActivation(spec, summary));
+  return summary;
+}
+
+function firstInputLayerShape(layers: LayerSummary[]): Shape | null {
+  return layers[0]?.className === 'InputLayer' ? layers[0].outputShape : null;
+}
+
+function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | undefined, diagnostics: Diagnostic[]): Shape | null {
+  if (override) return override[0] ?? null;
+  if (spec.inputShape) return [null, ...spec.inputShape];
+  if (spec.layers[0]?.className !== 'InputLayer' && spec.layers.length > 0) {
+    diagnostics.push({
+      severity: 'warning', range: spec.range, code: 'no-input-shape',
+      message: `Model "${spec.name}" has no input shape, so its shapes and parameters are unknown until it sees data: ` +
+        'add input_shape=(height, width, channels) to the first layer or start with keras.Input(shape=...)',
+    });
+  }
+  return null;
+}
+
+function unknownLayer(layer: LayerSpec, index: number, reason: string): LayerSummary {
+  return {
+    index, name: layer.name, tfjsName: layer.tfjsName, className: layer.className,
+    outputShape: null, params: null, trainableParams: null, nonTrainableParams: null,
+    formulas: { shape: [] }, formula: '', unknownReason: reason, inbound: layer.inbound, range: layer.range,
+  };
+}
+
+function joinFormulas(f: LayerFormulas): string {
+  return [f.params ? `params ${f.params}` : '', ...f.shape].filter(Boolean).join('; ');
+}
+
+function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: (Shape | null)[], diagnostics: Diagnostic[]): LayerSummary {
+  if (layer.unresolved) {
+    diagnostics.push({ severity: 'warning', range: layer.range, code: 'unknown-layer', message: `${layer.unresolved}; shapes after it are unknown` });
+    return unknownLayer(layer, index, layer.unresolved);
+  }
+  if (layer.nested) return analyzeNested(layer, index, inputs);
+  const rule = LAYER_RULES[layer.className];
+  if (!rule) {
+    const reason = `ConvLens has no shape rule for ${layer.className} yet`;
+    diagnostics.push({ severity: 'warning', range: layer.range, code: 'unknown-layer', message: `${reason}; shapes after it are unknown` });
+    return unknownLayer(layer, index, reason);
+  }
+  diagnostics.push(...checkLayerArguments(layer));
+  const missing = inputs.findIndex((s) => s === null);
+  if (missing >= 0) return unknownLayer(layer, index, 'its input shape is unknown');
+  const known = inputs as Shape[];
+  let out: RuleOutput;
+  try {
+    // An InputLayer of a nested functional model takes the shape its caller feeds it.
+    out = layer.className === 'InputLayer' && known.length === 1
+      ? { shape: known[0] }
+      : rule({ className: layer.className, args: new Args(layer.config, layer.className), inputs: known });
+  } catch (e) {
+    return failedLayer(layer, index, e, diagnostics);
+  }
+  const hint = layer.className === 'Dense' ? denseOnRank4(layer, known[0]) : undefined;
+  if (hint) diagnostics.push(hint);
+  const formulas: LayerFormulas = { shape: out.shapeFormulas ?? [] };
+  if (out.params) formulas.params = out.params;
+  const trainable = out.trainable ?? 0;
+  const nonTrainable = out.nonTrainable ?? 0;
+  return {
+    index, name: layer.name, tfjsName: layer.tfjsName, className: layer.className, outputShape: out.shape,
+    params: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
+    formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range,
+  };
+}
+
+/** Turns a rule's exception into a diagnostic at the best range we have. */
+function failedLayer(layer: LayerSpec, index: number, e: unknown, diagnostics: Diagnostic[]): LayerSummary {
+  if (e instanceof UnknownArgument) return unknownLayer(layer, index, e.message);
+  if (e instanceof InvalidArgument) {
+    diagnostics.push({ severity: 'error', range: layer.argRanges[e.key] ?? layer.range, code: 'invalid-argument', message: e.message });
+    return unknownLayer(layer, index, e.message);
+  }
+  if (e instanceof ShapeError) {
+    diagnostics.push({ severity: 'error', range: layer.range, code: e.code, message: `${layer.name} (${layer.className}): ${e.message}` });
+    return unknownLayer(layer, index, e.message);
+  }
+  const message = `internal error while computing ${layer.className}: ${e instanceof Error ? e.message : String(e)}`;
+  diagnostics.push({ severity: 'error', range: layer.range, code: 'internal', message });
+  return unknownLayer(layer, index, message);
+}
+
+function analyzeNested(layer: LayerSpec, index: number, inputs: (Shape | null)[]): LayerSummary {
+  const nested = analyzeModel(layer.nested!, inputs);
+  const outIndex = layer.nested!.outputs[0];
+  const outputShape = outIndex === undefined ? null : nested.layers[outIndex]?.outputShape ?? null;
+  const known = nested.complete;
+  const formulas: LayerFormulas = {
+    params: `sum of the ${nested.layers.length} layers of ${nested.name}`,
+    shape: [`output of ${nested.name}: ${formatShapeKeras(outputShape)}`],
+  };
+  return {
+    index, name: layer.name, tfjsName: layer.tfjsName, className: layer.className, outputShape,
+    params: known ? nested.totalParams : null,
+    trainableParams: known ? nested.trainableParams : null,
+    nonTrainableParams: known ? nested.nonTrainableParams : null,
+    formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range, nested,
+    ...(outputShape ? {} : { unknownReason: `the output of ${nested.name} is unknown` }),
+  };
+}
