@@ -40,6 +40,7 @@ export class ModelRuntime {
   private nextId = 1;
   private readonly kerasUids = new Map<string, number>();
   private readonly tfjsUids = new Map<string, number>();
+  private readonly namedAtModuleLevel = new Set<number>();
 
   constructor(readonly language: SourceLanguage) {}
 
@@ -82,10 +83,20 @@ export class ModelRuntime {
     }
   }
 
-  /** Records the variable a model is bound to; the first module-level binding names it. */
+  /**
+   * Records the variable a model is bound to. The first module-level binding names it
+   * (`cnn = build_model()` beats the helper's local `model`; a later `m2 = cnn` does not rename it).
+   */
   bindVariable(name: string, value: Value, moduleLevel: boolean): void {
     if (value.kind !== 'model') return;
-    if (moduleLevel || value.model.varName === undefined) value.model.varName = name;
+    const model = value.model;
+    if (this.namedAtModuleLevel.has(model.id)) return;
+    if (moduleLevel) {
+      this.namedAtModuleLevel.add(model.id);
+      model.varName = name;
+    } else if (model.varName === undefined) {
+      model.varName = name;
+    }
   }
 
   private callLibrary(path: string, args: CallArgs, range: SourceRange): Value {
