@@ -1,0 +1,58 @@
+/**
+ * Variable scopes and user-defined functions. Python scoping is lexical: a function
+ * sees the scope it was defined in (its closure), and `global x` makes assignments to x
+ * go to the module scope.
+ */
+import type { Value } from '../values';
+import type { SyntaxNode } from './syntax';
+
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  /** Names declared `global` in this (function) scope. */
+  readonly globals = new Set<string>();
+
+  constructor(readonly parent?: Scope) {}
+
+  get isModule(): boolean {
+    return this.parent === undefined;
+  }
+
+  get module(): Scope {
+    let s: Scope = this;
+    while (s.parent) s = s.parent;
+    return s;
+  }
+
+  lookup(name: string): Value | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** The scope an assignment to `name` writes to. */
+  target(name: string): Scope {
+    return this.globals.has(name) ? this.module : this;
+  }
+}
+
+export interface Param {
+  name: string;
+  /** 'star' collects extra positional arguments (*args), 'kwargs' extra keywords (**kwargs). */
+  kind: 'positional' | 'keywordOnly' | 'star' | 'kwargs';
+  /** Evaluated once, where the function is defined, as Python does. */
+  default?: Value;
+}
+
+/** The `impl` of a `def` or `lambda` function value. */
+export class UserFunction {
+  constructor(
+    readonly name: string,
+    readonly params: Param[],
+    /** A Body node for `def`, the expression for `lambda`. */
+    readonly body: SyntaxNode,
+    readonly isLambda: boolean,
+    readonly closure: Scope,
+  ) {}
+}
