@@ -12,6 +12,7 @@ const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp'];
 
 const nodeBundles = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 

@@ -147,7 +147,7 @@ class ArgReader {
     const v = this.raw(key);
     if (v === undefined) return undefined;
     if (typeof v === 'number') return v;
-    if (Array.isArray(v) && v.length === rank && v.every((x) => typeof x === 'number')) return v as number[];
+    if (Array.isArray(v) && v.length === rank && v.every((x) => typeof x === 'number')) return [...v] as number[]; // a copy: tfjs layers mutate the arrays they are given (Reshape rewrites -1)
     return this.fail(key, `expected an int or a tuple of ${rank} ints, got ${JSON.stringify(v)}`);
   }
 
@@ -162,7 +162,7 @@ class ArgReader {
     const v = this.layer.config[key];
     this.raw(key);
     if (v === undefined || v === null) return undefined;
-    if (Array.isArray(v) && v.every((x) => typeof x === 'number' || (allowNull && x === null))) return v as (number | null)[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number' || (allowNull && x === null))) return [...v] as (number | null)[]; // a copy: tfjs mutates it
     return this.fail(key, `expected a tuple of ints, got ${JSON.stringify(v)}`);
   }
 
@@ -620,8 +620,9 @@ function nestedPadding(a: ArgReader, key: string): unknown {
   if (v === undefined) return undefined;
   if (typeof v === 'number') return v;
   if (Array.isArray(v) && v.length === 2) {
-    if (v.every((x) => typeof x === 'number')) return v;
-    if (v.every((x) => Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'number'))) return v;
+    // Copies: tfjs layers may rewrite the arrays they are given, and these belong to the spec.
+    if (v.every((x) => typeof x === 'number')) return [...v];
+    if (v.every((x) => Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'number'))) return v.map((x) => [...(x as number[])]);
   }
   return a.fail(key, `expected an int, a pair of ints or a pair of pairs, got ${JSON.stringify(v)}`);
 }

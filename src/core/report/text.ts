@@ -27,10 +27,10 @@ function kerasTable(model: ModelSummary): string[] {
     [count(l.params)],
     ...(functional ? [connectedTo(model, l, 'keras').length ? connectedTo(model, l, 'keras') : ['-']] : []),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.max(...r[c].map((s) => s.length)))) + 1);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.max(...r[c].map((s) => s.length)))));
   const right = (c: number): boolean => c === 2;
-  const rule = (l: string, m: string, r: string, fill: string): string => l + widths.map((w) => fill.repeat(w + 1)).join(m) + r;
-  const line = (cells: string[], bar: string): string => bar + cells.map((s, c) => ` ${pad(s, widths[c], right(c))}`).join(bar) + bar;
+  const rule = (l: string, m: string, r: string, fill: string): string => l + widths.map((w) => fill.repeat(w + 2)).join(m) + r;
+  const line = (cells: string[], bar: string): string => bar + cells.map((s, c) => ` ${pad(s, widths[c], right(c))} `).join(bar) + bar;
   const out = [rule('┏', '┳', '┓', '━'), line(header, '┃'), rule('┡', '╇', '┩', '━')];
   rows.forEach((r, i) => {
     const height = Math.max(...r.map((cell) => cell.length));

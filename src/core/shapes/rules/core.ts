@@ -37,7 +37,7 @@ const dense: LayerRule = (input) => {
   const useBias = args.bool('use_bias', true);
   const count = (cin + (useBias ? 1 : 0)) * units;
   const formula = useBias ? `(${cin} + 1)·${units} = ${formatCount(count)}` : `${cin}·${units} = ${formatCount(count)}`;
-  return { shape: [...x.slice(0, -1), units], trainable: count, params: formula, shapeFormulas: [`last axis: ${units} units`] };
+  return { shape: [...x.slice(0, -1), units], trainable: count, params: formula, shapeFormulas: [`last axis: ${units} unit${units === 1 ? "" : "s"}`] };
 };
 
 const flatten: LayerRule = (input) => {

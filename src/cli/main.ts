@@ -1,0 +1,88 @@
+/**
+ * `convlens` command line: the analysis core for terminals and CI.
+ * Exit codes: 0 when the file was read (even with diagnostics), 2 for a missing or
+ * unreadable file, an unsupported language, or bad usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import * as fs from 'fs';
+import { analyzeSource, languageForFile, type FileAnalysis } from '../core/analysis';
+import type { Diagnostic } from '../core/model/spec';
+import { toJsonReport } from '../core/report/json';
+import { formatModelText, type SummaryStyle } from '../core/report/text';
+
+/** A failure the user can fix; printed as one line, never a stack trace. */
+class UsageError extends Error {}
+
+const EXIT_USAGE = 2;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+function readFile(file: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new UsageError(`no such file: ${file}`);
+  }
+  if (stat.isDirectory()) throw new UsageError(`${file} is a directory, not a model file`);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function diagnosticLine(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line}:${d.range.start.column}: ${d.severity}: ${d.message}`;
+}
+
+function summaryText(file: string, analysis: FileAnalysis, style: SummaryStyle): string {
+  const parts: string[] = [];
+  if (analysis.models.length === 0) parts.push(`No Keras or TF.js model definitions found in ${file}.`);
+  for (const model of analysis.models) parts.push(formatModelText(model, style));
+  const diagnostics = [...analysis.diagnostics, ...analysis.models.flatMap((m) => m.diagnostics)];
+  if (diagnostics.length > 0) parts.push(['Diagnostics:', ...diagnostics.map((d) => diagnosticLine(file, d))].join('\n'));
+  return parts.join('\n\n');
+}
+
+function summaryCommand(io: Io, file: string, options: { json?: boolean; style: SummaryStyle }): void {
+  const text = readFile(file);
+  const language = languageForFile(file);
+  if (!language) throw new UsageError(`unsupported file type: ${file} (ConvLens reads .py, .ts, .tsx, .js, .jsx, .mjs and .cjs files)`);
+  const analysis = analyzeSource(text, language, file);
+  io.out(options.json ? JSON.stringify(toJsonReport(analysis, file, options.style), null, 2) : summaryText(file, analysis, options.style));
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('convlens')
+    .description('Exact Keras shapes, parameter counts and formulas for convnet code, read without running it.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  program.command('summary')
+    .description('print every model in a Keras (.py) or TF.js (.ts/.js) file, like model.summary(), with formulas')
+    .argument('<file>', 'a Python, TypeScript or JavaScript file')
+    .option('--json', 'print JSON instead of text')
+    .addOption(new Option('--style <style>', 'table layout and layer names').choices(['keras', 'tfjs']).default('keras'))
+    .action((file: string, options: { json?: boolean; style: SummaryStyle }) => summaryCommand(io, file, options));
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
+export function runCli(argv: string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): number {
+  const program = buildProgram(io);
+  try {
+    program.parse(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (e instanceof UsageError) {
+      io.err(`convlens: ${e.message}`);
+      return EXIT_USAGE;
+    }
+    io.err(`convlens: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
