@@ -78,8 +78,8 @@ export function checkLossActivation(spec: ModelSpec, summary: ModelSummary): Dia
   const fromLogits = spec.compile?.fromLogits === true;
 
   if (loss === 'binary_crossentropy' && activation === 'softmax') {
-    return warn('The output uses softmax but the loss is binary_crossentropy: softmax makes the outputs sum to 1 ' +
-      `${units === 1 ? '(a single unit always outputs 1.0)' : ''}. Use activation="sigmoid" for yes/no or multi-label outputs, ` +
+    return warn(`The output uses softmax but the loss is binary_crossentropy: softmax makes the outputs sum to 1${units === 1 ? ' (a single unit always outputs 1.0)' : ''}. ` +
+      'Use activation="sigmoid" for yes/no or multi-label outputs, ' +
       'or categorical_crossentropy for one-of-N classes.');
   }
   if (CATEGORICAL.has(loss) && units === 1) {
