@@ -1,0 +1,44 @@
+/**
+ * CodeLens above each model definition: `N layers · P params` and `Summary`
+ * (the training and inspection issues add `Train` and `Inspect` here).
+ */
+import * as vscode from 'vscode';
+import { layerCount } from '../core/shapes/counts';
+import { formatCount } from '../core/shapes/format';
+import type { ModelSummary } from '../core/shapes/types';
+import type { AnalysisService } from './analysisService';
+import { toVsRange } from './convert';
+import { Disposables } from './disposables';
+import { isEnabled, onSettingChanged } from './settings';
+
+export function lensTitle(model: ModelSummary): string {
+  const n = layerCount(model);
+  const params = `${model.complete ? '' : '≥ '}${formatCount(model.totalParams)} params`;
+  return `${n} layer${n === 1 ? '' : 's'} · ${params}`;
+}
+
+export class ModelCodeLensProvider extends Disposables implements vscode.CodeLensProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly analysis: AnalysisService) {
+    super();
+    this.register(analysis.onDidChange(() => this.changed.fire()));
+    this.register(onSettingChanged(['codeLens.enabled'], () => this.changed.fire()));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isEnabled('codeLens.enabled')) return [];
+    const result = this.analysis.get(document);
+    if (!result) return [];
+    return result.analysis.models.flatMap((model) => {
+      const range = toVsRange(model.range);
+      const line = new vscode.Range(range.start, range.start);
+      const args = [document.uri, model.name];
+      return [
+        new vscode.CodeLens(line, { title: lensTitle(model), command: 'convlens.showSummary', arguments: args, tooltip: `Open the summary of ${model.name}` }),
+        new vscode.CodeLens(line, { title: 'Summary', command: 'convlens.showSummary', arguments: args, tooltip: 'Layer table, formulas and what-if input size' }),
+      ];
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Turns an analysis into the plain data the webviews render (no vscode import: the
+ * host-side logic that needs no editor stays testable without one).
+ */
+import type { FileAnalysis } from '../core/analysis';
+import type { LayerSpec, ModelSpec } from '../core/model/spec';
+import { Args } from '../core/shapes/args';
+import type { ArithmeticConfig, ModelPayload } from '../protocol/messages';
+
+const OPS: Record<string, ArithmeticConfig['op']> = {
+  Conv2D: 'conv', MaxPooling2D: 'max', AveragePooling2D: 'avg',
+  Convolution2D: 'conv', MaxPool2D: 'max', AvgPool2D: 'avg', AveragePool2D: 'avg',
+};
+
+/** Kernel, strides and padding of a 2-D conv/pool layer, read like Keras does; undefined if not known statically. */
+export function arithmeticConfig(layer: LayerSpec): ArithmeticConfig | undefined {
+  const op = OPS[layer.className];
+  if (!op) return undefined;
+  try {
+    const args = new Args(layer.config, layer.className);
+    const kernel = op === 'conv' ? args.intTuple('kernel_size', 2) : args.intTuple('pool_size', 2, [2, 2]);
+    // Keras pooling: strides=None means "the pool size"; convolutions default to 1.
+    const strides = args.intTuple('strides', 2, op === 'conv' ? [1, 1] : kernel);
+    const padding = args.padding();
+    if (padding === 'causal') return undefined;
+    return { op, kernel: [kernel[0], kernel[1]], strides: [strides[0], strides[1]], padding };
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildPayload(uri: string, fileName: string, analysis: FileAnalysis, index: number): ModelPayload {
+  const model = analysis.models[index];
+  const spec: ModelSpec = analysis.specs[index];
+  const arithmetic: Record<number, ArithmeticConfig> = {};
+  for (const layer of model.layers) {
+    const cfg = spec.layers[layer.index] && arithmeticConfig(spec.layers[layer.index]);
+    if (cfg) arithmetic[layer.index] = cfg;
+  }
+  const image = model.inputShapes.find((s) => s && s.length === 4 && typeof s[1] === 'number' && typeof s[2] === 'number');
+  const diagnostics = [...analysis.diagnostics, ...model.diagnostics].map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line }));
+  return {
+    uri, fileName,
+    modelNames: analysis.models.map((m) => m.name),
+    model, arithmetic, diagnostics,
+    inputSize: image ? { height: image[1] as number, width: image[2] as number } : undefined,
+  };
+}
+
+/** Index of the model called `name`, else the first: a renamed model still shows something. */
+export function modelIndex(analysis: FileAnalysis, name: string | undefined): number {
+  const i = name === undefined ? -1 : analysis.models.findIndex((m) => m.name === name);
+  return i >= 0 ? i : 0;
+}

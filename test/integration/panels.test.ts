@@ -1,0 +1,127 @@
+/**
+ * The summary panel and the side view in a real VS Code: totals read from the panel's own
+ * DOM, a row click revealing its line, the what-if input size, the convolution arithmetic,
+ * the side view following the cursor, and screenshots in light, dark and high contrast.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ConvLensApi } from '../../src/extension';
+import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { activateExtension, closeAllEditors, openExample, sleep, waitFor } from './helpers/vscode';
+
+const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
+
+async function setTheme(theme: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await sleep(800); // the webview receives the new --vscode-* variables asynchronously
+}
+
+/** Screenshots of the workbench in each theme (only under the offline runner, which can take them). */
+async function shootThemes(name: string, query: (selectors: string[]) => Promise<Record<string, string | null>>): Promise<void> {
+  if (!canInspectWorkbench()) return;
+  try {
+    for (const [suffix, theme] of THEMES) {
+      await setTheme(theme);
+      // VS Code marks the webview's body with the theme kind once it has restyled it.
+      const kind = suffix === 'light' ? 'vscode-light' : suffix === 'dark' ? 'vscode-dark' : 'vscode-high-contrast';
+      await waitFor(async () => (await query([`body.${kind}`]))[`body.${kind}`] !== null, 10000, `the webview to switch to ${theme}`);
+      await sleep(300);
+      const file = await screenshot(`${name}-${suffix}`);
+      assert.ok(file, `screenshot ${name}-${suffix}`);
+    }
+  } finally {
+    await setTheme(undefined);
+  }
+}
+
+describe('summary panel and side view', () => {
+  let api: ConvLensApi;
+  before(async () => {
+    api = (await activateExtension<ConvLensApi>()).exports;
+  });
+  after(closeAllEditors);
+
+  it('renders the Keras table and totals of an example in the panel DOM', async () => {
+    const editor = await openExample('keras/chollet_mnist_convnet.py');
+    await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
+    const panels = api.editor.panels;
+    const dom = await waitFor(async () => {
+      const r = await panels.querySummaryPanel(['#model-name', '#total-params', '#trainable-params', '#non-trainable-params', '#size',
+        'tr[data-layer-index="0"] .shape', 'tr[data-layer-index="0"] .params', 'tr[data-formula-for="0"] .formula']).catch(() => undefined);
+      return r?.['#total-params'] ? r : undefined;
+    }, 15000, 'the summary panel to render');
+    assert.strictEqual(dom['#model-name']?.trim(), 'model');
+    assert.strictEqual(dom['#total-params']?.trim(), '93,322');
+    assert.strictEqual(dom['#trainable-params']?.trim(), '93,322');
+    assert.strictEqual(dom['#non-trainable-params']?.trim(), '0');
+    assert.match(dom['#size'] ?? '', /364\.54 KB/);
+    assert.strictEqual(dom['tr[data-layer-index="0"] .shape']?.trim(), '(None, 26, 26, 32)');
+    assert.strictEqual(dom['tr[data-layer-index="0"] .params']?.trim(), '320');
+    assert.match(dom['tr[data-formula-for="0"] .formula'] ?? '', /\(3·3·1 \+ 1\)·32 = 320/);
+    await shootThemes('summary', (s) => api.editor.panels.querySummaryPanel(s));
+  });
+
+  it('reveals a layer line when its row is clicked', async () => {
+    const editor = await openExample('keras/chollet_mnist_convnet.py');
+    await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
+    const denseLine = editor.document.getText().split('\n').findIndex((l) => l.includes('Dense(10'));
+    const summary = api.analysis.get(editor.document)!.analysis.models[0];
+    const denseIndex = summary.layers.findIndex((l) => l.range.start.line - 1 === denseLine);
+    assert.ok(denseIndex >= 0);
+    await waitFor(() => api.editor.panels.querySummaryPanel([`tr[data-layer-index="${denseIndex}"]`]).then((r) => r[`tr[data-layer-index="${denseIndex}"]`] !== null, () => false), 15000, 'rows');
+    await api.editor.panels.clickInSummaryPanel(`tr[data-layer-index="${denseIndex}"]`);
+    await waitFor(() => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.toString() === editor.document.uri.toString() && active.selection.active.line === denseLine;
+    }, 5000, `the editor to reveal line ${denseLine + 1}`);
+  });
+
+  it('recomputes every shape for a what-if input size', async () => {
+    const editor = await openExample('keras/chollet_mnist_convnet.py');
+    await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
+    await waitFor(() => api.editor.panels.querySummaryPanel(['#total-params']).then((r) => r['#total-params'] !== null, () => false), 15000, 'panel');
+    await api.editor.panels.setWhatIfInSummaryPanel(56, 56);
+    // 56 -> conv 54 -> pool 27 -> conv 25 -> pool 12 -> conv 10; flatten 10*10*64 = 6,400;
+    // Dense (6400+1)*64 = 409,664; total 320 + 18,496 + 36,928 + 409,664 + 650 = 466,058.
+    const r = await waitFor(async () => {
+      const q = await api.editor.panels.querySummaryPanel(['#whatif-total']);
+      return q['#whatif-total']?.includes('466,058') ? q : undefined;
+    }, 10000, 'the what-if total');
+    assert.match(r['#whatif-total'] ?? '', /466,058/);
+    if (canInspectWorkbench()) assert.ok(await screenshot('summary-whatif'));
+  });
+
+  it('draws the convolution arithmetic for the layer under the cursor', async () => {
+    const editor = await openExample('keras/chollet_mnist_convnet.py');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('Conv2D(32'));
+    editor.selection = new vscode.Selection(line, 4, line, 4);
+    await vscode.commands.executeCommand('convlens.showConvolutionArithmetic');
+    const r = await waitFor(async () => {
+      const q = await api.editor.panels.querySummaryPanel(['#arithmetic-title', '#arithmetic-sum']).catch(() => undefined);
+      return q?.['#arithmetic-sum'] ? q : undefined;
+    }, 15000, 'the arithmetic view');
+    assert.match(r['#arithmetic-title'] ?? '', /conv2d/);
+    assert.match(r['#arithmetic-sum'] ?? '', /=/);
+    await shootThemes('arithmetic', (s) => api.editor.panels.querySummaryPanel(s));
+  });
+
+  it('side view follows the cursor between models', async () => {
+    const editor = await openExample('keras/residual_functional.py');
+    await vscode.commands.executeCommand('workbench.view.extension.convlens');
+    const lines = editor.document.getText().split('\n');
+    const augLine = lines.findIndex((l) => l.includes('data_augmentation = '));
+    const modelLine = lines.findIndex((l) => /^model = /.test(l));
+    assert.ok(augLine >= 0 && modelLine >= 0);
+    const nameAt = async (line: number, expected: string): Promise<void> => {
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      await waitFor(async () => (await api.editor.panels.querySideView(['#model-name']).catch(() => ({} as Record<string, string | null>)))['#model-name']?.trim() === expected,
+        15000, `the side view to show ${expected}`);
+    };
+    await nameAt(augLine, 'data_augmentation');
+    await nameAt(modelLine, 'model');
+    const totals = await api.editor.panels.querySideView(['#total-params']);
+    assert.strictEqual(totals['#total-params']?.trim(), '309,601');
+    await shootThemes('sideview', (s) => api.editor.panels.querySideView(s));
+  });
+});

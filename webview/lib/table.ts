@@ -1,0 +1,113 @@
+/**
+ * The Keras-style layer table (full and compact), totals and diagnostics. A real <table>
+ * with scoped headers: screen readers announce column names, and it themes with plain CSS.
+ */
+import { formatBytes, formatCount, formatShapeKeras } from '../../src/core/shapes/format';
+import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
+import type { ModelPayload, SourceRange } from '../../src/protocol/messages';
+import { activatable, h } from './dom';
+
+export interface TableOptions {
+  compact: boolean;
+  onReveal(range: SourceRange): void;
+  /** Present when the arithmetic view exists: offered on conv/pool rows. */
+  onArithmetic?(layerIndex: number): void;
+  arithmeticLayers: Set<number>;
+  /** The original model's params per layer, shown next to what-if counts. */
+  originalParams?: Map<number, number | null>;
+}
+
+/** '?' with the reason in a tooltip, or the formatted value. */
+function unknownOr(text: string | null, reason: string | undefined): HTMLElement {
+  if (text !== null) return h('span', {}, text);
+  return h('span', { class: 'unknown', title: reason ?? 'Not known statically', 'aria-label': `unknown: ${reason ?? 'not known statically'}` }, '?');
+}
+
+const count = (n: number | null): string | null => (n === null ? null : formatCount(n));
+
+function trainableCell(l: LayerSummary): HTMLElement {
+  if (l.params === null) return unknownOr(null, l.unknownReason);
+  if (l.params === 0) return h('span', { class: 'muted', 'aria-label': 'no weights' }, '—');
+  if (!l.nonTrainableParams) return h('span', { class: 'check', 'aria-label': 'all trainable' }, '✓');
+  return h('span', {}, `${formatCount(l.trainableParams ?? 0)} / ${formatCount(l.nonTrainableParams)} frozen`);
+}
+
+/** A bar whose width is set through CSSOM (allowed by the CSP, unlike a style attribute). */
+export function shareBar(params: number | null, total: number): HTMLElement {
+  const share = params && total > 0 ? params / total : 0;
+  const pct = `${(share * 100).toFixed(share > 0 && share < 0.001 ? 2 : 1)}%`;
+  const fill = h('span', { class: 'bar-fill' });
+  fill.style.width = `${Math.max(share * 100, 0)}%`;
+  return h('span', { class: 'bar', role: 'img', 'aria-label': `${pct} of all parameters` }, h('span', { class: 'bar-track' }, fill), h('span', { class: 'bar-text' }, pct));
+}
+
+export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElement {
+  const heads = o.compact
+    ? ['Layer', 'Output shape', 'Params']
+    : ['Layer', 'Type', 'Output shape', 'Params', ...(o.originalParams ? ['Originally'] : []), 'Trainable', 'Share of params'];
+  const table = h('table', { class: o.compact ? 'layers compact' : 'layers' },
+    h('caption', { class: 'sr-only' }, `Layers of ${model.name}: activate a row to show it in the editor`),
+    h('thead', {}, h('tr', {}, ...heads.map((t) => h('th', { scope: 'col' }, t)))));
+  const body = h('tbody');
+  for (const l of model.layers) {
+    const row = h('tr', { 'data-layer-index': l.index, 'aria-label': `${l.name}, ${l.className}, line ${l.range.start.line}` });
+    activatable(row, () => o.onReveal(l.range));
+    const name = h('td', { class: 'name' }, h('span', {}, l.name));
+    if (o.compact) name.append(h('span', { class: 'type muted' }, ` ${l.className}`));
+    const shape = h('td', { class: 'shape' }, unknownOr(l.outputShape ? formatShapeKeras(l.outputShape) : null, l.unknownReason));
+    const params = h('td', { class: 'params num' }, unknownOr(count(l.params), l.unknownReason));
+    if (o.compact) {
+      params.append(shareBar(l.params, model.totalParams));
+      row.append(name, shape, params);
+    } else {
+      const typeCell = h('td', { class: 'type' }, l.className);
+      if (o.onArithmetic && o.arithmeticLayers.has(l.index)) {
+        const b = h('button', { class: 'link', type: 'button', 'aria-label': `Show the convolution arithmetic of ${l.name}` }, 'arithmetic');
+        b.addEventListener('click', (e) => { e.stopPropagation(); o.onArithmetic?.(l.index); });
+        typeCell.append(' ', b);
+      }
+      const cells: HTMLElement[] = [name, typeCell, shape, params];
+      if (o.originalParams) {
+        const before = o.originalParams.get(l.index) ?? null;
+        const changed = before !== l.params;
+        cells.push(h('td', { class: changed ? 'orig num changed' : 'orig num muted' }, before === null ? '?' : formatCount(before)));
+      }
+      cells.push(h('td', { class: 'trainable' }, trainableCell(l)), h('td', { class: 'share' }, shareBar(l.params, model.totalParams)));
+      row.append(...cells);
+    }
+    body.append(row);
+    if (!o.compact) {
+      // The arithmetic under its layer, across the full width: a column of formulas would be
+      // cut off in a narrow panel. One line per formula; the newline keeps them apart in textContent.
+      const formula = [l.formulas.params ? `params: ${l.formulas.params}` : '', ...l.formulas.shape].filter(Boolean);
+      const why = l.unknownReason && l.params === null ? h('span', { class: 'muted' }, l.unknownReason) : null;
+      if (formula.length > 0 || why) {
+        body.append(h('tr', { class: 'formula-row', 'data-formula-for': l.index },
+          h('td', { class: 'formula', colspan: heads.length }, ...formula.flatMap((f, i) => [i ? '\n' : '', h('div', {}, f)]), why)));
+      }
+    }
+  }
+  table.append(body);
+  return table;
+}
+
+export function renderTotals(model: ModelSummary, idPrefix = ''): HTMLElement {
+  const lower = model.complete ? '' : ' (at least)';
+  const item = (label: string, id: string, value: string) => h('div', { class: 'total' }, h('dt', {}, label), h('dd', { id: idPrefix + id }, value + lower));
+  return h('dl', { class: 'totals' },
+    item('Total params', 'total-params', formatCount(model.totalParams)),
+    item('Trainable', 'trainable-params', formatCount(model.trainableParams)),
+    item('Non-trainable', 'non-trainable-params', formatCount(model.nonTrainableParams)),
+    item('Size (float32)', 'size', formatBytes(model.sizeBytes)));
+}
+
+export function renderDiagnostics(p: ModelPayload, onReveal: (line: number) => void): HTMLElement | null {
+  if (p.diagnostics.length === 0) return null;
+  const list = h('ul', { class: 'diagnostics', 'aria-label': 'Problems' });
+  for (const d of p.diagnostics) {
+    const li = h('li', { class: `diag ${d.severity}` }, h('span', { class: 'severity' }, d.severity), ` line ${d.line}: ${d.message}`);
+    activatable(li, () => onReveal(d.line));
+    list.append(li);
+  }
+  return h('section', {}, h('h2', {}, 'Problems'), list);
+}

@@ -1,0 +1,145 @@
+/**
+ * Browser side of the summary panel and (with body[data-mode=compact]) of the side view.
+ * The shell is built once; model updates replace only the parts that show data, so focus
+ * and typed what-if sizes survive live edits of the document.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { layerCount } from '../src/core/shapes/counts';
+import type { ModelSummary } from '../src/core/shapes/types';
+import type { HostMessage, ModelPayload, SummaryState, SummaryView } from '../src/protocol/messages';
+import { ArithmeticView } from './lib/arithmeticView';
+import { h } from './lib/dom';
+import { Host } from './lib/host';
+import { renderDiagnostics, renderTable, renderTotals } from './lib/table';
+import { installTestHooks } from './lib/testHooks';
+import { WhatIf } from './lib/whatIf';
+
+const compact = document.body.dataset.mode === 'compact';
+const app = document.getElementById('app') as HTMLElement;
+const host = new Host<SummaryState>(onMessage);
+
+let payload: ModelPayload | undefined;
+let view: SummaryView = host.state?.view ?? 'table';
+let arithmetic: ArithmeticView | undefined;
+let arithmeticLayer: number | undefined;
+
+const header = h('header', { class: 'header' });
+const totals = h('div', { id: 'totals-region' });
+const tableRegion = h('div', { id: 'table-region', class: 'table-region' });
+const diagnostics = h('div', { id: 'diagnostics-region' });
+const arithmeticRegion = h('div', { id: 'arithmetic-region' });
+const whatIf = new WhatIf(host.rpc, () => renderTableRegion(), () => saveState());
+const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
+  h('vscode-tab-header', { slot: 'header', id: 'tab-table' }, 'Layers'),
+  h('vscode-tab-panel', {}, totals, whatIf.element, tableRegion, diagnostics),
+  h('vscode-tab-header', { slot: 'header', id: 'tab-arithmetic' }, 'Convolution arithmetic'),
+  h('vscode-tab-panel', {}, arithmeticRegion)) as HTMLElement & { selectedIndex: number };
+tabs.addEventListener('vsc-tabs-select', (e) => {
+  view = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'arithmetic' : 'table';
+  saveState();
+});
+
+function saveState(): void {
+  if (compact || !payload) return;
+  host.state = { uri: payload.uri, modelName: payload.model.name, view, whatIf: whatIf.size };
+}
+
+const reveal = (range: ModelPayload['model']['range']) => host.post({ type: 'reveal', range });
+const revealLine = (line: number) => reveal({ start: { line, column: 1 }, end: { line, column: 1 } });
+
+function renderHeader(p: ModelPayload): void {
+  const title = h(compact ? 'h2' : 'h1', { id: 'model-name' }, p.model.name);
+  const meta = h('p', { class: 'muted meta' }, `${p.fileName} · ${p.model.kind} · ${layerCount(p.model)} layers`);
+  const parts: Node[] = [title, meta];
+  if (!compact && p.modelNames.length > 1) {
+    const picker = h('vscode-single-select', { id: 'model-picker', 'aria-label': 'Model' }) as HTMLElement & { value: string };
+    for (const n of p.modelNames) picker.append(h('vscode-option', { value: n, selected: n === p.model.name }, n));
+    picker.addEventListener('change', () => host.post({ type: 'selectModel', name: picker.value }));
+    parts.push(h('div', { class: 'row' }, h('label', { for: 'model-picker' }, 'Model '), picker));
+  }
+  if (compact) {
+    const open = h('vscode-button', { id: 'open-summary', 'aria-label': `Open the full summary of ${p.model.name}` }, 'Open Summary');
+    open.addEventListener('click', () => host.post({ type: 'openSummary' }));
+    parts.push(open);
+  }
+  header.replaceChildren(...parts);
+}
+
+function renderTableRegion(): void {
+  if (!payload) return;
+  const focused = (document.activeElement as HTMLElement | null)?.dataset?.layerIndex;
+  const shown: ModelSummary = whatIf.result ?? payload.model;
+  const originalParams = whatIf.result ? new Map(payload.model.layers.map((l) => [l.index, l.params])) : undefined;
+  tableRegion.replaceChildren(renderTable(shown, {
+    compact, onReveal: reveal, originalParams,
+    arithmeticLayers: new Set(Object.keys(payload.arithmetic).map(Number)),
+    onArithmetic: compact ? undefined : (i) => focusView('arithmetic', i),
+  }));
+  if (focused !== undefined) (tableRegion.querySelector(`tr[data-layer-index="${focused}"]`) as HTMLElement | null)?.focus();
+}
+
+function renderArithmetic(p: ModelPayload): void {
+  arithmetic?.dispose();
+  const layers = p.model.layers.filter((l) => p.arithmetic[l.index]).map((l) => ({ index: l.index, name: l.name, className: l.className, config: p.arithmetic[l.index] }));
+  arithmetic = new ArithmeticView(layers, (i) => { arithmeticLayer = i; arithmetic?.show(i); });
+  arithmeticRegion.replaceChildren(arithmetic.element);
+  arithmetic.show(arithmeticLayer);
+}
+
+function focusView(v: SummaryView, layerIndex?: number): void {
+  view = v;
+  if (compact) return;
+  tabs.selectedIndex = v === 'arithmetic' ? 1 : 0;
+  if (v === 'arithmetic') {
+    // Before the first model arrives, keep the layer: showModel builds the view with it.
+    if (layerIndex !== undefined && (!payload || payload.arithmetic[layerIndex])) arithmeticLayer = layerIndex;
+    arithmetic?.show(arithmeticLayer);
+  } else if (layerIndex !== undefined) {
+    const row = tableRegion.querySelector(`tr[data-layer-index="${layerIndex}"]`) as HTMLElement | null;
+    row?.focus();
+    row?.scrollIntoView({ block: 'center' });
+  }
+  saveState();
+}
+
+function showModel(p: ModelPayload): void {
+  const sameModel = payload?.uri === p.uri && payload.model.name === p.model.name;
+  const restoring = !payload && host.state?.uri === p.uri && host.state.modelName === p.model.name ? host.state.whatIf : undefined;
+  if (payload && !sameModel) arithmeticLayer = undefined;
+  payload = p;
+  if (!app.contains(header)) app.replaceChildren(...(compact ? [header, totals, tableRegion] : [header, tabs]));
+  renderHeader(p);
+  totals.replaceChildren(renderTotals(p.model));
+  diagnostics.replaceChildren(...[renderDiagnostics(p, revealLine)].filter((x): x is HTMLElement => x !== null));
+  if (!compact) {
+    whatIf.setModel(p.model, p.inputSize, sameModel ? whatIf.size : restoring);
+    renderArithmetic(p);
+    tabs.selectedIndex = view === 'arithmetic' ? 1 : 0;
+  }
+  renderTableRegion();
+  saveState();
+}
+
+function onMessage(m: HostMessage): void {
+  switch (m.type) {
+    case 'model':
+      showModel(m.payload);
+      break;
+    case 'empty':
+      payload = undefined;
+      app.replaceChildren(h('p', { id: 'empty', class: 'muted' }, m.reason));
+      break;
+    case 'focus':
+      focusView(m.view, m.layerIndex);
+      break;
+  }
+}
+
+installTestHooks(host.rpc, compact ? undefined : (height, width) => whatIf.setFromUser(height, width));
+host.ready();
