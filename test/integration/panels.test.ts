@@ -4,11 +4,14 @@
  * the side view following the cursor, and screenshots in light, dark and high contrast.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
 import { activateExtension, closeAllEditors, openExample, sleep, waitFor } from './helpers/vscode';
 
+const ROOT = path.resolve(__dirname, '../../..');
 const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
 
 async function setTheme(theme: string | undefined): Promise<void> {
@@ -59,6 +62,19 @@ describe('summary panel and side view', () => {
     assert.strictEqual(dom['tr[data-layer-index="0"] .params']?.trim(), '320');
     assert.match(dom['tr[data-formula-for="0"] .formula'] ?? '', /\(3·3·1 \+ 1\)·32 = 320/);
     await shootThemes('summary', (s) => api.editor.panels.querySummaryPanel(s));
+  });
+
+  it('follows the file live as it is edited', async () => {
+    const source = fs.readFileSync(path.join(ROOT, 'examples', 'keras', 'chollet_mnist_convnet.py'), 'utf8');
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: source });
+    const editor = await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('convlens.showSummary', doc.uri, 'model');
+    await waitFor(async () => (await api.editor.panels.querySummaryPanel(['#total-params']).catch(() => ({} as Record<string, string | null>)))['#total-params']?.trim() === '93,322', 15000, 'the panel');
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('Dense(64'));
+    const col = doc.lineAt(line).text.indexOf('64');
+    await editor.edit((e) => e.replace(new vscode.Range(line, col, line, col + 2), '32'));
+    // Dense(32): (576+1)*32 = 18,464 and (32+1)*10 = 330 replace 36,928 and 650: 74,538 in all.
+    await waitFor(async () => (await api.editor.panels.querySummaryPanel(['#total-params']))['#total-params']?.trim() === '74,538', 10000, 'the panel to follow the edit');
   });
 
   it('reveals a layer line when its row is clicked', async () => {
