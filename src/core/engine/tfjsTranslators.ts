@@ -1,0 +1,278 @@
+/**
+ * One translator per Keras class: reads the config through an ArgReader, fills the TF.js
+ * arguments and returns the `tf.layers` factory name.
+ */
+import type { TfjsFactory } from './tfjsConfig';
+import { ArgReader, activation, constraint, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, regularizer, setIfDefined } from './tfjsArgs';
+import type { ConfigValue } from '../model/spec';
+
+export const AUGMENTATION_CLASSES: ReadonlySet<string> = new Set([
+  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
+  'RandomCrop', 'RandomBrightness', 'RandomHeight', 'RandomWidth',
+]);
+
+export type Translator = (a: ArgReader, out: Record<string, unknown>) => TfjsFactory;
+
+export function conv(rank: 1 | 2): Translator {
+  return (a, out) => {
+    out['filters'] = a.requiredNumber('filters');
+    convGeometry(a, out, rank);
+    a.onlyDefault('groups', (v) => v === 1, 'TF.js has no grouped convolution');
+    kernelArgs(a, out);
+    return rank === 1 ? 'conv1d' : 'conv2d';
+  };
+}
+
+export function pooling(rank: 1 | 2, factory: TfjsFactory): Translator {
+  return (a, out) => {
+    setIfDefined(out, 'poolSize', a.intTuple('pool_size', rank));
+    // Keras strides=None means strides = pool_size, which is also TF.js' default.
+    setIfDefined(out, 'strides', a.intTuple('strides', rank));
+    setIfDefined(out, 'padding', padding(a));
+    dataFormat(a);
+    return factory;
+  };
+}
+
+export function globalPooling(factory: TfjsFactory): Translator {
+  return (a) => {
+    dataFormat(a);
+    a.onlyDefault('keepdims', (v) => v === false, 'TF.js global pooling has no keepdims');
+    return factory;
+  };
+}
+
+export function merge(factory: TfjsFactory): Translator {
+  return () => factory;
+}
+
+export function identityForAugmentation(): Translator {
+  return (a) => {
+    // Consume every argument: the stand-in takes none of them.
+    for (const key of Object.keys(a.layer.config)) a.raw(key);
+    return 'activation';
+  };
+}
+
+export const TRANSLATORS: Record<string, Translator> = {
+  Conv1D: conv(1),
+  Conv2D: conv(2),
+  Conv2DTranspose: (a, out) => {
+    out['filters'] = a.requiredNumber('filters');
+    convGeometry(a, out, 2);
+    if (out['dilationRate'] !== undefined && !isOne(out['dilationRate'] as ConfigValue)) {
+      a.fail('dilation_rate', 'TF.js Conv2DTranspose ignores dilation');
+    }
+    a.onlyDefault('output_padding', () => false, 'TF.js Conv2DTranspose has no output_padding');
+    kernelArgs(a, out);
+    return 'conv2dTranspose';
+  },
+  SeparableConv2D: (a, out) => {
+    out['filters'] = a.requiredNumber('filters');
+    convGeometry(a, out, 2);
+    setIfDefined(out, 'depthMultiplier', a.number('depth_multiplier'));
+    out['activation'] = activation(a);
+    setIfDefined(out, 'useBias', a.bool('use_bias'));
+    out['depthwiseInitializer'] = initializer(a, 'depthwise_initializer', 'glorotUniform');
+    out['pointwiseInitializer'] = initializer(a, 'pointwise_initializer', 'glorotUniform');
+    out['biasInitializer'] = initializer(a, 'bias_initializer', 'zeros');
+    setIfDefined(out, 'depthwiseRegularizer', regularizer(a, 'depthwise_regularizer'));
+    setIfDefined(out, 'pointwiseRegularizer', regularizer(a, 'pointwise_regularizer'));
+    setIfDefined(out, 'biasRegularizer', regularizer(a, 'bias_regularizer'));
+    setIfDefined(out, 'depthwiseConstraint', constraint(a, 'depthwise_constraint'));
+    setIfDefined(out, 'pointwiseConstraint', constraint(a, 'pointwise_constraint'));
+    setIfDefined(out, 'biasConstraint', constraint(a, 'bias_constraint'));
+    return 'separableConv2d';
+  },
+  DepthwiseConv2D: (a, out) => {
+    convGeometry(a, out, 2);
+    if (out['dilationRate'] !== undefined && !isOne(out['dilationRate'] as ConfigValue)) {
+      a.fail('dilation_rate', 'TF.js DepthwiseConv2D ignores dilation');
+    }
+    setIfDefined(out, 'depthMultiplier', a.number('depth_multiplier'));
+    out['activation'] = activation(a);
+    setIfDefined(out, 'useBias', a.bool('use_bias'));
+    out['depthwiseInitializer'] = initializer(a, 'depthwise_initializer', 'glorotUniform');
+    out['biasInitializer'] = initializer(a, 'bias_initializer', 'zeros');
+    setIfDefined(out, 'depthwiseRegularizer', regularizer(a, 'depthwise_regularizer'));
+    setIfDefined(out, 'biasRegularizer', regularizer(a, 'bias_regularizer'));
+    setIfDefined(out, 'depthwiseConstraint', constraint(a, 'depthwise_constraint'));
+    setIfDefined(out, 'biasConstraint', constraint(a, 'bias_constraint'));
+    return 'depthwiseConv2d';
+  },
+  MaxPooling1D: pooling(1, 'maxPooling1d'),
+  AveragePooling1D: pooling(1, 'averagePooling1d'),
+  MaxPooling2D: pooling(2, 'maxPooling2d'),
+  AveragePooling2D: pooling(2, 'averagePooling2d'),
+  GlobalAveragePooling1D: globalPooling('globalAveragePooling1d'),
+  GlobalMaxPooling1D: globalPooling('globalMaxPooling1d'),
+  GlobalAveragePooling2D: globalPooling('globalAveragePooling2d'),
+  GlobalMaxPooling2D: globalPooling('globalMaxPooling2d'),
+  Flatten: (a) => {
+    dataFormat(a);
+    return 'flatten';
+  },
+  Dense: (a, out) => {
+    out['units'] = a.requiredNumber('units');
+    kernelArgs(a, out);
+    a.onlyDefault('lora_rank', () => false, 'TF.js Dense has no LoRA');
+    return 'dense';
+  },
+  Dropout: (a, out) => {
+    out['rate'] = a.requiredNumber('rate');
+    setIfDefined(out, 'noiseShape', a.intList('noise_shape', true));
+    setIfDefined(out, 'seed', a.number('seed'));
+    return 'dropout';
+  },
+  // Keras' SpatialDropout2D is exactly Dropout with noise shape (batch, 1, 1, channels) in
+  // channels_last; TF.js' Dropout fills the None entries from the input, so this is exact.
+  SpatialDropout2D: (a, out) => {
+    out['rate'] = a.requiredNumber('rate');
+    setIfDefined(out, 'seed', a.number('seed'));
+    dataFormat(a);
+    out['noiseShape'] = [null, 1, 1, null];
+    return 'dropout';
+  },
+  BatchNormalization: (a, out) => {
+    setIfDefined(out, 'axis', a.number('axis'));
+    setIfDefined(out, 'momentum', a.number('momentum'));
+    setIfDefined(out, 'epsilon', a.number('epsilon'));
+    setIfDefined(out, 'center', a.bool('center'));
+    setIfDefined(out, 'scale', a.bool('scale'));
+    out['betaInitializer'] = initializer(a, 'beta_initializer', 'zeros');
+    out['gammaInitializer'] = initializer(a, 'gamma_initializer', 'ones');
+    out['movingMeanInitializer'] = initializer(a, 'moving_mean_initializer', 'zeros');
+    out['movingVarianceInitializer'] = initializer(a, 'moving_variance_initializer', 'ones');
+    setIfDefined(out, 'betaRegularizer', regularizer(a, 'beta_regularizer'));
+    setIfDefined(out, 'gammaRegularizer', regularizer(a, 'gamma_regularizer'));
+    setIfDefined(out, 'betaConstraint', constraint(a, 'beta_constraint'));
+    setIfDefined(out, 'gammaConstraint', constraint(a, 'gamma_constraint'));
+    // synchronized only matters for multi-device training; the single-device result is the same.
+    a.bool('synchronized');
+    return 'batchNormalization';
+  },
+  LayerNormalization: (a, out) => {
+    const axis = a.raw('axis');
+    if (axis !== undefined) {
+      if (typeof axis !== 'number' && !(Array.isArray(axis) && axis.every((x) => typeof x === 'number'))) {
+        a.fail('axis', `expected an int or a list of ints, got ${JSON.stringify(axis)}`);
+      }
+      out['axis'] = axis;
+    }
+    setIfDefined(out, 'epsilon', a.number('epsilon'));
+    setIfDefined(out, 'center', a.bool('center'));
+    setIfDefined(out, 'scale', a.bool('scale'));
+    a.onlyDefault('rms_scaling', (v) => v === false, 'TF.js LayerNormalization has no rms_scaling');
+    out['betaInitializer'] = initializer(a, 'beta_initializer', 'zeros');
+    out['gammaInitializer'] = initializer(a, 'gamma_initializer', 'ones');
+    setIfDefined(out, 'betaRegularizer', regularizer(a, 'beta_regularizer'));
+    setIfDefined(out, 'gammaRegularizer', regularizer(a, 'gamma_regularizer'));
+    a.onlyDefault('beta_constraint', () => false, 'TF.js LayerNormalization has no constraints');
+    a.onlyDefault('gamma_constraint', () => false, 'TF.js LayerNormalization has no constraints');
+    return 'layerNormalization';
+  },
+  Activation: (a, out) => {
+    out['activation'] = activation(a);
+    return 'activation';
+  },
+  ReLU: (a, out) => {
+    const maxValue = a.number('max_value');
+    const slope = a.number('negative_slope') ?? 0;
+    const threshold = a.number('threshold') ?? 0;
+    if (threshold !== 0) a.fail('threshold', 'TF.js ReLU has no threshold');
+    if (slope !== 0) {
+      // ReLU(negative_slope=s) without a cap is exactly LeakyReLU(s).
+      if (maxValue !== undefined) a.fail('negative_slope', 'TF.js has no capped leaky ReLU');
+      out['alpha'] = slope;
+      return 'leakyReLU';
+    }
+    setIfDefined(out, 'maxValue', maxValue);
+    return 'reLU';
+  },
+  LeakyReLU: (a, out) => {
+    // Keras 3 calls it negative_slope, Keras 2 alpha; both default to 0.3, as TF.js' alpha does.
+    const slope = a.number('negative_slope') ?? a.number('alpha');
+    setIfDefined(out, 'alpha', slope);
+    return 'leakyReLU';
+  },
+  Softmax: (a, out) => {
+    out['axis'] = a.number('axis') ?? -1;
+    return 'softmax';
+  },
+  Reshape: (a, out) => {
+    const target = a.intList('target_shape', false);
+    if (target === undefined) a.fail('target_shape', 'this argument is required');
+    out['targetShape'] = target;
+    return 'reshape';
+  },
+  ZeroPadding2D: (a, out) => {
+    setIfDefined(out, 'padding', nestedPadding(a, 'padding'));
+    dataFormat(a);
+    return 'zeroPadding2d';
+  },
+  Cropping2D: (a, out) => {
+    out['cropping'] = nestedPadding(a, 'cropping') ?? 0;
+    dataFormat(a);
+    return 'cropping2D';
+  },
+  UpSampling2D: (a, out) => {
+    setIfDefined(out, 'size', a.intTupleExpanded('size', 2));
+    const interpolation = a.string('interpolation');
+    if (interpolation !== undefined) {
+      if (interpolation !== 'nearest' && interpolation !== 'bilinear') a.fail('interpolation', `TF.js supports 'nearest' and 'bilinear', got '${interpolation}'`);
+      out['interpolation'] = interpolation;
+    }
+    dataFormat(a);
+    return 'upSampling2d';
+  },
+  Add: merge('add'),
+  Multiply: merge('multiply'),
+  Average: merge('average'),
+  Maximum: merge('maximum'),
+  Minimum: merge('minimum'),
+  Concatenate: (a, out) => {
+    setIfDefined(out, 'axis', a.number('axis'));
+    return 'concatenate';
+  },
+  Rescaling: (a, out) => {
+    out['scale'] = a.requiredNumber('scale');
+    setIfDefined(out, 'offset', a.number('offset'));
+    return 'rescaling';
+  },
+  Resizing: (a, out) => {
+    out['height'] = a.requiredNumber('height');
+    out['width'] = a.requiredNumber('width');
+    const interpolation = a.string('interpolation');
+    if (interpolation !== undefined) {
+      if (interpolation !== 'nearest' && interpolation !== 'bilinear') a.fail('interpolation', `TF.js supports 'nearest' and 'bilinear', got '${interpolation}'`);
+      out['interpolation'] = interpolation;
+    }
+    // TF.js treats cropToAspectRatio as "not alignCorners" and never crops.
+    a.onlyDefault('crop_to_aspect_ratio', (v) => v === false, 'TF.js Resizing does not implement crop_to_aspect_ratio');
+    a.onlyDefault('pad_to_aspect_ratio', (v) => v === false, 'TF.js Resizing has no pad_to_aspect_ratio');
+    a.raw('fill_mode'); // only used with pad_to_aspect_ratio
+    a.raw('fill_value');
+    dataFormat(a);
+    return 'resizing';
+  },
+};
+
+/** ZeroPadding2D / Cropping2D: int, (sym_h, sym_w) or ((top, bottom), (left, right)). */
+export function nestedPadding(a: ArgReader, key: string): unknown {
+  const v = a.raw(key);
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 2) {
+    // Copies: tfjs layers may rewrite the arrays they are given, and these belong to the spec.
+    if (v.every((x) => typeof x === 'number')) return [...v];
+    if (v.every((x) => Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'number'))) return v.map((x) => [...(x as number[])]);
+  }
+  return a.fail(key, `expected an int, a pair of ints or a pair of pairs, got ${JSON.stringify(v)}`);
+}
+
+/** Keras classes TF.js (4.x) lacks, with the reason given to the user. */
+export const LACKING: Record<string, string> = {
+  Subtract: 'TF.js has no Subtract merge layer.',
+  Lambda: 'a Lambda runs arbitrary Python and cannot be translated.',
+  InputLayer: 'an InputLayer is created by buildTfjsModel (tf.input), not translated as a layer.',
+};
