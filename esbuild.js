@@ -13,6 +13,8 @@ const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp'];
 const nodeBundles = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  // The training worker runs in its own thread: its own bundle, found next to the others.
+  { entryPoints: ['src/core/engine/train/worker.ts'], outfile: 'dist/trainWorker.js' },
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 

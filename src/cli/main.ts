@@ -9,6 +9,7 @@ import { analyzeSource, languageForFile, type FileAnalysis } from '../core/analy
 import type { Diagnostic } from '../core/model/spec';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
+import { addTrainCommand } from './train';
 
 /** A failure the user can fix; printed as one line, never a stack trace. */
 class UsageError extends Error {}
@@ -67,6 +68,7 @@ function buildProgram(io: Io): Command {
     .option('--json', 'print JSON instead of text')
     .addOption(new Option('--style <style>', 'table layout and layer names').choices(['keras', 'tfjs']).default('keras'))
     .action((file: string, options: { json?: boolean; style: SummaryStyle }) => summaryCommand(io, file, options));
+  addTrainCommand(program, io);
   return program;
 }
 

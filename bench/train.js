@@ -1,0 +1,129 @@
+// Training throughput: Chollet's MNIST convnet (examples/keras/chollet_mnist_convnet.py, read
+// by ConvLens; rmsprop lr 1e-3, batch 64) trained for a fixed number of batches on the
+// engine's best backend (selectBackend 'auto', or --backend), and, when `python3 -c "import
+// torch"` works, the same net / batch / optimizer in PyTorch CPU (bench/torch_train.py) with
+// 1 thread and with PyTorch's default thread count. Timings on shared machines swing widely,
+// so engines run pair by pair, alternating, for --rounds rounds, and each round's ratio is
+// reported (plus the medians).
+//
+// Needs the tsc-compiled engine: npm run compile-tests (out/), then
+//   node bench/train.js [--batches 30] [--batch-size 64] [--rounds 3] [--backend auto|wasm|cpu|...] [--json]
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'out', 'src');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const BATCHES = Number(arg('batches', '30'));
+const BATCH = Number(arg('batch-size', '64'));
+const ROUNDS = Number(arg('rounds', '3'));
+const BACKEND = arg('backend', 'auto');
+const JSON_OUT = process.argv.includes('--json');
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function torchAvailable() {
+  const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop();
+}
+
+function runTorch(threads) {
+  const r = spawnSync('python3', [path.join(__dirname, 'torch_train.py'), '--batches', String(BATCHES), '--batch-size', String(BATCH), '--threads', threads], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch_train.py failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(OUT, 'core', 'engine', 'train', 'compile.js'))) {
+    console.error('bench/train.js needs the compiled engine: run `npm run compile-tests` first');
+    process.exit(2);
+  }
+  const tf = require(require.resolve('@tensorflow/tfjs', { paths: [ROOT] }));
+  const { selectBackend } = require(path.join(OUT, 'core/engine/backend/select.js'));
+  const { buildTfjsModel } = require(path.join(OUT, 'core/engine/build.js'));
+  const { analyzeSource } = require(path.join(OUT, 'core/analysis.js'));
+  const { modelIO } = require(path.join(OUT, 'core/engine/data/validate.js'));
+  const { resolveCompile, compileModel, encodeLabels } = require(path.join(OUT, 'core/engine/train/compile.js'));
+  const { loadMnist } = require(path.join(OUT, 'core/engine/data/mnist.js'));
+
+  const backend = await selectBackend(tf, BACKEND);
+  const source = fs.readFileSync(path.join(ROOT, 'examples/keras/chollet_mnist_convnet.py'), 'utf8');
+  const spec = analyzeSource(source, 'python').specs[0];
+  const compile = resolveCompile(spec, modelIO(spec));
+  const model = buildTfjsModel(tf, spec);
+  compileModel(tf, model, compile);
+  const data = loadMnist().train;
+  const size = 28 * 28;
+
+  async function trainBatches(n, offset) {
+    const t = process.hrtime.bigint();
+    for (let b = 0; b < n; b++) {
+      const start = ((offset + b) * BATCH) % (data.count - BATCH);
+      const x = tf.tensor4d(data.x.slice(start * size, (start + BATCH) * size), [BATCH, 28, 28, 1]);
+      const y = encodeLabels(tf, data.y.slice(start, start + BATCH), compile, 10);
+      await model.trainOnBatch(x, y);
+      tf.dispose([x, y]);
+    }
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  }
+
+  await trainBatches(3, 0); // warm-up: kernels compiled, optimizer state created
+  const torchMissing = torchAvailable();
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {};
+    const order = r % 2 === 0 ? ['tfjs', 'torch1', 'torchN'] : ['torchN', 'torch1', 'tfjs'];
+    for (const which of order) {
+      if (which === 'tfjs') {
+        const s = await trainBatches(BATCHES, (r + 1) * BATCHES);
+        round.tfjs = (BATCHES * BATCH) / s;
+      } else if (!torchMissing) {
+        const t = runTorch(which === 'torch1' ? '1' : 'default');
+        round[which] = t.imagesPerSec;
+        round[`${which}Threads`] = t.threads;
+      }
+    }
+    if (round.torch1) round.ratio1 = round.tfjs / round.torch1;
+    if (round.torchN) round.ratioN = round.tfjs / round.torchN;
+    rounds.push(round);
+    if (!JSON_OUT) {
+      console.log(
+        `round ${r + 1}: ConvLens/${backend.name} ${round.tfjs.toFixed(0)} img/s` +
+          (round.torch1 ? ` | PyTorch 1 thread ${round.torch1.toFixed(0)} img/s (ratio ${round.ratio1.toFixed(2)})` : '') +
+          (round.torchN ? ` | PyTorch ${round.torchNThreads} threads ${round.torchN.toFixed(0)} img/s (ratio ${round.ratioN.toFixed(2)})` : ''),
+      );
+    }
+  }
+  model.dispose();
+  const summary = {
+    net: 'chollet_mnist_convnet', batches: BATCHES, batchSize: BATCH, optimizer: `${compile.optimizer} ${compile.learningRate}`,
+    backend: backend.name, rounds,
+    median: {
+      tfjs: median(rounds.map((r) => r.tfjs)),
+      torch1: torchMissing ? null : median(rounds.map((r) => r.torch1)),
+      torchN: torchMissing ? null : median(rounds.map((r) => r.torchN)),
+      ratio1: torchMissing ? null : median(rounds.map((r) => r.ratio1)),
+      ratioN: torchMissing ? null : median(rounds.map((r) => r.ratioN)),
+    },
+    torch: torchMissing ? `not available (${torchMissing})` : 'available',
+  };
+  if (JSON_OUT) console.log(JSON.stringify(summary));
+  else {
+    console.log(`median: ConvLens/${backend.name} ${summary.median.tfjs.toFixed(0)} img/s` +
+      (torchMissing ? `; PyTorch not measured: ${torchMissing}` : `; PyTorch 1 thread ${summary.median.torch1.toFixed(0)} (ratio ${summary.median.ratio1.toFixed(2)}), default threads ${summary.median.torchN.toFixed(0)} (ratio ${summary.median.ratioN.toFixed(2)})`));
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack || e.message);
+  process.exit(1);
+});

@@ -1,0 +1,297 @@
+/**
+ * `convlens train <file>`: trains a model read from Keras/TF.js source on MNIST, synthetic
+ * shapes or an image folder, in the training worker (Ctrl-C cancels after the current
+ * batch; a second Ctrl-C stops at once). Exit codes: 0 trained (or early-stopped),
+ * 2 bad input (file, model name, data, incompatible shapes, unsupported settings),
+ * 1 internal error or crash, 130 cancelled by Ctrl-C.
+ */
+import { Command, Option } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeSource, languageForFile } from '../core/analysis';
+import type { ModelSpec } from '../core/model/spec';
+import { BACKEND_ORDER, type BackendPreference } from '../core/engine/backend/select';
+import { describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
+import { checkCompatibility, modelIO } from '../core/engine/data/validate';
+import { resolveCompile } from '../core/engine/train/compile';
+import { TrainingError } from '../core/engine/train/errors';
+import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
+import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+export interface TrainIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Rewrites the progress line in place (TTY only); absent: plain lines. */
+  progress?: (s: string) => void;
+}
+
+export interface TrainCliOptions {
+  model?: string;
+  data: string;
+  epochs: string;
+  batchSize: string;
+  validationSplit: string;
+  out?: string;
+  backend: BackendPreference;
+  seed: string;
+  json?: boolean;
+  resume?: string;
+}
+
+class UsageError extends Error {}
+
+function int(value: string, what: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${what} must be a whole number ≥ ${min}, not '${value}'`);
+  return n;
+}
+
+function fraction(value: string, what: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new UsageError(`${what} must be a number between 0 and 1 (exclusive), not '${value}'`);
+  return n;
+}
+
+function readModel(file: string, name: string | undefined): ModelSpec {
+  let text: string;
+  try {
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a model file`);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (e as Error).message}`);
+  }
+  const language = languageForFile(file);
+  if (!language) throw new UsageError(`unsupported file type: ${file} (ConvLens reads .py, .ts, .tsx, .js, .jsx, .mjs and .cjs files)`);
+  const specs = analyzeSource(text, language, file).specs;
+  if (specs.length === 0) throw new UsageError(`no Keras or TF.js model definitions found in ${file}`);
+  const names = specs.map((s) => s.name);
+  if (name !== undefined) {
+    const found = specs.find((s) => s.name === name) ?? specs.find((s) => s.kerasName === name);
+    if (!found) throw new UsageError(`no model named '${name}' in ${file}; models found: ${names.join(', ')}`);
+    return found;
+  }
+  if (specs.length > 1) throw new UsageError(`${file} defines ${specs.length} models (${names.join(', ')}): choose one with --model NAME`);
+  return specs[0];
+}
+
+/** Checks everything that can be checked before starting the worker; returns the settings. */
+export function prepareTraining(file: string, o: TrainCliOptions): { spec: ModelSpec; settings: TrainSettings } {
+  const spec = readModel(file, o.model);
+  const data: DatasetSpec = parseDatasetSpec(o.data);
+  const settings: TrainSettings = {
+    data,
+    epochs: int(o.epochs, '--epochs', 1),
+    batchSize: int(o.batchSize, '--batch-size', 1),
+    validationSplit: fraction(o.validationSplit, '--validation-split'),
+    seed: int(o.seed, '--seed', 0),
+    backend: o.backend,
+    outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))),
+    resume: o.resume === undefined ? undefined : path.resolve(o.resume),
+  };
+  if (settings.resume !== undefined && !fs.existsSync(path.join(settings.resume, 'checkpoint', 'model.json'))) {
+    throw new UsageError(`no checkpoint to resume in ${settings.resume} (expected checkpoint/model.json)`);
+  }
+  const io = modelIO(spec);
+  // These throw DataError / CompileError with messages that say what to change.
+  checkCompatibility(io, describeDataset(data));
+  resolveCompile(spec, io);
+  return { spec, settings };
+}
+
+function num(v: number, digits = 4): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : String(v);
+}
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  return `[${'='.repeat(Math.max(filled - 1, 0))}${filled > 0 ? (done < total ? '>' : '=') : ''}${' '.repeat(width - filled)}]`;
+}
+
+function summaryJson(report: TrainReport): Record<string, unknown> {
+  const last = report.history[report.history.length - 1];
+  return {
+    type: 'summary',
+    status: report.status,
+    runDir: report.runDir,
+    model: report.model,
+    backend: report.backend.name,
+    epochs: report.epochsCompleted,
+    final: last ? { loss: last.loss, acc: last.acc, val_loss: last.val_loss, val_acc: last.val_acc } : null,
+    imagesPerSec: report.imagesPerSec,
+    evaluation: report.evaluation
+      ? { split: report.evaluation.split, loss: report.evaluation.loss, accuracy: report.evaluation.accuracy, perClassAccuracy: report.evaluation.perClassAccuracy }
+      : null,
+    skipped: report.dataset.skipped.length,
+    seconds: report.seconds,
+  };
+}
+
+export interface RunTrainDeps {
+  session?: TrainingSessionOptions;
+  /** Install SIGINT handlers (the real CLI); default true. */
+  signals?: boolean;
+  /** Use this output as is (default: a progress bar on stderr when it is a TTY). */
+  io?: TrainIo;
+}
+
+export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, deps: RunTrainDeps = {}): Promise<number> {
+  let prepared: { spec: ModelSpec; settings: TrainSettings };
+  try {
+    prepared = prepareTraining(file, o);
+  } catch (e) {
+    io.err(`convlens: ${e instanceof Error ? e.message : String(e)}`);
+    return e instanceof UsageError || (e instanceof Error && (e.name === 'DataError' || e.name === 'CompileError')) ? EXIT_USAGE : EXIT_INTERNAL;
+  }
+  const { spec, settings } = prepared;
+  const session = new TrainingSession(spec, settings, deps.session);
+  const json = o.json === true;
+  let progressShown = false;
+  const clearProgress = (): void => {
+    if (progressShown && io.progress) io.progress('');
+    progressShown = false;
+  };
+  const info = (s: string): void => {
+    clearProgress();
+    if (json) io.err(s);
+    else io.out(s);
+  };
+  session.on('event', (e: TrainEvent) => {
+    switch (e.type) {
+      case 'log':
+        info(e.message);
+        break;
+      case 'backend':
+        info(`backend: ${e.backend.name}${e.backend.reason ? ` (${e.backend.reason})` : ''}`);
+        break;
+      case 'dataset':
+        info(
+          `data: ${e.dataset.name}, ${e.dataset.train} training / ${e.dataset.validation} validation images${e.dataset.test ? ` / ${e.dataset.test} test` : ''}, ` +
+            `${e.dataset.classNames.length} classes, ${e.dataset.inputShape.join('×')}${e.dataset.skipped.length ? `, ${e.dataset.skipped.length} unreadable files skipped` : ''}`,
+        );
+        break;
+      case 'run':
+        info(`run folder: ${e.runDir}`);
+        break;
+      case 'batch':
+        if (io.progress) {
+          io.progress(`Epoch ${e.epoch}/${settings.epochs} ${bar(e.batch, e.batches)} ${e.batch}/${e.batches} loss ${num(e.loss)} acc ${num(e.acc)} ${Math.round(e.imagesPerSec)} img/s`);
+          progressShown = true;
+        }
+        break;
+      case 'epoch':
+        clearProgress();
+        if (json) io.out(JSON.stringify({ type: 'epoch', epoch: e.epoch, epochs: e.epochs, ...e.logs, seconds: e.seconds, imagesPerSec: e.imagesPerSec }));
+        else {
+          io.out(
+            `Epoch ${e.epoch}/${e.epochs}: loss ${num(e.logs.loss)} acc ${num(e.logs.acc)} val_loss ${num(e.logs.val_loss)} val_acc ${num(e.logs.val_acc)} ` +
+              `(${e.seconds.toFixed(1)} s, ${Math.round(e.imagesPerSec)} img/s)`,
+          );
+        }
+        break;
+      default:
+        break;
+    }
+  });
+
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      info('cancelling after the current batch (Ctrl-C again to stop at once)');
+      session.cancel();
+    } else void session.terminate();
+  };
+  const signals = deps.signals !== false;
+  if (signals) process.on('SIGINT', onSigint);
+  try {
+    const report = await session.result;
+    clearProgress();
+    if (json) io.out(JSON.stringify(summaryJson(report)));
+    else {
+      const ev = report.evaluation;
+      if (ev) io.out(`${ev.split} accuracy ${num(ev.accuracy)} loss ${num(ev.loss)} on ${ev.count} images; ${ev.misclassified.length} misclassified examples saved`);
+      if (report.dataset.skipped.length > 0) io.out(`${report.dataset.skipped.length} unreadable images skipped (see report.json)`);
+      io.out(`${report.status}: ${report.epochsCompleted} epochs, ${Math.round(report.imagesPerSec)} img/s on ${report.backend.name}; run folder: ${report.runDir}`);
+    }
+    return report.status === 'cancelled' ? EXIT_CANCELLED : EXIT_OK;
+  } catch (e) {
+    clearProgress();
+    if (e instanceof TrainingError) {
+      io.err(`convlens: ${e.message}`);
+      if (session.cancelled && e.kind === 'internal') return EXIT_CANCELLED;
+      return e.kind === 'usage' ? EXIT_USAGE : EXIT_INTERNAL;
+    }
+    io.err(`convlens: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT_INTERNAL;
+  } finally {
+    if (signals) process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function defaultIo(io: { out: (s: string) => void; err: (s: string) => void }): TrainIo {
+  const tty = process.stderr.isTTY === true;
+  return {
+    ...io,
+    progress: tty
+      ? (s: string) => {
+          const width = process.stderr.columns ?? 100;
+          process.stderr.write(`\r${s.slice(0, width - 1).padEnd(Math.min(width - 1, 120))}\r`);
+        }
+      : undefined,
+  };
+}
+
+/**
+ * Adds `train` to the CLI program. Its action is asynchronous: `onExit` receives the exit
+ * code (default: sets process.exitCode, so bin/convlens.js exits with it).
+ */
+export function addTrainCommand(
+  program: Command,
+  io: { out: (s: string) => void; err: (s: string) => void },
+  onExit: (code: number) => void = (code) => {
+    process.exitCode = code;
+  },
+  deps: RunTrainDeps = {},
+): Command {
+  return program
+    .command('train')
+    .description('train a model from a Keras (.py) or TF.js (.ts/.js) file on MNIST, synthetic shapes or an image folder')
+    .argument('<file>', 'a Python, TypeScript or JavaScript file')
+    .option('--model <name>', 'the model to train, when the file defines several')
+    .requiredOption('--data <source>', "'mnist', 'synthetic', or a folder with one subfolder of images per class")
+    .option('--epochs <n>', 'epochs to train', '5')
+    .option('--batch-size <n>', 'images per batch', '32')
+    .option('--validation-split <f>', 'held-out fraction (folders without validation/, synthetic)', '0.2')
+    .option('--out <dir>', 'where .convlens/runs/ goes (default: the model file\'s folder)')
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', ...BACKEND_ORDER]).default('auto'))
+    .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits', '1')
+    .option('--resume <runDir>', 'continue a run folder from its last checkpoint')
+    .option('--json', 'one JSON line per epoch and a final JSON summary line on stdout')
+    .action(async (file: string, options: TrainCliOptions) => {
+      onExit(await runTrain(file, options, deps.io ?? defaultIo(io), deps));
+    });
+}
+
+/** Runs `convlens train ...` in-process and resolves with its exit code (tests, scripts). */
+export async function runTrainCli(argv: string[], io: TrainIo, deps: RunTrainDeps = { signals: false }): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('convlens')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  addTrainCommand(program, io, (c) => {
+    code = c;
+  }, { ...deps, io });
+  try {
+    await program.parseAsync(['train', ...argv], { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  return code;
+}

@@ -1,0 +1,15 @@
+/** sharp, loaded on first use (it is a native module, and only image folders and galleries need it). */
+import type SharpDefault from 'sharp';
+
+export type Sharp = typeof SharpDefault;
+
+let cached: Sharp | undefined;
+
+export function loadSharp(): Sharp {
+  if (cached === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const m = require('sharp') as unknown as { default?: Sharp };
+    cached = typeof m === 'function' ? (m as unknown as Sharp) : (m.default as Sharp);
+  }
+  return cached;
+}

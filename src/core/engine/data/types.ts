@@ -1,0 +1,78 @@
+/**
+ * Data sets for training: what every source (MNIST, an image folder, synthetic shapes)
+ * produces. Plain typed arrays, so a data set can be built in the training worker and
+ * nothing but numbers crosses into TF.js (tensors are made per batch, then disposed).
+ */
+
+/** Height, width, channels: one image without the batch axis (NHWC, like Keras). */
+export type ImageShape = [number, number, number];
+
+/** One split of a data set: `count` images of `inputShape`, flattened HWC, in [0, 1]. */
+export interface Split {
+  /** count * h * w * c floats, image after image. */
+  x: Float32Array;
+  /** Class ids, 0 .. numClasses-1. */
+  y: Int32Array;
+  count: number;
+  /** Where each image came from (file path for folders, `mnist:<digit>/<index>` ...), for galleries. */
+  sources?: string[];
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface Dataset {
+  /** 'mnist', 'synthetic', or the folder's path. */
+  name: string;
+  kind: DatasetKind;
+  inputShape: ImageShape;
+  numClasses: number;
+  /** Class names, index = class id (folders: sorted subfolder names). */
+  classNames: string[];
+  train: Split;
+  validation: Split;
+  test?: Split;
+  /** Unreadable or corrupt files that were left out (image folders). */
+  skipped: SkippedFile[];
+}
+
+export type DatasetKind = 'mnist' | 'synthetic' | 'folder';
+
+/** Which data set to load; JSON-serialisable so it can travel to the training worker. */
+export type DatasetSpec =
+  | { kind: 'mnist' }
+  | { kind: 'synthetic'; /** images in all (train + validation); default 480 */ count?: number; /** 2-4 shape classes; default 4 */ classes?: number; /** noise standard deviation; default 0.1 */ noise?: number }
+  | { kind: 'folder'; path: string; /** refuse folders with more images than this (default 20,000) */ maxImages?: number };
+
+export interface LoadOptions {
+  /**
+   * The image size the model expects. Folders and synthetic data are produced at this size
+   * (images resized, converted to 1 or 3 channels); MNIST is always 28x28x1.
+   */
+  inputShape?: ImageShape;
+  /** Fraction of the data held out for validation (folders without a validation/ subfolder, synthetic). Default 0.2. */
+  validationSplit?: number;
+  /** Seeds synthetic data and folder validation splits. Default 1. */
+  seed?: number;
+}
+
+/** A problem with the data the user can fix (no images, unreadable folder, incompatible model). */
+export class DataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+/** Parses the CLI's / settings' `--data` value: 'mnist', 'synthetic', or a folder path. */
+export function parseDatasetSpec(value: string): DatasetSpec {
+  if (value === 'mnist') return { kind: 'mnist' };
+  if (value === 'synthetic') return { kind: 'synthetic' };
+  return { kind: 'folder', path: value };
+}
+
+export function describeShape(s: readonly (number | null)[]): string {
+  return s.map((d) => (d === null ? '?' : String(d))).join('×');
+}

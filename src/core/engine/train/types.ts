@@ -1,0 +1,137 @@
+/**
+ * Training settings, progress events and the final report: plain JSON, shared by the worker,
+ * the host-side TrainingSession, the CLI and the extension.
+ */
+import type { BackendInfo, BackendPreference } from '../backend/select';
+import type { DatasetKind, DatasetSpec, SkippedFile } from '../data/types';
+import type { CompileSettings } from './compile';
+
+export type Monitor = 'val_loss' | 'val_acc' | 'loss' | 'acc';
+
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  monitor: Monitor;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+}
+
+export interface TrainSettings {
+  data: DatasetSpec;
+  /** The last epoch to train (Keras' `epochs`; on resume, training continues up to it). */
+  epochs: number;
+  batchSize: number;
+  /** Held-out fraction for folders without validation/ and synthetic data (MNIST: fixed 8,000/2,000). */
+  validationSplit: number;
+  earlyStopping?: EarlyStopping;
+  /** Shuffles the training batches per epoch; seeds synthetic data and folder splits. */
+  seed: number;
+  backend: BackendPreference;
+  /** Runs are written to `<outDir>/.convlens/runs/<ISO-time>-<model>/`. */
+  outDir: string;
+  /** Continue this run folder from its last checkpoint instead of starting a new one. */
+  resume?: string;
+  /** Misclassified examples saved as PNG after evaluation (default 16). */
+  galleryCount?: number;
+}
+
+export const DEFAULT_SETTINGS: Omit<TrainSettings, 'data' | 'outDir'> = {
+  epochs: 5,
+  batchSize: 32,
+  validationSplit: 0.2,
+  seed: 1,
+  backend: 'auto',
+};
+
+export interface EpochLogs {
+  loss: number;
+  acc: number;
+  val_loss: number;
+  val_acc: number;
+}
+
+export interface EpochRecord extends EpochLogs {
+  epoch: number;
+  seconds: number;
+  /** Training images per second in this epoch (validation excluded). */
+  imagesPerSec: number;
+}
+
+export interface MisclassifiedExample {
+  /** Index in the evaluated split. */
+  index: number;
+  source?: string;
+  label: number;
+  labelName: string;
+  predicted: number;
+  predictedName: string;
+  /** The predicted class' probability (or score). */
+  confidence: number;
+  /** PNG file, relative to the run folder. */
+  file: string;
+}
+
+export interface Evaluation {
+  split: 'test' | 'validation';
+  count: number;
+  loss: number;
+  accuracy: number;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  /** Per class: correct / count (null for a class with no examples). */
+  perClassAccuracy: (number | null)[];
+  misclassified: MisclassifiedExample[];
+}
+
+export interface DatasetInfo {
+  name: string;
+  kind: DatasetKind;
+  inputShape: [number, number, number];
+  classNames: string[];
+  train: number;
+  validation: number;
+  test?: number;
+  skipped: SkippedFile[];
+}
+
+export interface TrainReport {
+  status: 'completed' | 'early-stopped' | 'cancelled';
+  runDir: string;
+  model: string;
+  backend: BackendInfo;
+  dataset: DatasetInfo;
+  compile: CompileSettings;
+  /** First epoch trained in this session (1, or the epoch after the checkpoint resumed). */
+  startEpoch: number;
+  epochsCompleted: number;
+  history: EpochRecord[];
+  /** Mean training throughput of this session's epochs, images/s. */
+  imagesPerSec: number;
+  evaluation?: Evaluation;
+  /** tf.memory().numTensors after each epoch (flat when nothing leaks). */
+  tensorsAfterEpoch: number[];
+  /** Batches that finished after the cancel request arrived (0 or 1). */
+  batchesAfterCancel?: number;
+  seconds: number;
+  files: { model: string; weights: string; history: string; settings: string; report: string; checkpoint?: string };
+}
+
+/** Host -> worker. */
+export type WorkerRequest =
+  | { type: 'start'; spec: import('../../model/spec').ModelSpec; settings: TrainSettings }
+  | { type: 'cancel' };
+
+/** Worker -> host. */
+export type TrainEvent =
+  | { type: 'log'; message: string }
+  | { type: 'backend'; backend: BackendInfo }
+  | { type: 'dataset'; dataset: DatasetInfo }
+  | { type: 'run'; runDir: string; startEpoch: number }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc: number; imagesPerSec: number }
+  | { type: 'epoch'; epoch: number; epochs: number; logs: EpochLogs; seconds: number; imagesPerSec: number; numTensors: number }
+  | { type: 'checkpoint'; epoch: number; path: string }
+  | { type: 'done'; report: TrainReport }
+  | { type: 'error'; message: string; kind: TrainErrorKind };
+
+/** 'usage': the user can fix it (data, shapes, compile settings); 'internal': a bug or a crash. */
+export type TrainErrorKind = 'usage' | 'internal';

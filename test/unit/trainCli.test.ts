@@ -1,0 +1,98 @@
+/**
+ * `convlens train`: exit codes and one-line messages for bad input, and a short real run on
+ * synthetic data with --json lines (in-process through runTrainCli; the worker is tsc's
+ * out/src/core/engine/train/worker.js).
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runTrainCli } from '../../src/cli/train';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const example = (p: string): string => path.join(ROOT, 'examples', p);
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runTrainCli(args, { out: (s) => { out += `${s}\n`; }, err: (s) => { err += `${s}\n`; } });
+  return { code, out, err };
+}
+
+const TINY = `from keras import layers, models
+
+small = models.Sequential()
+small.add(layers.Conv2D(8, (3, 3), activation="relu", input_shape=(16, 16, 1)))
+small.add(layers.MaxPooling2D((2, 2)))
+small.add(layers.Flatten())
+small.add(layers.Dense(4, activation="softmax"))
+small.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+other = models.Sequential()
+other.add(layers.Dense(2, activation="softmax", input_shape=(3,)))
+`;
+
+describe('convlens train (CLI)', function () {
+  this.timeout(120000);
+  let dir: string;
+  let file: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-cli-train-'));
+    file = path.join(dir, 'tiny.py');
+    fs.writeFileSync(file, TINY);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('exit 2 for a missing file', async () => {
+    const r = await run([path.join(dir, 'nope.py'), '--data', 'mnist']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^convlens: no such file: .*nope\.py\n$/);
+  });
+
+  it('exit 2 for an unknown model, listing the models found', async () => {
+    const r = await run([file, '--model', 'big', '--data', 'synthetic']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^convlens: no model named 'big' in .*tiny\.py; models found: small, other\n$/);
+    const r2 = await run([file, '--data', 'synthetic']);
+    assert.strictEqual(r2.code, 2);
+    assert.match(r2.err, /defines 2 models \(small, other\): choose one with --model NAME/);
+  });
+
+  it('exit 2 for a folder without images', async () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(path.join(empty, 'cats'), { recursive: true });
+    const r = await run([file, '--model', 'small', '--data', empty]);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /^convlens: no JPEG or PNG images in .*empty/);
+    assert.strictEqual(r.err.trim().split('\n').length, 1);
+  });
+
+  it('exit 2 with the validation message for incompatible shapes', async () => {
+    const r = await run([example('keras/cats_vs_dogs_convnet.py'), '--data', 'mnist']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /The model expects 150×150×3 images but MNIST digits are 28×28×1: change input_shape to \(28, 28, 1\) or use --data <folder>/);
+  });
+
+  it('exit 2 for bad numbers and unknown backends', async () => {
+    assert.strictEqual((await run([file, '--model', 'small', '--data', 'synthetic', '--epochs', '0'])).code, 2);
+    assert.strictEqual((await run([file, '--model', 'small', '--data', 'synthetic', '--validation-split', '1.5'])).code, 2);
+    const r = await run([file, '--model', 'small', '--data', 'synthetic', '--backend', 'gpu']);
+    assert.strictEqual(r.code, 2);
+    assert.match(r.err, /Allowed choices are auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+  });
+
+  it('trains 1 epoch on synthetic data with one JSON line per epoch and a summary', async () => {
+    const r = await run([file, '--model', 'small', '--data', 'synthetic', '--epochs', '1', '--batch-size', '16', '--backend', 'cpu', '--out', dir, '--json']);
+    assert.strictEqual(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepStrictEqual(lines.map((l) => l['type']), ['epoch', 'summary']);
+    assert.strictEqual(lines[0]['epoch'], 1);
+    for (const k of ['loss', 'acc', 'val_loss', 'val_acc', 'imagesPerSec']) assert.strictEqual(typeof lines[0][k], 'number', k);
+    const summary = lines[1];
+    assert.strictEqual(summary['status'], 'completed');
+    assert.strictEqual(summary['backend'], 'cpu');
+    assert.ok(fs.existsSync(path.join(summary['runDir'] as string, 'model.json')));
+    assert.ok((summary['runDir'] as string).startsWith(path.join(dir, '.convlens', 'runs')));
+    assert.match(r.err, /run folder: /);
+  });
+});
