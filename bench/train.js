@@ -31,13 +31,28 @@ function median(xs) {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/**
+ * The first Python that imports torch: $PYTHON, the one on PATH, then Debian's (python3-torch
+ * installs into /usr/bin/python3, which a pyenv on PATH may shadow).
+ */
+const PYTHONS = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
+let python = null;
+
 function torchAvailable() {
-  const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0 ? null : (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop();
+  let last = 'python3 not found';
+  for (const candidate of PYTHONS) {
+    const r = spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) {
+      python = candidate;
+      return null;
+    }
+    last = (r.stderr || r.error?.message || `${candidate} failed`).trim().split('\n').pop();
+  }
+  return last;
 }
 
 function runTorch(threads) {
-  const r = spawnSync('python3', [path.join(__dirname, 'torch_train.py'), '--batches', String(BATCHES), '--batch-size', String(BATCH), '--threads', threads], { encoding: 'utf8' });
+  const r = spawnSync(python, [path.join(__dirname, 'torch_train.py'), '--batches', String(BATCHES), '--batch-size', String(BATCH), '--threads', threads], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`torch_train.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

@@ -10,13 +10,14 @@ import { registerEditorFeatures, type EditorApi } from './editor/features';
 export interface ConvLensApi {
   analysis: AnalysisService;
   editor: EditorApi;
+  training: EditorApi['training'];
 }
 
 export function activate(context: vscode.ExtensionContext): ConvLensApi {
   const analysis = new AnalysisService();
   context.subscriptions.push(analysis);
   const editor = registerEditorFeatures(context, analysis);
-  return { analysis, editor };
+  return { analysis, editor, training: editor.training };
 }
 
 export function deactivate(): void {

@@ -38,6 +38,7 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
       return [
         new vscode.CodeLens(line, { title: lensTitle(model), command: 'convlens.showSummary', arguments: args, tooltip: `Open the summary of ${model.name}` }),
         new vscode.CodeLens(line, { title: 'Summary', command: 'convlens.showSummary', arguments: args, tooltip: 'Layer table, formulas and what-if input size' }),
+        new vscode.CodeLens(line, { title: 'Train', command: 'convlens.trainModel', arguments: args, tooltip: `Train ${model.name} with TensorFlow.js (MNIST, synthetic shapes or an image folder)` }),
       ];
     });
   }

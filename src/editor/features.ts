@@ -5,6 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { registerPanels, type PanelsApi } from '../panels';
+import { registerTrainingPanels, type TrainingPanelsApi } from '../panels/trainingPanel';
+import { installNativeBackend } from '../training/nativeBackend';
+import { askTrainChoices, type TrainChoices } from '../training/trainFlow';
+import { TrainingController } from '../training/trainingController';
 import type { AnalysisService } from './analysisService';
 import { ModelCodeLensProvider } from './codeLens';
 import { DiagnosticsPublisher, FlattenQuickFix } from './diagnostics';
@@ -16,6 +20,8 @@ export interface EditorApi {
   /** Commands this extension registered, for the manifest consistency test. */
   registeredCommands: string[];
   panels: PanelsApi;
+  training: TrainingPanelsApi;
+  trainer: TrainingController;
 }
 
 /** The languages ConvLens reads, as VS Code document selectors. */
@@ -39,7 +45,14 @@ function target(analysis: AnalysisService, args: unknown[]): { document: vscode.
   return { document: editor.document, line: editor.selection.active.line, modelName: analysis.modelAt(editor.document, editor.selection.active.line)?.model.name };
 }
 
-function commandTable(analysis: AnalysisService, panels: PanelsApi): Record<string, Handler> {
+interface Services {
+  context: vscode.ExtensionContext;
+  analysis: AnalysisService;
+  panels: PanelsApi;
+  trainer: TrainingController;
+}
+
+function commandTable({ context, analysis, panels, trainer }: Services): Record<string, Handler> {
   const showSummary = async (view: 'table' | 'arithmetic', args: unknown[]): Promise<void> => {
     const t = target(analysis, args);
     if (!t) return;
@@ -58,8 +71,32 @@ function commandTable(analysis: AnalysisService, panels: PanelsApi): Record<stri
     const on = await toggle(setting);
     void vscode.window.setStatusBarMessage(`ConvLens: ${label} ${on ? 'on' : 'off'}`, 3000);
   };
+  const train = async (args: unknown[]) => {
+    const t = target(analysis, args);
+    if (!t) return undefined;
+    const result = analysis.get(t.document)?.analysis;
+    const index = result?.models.findIndex((m) => m.name === t.modelName) ?? -1;
+    const i = index >= 0 ? index : 0;
+    const model = result?.models[i];
+    if (!result || !model) {
+      void vscode.window.showWarningMessage(`ConvLens found no Keras or TF.js model to train in ${vscode.workspace.asRelativePath(t.document.uri)}.`);
+      return undefined;
+    }
+    const errors = model.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0 || !model.complete) {
+      void vscode.window.showErrorMessage(`ConvLens: ${model.name} cannot be built yet: ${errors[0]?.message ?? 'some shapes or parameters are unknown'}.`);
+      return undefined;
+    }
+    // Tests (and other extensions) may pass the choices; users get the quick-pick flow.
+    const given = args[2] as TrainChoices | undefined;
+    const choices = given ?? await askTrainChoices(context.workspaceState, t.document.uri, model.name);
+    if (!choices) return undefined;
+    return trainer.start(t.document.uri, result.specs[i], choices);
+  };
   return {
     'convlens.showSummary': (...args) => showSummary('table', args),
+    'convlens.trainModel': (...args) => train(args),
+    'convlens.installNativeBackend': () => installNativeBackend(context),
     'convlens.showConvolutionArithmetic': (...args) => showSummary('arithmetic', args),
     'convlens.toggleInlineHints': () => toggleSetting('inlineHints.enabled', 'inline shape hints'),
     'convlens.toggleCodeLens': () => toggleSetting('codeLens.enabled', 'CodeLens'),
@@ -78,7 +115,10 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
   subs.push(vscode.languages.registerHoverProvider(SELECTOR, new LayerHoverProvider(analysis)));
   subs.push(vscode.languages.registerCodeActionsProvider(SELECTOR, new FlattenQuickFix(), { providedCodeActionKinds: FlattenQuickFix.kinds }));
 
-  const table = commandTable(analysis, panels);
+  const training = registerTrainingPanels(context);
+  const trainer = new TrainingController(context, training);
+  subs.push(trainer);
+  const table = commandTable({ context, analysis, panels, trainer });
   for (const [id, handler] of Object.entries(table)) {
     subs.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -90,5 +130,5 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
       }
     }));
   }
-  return { registeredCommands: Object.keys(table), panels };
+  return { registeredCommands: Object.keys(table), panels, training, trainer };
 }

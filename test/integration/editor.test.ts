@@ -49,12 +49,12 @@ describe('editor features', () => {
 
   it('shows a CodeLens with layers and params above each model', async () => {
     const chollet = await openExample('keras/chollet_mnist_convnet.py');
-    assert.deepStrictEqual(await lensTitles(chollet.document.uri), ['8 layers · 93,322 params', 'Summary']);
+    assert.deepStrictEqual(await lensTitles(chollet.document.uri), ['8 layers · 93,322 params', 'Summary', 'Train']);
     const vgg = await openExample('tfjs/vgg16.js');
-    assert.deepStrictEqual(await lensTitles(vgg.document.uri), ['22 layers · 138,357,544 params', 'Summary']);
+    assert.deepStrictEqual(await lensTitles(vgg.document.uri), ['22 layers · 138,357,544 params', 'Summary', 'Train']);
     const residual = await openExample('keras/residual_functional.py');
     const titles = await lensTitles(residual.document.uri);
-    assert.deepStrictEqual(titles.filter((t) => t !== 'Summary'), ['3 layers · 0 params', '33 layers · 309,601 params']);
+    assert.deepStrictEqual(titles.filter((t) => t !== 'Summary' && t !== 'Train'), ['3 layers · 0 params', '33 layers · 309,601 params']);
   });
 
   it('turns CodeLens off with its setting', async () => {
@@ -66,7 +66,7 @@ describe('editor features', () => {
     } finally {
       await config.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
-    await waitFor(async () => (await lensTitles(editor.document.uri)).length === 2, 5000, 'CodeLens to come back');
+    await waitFor(async () => (await lensTitles(editor.document.uri)).length === 3, 5000, 'CodeLens to come back');
   });
 
   it('shows inline shape hints at the end of layer lines, and the toggle command hides them', async () => {

@@ -97,10 +97,25 @@ function tfNameOf(name: BackendName): string {
   return name === 'tensorflow-gpu' ? 'tensorflow' : name;
 }
 
+/**
+ * Where "ConvLens: Install Native Backend" puts the native packages (the extension's global
+ * storage): searched after the usual module paths. Set in the environment so the training
+ * worker, which inherits it, sees the same folder.
+ */
+export const NATIVE_MODULES_ENV = 'CONVLENS_NATIVE_MODULES';
+
 /** Node's require, reached through a variable so bundlers leave these ids alone. */
 function nodeRequire(id: string): unknown {
   const req: NodeRequire = require;
-  return req(id);
+  try {
+    return req(id);
+  } catch (e) {
+    const extra = process.env[NATIVE_MODULES_ENV];
+    if (!extra || (e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createRequire } = req('module') as typeof import('module');
+    return createRequire(`${extra.replace(/[\\/]$/, '')}/noop.js`)(id);
+  }
 }
 
 function nodeResolve(id: string): string {

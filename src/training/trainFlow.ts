@@ -1,0 +1,94 @@
+/**
+ * Asks for the training settings with quick picks, starting from what was used last time
+ * for this model (workspace state), then `convlens.json` in the workspace, then defaults.
+ *
+ * convlens.json (optional, in the workspace root):
+ *   { "training": { "data": "mnist", "epochs": 5, "batchSize": 32, "validationSplit": 0.2,
+ *                   "earlyStopping": 3, "seed": 1,
+ *                   "models": { "model": { "epochs": 10 } } } }
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { parseDatasetSpec } from '../core/engine/data/types';
+import { DEFAULT_SETTINGS } from '../core/engine/train/types';
+
+/** What the user chooses; the controller adds backend and output folder. */
+export interface TrainChoices {
+  data: string;
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  /** Epochs without val_loss improvement before stopping; 0 = off. */
+  earlyStopping: number;
+  seed: number;
+}
+
+const DEFAULTS: TrainChoices = {
+  data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
+  validationSplit: DEFAULT_SETTINGS.validationSplit, earlyStopping: 0, seed: DEFAULT_SETTINGS.seed,
+};
+
+/** Settings from convlens.json, for one model; unreadable files are reported, not fatal. */
+export function projectChoices(root: string | undefined, modelName: string): Partial<TrainChoices> {
+  if (!root) return {};
+  const file = path.join(root, 'convlens.json');
+  if (!fs.existsSync(file)) return {};
+  try {
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { training?: Partial<TrainChoices> & { models?: Record<string, Partial<TrainChoices>> } };
+    const { models, ...common } = json.training ?? {};
+    return { ...common, ...(models?.[modelName] ?? {}) };
+  } catch (e) {
+    void vscode.window.showWarningMessage(`ConvLens: convlens.json is not valid JSON (${(e as Error).message}); using defaults.`);
+    return {};
+  }
+}
+
+function stateKey(uri: vscode.Uri, modelName: string): string {
+  return `convlens.train:${uri.toString()}#${modelName}`;
+}
+
+async function pickNumber(title: string, prompt: string, value: number, valid: (n: number) => boolean): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title, prompt, value: String(value), ignoreFocusOut: true,
+    validateInput: (s) => (valid(Number(s)) && s.trim() !== '' ? undefined : 'Enter a valid number'),
+  });
+  return answer === undefined ? undefined : Number(answer);
+}
+
+/** Runs the quick-pick flow; undefined when the user presses Escape at any step. */
+export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, modelName: string): Promise<TrainChoices | undefined> {
+  const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  const start: TrainChoices = { ...DEFAULTS, ...projectChoices(root, modelName), ...state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}) };
+  const title = `Train ${modelName}`;
+  const items: (vscode.QuickPickItem & { data?: string })[] = [
+    { label: 'MNIST digits', description: '10,000 real digits, 28×28×1, 8,000 train / 2,000 validation', data: 'mnist' },
+    { label: 'Synthetic shapes', description: 'generated circles, squares, triangles, crosses at the model\'s input size', data: 'synthetic' },
+    { label: 'Image folder…', description: 'one subfolder per class, JPEG or PNG' },
+  ];
+  const current = items.find((i) => i.data === start.data) ?? items[2];
+  const pickedData = await vscode.window.showQuickPick(items, { title: `${title}: data (last: ${start.data})`, ignoreFocusOut: true, placeHolder: current.label });
+  if (!pickedData) return undefined;
+  let data = pickedData.data;
+  if (!data) {
+    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Image folder with one subfolder per class', defaultUri: root ? vscode.Uri.file(root) : undefined });
+    if (!folder?.[0]) return undefined;
+    data = folder[0].fsPath;
+  }
+  const epochs = await pickNumber(title, 'Epochs', start.epochs, (n) => Number.isInteger(n) && n >= 1 && n <= 1000);
+  if (epochs === undefined) return undefined;
+  const batchSize = await pickNumber(title, 'Batch size', start.batchSize, (n) => Number.isInteger(n) && n >= 1 && n <= 4096);
+  if (batchSize === undefined) return undefined;
+  const validationSplit = await pickNumber(title, 'Validation split (fraction held out; MNIST always uses 8,000 / 2,000)', start.validationSplit, (n) => n > 0 && n < 1);
+  if (validationSplit === undefined) return undefined;
+  const early = await vscode.window.showQuickPick(
+    [{ label: 'No early stopping', patience: 0 }, { label: 'Stop after 2 epochs without val_loss improvement', patience: 2 }, { label: 'Stop after 3 epochs without val_loss improvement', patience: 3 }],
+    { title: `${title}: early stopping`, ignoreFocusOut: true },
+  );
+  if (!early) return undefined;
+  const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed };
+  await state.update(stateKey(uri, modelName), choices);
+  return choices;
+}
+
+export { parseDatasetSpec };

@@ -1,0 +1,131 @@
+/**
+ * "ConvLens: Train Model": builds the model under the cursor (or the CodeLens' model) from
+ * its spec, trains it in the engine's worker thread, and shows progress in a notification
+ * with Cancel, in the training panel (live curves, reconnectable) and, for the backend, in
+ * the status bar. The extension host never runs training code itself.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { NATIVE_MODULES_ENV } from '../core/engine/backend/select';
+import { parseDatasetSpec } from '../core/engine/data/types';
+import { runsRoot } from '../core/engine/train/runDir';
+import { TrainingSession } from '../core/engine/train/session';
+import type { TrainReport, TrainSettings } from '../core/engine/train/types';
+import type { ModelSpec } from '../core/model/spec';
+import type { TrainingPanelsApi } from '../panels/trainingPanel';
+import { Disposables } from '../editor/disposables';
+import { RunAdapter, readPastRuns } from './runAdapter';
+import type { TrainChoices } from './trainFlow';
+
+export type BackendSetting = TrainSettings['backend'];
+
+export interface StartedRun {
+  runId: string;
+  session: TrainingSession;
+  /** Resolves when the run ends (done, cancelled or failed); never rejects. */
+  finished: Promise<TrainReport | undefined>;
+}
+
+function backendSetting(): BackendSetting {
+  return vscode.workspace.getConfiguration('convlens').get<BackendSetting>('backend', 'auto');
+}
+
+export class TrainingController extends Disposables {
+  private readonly running = new Map<string, StartedRun>();
+  private readonly status = this.register(vscode.window.createStatusBarItem('convlens.backend', vscode.StatusBarAlignment.Right, 100));
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly panels: TrainingPanelsApi) {
+    super();
+    this.status.name = 'ConvLens backend';
+    this.status.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['convlens.backend'] };
+    this.showBackend(undefined);
+    process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
+    this.register({ dispose: () => { for (const run of this.running.values()) run.session.terminate(); } });
+  }
+
+  /** The status bar shows the backend of the last run, or the setting before any run. */
+  private showBackend(active: string | undefined): void {
+    const setting = backendSetting();
+    this.status.text = `$(chip) ${active ?? setting}`;
+    this.status.tooltip = active ? `ConvLens trains on the ${active} backend (setting: ${setting})` : `ConvLens backend setting: ${setting} (chosen when training starts)`;
+    this.status.show();
+  }
+
+  isRunning(modelKey: string): boolean {
+    return this.running.has(modelKey);
+  }
+
+  /** Starts a run; the returned promise settles when it has started, not when it ends. */
+  start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices): StartedRun {
+    const modelKey = `${uri.toString()}#${spec.name}`;
+    const existing = this.running.get(modelKey);
+    if (existing) {
+      this.panels.get(modelKey)?.reveal();
+      throw new Error(`${spec.name} is already training; stop it first`);
+    }
+    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    const settings: TrainSettings = {
+      data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
+      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), outDir: root,
+      earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
+    };
+    const panel = this.panels.show(modelKey, `Training ${spec.name}`);
+    panel.setHistory(readPastRuns(runsRoot(root), spec.name));
+    const runId = `${Date.now().toString(36)}-${spec.name}`;
+    const adapter = new RunAdapter(runId, spec.name, vscode.workspace.asRelativePath(uri), settings, (e) => panel.post(e));
+    const session = new TrainingSession(spec, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
+    session.on('event', (e) => {
+      adapter.handle(e);
+      if (e.type === 'backend') this.showBackend(e.backend.name);
+    });
+    const stop = panel.onStop((id) => { if (id === runId) session.cancel(); });
+    const finished = Promise.resolve(this.progress(spec.name, settings, session)).then(
+      (report) => {
+        adapter.finish(report);
+        void this.announce(spec.name, report);
+        return report;
+      },
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        adapter.fail(message);
+        void vscode.window.showErrorMessage(`ConvLens: training ${spec.name} failed: ${message}`);
+        return undefined;
+      },
+    ).finally(() => {
+      stop.dispose();
+      this.running.delete(modelKey);
+    });
+    const run: StartedRun = { runId, session, finished };
+    this.running.set(modelKey, run);
+    return run;
+  }
+
+  /** A notification with Cancel; cancelling stops the worker within one batch. */
+  private progress(model: string, settings: TrainSettings, session: TrainingSession): Thenable<TrainReport> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Training ${model}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => session.cancel());
+        let lastFraction = 0;
+        session.on('batch', (b) => {
+          const fraction = ((b.epoch - 1) + b.batch / b.batches) / settings.epochs;
+          progress.report({
+            message: `epoch ${b.epoch}/${settings.epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(3)} · ${Math.round(b.imagesPerSec)} img/s`,
+            increment: Math.max(0, (fraction - lastFraction) * 100),
+          });
+          lastFraction = Math.max(lastFraction, fraction);
+        });
+        return session.result;
+      },
+    );
+  }
+
+  private async announce(model: string, report: TrainReport): Promise<void> {
+    const last = report.history.at(-1);
+    const acc = last ? ` · val_acc ${(last.val_acc * 100).toFixed(2)}%` : '';
+    const what = report.status === 'cancelled' ? 'stopped' : report.status === 'early-stopped' ? 'stopped early' : 'trained';
+    const open = 'Open Run Folder';
+    const choice = await vscode.window.showInformationMessage(`ConvLens: ${model} ${what} after ${report.epochsCompleted} epoch(s) on ${report.backend.name}${acc}.`, open);
+    if (choice === open) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(report.runDir));
+  }
+}

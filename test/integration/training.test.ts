@@ -1,0 +1,103 @@
+/**
+ * Real training from the editor: "ConvLens: Train Model" on a small Keras model trains it in
+ * the worker on synthetic shapes, the training panel shows the epochs, the run folder has
+ * the model, the extension host answers commands within 200 ms meanwhile, and Stop in the
+ * panel stops the run within a batch.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ConvLensApi } from '../../src/extension';
+import type { StartedRun } from '../../src/training/trainingController';
+import type { TrainChoices } from '../../src/training/trainFlow';
+import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { activateExtension, closeAllEditors, waitFor, workspaceRoot } from './helpers/vscode';
+
+/** Four synthetic shape classes at 28×28×1: small enough to train in seconds on wasm. */
+const SOURCE = [
+  'from keras import layers, models',
+  '',
+  'shapes = models.Sequential()',
+  'shapes.add(layers.Conv2D(8, (3, 3), activation="relu", input_shape=(28, 28, 1)))',
+  'shapes.add(layers.MaxPooling2D((2, 2)))',
+  'shapes.add(layers.Flatten())',
+  'shapes.add(layers.Dense(4, activation="softmax"))',
+  'shapes.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])',
+  '',
+].join('\n');
+
+describe('training from the editor', function () {
+  this.timeout(240000);
+  let api: ConvLensApi;
+  let file: vscode.Uri;
+  /** Run folders this suite created under examples/.convlens, removed afterwards. */
+  const runDirs: string[] = [];
+
+  before(async () => {
+    api = (await activateExtension<ConvLensApi>()).exports;
+    file = vscode.Uri.joinPath(workspaceRoot(), 'train_shapes_it.py');
+    fs.writeFileSync(file.fsPath, SOURCE);
+  });
+  after(async () => {
+    await closeAllEditors();
+    fs.rmSync(file.fsPath, { force: true });
+    for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const choices = (epochs: number): TrainChoices => ({ data: 'synthetic', epochs, batchSize: 16, validationSplit: 0.2, earlyStopping: 0, seed: 3 });
+
+  it('trains in the worker, keeps the extension host responsive, and shows the run in the panel', async () => {
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const run = await vscode.commands.executeCommand<StartedRun>('convlens.trainModel', file, 'shapes', choices(4));
+    assert.ok(run, 'the command started a run');
+    const modelKey = `${file.toString()}#shapes`;
+
+    // While the worker trains, commands still answer at once.
+    await waitFor(() => run.session.runDir !== undefined, 60000, 'the run to start');
+    const latencies: number[] = [];
+    for (let i = 0; i < 5 && api.editor.trainer.isRunning(modelKey); i++) {
+      const t0 = Date.now();
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
+      latencies.push(Date.now() - t0);
+      assert.ok((lenses ?? []).length >= 3);
+    }
+    assert.ok(latencies.length > 0, 'measured while training');
+    assert.ok(Math.max(...latencies) < 200, `command latencies during training: ${latencies.join(', ')} ms`);
+
+    const report = await run.finished;
+    assert.ok(report, 'training finished');
+    runDirs.push(report.runDir);
+    assert.strictEqual(report.status, 'completed');
+    assert.strictEqual(report.history.length, 4);
+    assert.ok(report.history[3].loss < report.history[0].loss, `loss fell: ${report.history.map((h) => h.loss.toFixed(3)).join(' → ')}`);
+    for (const f of ['model.json', 'history.json', 'settings.json', 'report.json']) assert.ok(fs.existsSync(path.join(report.runDir, f)), f);
+    assert.ok(report.runDir.startsWith(path.join(workspaceRoot().fsPath, '.convlens', 'runs')));
+
+    const dom = await waitFor(async () => {
+      const q = await api.training.queryTrainingPanel(['#run-status', '#backend', '#epoch-table tbody tr:nth-child(4)', '#test-accuracy'], modelKey).catch(() => undefined);
+      return q?.['#run-status']?.includes('Done') ? q : undefined;
+    }, 15000, 'the panel to show the finished run');
+    assert.match(dom['#backend'] ?? '', new RegExp(report.backend.name));
+    assert.ok(dom['#epoch-table tbody tr:nth-child(4)'], 'four epoch rows');
+    assert.match(dom['#test-accuracy'] ?? '', /%/);
+    if (canInspectWorkbench()) assert.ok(await screenshot('training-real'));
+  });
+
+  it('stops within a batch when Stop is pressed in the panel, keeping the last checkpoint', async () => {
+    const run = await vscode.commands.executeCommand<StartedRun>('convlens.trainModel', file, 'shapes', choices(50));
+    const modelKey = `${file.toString()}#shapes`;
+    await waitFor(() => run.session.lastCheckpoint !== undefined, 120000, 'the first checkpoint');
+    await waitFor(async () => (await api.training.queryTrainingPanel(['#stop'], modelKey).catch(() => ({} as Record<string, string | null>)))['#stop'] !== null, 15000, 'the Stop button');
+    await api.training.clickInTrainingPanel('#stop', modelKey);
+    const report = await run.finished;
+    assert.ok(report);
+    runDirs.push(report.runDir);
+    assert.strictEqual(report.status, 'cancelled');
+    assert.ok((report.batchesAfterCancel ?? 0) <= 1, `batches after cancel: ${report.batchesAfterCancel}`);
+    assert.ok(report.epochsCompleted < 50);
+    assert.ok(fs.existsSync(path.join(report.runDir, 'checkpoint', 'model.json')), 'the last checkpoint is intact');
+    await waitFor(async () => (await api.training.queryTrainingPanel(['#run-status'], modelKey))['#run-status']?.includes('Stopped'), 10000, 'the panel to say Stopped');
+  });
+});
