@@ -10,7 +10,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { parseDatasetSpec } from '../core/engine/data/types';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 
 /** What the user chooses; the controller adds backend and output folder. */
@@ -91,4 +90,3 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
   return choices;
 }
 
-export { parseDatasetSpec };

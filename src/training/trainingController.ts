@@ -56,7 +56,7 @@ export class TrainingController extends Disposables {
   }
 
   /** Starts a run; the returned promise settles when it has started, not when it ends. */
-  start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices): StartedRun {
+  start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices, resume?: string): StartedRun {
     const modelKey = `${uri.toString()}#${spec.name}`;
     const existing = this.running.get(modelKey);
     if (existing) {
@@ -66,7 +66,7 @@ export class TrainingController extends Disposables {
     const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
-      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), outDir: root,
+      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), outDir: root, resume,
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, `Training ${spec.name}`);
@@ -82,7 +82,7 @@ export class TrainingController extends Disposables {
     const finished = Promise.resolve(this.progress(spec.name, settings, session)).then(
       (report) => {
         adapter.finish(report);
-        void this.announce(spec.name, report);
+        void this.announce(spec.name, report, () => this.start(uri, spec, choices, report.runDir));
         return report;
       },
       (e: unknown) => {
@@ -120,12 +120,22 @@ export class TrainingController extends Disposables {
     );
   }
 
-  private async announce(model: string, report: TrainReport): Promise<void> {
+  /** Tells the user how the run ended; a stopped run can be resumed from its checkpoint. */
+  private async announce(model: string, report: TrainReport, resume: () => void): Promise<void> {
     const last = report.history.at(-1);
     const acc = last ? ` · val_acc ${(last.val_acc * 100).toFixed(2)}%` : '';
     const what = report.status === 'cancelled' ? 'stopped' : report.status === 'early-stopped' ? 'stopped early' : 'trained';
     const open = 'Open Run Folder';
-    const choice = await vscode.window.showInformationMessage(`ConvLens: ${model} ${what} after ${report.epochsCompleted} epoch(s) on ${report.backend.name}${acc}.`, open);
+    const canResume = report.status === 'cancelled' && report.files.checkpoint !== undefined;
+    const actions = canResume ? ['Resume', open] : [open];
+    const choice = await vscode.window.showInformationMessage(`ConvLens: ${model} ${what} after ${report.epochsCompleted} epoch(s) on ${report.backend.name}${acc}.`, ...actions);
     if (choice === open) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(report.runDir));
+    if (choice === 'Resume') {
+      try {
+        resume();
+      } catch (e) {
+        void vscode.window.showErrorMessage(`ConvLens: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 }
