@@ -7,7 +7,7 @@ import type { ModelSummary } from '../core/shapes/types';
 import type { AnalysisService } from '../editor/analysisService';
 import { ModelViewProvider } from './modelView';
 import { SummaryPanels } from './summaryPanel';
-import type { WebviewChannel } from './channel';
+import type { SummaryChannel } from './channel';
 
 export interface PanelsApi extends vscode.Disposable {
   showSummary(uri: vscode.Uri, modelName?: string, view?: 'table' | 'arithmetic', layerIndex?: number): Promise<void>;
@@ -34,7 +34,7 @@ export function layerIndexAt(model: ModelSummary, line: number): number | undefi
 /** How long test helpers wait for a webview to load before giving up. */
 const READY_TIMEOUT_MS = 10000;
 
-async function ready(channel: WebviewChannel | undefined, what: string): Promise<WebviewChannel> {
+async function ready(channel: SummaryChannel | undefined, what: string): Promise<SummaryChannel> {
   if (!channel) throw new Error(`ConvLens: no ${what} is open`);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { AnalysisService } from '../editor/analysisService';
 import { Disposables } from '../editor/disposables';
 import type { WebviewMessage } from '../protocol/messages';
-import { WebviewChannel } from './channel';
+import { summaryChannel, type SummaryChannel } from './channel';
 import { buildPayload } from './payload';
 import { revealRange } from './summaryPanel';
 import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
@@ -18,7 +18,7 @@ const SELECTION_DEBOUNCE_MS = 100;
 
 export class ModelViewProvider extends Disposables implements vscode.WebviewViewProvider {
   private view?: vscode.WebviewView;
-  private channel?: WebviewChannel;
+  private channel?: SummaryChannel;
   private viewDisposables: vscode.Disposable[] = [];
   private timer?: ReturnType<typeof setTimeout>;
   /** The document and model last shown, for reveal and "Open Summary". */
@@ -35,7 +35,7 @@ export class ModelViewProvider extends Disposables implements vscode.WebviewView
     this.register({ dispose: () => { this.clearTimer(); this.disposeView(); } });
   }
 
-  get webviewChannel(): WebviewChannel | undefined {
+  get webviewChannel(): SummaryChannel | undefined {
     return this.channel;
   }
 
@@ -45,7 +45,7 @@ export class ModelViewProvider extends Disposables implements vscode.WebviewView
     view.webview.options = webviewOptions(this.extensionUri, vscode.Uri.joinPath);
     view.webview.html = buildWebviewHtml(view.webview, extensionResource(this.extensionUri, vscode.Uri.joinPath),
       { script: 'summary', title: 'ConvLens model', mode: 'compact' });
-    const channel = new WebviewChannel(view.webview, (m) => this.onMessage(m));
+    const channel = summaryChannel(view.webview, (m) => this.onMessage(m));
     this.channel = channel;
     this.viewDisposables = [
       channel,

@@ -8,7 +8,7 @@ import { analyzeWithInputSize } from '../core/shapes/whatIf';
 import type { AnalysisService } from '../editor/analysisService';
 import { Disposables } from '../editor/disposables';
 import { isSummaryState, isWhatIfParams, type HostMessage, type SourceRange, type SummaryView, type WebviewMessage } from '../protocol/messages';
-import { WebviewChannel } from './channel';
+import { summaryChannel, type SummaryChannel } from './channel';
 import { buildPayload, modelIndex } from './payload';
 import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
 
@@ -29,7 +29,7 @@ export async function revealRange(uri: vscode.Uri, range: SourceRange): Promise<
 }
 
 export class SummaryPanel extends Disposables {
-  readonly channel: WebviewChannel;
+  readonly channel: SummaryChannel;
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
   /** The focus request to replay after each (re)load of the webview. */
@@ -47,7 +47,7 @@ export class SummaryPanel extends Disposables {
     webview.options = webviewOptions(extensionUri, vscode.Uri.joinPath);
     webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath), { script: 'summary', title: 'ConvLens summary' });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
-    this.channel = this.register(new WebviewChannel(webview, (m) => this.onMessage(m)));
+    this.channel = this.register(summaryChannel(webview, (m) => this.onMessage(m)));
     this.channel.rpc.on('whatIf', (params) => this.whatIf(params));
     this.register(analysis.onDidChange((changed) => {
       if (changed.toString() === this.uri.toString()) void this.update();

@@ -11,12 +11,14 @@
  */
 import * as vscode from 'vscode';
 import { Disposables } from '../editor/disposables';
-import { isTrainingState, type PastRun, type TrainingEvent, type TrainingWebviewMessage } from '../protocol/training';
-import { TrainingChannel } from './trainingChannel';
+import { isTrainingState, isTrainingWebviewMessage, type PastRun, type TrainingEvent, type TrainingHostMessage, type TrainingWebviewMessage } from '../protocol/training';
+import { WebviewChannel } from './channel';
 import { TrainingReplayBuffer } from './trainingReplay';
 import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
 
 export const TRAINING_VIEW_TYPE = 'convlens.training';
+
+type TrainingChannel = WebviewChannel<TrainingHostMessage, TrainingWebviewMessage>;
 
 /** One model's training panel, as the training controller sees it. */
 export interface TrainingPanelHandle {
@@ -63,7 +65,10 @@ class TrainingPanel extends Disposables {
     webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath),
       { script: 'training', title: 'ConvLens training', styles: ['webview.css', 'training.css'] });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
-    this.channel = this.register(new TrainingChannel(webview, () => this.replay(), (m) => session.onMessage(m)));
+    // Training events are not held while the webview loads: the replay on each `ready` has them.
+    this.channel = this.register(new WebviewChannel<TrainingHostMessage, TrainingWebviewMessage>(webview, {
+      isMessage: isTrainingWebviewMessage, onMessage: (m) => session.onMessage(m), onReady: () => this.replay(), hold: (queue) => queue,
+    }));
     // retainContextWhenHidden is off: a hidden webview is torn down and reloads when shown,
     // then says `ready` again and is sent the replay.
     this.register(panel.onDidChangeViewState((e) => {
