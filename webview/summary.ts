@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { layerCount } from '../src/core/shapes/counts';
 import type { ModelSummary } from '../src/core/shapes/types';
-import type { HostMessage, ModelPayload, SummaryState, SummaryView } from '../src/protocol/messages';
+import { isHostMessage, type HostMessage, type ModelPayload, type SummaryState, type SummaryView, type WebviewMessage } from '../src/protocol/messages';
 import { ArithmeticView } from './lib/arithmeticView';
 import { h } from './lib/dom';
 import { Host } from './lib/host';
@@ -22,7 +22,7 @@ import { WhatIf } from './lib/whatIf';
 
 const compact = document.body.dataset.mode === 'compact';
 const app = document.getElementById('app') as HTMLElement;
-const host = new Host<SummaryState>(onMessage);
+const host = new Host<SummaryState, HostMessage, WebviewMessage>(isHostMessage, onMessage);
 
 let payload: ModelPayload | undefined;
 let view: SummaryView = host.state?.view ?? 'table';

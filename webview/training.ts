@@ -5,12 +5,12 @@
  * drawn from TrainingEvents; a reload gets the host's replay and draws the same page.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { EpochLogs, PastRun, RunInfo, TrainingEvent, TrainingHostMessage, TrainingReport } from '../src/protocol/training';
+import { isTrainingHostMessage, type EpochLogs, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport, type TrainingState, type TrainingWebviewMessage } from '../src/protocol/training';
 import { h } from './lib/dom';
 import { installTestHooks } from './lib/testHooks';
 import { MetricChart, observeTheme, type Series } from './lib/trainingCharts';
 import { batchesDone, EtaEstimator, formatDuration, progress } from './lib/trainingEta';
-import { TrainingHost } from './lib/trainingHost';
+import { Host } from './lib/host';
 import { renderReport } from './lib/trainingReport';
 import { batchX, epochSeries, epochX, finite, fixed, insertPoint, percent, runLabel, Smoother, type Point } from './lib/trainingSeries';
 
@@ -24,7 +24,7 @@ const POINTS_PER_EPOCH = 200;
 const MAX_PERSISTED_RUNS = 20;
 
 const app = document.getElementById('app') as HTMLElement;
-const host = new TrainingHost(onMessage);
+const host = new Host<TrainingState, TrainingHostMessage, TrainingWebviewMessage>(isTrainingHostMessage, onMessage);
 
 let identity: { modelKey: string; title: string } | undefined;
 let run: RunInfo | undefined;

@@ -1,8 +1,8 @@
 /**
- * The webview end of the channel: acquires the VS Code API once, validates every message
- * from the host, answers and makes RPC requests, and says `ready` once listeners are set.
+ * The webview end of a channel: acquires the VS Code API once, validates every message
+ * from the host with the panel's protocol guard, answers and makes RPC requests, and says
+ * `ready` once listeners are set. Shared by the summary/side view and training bundles.
  */
-import { isHostMessage, type HostMessage, type WebviewMessage } from '../../src/protocol/messages';
 import { Rpc } from '../../src/protocol/rpc';
 
 interface VsCodeApi<S> {
@@ -12,23 +12,24 @@ interface VsCodeApi<S> {
 }
 declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
-export class Host<S> {
+/** S: persisted state; H: host→webview messages; W: webview→host messages (with `ready`). */
+export class Host<S, H, W extends { type: string }> {
   private readonly api = acquireVsCodeApi<S>();
   readonly rpc = new Rpc((m) => this.api.postMessage(m));
 
-  constructor(onMessage: (message: HostMessage) => void) {
+  constructor(isMessage: (v: unknown) => v is H, onMessage: (message: H) => void) {
     window.addEventListener('message', (e: MessageEvent<unknown>) => {
       if (this.rpc.handle(e.data)) return;
-      if (isHostMessage(e.data)) onMessage(e.data);
+      if (isMessage(e.data)) onMessage(e.data);
     });
     window.addEventListener('unload', () => this.rpc.dispose());
   }
 
   ready(): void {
-    this.post({ type: 'ready' });
+    this.api.postMessage({ type: 'ready' });
   }
 
-  post(message: WebviewMessage): void {
+  post(message: W): void {
     this.api.postMessage(message);
   }
 
