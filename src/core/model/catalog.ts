@@ -83,6 +83,8 @@ const entries: LayerClassInfo[] = [
   { className: 'RandomZoom', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
   { className: 'RandomTranslation', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
   { className: 'RandomContrast', positional: ['factor', 'value_range', 'seed'], keywords: RANDOM_COMMON, aliases: [] },
+  // keras.applications.<net>.preprocess_input(x): shifts or scales pixels, keeps the shape.
+  { className: 'PreprocessInput', positional: [], keywords: ['data_format', 'mode'], aliases: [] },
   // Layers ConvLens cannot see through: recognised so the message names the real reason.
   { className: 'Lambda', positional: ['function', 'output_shape', 'mask', 'arguments'], keywords: [], aliases: [] },
 ];

@@ -106,6 +106,8 @@ export interface ModelSpec {
   inputs: number[];
   outputs: number[];
   compile?: CompileSpec;
+  /** False after `model.trainable = False` (a frozen conv base): all weights non-trainable. */
+  trainable?: boolean;
   /** Problems found while reading (not shape problems: those come from the shape engine). */
   diagnostics: Diagnostic[];
 }

@@ -31,7 +31,8 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
     } else {
       inputs = layer.inbound.map((i) => shapes[i] ?? null);
     }
-    const summary = analyzeLayer(spec, layer, index, inputs, diagnostics);
+    const analyzed = analyzeLayer(spec, layer, index, inputs, diagnostics);
+    const summary = spec.trainable === false || layer.config.trainable === false ? frozen(analyzed) : analyzed;
     shapes.push(summary.outputShape);
     layers.push(summary);
   });
@@ -53,6 +54,16 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   };
   diagnostics.push(...checkLossActivation(spec, summary));
   return summary;
+}
+
+/** `trainable=False` (a frozen layer, or a frozen conv base): Keras counts its weights as non-trainable. */
+function frozen(layer: LayerSummary): LayerSummary {
+  if (!layer.trainableParams) return layer;
+  const formulas: LayerFormulas = { ...layer.formulas, params: `${layer.formulas.params ?? ''} — frozen (trainable=False), so non-trainable`.trim() };
+  return {
+    ...layer, trainableParams: 0, nonTrainableParams: (layer.nonTrainableParams ?? 0) + layer.trainableParams,
+    formulas, formula: joinFormulas(formulas),
+  };
 }
 
 function firstInputLayerShape(layers: LayerSummary[]): Shape | null {

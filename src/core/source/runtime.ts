@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
 import { MERGE_FUNCTIONS, camelToSnake, findLayerClass, toSnakeCase } from '../model/catalog';
+import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications';
 import {
   NONE, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
@@ -121,7 +122,9 @@ export class ModelRuntime {
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
     if (prefix === 'keras.optimizers' || prefix === 'keras.losses') return this.configObject(name, args, 'learning_rate');
     if (prefix.startsWith('keras.applications')) {
-      return unknown(`${path} loads a pretrained network ConvLens does not describe yet`);
+      if (isPreprocessInput(path)) return this.connectOrUnknown('PreprocessInput', args, range);
+      return buildApplication(path, args, range, this.graphBuilder())
+        ?? this.callUnknown(`${path} loads a pretrained network ConvLens does not describe yet`, args, range);
     }
     return this.callUnknown(`${path} is not evaluated by ConvLens`, args, range);
   }
@@ -149,6 +152,43 @@ export class ModelRuntime {
       for (const [k, v] of args.positional[0].entries) entries.set(camelToSnake(k), v);
     }
     return { kind: 'dict', entries };
+  }
+
+  /** A known shape-keeping operation applied to the tensors among the arguments. */
+  private connectOrUnknown(className: string, args: CallArgs, range: SourceRange): Value {
+    const tensors = collectTensors(args.positional.slice(0, 1));
+    if (tensors.length === 0) return unknown(`${className} was applied to something that is not a tensor`);
+    return this.connect(this.newLayer(className, new Map(), new Map(), range), tensors, range);
+  }
+
+  /** The primitives Keras' built-in applications are assembled from (applications.ts). */
+  private graphBuilder(): GraphBuilder {
+    return {
+      input: (shape, range) => {
+        const t = this.createInput({ config: new Map([['shape', shape]]), ranges: new Map() }, range);
+        return (t as Extract<Value, { kind: 'tensor' }>).tensor;
+      },
+      layer: (className, config, range) => this.newLayer(className, new Map(Object.entries(config)), new Map(), range),
+      apply: (layer, input, range) => (this.connect(layer, [input], range) as Extract<Value, { kind: 'tensor' }>).tensor,
+      model: (inputs, outputs, name, range) => {
+        const args = callArgs();
+        args.keyword.set('name', { kind: 'string', value: name });
+        const model = this.newModel('functional', args, range);
+        model.inputs = inputs;
+        model.outputs = outputs;
+        return { kind: 'model', model };
+      },
+    };
+  }
+
+  /**
+   * `obj.attr = value` on a library object. Only `trainable` means something statically:
+   * a frozen layer or model (transfer learning) counts its weights as non-trainable.
+   */
+  setAttribute(target: Value, name: string, value: Value): void {
+    if (name !== 'trainable' || value.kind !== 'bool') return;
+    if (target.kind === 'layer') target.layer.config.set('trainable', value);
+    else if (target.kind === 'model') target.model.trainable = value.value;
   }
 
   /** A call ConvLens cannot see through; if it consumes tensors it yields an unresolved node. */

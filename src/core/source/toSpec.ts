@@ -29,6 +29,7 @@ function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): M
     name: m.varName ?? m.kerasName, kerasName: m.kerasName, kind: m.kind, language, dialect,
     range: m.range, layers: [], inputs: [], outputs: [],
     compile: m.compile ? compileSpec(m.compile) : undefined,
+    ...(m.trainable === false ? { trainable: false } : {}),
     diagnostics: [],
   };
 }
@@ -47,7 +48,7 @@ function layerSpec(layer: LayerObject, range: SourceRange, inbound: number[]): L
 function nestedSpec(model: ModelObject, range: SourceRange, inbound: number[], convert: Convert, depth: number): LayerSpec {
   const base: LayerSpec = {
     className: model.kind === 'sequential' ? 'Sequential' : 'Functional',
-    config: {}, name: model.kerasName, tfjsName: model.kerasName, range, argRanges: {}, inbound,
+    config: model.trainable === false ? { trainable: false } : {}, name: model.kerasName, tfjsName: model.kerasName, range, argRanges: {}, inbound,
   };
   if (depth >= MAX_NESTING) return { ...base, unresolved: 'models nested too deeply' };
   return { ...base, nested: convert(model, depth + 1) };

@@ -72,6 +72,8 @@ export interface ModelObject {
   kerasName: string;
   varName?: string;
   compile?: CompileCall;
+  /** `model.trainable = False`: every weight counts as non-trainable. */
+  trainable?: boolean;
 }
 
 export const NONE: Value = { kind: 'none' };

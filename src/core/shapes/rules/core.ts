@@ -106,4 +106,5 @@ export const coreRules: Record<string, LayerRule> = {
   RandomZoom: identity,
   RandomTranslation: identity,
   RandomContrast: identity,
+  PreprocessInput: identity,
 };

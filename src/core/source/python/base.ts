@@ -120,9 +120,16 @@ export abstract class EvaluatorBase {
     }
   }
 
-  /** `d["key"] = v` and `lst[i] = v` mutate known containers; attribute assignment is ignored. */
+  /**
+   * `d["key"] = v` and `lst[i] = v` mutate known containers; `obj.attr = v` goes to the
+   * runtime (only `conv_base.trainable = False` means something there).
+   */
   private assignItem(node: SyntaxNode, value: Value): void {
     const kids = children(node);
+    if (kids[1]?.name === '.' && kids[2]) {
+      this.runtime.setAttribute(this.evaluate(kids[0]), this.word(kids[2]), value);
+      return;
+    }
     if (kids[1]?.name !== '[' || kids.length !== 4) return;
     const container = this.evaluate(kids[0]);
     const key = this.evaluate(kids[2]);

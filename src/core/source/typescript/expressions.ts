@@ -189,6 +189,11 @@ export abstract class ExpressionEvaluator {
     return { kind: 'dict', entries, ranges };
   }
 
+  /** `target.name = value` on a library object (a layer's or model's `trainable`). */
+  setAttribute(target: Value, name: string, value: Value): void {
+    this.runtime.setAttribute(target, name, value);
+  }
+
   /** `target.name`: plain values here, library values in the runtime. */
   member(target: Value, name: string): Value {
     switch (target.kind) {

@@ -89,6 +89,9 @@ export function assignTarget(ev: ExpressionEvaluator, target: ts.Expression, val
     if (obj.kind === 'dict' && ts.isIdentifier(target.name)) {
       obj.entries.set(target.name.text, value);
       obj.ranges?.delete(target.name.text);
+    } else if (ts.isIdentifier(target.name)) {
+      // `layer.trainable = false` freezes a TF.js layer or model.
+      ev.setAttribute(obj, target.name.text, value);
     }
   } else if (ts.isElementAccessExpression(target)) {
     const obj = ev.evaluate(target.expression, scope);
