@@ -105,6 +105,7 @@ describe('summary panel and side view', () => {
     }, 10000, 'the what-if total');
     assert.match(r['#whatif-total'] ?? '', /466,058/);
     if (canInspectWorkbench()) assert.ok(await screenshot('summary-whatif'));
+
   });
 
   it('draws the convolution arithmetic for the layer under the cursor', async () => {
@@ -118,6 +119,19 @@ describe('summary panel and side view', () => {
     }, 15000, 'the arithmetic view');
     assert.match(r['#arithmetic-title'] ?? '', /conv2d/);
     assert.match(r['#arithmetic-sum'] ?? '', /=/);
+
+    // The panel survives its page being thrown away ("Developer: Reload Webviews"): the
+    // step position is page state and resets, while the view and the model come back from
+    // the saved state through the ready handshake.
+    const panels = api.editor.panels;
+    await panels.clickInSummaryPanel('#arith-next');
+    await panels.clickInSummaryPanel('#arith-next');
+    await waitFor(async () => /^Step 3 of/.test((await panels.querySummaryPanel(['#arithmetic-sum']))['#arithmetic-sum'] ?? ''), 5000, 'step 3');
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    await waitFor(async () => {
+      const q = await panels.querySummaryPanel(['#arithmetic-sum', '#total-params']).catch(() => undefined);
+      return /^Step 1 of/.test(q?.['#arithmetic-sum'] ?? '') && q?.['#total-params'] === '93,322';
+    }, 15000, 'the reloaded panel to show the arithmetic view again from step 1');
     await shootThemes('arithmetic', (s) => api.editor.panels.querySummaryPanel(s));
   });
 
