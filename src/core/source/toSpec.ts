@@ -168,6 +168,8 @@ function configObject(entries: Map<string, Value>): ConfigObject {
 
 function className(v: Value | undefined): string | undefined {
   if (v?.kind === 'string') return v.value;
+  // `loss=keras.losses.categorical_crossentropy`: the function's name is the loss.
+  if (v?.kind === 'ref') return v.path.slice(v.path.lastIndexOf('.') + 1);
   if (v?.kind === 'dict') {
     const cls = v.entries.get('__class__');
     if (cls?.kind === 'string') return cls.value;
