@@ -33,16 +33,20 @@ describe('training from the editor', function () {
   let file: vscode.Uri;
   /** Run folders this suite created under examples/.convlens, removed afterwards. */
   const runDirs: string[] = [];
+  let convlensDirExisted = true;
 
   before(async () => {
     api = (await activateExtension<ConvLensApi>()).exports;
     file = vscode.Uri.joinPath(workspaceRoot(), 'train_shapes_it.py');
+    convlensDirExisted = fs.existsSync(path.join(workspaceRoot().fsPath, '.convlens'));
     fs.writeFileSync(file.fsPath, SOURCE);
   });
   after(async () => {
     await closeAllEditors();
     fs.rmSync(file.fsPath, { force: true });
     for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+    // Leave the example workspace as the suite found it.
+    if (!convlensDirExisted) fs.rmSync(path.join(workspaceRoot().fsPath, '.convlens'), { recursive: true, force: true });
   });
 
   const choices = (epochs: number): TrainChoices => ({ data: 'synthetic', epochs, batchSize: 16, validationSplit: 0.2, earlyStopping: 0, seed: 3 });
