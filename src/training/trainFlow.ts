@@ -7,40 +7,21 @@
  *                   "earlyStopping": 3, "seed": 1,
  *                   "models": { "model": { "epochs": 10 } } } }
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
+import { readProjectChoices, type TrainChoices } from './projectSettings';
 
-/** What the user chooses; the controller adds backend and output folder. */
-export interface TrainChoices {
-  data: string;
-  epochs: number;
-  batchSize: number;
-  validationSplit: number;
-  /** Epochs without val_loss improvement before stopping; 0 = off. */
-  earlyStopping: number;
-  seed: number;
-}
 
 const DEFAULTS: TrainChoices = {
   data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
   validationSplit: DEFAULT_SETTINGS.validationSplit, earlyStopping: 0, seed: DEFAULT_SETTINGS.seed,
 };
 
-/** Settings from convlens.json, for one model; unreadable files are reported, not fatal. */
+/** Settings from convlens.json, for one model; an unreadable file is reported, not fatal. */
 export function projectChoices(root: string | undefined, modelName: string): Partial<TrainChoices> {
-  if (!root) return {};
-  const file = path.join(root, 'convlens.json');
-  if (!fs.existsSync(file)) return {};
-  try {
-    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { training?: Partial<TrainChoices> & { models?: Record<string, Partial<TrainChoices>> } };
-    const { models, ...common } = json.training ?? {};
-    return { ...common, ...(models?.[modelName] ?? {}) };
-  } catch (e) {
-    void vscode.window.showWarningMessage(`ConvLens: convlens.json is not valid JSON (${(e as Error).message}); using defaults.`);
-    return {};
-  }
+  const { choices, error } = readProjectChoices(root, modelName);
+  if (error) void vscode.window.showWarningMessage(`ConvLens: ${error}; using defaults.`);
+  return choices;
 }
 
 function stateKey(uri: vscode.Uri, modelName: string): string {

@@ -15,7 +15,7 @@ import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelsApi } from '../panels/trainingPanel';
 import { Disposables } from '../editor/disposables';
 import { RunAdapter, readPastRuns } from './runAdapter';
-import type { TrainChoices } from './trainFlow';
+import type { TrainChoices } from './projectSettings';
 
 export type BackendSetting = TrainSettings['backend'];
 

@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import type { StartedRun } from '../../src/training/trainingController';
-import type { TrainChoices } from '../../src/training/trainFlow';
+import type { TrainChoices } from '../../src/training/projectSettings';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
 import { activateExtension, closeAllEditors, waitFor, workspaceRoot } from './helpers/vscode';
 
