@@ -20,6 +20,7 @@ function anything() {
       if (prop === Symbol.iterator) return function* () {};
       return anything();
     },
+    set: () => true, // `item.name = ...` on a stand-in is accepted and forgotten
     apply: () => anything(),
     construct: () => anything(),
   });
@@ -51,7 +52,8 @@ Module._load = function (request, parent, isMain) {
 const t0 = performance.now();
 const ext = require(path.join(ROOT, 'dist/extension.js'));
 const loaded = performance.now();
-const context = { subscriptions: [], extensionUri: anything(), extensionPath: ROOT, globalState: anything(), workspaceState: anything(), storageUri: anything(), globalStorageUri: anything() };
+const storage = { fsPath: require('os').tmpdir() };
+const context = { subscriptions: [], extensionUri: anything(), extensionPath: ROOT, globalState: anything(), workspaceState: anything(), storageUri: storage, globalStorageUri: storage };
 ext.activate(context);
 const activated = performance.now();
 

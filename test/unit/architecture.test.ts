@@ -4,6 +4,7 @@
  * editor code, and nothing in core loads tfjs at module level (it is passed in).
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -59,5 +60,13 @@ describe('architecture', () => {
         assert.ok(!spec.startsWith('@tensorflow/'), `${path.relative(ROOT, file)} imports ${spec} at load time`);
       }
     }
+  });
+
+  it('activating the extension loads neither tfjs nor the TypeScript compiler (bench/activation.js, built dist/)', function () {
+    this.timeout(30000);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'activation.js')], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /tfjs loaded: false; TypeScript compiler loaded: false/);
+    assert.match(r.stdout, /activate\(\): [\d.]+ ms \(\d+ disposables registered\)/);
   });
 });
