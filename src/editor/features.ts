@@ -98,6 +98,11 @@ function commandTable({ context, analysis, panels, trainer }: Services): Record<
     'convlens.showSummary': (...args) => showSummary('table', args),
     'convlens.trainModel': (...args) => train(args),
     'convlens.installNativeBackend': () => installNativeBackend(context),
+    'convlens.showTrainingPanel': (...args) => {
+      const t = target(analysis, args);
+      const name = t && (t.modelName ?? analysis.get(t.document)?.analysis.models[0]?.name);
+      if (t && name) trainer.showPanel(t.document.uri, name);
+    },
     'convlens.showConvolutionArithmetic': (...args) => showSummary('arithmetic', args),
     'convlens.toggleInlineHints': () => toggleSetting('inlineHints.enabled', 'inline shape hints'),
     'convlens.toggleCodeLens': () => toggleSetting('codeLens.enabled', 'CodeLens'),

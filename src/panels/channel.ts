@@ -72,14 +72,18 @@ export class WebviewChannel<H extends { type: string }, W extends { type: string
 
   private markReady(): void {
     this.ready = true;
-    this.options.onReady?.();
-    const held = [...this.held, ...this.heldRpc];
-    this.held = [];
-    this.heldRpc = [];
-    for (const m of held) void this.webview.postMessage(m);
-    const waiters = this.readyWaiters;
-    this.readyWaiters = [];
-    for (const w of waiters) w();
+    try {
+      this.options.onReady?.();
+      const held = [...this.held, ...this.heldRpc];
+      this.held = [];
+      this.heldRpc = [];
+      for (const m of held) void this.webview.postMessage(m);
+    } finally {
+      // Whatever onReady did, the page is loaded: nobody waiting for it may hang.
+      const waiters = this.readyWaiters;
+      this.readyWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 }
 

@@ -44,6 +44,24 @@ export function toPanelReport(report: TrainReport): TrainingReport {
   };
 }
 
+/**
+ * Passes every event on, except that batch events arrive at most once per `intervalMs`
+ * (the last batch of each epoch always passes): a small model on wasm finishes hundreds of
+ * batches a second, and forwarding each to the progress notification and the panel would
+ * keep the extension host busy.
+ */
+export function throttleBatches(listener: (e: TrainEvent) => void, intervalMs = 100, now: () => number = Date.now): (e: TrainEvent) => void {
+  let last = -Infinity;
+  return (e) => {
+    if (e.type === 'batch' && e.batch !== e.batches) {
+      const t = now();
+      if (t - last < intervalMs) return;
+      last = t;
+    }
+    listener(e);
+  };
+}
+
 export class RunAdapter {
   private backend: BackendInfo | undefined;
   private dataset: DatasetInfo | undefined;

@@ -10,11 +10,11 @@ import { NATIVE_MODULES_ENV } from '../core/engine/backend/select';
 import { parseDatasetSpec } from '../core/engine/data/types';
 import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
-import type { TrainReport, TrainSettings } from '../core/engine/train/types';
+import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelsApi } from '../panels/trainingPanel';
 import { Disposables } from '../editor/disposables';
-import { RunAdapter, readPastRuns } from './runAdapter';
+import { RunAdapter, readPastRuns, throttleBatches } from './runAdapter';
 import type { TrainChoices } from './projectSettings';
 
 export type BackendSetting = TrainSettings['backend'];
@@ -60,26 +60,30 @@ export class TrainingController extends Disposables {
     const modelKey = `${uri.toString()}#${spec.name}`;
     const existing = this.running.get(modelKey);
     if (existing) {
-      this.panels.get(modelKey)?.reveal();
-      throw new Error(`${spec.name} is already training; stop it first`);
+      // Training twice at once would fight over the run folder: show the run in progress instead.
+      this.showPanel(uri, spec.name);
+      void vscode.window.showInformationMessage(`ConvLens: ${spec.name} is already training; showing its progress.`);
+      return existing;
     }
-    const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+    const root = this.rootOf(uri);
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
       validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), outDir: root, resume,
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
-    const panel = this.panels.show(modelKey, `Training ${spec.name}`);
+    const panel = this.panels.show(modelKey, spec.name);
     panel.setHistory(readPastRuns(runsRoot(root), spec.name));
     const runId = `${Date.now().toString(36)}-${spec.name}`;
+    let onBatch: ((e: Extract<TrainEvent, { type: 'batch' }>) => void) | undefined;
     const adapter = new RunAdapter(runId, spec.name, vscode.workspace.asRelativePath(uri), settings, (e) => panel.post(e));
     const session = new TrainingSession(spec, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
-    session.on('event', (e) => {
+    session.on('event', throttleBatches((e) => {
       adapter.handle(e);
       if (e.type === 'backend') this.showBackend(e.backend.name);
-    });
+      if (e.type === 'batch') onBatch?.(e);
+    }));
     const stop = panel.onStop((id) => { if (id === runId) session.cancel(); });
-    const finished = Promise.resolve(this.progress(spec.name, settings, session)).then(
+    const finished = Promise.resolve(this.progress(spec.name, settings, session, (listener) => { onBatch = listener; })).then(
       (report) => {
         adapter.finish(report);
         void this.announce(spec.name, report, () => this.start(uri, spec, choices, report.runDir));
@@ -100,14 +104,29 @@ export class TrainingController extends Disposables {
     return run;
   }
 
+  private rootOf(uri: vscode.Uri): string {
+    return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+  }
+
+  /**
+   * Opens (or reopens) a model's training panel: a run in progress is replayed into it and
+   * continues live; otherwise it shows the model's earlier runs.
+   */
+  showPanel(uri: vscode.Uri, modelName: string): void {
+    const modelKey = `${uri.toString()}#${modelName}`;
+    const handle = this.panels.show(modelKey, modelName);
+    if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(this.rootOf(uri)), modelName));
+  }
+
   /** A notification with Cancel; cancelling stops the worker within one batch. */
-  private progress(model: string, settings: TrainSettings, session: TrainingSession): Thenable<TrainReport> {
+  private progress(model: string, settings: TrainSettings, session: TrainingSession,
+    subscribe: (onBatch: (b: Extract<TrainEvent, { type: 'batch' }>) => void) => void): Thenable<TrainReport> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Training ${model}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => session.cancel());
         let lastFraction = 0;
-        session.on('batch', (b) => {
+        subscribe((b) => {
           const fraction = ((b.epoch - 1) + b.batch / b.batches) / settings.epochs;
           progress.report({
             message: `epoch ${b.epoch}/${settings.epochs} · batch ${b.batch}/${b.batches} · loss ${b.loss.toFixed(3)} · ${Math.round(b.imagesPerSec)} img/s`,
