@@ -90,10 +90,11 @@ export function checkCompatibility(io: ModelIO, data: DataDescription): ImageSha
         (data.fixedShape ? '' : ' (your image size)'),
     );
   } else if (inShape.length !== 3) {
-    const want = data.fixedShape ?? [inShape[0] ?? 150, inShape[1] ?? 150, 3];
+    // A vector input's length says nothing about an image size: suggest the data's own, or a typical one.
+    const want = data.fixedShape ?? [150, 150, 3];
     problems.push(
       `The model expects inputs of shape ${describeShape(inShape)} but ${label} are ${data.fixedShape ? describeShape(data.fixedShape) + ' ' : ''}images (height×width×channels): ` +
-        `start the model with ${shapeLiteral(want, io.dialect)} (and a Flatten layer before the first Dense)`,
+        `start the model with ${shapeLiteral(want, io.dialect)}${data.fixedShape ? '' : ' (your image size)'} (and a Flatten layer before the first Dense)`,
     );
   } else if (data.fixedShape) {
     const [h, w, c] = inShape;
