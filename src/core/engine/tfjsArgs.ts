@@ -274,12 +274,19 @@ export function kernelArgs(a: ArgReader, out: Record<string, unknown>): void {
   out['activation'] = activation(a);
   const useBias = a.bool('use_bias');
   if (useBias !== undefined) out['useBias'] = useBias;
-  out['kernelInitializer'] = initializer(a, 'kernel_initializer', 'glorotUniform');
-  out['biasInitializer'] = initializer(a, 'bias_initializer', 'zeros');
-  setIfDefined(out, 'kernelRegularizer', regularizer(a, 'kernel_regularizer'));
-  setIfDefined(out, 'biasRegularizer', regularizer(a, 'bias_regularizer'));
-  setIfDefined(out, 'kernelConstraint', constraint(a, 'kernel_constraint'));
-  setIfDefined(out, 'biasConstraint', constraint(a, 'bias_constraint'));
+  weightArgs(a, out, 'kernel', 'glorotUniform');
+  weightArgs(a, out, 'bias', 'zeros');
+}
+
+/**
+ * One weight's initialiser, regulariser and constraint: Keras `kernel_initializer` ->
+ * TF.js `kernelInitializer` and so on, with Keras' default initialiser made explicit.
+ * `constraints: false` for layers whose TF.js version takes none.
+ */
+export function weightArgs(a: ArgReader, out: Record<string, unknown>, weight: string, kerasDefault: string, constraints = true): void {
+  out[`${weight}Initializer`] = initializer(a, `${weight}_initializer`, kerasDefault);
+  setIfDefined(out, `${weight}Regularizer`, regularizer(a, `${weight}_regularizer`));
+  if (constraints) setIfDefined(out, `${weight}Constraint`, constraint(a, `${weight}_constraint`));
 }
 
 export function setIfDefined(out: Record<string, unknown>, key: string, v: unknown): void {

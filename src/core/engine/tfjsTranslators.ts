@@ -3,7 +3,7 @@
  * arguments and returns the `tf.layers` factory name.
  */
 import type { TfjsFactory } from './tfjsConfig';
-import { ArgReader, activation, constraint, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, regularizer, setIfDefined } from './tfjsArgs';
+import { ArgReader, activation, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, setIfDefined, weightArgs } from './tfjsArgs';
 import type { ConfigValue } from '../model/spec';
 
 export const AUGMENTATION_CLASSES: ReadonlySet<string> = new Set([
@@ -73,15 +73,9 @@ export const TRANSLATORS: Record<string, Translator> = {
     setIfDefined(out, 'depthMultiplier', a.number('depth_multiplier'));
     out['activation'] = activation(a);
     setIfDefined(out, 'useBias', a.bool('use_bias'));
-    out['depthwiseInitializer'] = initializer(a, 'depthwise_initializer', 'glorotUniform');
-    out['pointwiseInitializer'] = initializer(a, 'pointwise_initializer', 'glorotUniform');
-    out['biasInitializer'] = initializer(a, 'bias_initializer', 'zeros');
-    setIfDefined(out, 'depthwiseRegularizer', regularizer(a, 'depthwise_regularizer'));
-    setIfDefined(out, 'pointwiseRegularizer', regularizer(a, 'pointwise_regularizer'));
-    setIfDefined(out, 'biasRegularizer', regularizer(a, 'bias_regularizer'));
-    setIfDefined(out, 'depthwiseConstraint', constraint(a, 'depthwise_constraint'));
-    setIfDefined(out, 'pointwiseConstraint', constraint(a, 'pointwise_constraint'));
-    setIfDefined(out, 'biasConstraint', constraint(a, 'bias_constraint'));
+    weightArgs(a, out, 'depthwise', 'glorotUniform');
+    weightArgs(a, out, 'pointwise', 'glorotUniform');
+    weightArgs(a, out, 'bias', 'zeros');
     return 'separableConv2d';
   },
   DepthwiseConv2D: (a, out) => {
@@ -92,12 +86,8 @@ export const TRANSLATORS: Record<string, Translator> = {
     setIfDefined(out, 'depthMultiplier', a.number('depth_multiplier'));
     out['activation'] = activation(a);
     setIfDefined(out, 'useBias', a.bool('use_bias'));
-    out['depthwiseInitializer'] = initializer(a, 'depthwise_initializer', 'glorotUniform');
-    out['biasInitializer'] = initializer(a, 'bias_initializer', 'zeros');
-    setIfDefined(out, 'depthwiseRegularizer', regularizer(a, 'depthwise_regularizer'));
-    setIfDefined(out, 'biasRegularizer', regularizer(a, 'bias_regularizer'));
-    setIfDefined(out, 'depthwiseConstraint', constraint(a, 'depthwise_constraint'));
-    setIfDefined(out, 'biasConstraint', constraint(a, 'bias_constraint'));
+    weightArgs(a, out, 'depthwise', 'glorotUniform');
+    weightArgs(a, out, 'bias', 'zeros');
     return 'depthwiseConv2d';
   },
   MaxPooling1D: pooling(1, 'maxPooling1d'),
@@ -139,14 +129,10 @@ export const TRANSLATORS: Record<string, Translator> = {
     setIfDefined(out, 'epsilon', a.number('epsilon'));
     setIfDefined(out, 'center', a.bool('center'));
     setIfDefined(out, 'scale', a.bool('scale'));
-    out['betaInitializer'] = initializer(a, 'beta_initializer', 'zeros');
-    out['gammaInitializer'] = initializer(a, 'gamma_initializer', 'ones');
+    weightArgs(a, out, 'beta', 'zeros');
+    weightArgs(a, out, 'gamma', 'ones');
     out['movingMeanInitializer'] = initializer(a, 'moving_mean_initializer', 'zeros');
     out['movingVarianceInitializer'] = initializer(a, 'moving_variance_initializer', 'ones');
-    setIfDefined(out, 'betaRegularizer', regularizer(a, 'beta_regularizer'));
-    setIfDefined(out, 'gammaRegularizer', regularizer(a, 'gamma_regularizer'));
-    setIfDefined(out, 'betaConstraint', constraint(a, 'beta_constraint'));
-    setIfDefined(out, 'gammaConstraint', constraint(a, 'gamma_constraint'));
     // synchronized only matters for multi-device training; the single-device result is the same.
     a.bool('synchronized');
     return 'batchNormalization';
@@ -163,10 +149,8 @@ export const TRANSLATORS: Record<string, Translator> = {
     setIfDefined(out, 'center', a.bool('center'));
     setIfDefined(out, 'scale', a.bool('scale'));
     a.onlyDefault('rms_scaling', (v) => v === false, 'TF.js LayerNormalization has no rms_scaling');
-    out['betaInitializer'] = initializer(a, 'beta_initializer', 'zeros');
-    out['gammaInitializer'] = initializer(a, 'gamma_initializer', 'ones');
-    setIfDefined(out, 'betaRegularizer', regularizer(a, 'beta_regularizer'));
-    setIfDefined(out, 'gammaRegularizer', regularizer(a, 'gamma_regularizer'));
+    weightArgs(a, out, 'beta', 'zeros', false);
+    weightArgs(a, out, 'gamma', 'ones', false);
     a.onlyDefault('beta_constraint', () => false, 'TF.js LayerNormalization has no constraints');
     a.onlyDefault('gamma_constraint', () => false, 'TF.js LayerNormalization has no constraints');
     return 'layerNormalization';
