@@ -18,9 +18,10 @@
  */
 
 import type * as tfjs from '@tensorflow/tfjs';
+import { declaredInputShape as declaredShape } from '../model/inputShape';
 import type { LayerSpec } from '../model/spec';
 import { UnresolvedLayerError, UnsupportedConfigError, UnsupportedLayerError } from './errors';
-import { ArgReader, baseArgs, unknownIn } from './tfjsArgs';
+import { ArgReader, baseArgs } from './tfjsArgs';
 import { AUGMENTATION_CLASSES, LACKING, TRANSLATORS, identityForAugmentation } from './tfjsTranslators';
 
 /** A factory function name in `tf.layers` ('conv2d', 'maxPooling2d', ...). */
@@ -110,21 +111,8 @@ export function toTfjsConfig(layer: LayerSpec, options: TfjsConfigOptions = {}):
  * `input_shape` / `batch_input_shape` / `input_dim` keyword. Undefined when none is given.
  */
 export function declaredInputShape(layer: LayerSpec): (number | null)[] | undefined {
-  const c = layer.config;
-  const asShape = (key: string): (number | null)[] | undefined => {
-    const v = c[key];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'number') return [v];
-    const reason = unknownIn(v);
-    if (reason !== undefined) throw new UnresolvedLayerError(layer, `argument '${key}': ${reason}`);
-    if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null)) return v as (number | null)[];
-    throw new UnsupportedConfigError(layer, key, `expected a shape tuple, got ${JSON.stringify(v)}`);
-  };
-  const shape = asShape('shape') ?? asShape('input_shape');
-  if (shape) return shape;
-  const batchShape = asShape('batch_shape') ?? asShape('batch_input_shape');
-  if (batchShape) return batchShape.slice(1);
-  const inputDim = c['input_dim'];
-  if (typeof inputDim === 'number') return [inputDim];
-  return undefined;
+  const declared = declaredShape(layer.config);
+  if (!declared || 'shape' in declared) return declared?.shape;
+  if (declared.problem === 'unknown') throw new UnresolvedLayerError(layer, `argument '${declared.key}': ${declared.detail}`);
+  throw new UnsupportedConfigError(layer, declared.key, declared.detail);
 }

@@ -4,6 +4,7 @@
  */
 import type { CompileSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
 import { camelToSnake, toSnakeCase } from '../model/catalog';
+import { declaredInputShape } from '../model/inputShape';
 import type { CompileCall, GraphNode, LayerObject, ModelObject, Value } from './values';
 
 export function toModelSpecs(models: ModelObject[], language: SourceLanguage): ModelSpec[] {
@@ -79,32 +80,19 @@ function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
 
 /** Input shape without the batch axis, from an Input, `input_shape`, `batch_input_shape` or `input_dim`. */
 function sequentialInputShape(m: ModelObject): (number | null)[] | undefined {
-  const fromInput = m.sequentialInput ? inputLayerShape(m.sequentialInput.config) : undefined;
+  const fromInput = m.sequentialInput ? knownInputShape(m.sequentialInput.config) : undefined;
   if (fromInput) return fromInput;
   const first = m.sequence[0];
   if (!first || 'sequence' in first) return undefined;
-  return inputLayerShape(first.config);
+  return knownInputShape(first.config);
 }
 
-export function inputLayerShape(config: Map<string, Value>): (number | null)[] | undefined {
-  const dims = (v: Value | undefined): (number | null)[] | undefined => {
-    if (v?.kind === 'number') return [v.value];
-    if (v?.kind !== 'list') return undefined;
-    const out: (number | null)[] = [];
-    for (const item of v.items) {
-      if (item.kind === 'number') out.push(item.value);
-      else if (item.kind === 'none') out.push(null);
-      else return undefined;
-    }
-    return out;
-  };
-  const shape = dims(config.get('shape')) ?? dims(config.get('input_shape'));
-  if (shape) return shape;
-  const batch = dims(config.get('batch_shape')) ?? dims(config.get('batch_input_shape'));
-  if (batch) return batch.slice(1);
-  const inputDim = config.get('input_dim');
-  return inputDim?.kind === 'number' ? [inputDim.value] : undefined;
+/** A declared input shape, when it is known; an unknown or malformed one is the shape engine's to report. */
+function knownInputShape(config: Map<string, Value>): (number | null)[] | undefined {
+  const declared = declaredInputShape(configObject(config));
+  return declared && 'shape' in declared ? declared.shape : undefined;
 }
+
 
 function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect, convert: Convert, depth: number): ModelSpec {
   const spec = baseSpec(m, language, dialect);
