@@ -1,16 +1,20 @@
 // Training throughput: Chollet's MNIST convnet (examples/keras/chollet_mnist_convnet.py, read
 // by ConvLens; rmsprop lr 1e-3, batch 64) trained for a fixed number of batches on the
-// engine's best backend (selectBackend 'auto', or --backend), and, when `python3 -c "import
-// torch"` works, the same net / batch / optimizer in PyTorch CPU (bench/torch_train.py) with
-// 1 thread and with PyTorch's default thread count. Timings on shared machines swing widely,
-// so engines run pair by pair, alternating, for --rounds rounds, and each round's ratio is
-// reported (plus the medians).
+// engine's best backend (selectBackend 'auto', or --backend) — on wasm both with ConvLens'
+// native oneDNN kernels (when built: npm run build:native) and with TF.js' own wasm kernels —
+// and, when `python3 -c "import torch"` works, the same net / batch / optimizer in PyTorch CPU
+// (bench/torch_train.py) with 1 thread, with PyTorch's default thread count and with one
+// thread per CPU. Timings on shared machines swing widely, so engines run one after the
+// other, alternating the order, for --rounds rounds, and each round's ratios are reported
+// (plus the medians). The headline ratio is ConvLens' default (the best backend, native
+// kernels on) against PyTorch's default.
 //
 // Needs the tsc-compiled engine: npm run compile-tests (out/), then
 //   node bench/train.js [--batches 30] [--batch-size 64] [--rounds 3] [--backend auto|wasm|cpu|...] [--json]
 'use strict';
 const path = require('path');
 const fs = require('fs');
+const os = require('os');
 const { spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -71,6 +75,9 @@ async function main() {
   const { loadMnist } = require(path.join(OUT, 'core/engine/data/mnist.js'));
 
   const backend = await selectBackend(tf, BACKEND);
+  const native = backend.nativeKernels; // undefined: not built, or not on wasm
+  const label = native ? `wasm + oneDNN ${native.version}, ${native.threads} thread${native.threads === 1 ? '' : 's'}` : backend.name;
+  if (backend.nativeKernelsUnavailable) console.error(`note: ${backend.nativeKernelsUnavailable}`);
   const source = fs.readFileSync(path.join(ROOT, 'examples/keras/chollet_mnist_convnet.py'), 'utf8');
   const spec = analyzeSource(source, 'python').specs[0];
   const compile = resolveCompile(spec, modelIO(spec));
@@ -91,50 +98,65 @@ async function main() {
     return Number(process.hrtime.bigint() - t) / 1e9;
   }
 
-  await trainBatches(3, 0); // warm-up: kernels compiled, optimizer state created
+  // The engines of one round; each returns images/s.
+  const engines = [{ key: 'convlens', label: `ConvLens/${label}`, run: (r) => trainBatches(BATCHES, (r + 1) * BATCHES) }];
+  if (native) {
+    engines.push({
+      key: 'wasmPlain', label: 'ConvLens/wasm (TF.js kernels)',
+      run: async (r) => {
+        await selectBackend(tf, 'wasm', { nativeKernels: false });
+        try {
+          return await trainBatches(Math.max(5, Math.round(BATCHES / 3)), (r + 1) * BATCHES);
+        } finally {
+          await selectBackend(tf, 'wasm');
+        }
+      },
+      batches: Math.max(5, Math.round(BATCHES / 3)),
+    });
+  }
   const torchMissing = torchAvailable();
+  if (!torchMissing) {
+    const cpus = os.cpus().length;
+    engines.push({ key: 'torch1', threads: '1' });
+    engines.push({ key: 'torchDefault', threads: 'default' });
+    if (cpus > 1) engines.push({ key: 'torchAll', threads: String(cpus) });
+  }
+
+  await trainBatches(3, 0); // warm-up: kernels compiled, optimizer state created
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const round = {};
-    const order = r % 2 === 0 ? ['tfjs', 'torch1', 'torchN'] : ['torchN', 'torch1', 'tfjs'];
-    for (const which of order) {
-      if (which === 'tfjs') {
-        const s = await trainBatches(BATCHES, (r + 1) * BATCHES);
-        round.tfjs = (BATCHES * BATCH) / s;
-      } else if (!torchMissing) {
-        const t = runTorch(which === 'torch1' ? '1' : 'default');
-        round[which] = t.imagesPerSec;
-        round[`${which}Threads`] = t.threads;
+    const order = r % 2 === 0 ? engines : [...engines].reverse();
+    for (const e of order) {
+      if (e.threads) {
+        const t = runTorch(e.threads);
+        round[e.key] = t.imagesPerSec;
+        e.label = `PyTorch ${t.threads} thread${t.threads === 1 ? '' : 's'}${e.threads === 'default' ? ' (its default)' : ''}`;
+      } else {
+        const seconds = await e.run(r);
+        round[e.key] = ((e.batches ?? BATCHES) * BATCH) / seconds;
       }
     }
-    if (round.torch1) round.ratio1 = round.tfjs / round.torch1;
-    if (round.torchN) round.ratioN = round.tfjs / round.torchN;
+    for (const e of engines) if (e.key !== 'convlens') round[`ratio_${e.key}`] = round.convlens / round[e.key];
     rounds.push(round);
     if (!JSON_OUT) {
-      console.log(
-        `round ${r + 1}: ConvLens/${backend.name} ${round.tfjs.toFixed(0)} img/s` +
-          (round.torch1 ? ` | PyTorch 1 thread ${round.torch1.toFixed(0)} img/s (ratio ${round.ratio1.toFixed(2)})` : '') +
-          (round.torchN ? ` | PyTorch ${round.torchNThreads} threads ${round.torchN.toFixed(0)} img/s (ratio ${round.ratioN.toFixed(2)})` : ''),
-      );
+      console.log(`round ${r + 1}: ` + engines.map((e) => `${e.label} ${round[e.key].toFixed(0)} img/s` +
+        (e.key === 'convlens' ? '' : ` (ConvLens ${round[`ratio_${e.key}`].toFixed(2)}x)`)).join(' | '));
     }
   }
   model.dispose();
+  const med = {};
+  for (const key of Object.keys(rounds[0])) med[key] = median(rounds.map((r) => r[key]));
   const summary = {
     net: 'chollet_mnist_convnet', batches: BATCHES, batchSize: BATCH, optimizer: `${compile.optimizer} ${compile.learningRate}`,
-    backend: backend.name, rounds,
-    median: {
-      tfjs: median(rounds.map((r) => r.tfjs)),
-      torch1: torchMissing ? null : median(rounds.map((r) => r.torch1)),
-      torchN: torchMissing ? null : median(rounds.map((r) => r.torchN)),
-      ratio1: torchMissing ? null : median(rounds.map((r) => r.ratio1)),
-      ratioN: torchMissing ? null : median(rounds.map((r) => r.ratioN)),
-    },
+    backend: label, engines: engines.map((e) => ({ key: e.key, label: e.label })), rounds, median: med,
     torch: torchMissing ? `not available (${torchMissing})` : 'available',
   };
   if (JSON_OUT) console.log(JSON.stringify(summary));
   else {
-    console.log(`median: ConvLens/${backend.name} ${summary.median.tfjs.toFixed(0)} img/s` +
-      (torchMissing ? `; PyTorch not measured: ${torchMissing}` : `; PyTorch 1 thread ${summary.median.torch1.toFixed(0)} (ratio ${summary.median.ratio1.toFixed(2)}), default threads ${summary.median.torchN.toFixed(0)} (ratio ${summary.median.ratioN.toFixed(2)})`));
+    console.log('median: ' + engines.map((e) => `${e.label} ${med[e.key].toFixed(0)} img/s` +
+      (e.key === 'convlens' ? '' : ` (ConvLens ${med[`ratio_${e.key}`].toFixed(2)}x)`)).join(' | '));
+    if (torchMissing) console.log(`PyTorch not measured: ${torchMissing}`);
   }
 }
 

@@ -77,7 +77,8 @@ async function measure(label, batches) {
 
 async function main() {
   const stockGradients = [tf.getGradient('Conv2D')];
-  const info = await selectBackend(tf, 'wasm');
+  // TF.js' own wasm kernels (this bench is about them; bench/train.js measures the native ones).
+  const info = await selectBackend(tf, 'wasm', { nativeKernels: false });
   console.log(`tfjs ${tf.version.tfjs}, backend ${info.tfBackend}, batch ${BATCH}, node ${process.version}`);
   const wasm = await measure('wasm, ConvLens Conv2D gradient', WASM_BATCHES);
 

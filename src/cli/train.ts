@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, languageForFile } from '../core/analysis';
 import type { ModelSpec } from '../core/model/spec';
-import { BACKEND_ORDER, type BackendPreference } from '../core/engine/backend/select';
+import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
 import { describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
 import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
@@ -38,6 +38,8 @@ export interface TrainCliOptions {
   validationSplit: string;
   out?: string;
   backend: BackendPreference;
+  /** commander's --no-native-kernels: false when given. */
+  nativeKernels?: boolean;
   seed: string;
   json?: boolean;
   resume?: string;
@@ -92,6 +94,7 @@ export function prepareTraining(file: string, o: TrainCliOptions): { spec: Model
     validationSplit: fraction(o.validationSplit, '--validation-split'),
     seed: int(o.seed, '--seed', 0),
     backend: o.backend,
+    nativeKernels: o.nativeKernels !== false,
     outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))),
     resume: o.resume === undefined ? undefined : path.resolve(o.resume),
   };
@@ -121,7 +124,7 @@ function summaryJson(report: TrainReport): Record<string, unknown> {
     status: report.status,
     runDir: report.runDir,
     model: report.model,
-    backend: report.backend.name,
+    backend: backendLabel(report.backend),
     epochs: report.epochsCompleted,
     final: last ? { loss: last.loss, acc: last.acc, val_loss: last.val_loss, val_acc: last.val_acc } : null,
     imagesPerSec: report.imagesPerSec,
@@ -168,7 +171,8 @@ export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, de
         info(e.message);
         break;
       case 'backend':
-        info(`backend: ${e.backend.name}${e.backend.reason ? ` (${e.backend.reason})` : ''}`);
+        info(`backend: ${backendLabel(e.backend)}${e.backend.reason ? ` (${e.backend.reason})` : ''}`);
+        if (e.backend.nativeKernelsUnavailable) info(`native kernels not used: ${e.backend.nativeKernelsUnavailable}`);
         break;
       case 'dataset':
         info(
@@ -218,7 +222,7 @@ export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, de
       const ev = report.evaluation;
       if (ev) io.out(`${ev.split} accuracy ${num(ev.accuracy)} loss ${num(ev.loss)} on ${ev.count} images; ${ev.misclassified.length} misclassified examples saved`);
       if (report.dataset.skipped.length > 0) io.out(`${report.dataset.skipped.length} unreadable images skipped (see report.json)`);
-      io.out(`${report.status}: ${report.epochsCompleted} epochs, ${Math.round(report.imagesPerSec)} img/s on ${report.backend.name}; run folder: ${report.runDir}`);
+      io.out(`${report.status}: ${report.epochsCompleted} epochs, ${Math.round(report.imagesPerSec)} img/s on ${backendLabel(report.backend)}; run folder: ${report.runDir}`);
     }
     return report.status === 'cancelled' ? EXIT_CANCELLED : EXIT_OK;
   } catch (e) {
@@ -271,6 +275,7 @@ export function addTrainCommand(
     .option('--validation-split <f>', 'held-out fraction (folders without validation/, synthetic)', '0.2')
     .option('--out <dir>', 'where .convlens/runs/ goes (default: the model file\'s folder)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', ...BACKEND_ORDER]).default('auto'))
+    .option('--no-native-kernels', "on wasm, use TF.js' own kernels instead of ConvLens' oneDNN convolutions")
     .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits', '1')
     .option('--resume <runDir>', 'continue a run folder from its last checkpoint')
     .option('--json', 'one JSON line per epoch and a final JSON summary line on stdout')

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackendInfo } from '../core/engine/backend/select';
+import { backendLabel, type BackendInfo } from '../core/engine/backend/select';
 import type { DatasetInfo, EpochRecord, TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { PastRun, TrainingEvent, TrainingReport, TrainingSettings } from '../protocol/training';
 
@@ -76,7 +76,7 @@ export class RunAdapter {
   ) {}
 
   get backendName(): string | undefined {
-    return this.backend?.name;
+    return this.backend && backendLabel(this.backend);
   }
 
   handle(e: TrainEvent): void {
@@ -115,7 +115,7 @@ export class RunAdapter {
     this.post({
       type: 'runStarted',
       run: {
-        runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend?.name ?? '?',
+        runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend ? backendLabel(this.backend) : '?',
         settings: panelSettings(this.settings), startedAt: Date.now(),
         batchesPerEpoch: Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
       },

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { NATIVE_MODULES_ENV } from '../core/engine/backend/select';
+import { NATIVE_MODULES_ENV, backendLabel } from '../core/engine/backend/select';
 import { parseDatasetSpec } from '../core/engine/data/types';
 import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
@@ -28,6 +28,10 @@ export interface StartedRun {
 
 function backendSetting(): BackendSetting {
   return vscode.workspace.getConfiguration('convlens').get<BackendSetting>('backend', 'auto');
+}
+
+function nativeKernelsSetting(): boolean {
+  return vscode.workspace.getConfiguration('convlens').get<boolean>('nativeKernels', true);
 }
 
 export class TrainingController extends Disposables {
@@ -68,7 +72,7 @@ export class TrainingController extends Disposables {
     const root = this.rootOf(uri);
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
-      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), outDir: root, resume,
+      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), nativeKernels: nativeKernelsSetting(), outDir: root, resume,
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, spec.name);
@@ -79,7 +83,7 @@ export class TrainingController extends Disposables {
     const session = new TrainingSession(spec, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
     session.on('event', throttleBatches((e) => {
       adapter.handle(e);
-      if (e.type === 'backend') this.showBackend(e.backend.name);
+      if (e.type === 'backend') this.showBackend(backendLabel(e.backend));
       if (e.type === 'batch') onBatch?.(e);
     }));
     const stop = panel.onStop((id) => { if (id === runId) session.cancel(); });
@@ -147,7 +151,7 @@ export class TrainingController extends Disposables {
     const open = 'Open Run Folder';
     const canResume = report.status === 'cancelled' && report.files.checkpoint !== undefined;
     const actions = canResume ? ['Resume', open] : [open];
-    const choice = await vscode.window.showInformationMessage(`ConvLens: ${model} ${what} after ${report.epochsCompleted} epoch(s) on ${report.backend.name}${acc}.`, ...actions);
+    const choice = await vscode.window.showInformationMessage(`ConvLens: ${model} ${what} after ${report.epochsCompleted} epoch(s) on ${backendLabel(report.backend)}${acc}.`, ...actions);
     if (choice === open) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(report.runDir));
     if (choice === 'Resume') {
       try {

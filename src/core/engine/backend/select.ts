@@ -26,6 +26,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import type * as tfjs from '@tensorflow/tfjs';
 import { registerWasmGradients } from './wasmGradients';
+import { installNativeKernels, uninstallNativeKernels, type NativeKernelsInfo } from './nativeKernels';
 
 type Tf = typeof tfjs;
 
@@ -49,12 +50,23 @@ export interface BackendInfo {
   reason?: string;
   /** Better backends tried first (auto), with why each failed. */
   tried: BackendAttempt[];
+  /** wasm only: ConvLens' oneDNN kernels in place of wasm's convolution and pooling-gradient kernels. */
+  nativeKernels?: NativeKernelsInfo;
+  /** wasm only, when the native kernels were wanted but could not be used: why (one line). */
+  nativeKernelsUnavailable?: string;
+}
+
+/** How a backend is shown to the user: "wasm + oneDNN" when the native kernels run. */
+export function backendLabel(info: Pick<BackendInfo, 'name' | 'nativeKernels'>): string {
+  return info.nativeKernels ? `${info.name} + ${info.nativeKernels.library}` : info.name;
 }
 
 export interface SelectOptions {
   log?: (line: string) => void;
   /** Module loader; defaults to Node's require. Tests pass a stand-in to simulate packages. */
   requireModule?: (id: string) => unknown;
+  /** On wasm, use ConvLens' native (oneDNN) kernels when they are built; default true. */
+  nativeKernels?: boolean;
 }
 
 export interface BackendProbe {
@@ -218,6 +230,25 @@ async function activate(tf: Tf, name: BackendName): Promise<void> {
 }
 
 /**
+ * On wasm, puts ConvLens' native kernels in (or takes them out when the caller opted out);
+ * a missing addon is not an error, only a note on the backend.
+ */
+function wasmKernels(tf: Tf, name: BackendName, opts: SelectOptions): Pick<BackendInfo, 'nativeKernels' | 'nativeKernelsUnavailable'> {
+  if (name !== 'wasm') return {};
+  if (opts.nativeKernels === false) {
+    uninstallNativeKernels(tf);
+    return {};
+  }
+  try {
+    return { nativeKernels: installNativeKernels(tf) };
+  } catch (e) {
+    const why = firstLine(e);
+    opts.log?.(`ConvLens native kernels unavailable: ${why}`);
+    return { nativeKernelsUnavailable: why };
+  }
+}
+
+/**
  * Loads and activates a backend on `tf`. 'auto' takes the first of {@link BACKEND_ORDER}
  * that works and records why the better ones did not; a forced backend that cannot be used
  * rejects with a {@link BackendUnavailableError}.
@@ -234,8 +265,9 @@ export async function selectBackend(
     }
     load(tf, preference, opts);
     await activate(tf, preference);
-    log(`TF.js backend: ${preference} (forced by the setting)`);
-    return { name: preference, tfBackend: tf.getBackend(), reason: 'forced by the setting', tried: [] };
+    const info: BackendInfo = { name: preference, tfBackend: tf.getBackend(), reason: 'forced by the setting', tried: [], ...wasmKernels(tf, preference, opts) };
+    log(`TF.js backend: ${backendLabel(info)} (forced by the setting)`);
+    return info;
   }
   const tried: BackendAttempt[] = [];
   for (const name of BACKEND_ORDER) {
@@ -249,8 +281,9 @@ export async function selectBackend(
       continue;
     }
     const reason = tried.length === 0 ? 'the best backend available' : `${tried.map((t) => t.name).join(', ')} unavailable`;
-    log(`TF.js backend: ${name} (${reason})`);
-    return { name, tfBackend: tf.getBackend(), reason, tried };
+    const info: BackendInfo = { name, tfBackend: tf.getBackend(), reason, tried, ...wasmKernels(tf, name, opts) };
+    log(`TF.js backend: ${backendLabel(info)} (${reason})`);
+    return info;
   }
   throw new Error(`No TF.js backend could be initialised: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
 }

@@ -7,7 +7,9 @@
  * 1. The **Conv2D gradient** (`tf.registerGradient`, global per kernel name, so it runs on
  *    every backend). It branches on `tf.getBackend()`:
  *    - `wasm`: both gradients as plain convolutions (fast XNNPACK Conv2D), see
- *      {@link conv2dFilterGradient} and {@link conv2dInputGradient};
+ *      {@link conv2dFilterGradient} and {@link conv2dInputGradient}; but with ConvLens' native
+ *      kernels installed (nativeKernels.ts) the stock gradient, whose backprop kernels are
+ *      then oneDNN's gradient passes;
  *    - any other backend with dilation 1: exactly TF.js' stock gradient (captured before the
  *      override), so cpu / tensorflow results do not change at all;
  *    - any backend with dilation > 1: the convolution formulas too. TF.js' stock gradient
@@ -49,6 +51,7 @@
  */
 
 import type * as tfjs from '@tensorflow/tfjs';
+import { nativeKernelsInstalled } from './nativeKernels';
 
 type Tf = typeof tfjs;
 type Tensor4D = tfjs.Tensor4D;
@@ -117,7 +120,10 @@ function conv2dGradFunc(
   const a = attrs as unknown as Conv2DAttrs;
   const [x, filter] = saved as [Tensor4D, Tensor4D];
   const dilated = !isAllOnes(a.dilations);
-  const useConvs = a.dataFormat !== 'NCHW' && (dilated || tf.getBackend() === 'wasm');
+  // With ConvLens' native kernels in place, wasm's backprop kernels are the fast path (oneDNN's
+  // own gradient passes); they take no dilation, so dilated convolutions keep the formulas.
+  const slowWasmBackprop = tf.getBackend() === 'wasm' && !nativeKernelsInstalled(tf);
+  const useConvs = a.dataFormat !== 'NCHW' && (dilated || slowWasmBackprop);
   if (!useConvs) {
     if (!stock) throw new Error('TF.js has no stock Conv2D gradient to delegate to');
     return stock.gradFunc(dy, saved, attrs);

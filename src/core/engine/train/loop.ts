@@ -85,7 +85,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
   for (const note of compile.notes) log(note);
 
   // The choice itself is reported once, by the 'backend' event; select's own summary line would repeat it.
-  const backend: BackendInfo = await selectBackend(tf, settings.backend, { log: (line) => { if (!line.startsWith('TF.js backend:')) log(line); } });
+  const backend: BackendInfo = await selectBackend(tf, settings.backend, { nativeKernels: settings.nativeKernels, log: (line) => { if (!line.startsWith('TF.js backend:')) log(line); } });
   emit({ type: 'backend', backend });
 
   const dataset = await loadDataset(settings.data, { inputShape: shape, validationSplit: settings.validationSplit, seed: settings.seed });

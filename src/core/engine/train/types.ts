@@ -27,6 +27,8 @@ export interface TrainSettings {
   /** Shuffles the training batches per epoch; seeds synthetic data and folder splits. */
   seed: number;
   backend: BackendPreference;
+  /** On wasm, ConvLens' native (oneDNN) convolution kernels when built (default true). */
+  nativeKernels?: boolean;
   /** Runs are written to `<outDir>/.convlens/runs/<ISO-time>-<model>/`. */
   outDir: string;
   /** Continue this run folder from its last checkpoint instead of starting a new one. */
