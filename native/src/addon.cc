@@ -190,7 +190,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   });
 }
 
-// info(): { onednn: "2.6.3", threads, isa }
+// info(): { onednn: "2.6.3", threads }
 napi_value Info(napi_env env, napi_callback_info) {
   return guarded(env, [&] {
     const dnnl_version_t* v = dnnl_version();

@@ -13,6 +13,11 @@ void batchMatMul(const MatMulGeometry& g, const float* a, const float* b, float*
   // Row-major leading dimensions: A is [m,k] (or [k,m] transposed), B is [k,n] (or [n,k]).
   const dnnl_dim_t lda = g.transposeA ? g.m : g.k;
   const dnnl_dim_t ldb = g.transposeB ? g.k : g.n;
+  if (g.m == 0 || g.n == 0) return;
+  if (g.k == 0) {  // an empty sum: zeros (sgemm rejects k = 0)
+    std::fill(c, c + batch * cSize, 0.0f);
+    return;
+  }
   for (int32_t i = 0; i < batch; ++i) {
     const float* ai = a + (g.batchA == 1 ? 0 : i * aSize);
     const float* bi = b + (g.batchB == 1 ? 0 : i * bSize);

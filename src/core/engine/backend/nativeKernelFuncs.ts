@@ -1,0 +1,160 @@
+/**
+ * The kernels of ConvLens' native addon (native/) for the TF.js wasm backend, as TF.js kernel
+ * functions: each returns its output, or undefined for a case it does not cover (the caller,
+ * nativeKernels.ts, then runs the kernel it replaced). They read and write tensors in place on
+ * the wasm heap: the addon gets the heap's ArrayBuffer and byte offsets of tensors the
+ * backend allocated, and checks both before touching memory.
+ */
+
+import type * as tfjs from '@tensorflow/tfjs';
+
+type Tf = typeof tfjs;
+type TensorInfo = tfjs.TensorInfo;
+
+/** The addon's functions (native/src/addon.cc). */
+export interface NativeAddon {
+  conv2d(pass: 0 | 1 | 2, heap: ArrayBuffer, a: number, b: number, out: number, geometry: Int32Array): void;
+  maxPoolGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, geometry: Int32Array): void;
+  batchMatMul(heap: ArrayBuffer, a: number, b: number, c: number, geometry: Int32Array): void;
+  sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, cols: number): void;
+  setThreads(n: number): number;
+  info(): { onednn: string; threads: number };
+}
+
+/** The wasm kernels the addon replaces. */
+export const NATIVE_KERNEL_NAMES = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad', 'BatchMatMul', 'Sum'] as const;
+export type NativeKernelName = (typeof NATIVE_KERNEL_NAMES)[number];
+
+export interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tfjs.DataType): TensorInfo;
+}
+
+function heap(backend: WasmBackend): ArrayBuffer {
+  // Read after makeOutput: an allocation can grow (and so replace) the heap's buffer.
+  return backend.wasm.HEAPU8.buffer as ArrayBuffer;
+}
+
+function offset(backend: WasmBackend, t: TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (!data) throw new Error('native kernels: a tensor is not on the wasm backend');
+  return data.memoryOffset;
+}
+
+type ConvInfo = tfjs.backend_util.Conv2DInfo;
+
+function convGeometry(info: ConvInfo): Int32Array {
+  return Int32Array.from([
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.outHeight, info.outWidth, info.outChannels,
+    info.filterHeight, info.filterWidth,
+    info.strideHeight, info.strideWidth,
+    info.dilationHeight, info.dilationWidth,
+    info.padInfo.top, info.padInfo.left, info.padInfo.bottom, info.padInfo.right,
+  ]);
+}
+
+export interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: WasmBackend;
+  attrs: Record<string, unknown>;
+}
+
+type Attrs = {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tfjs.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+/** Each kernel: when it applies, and how it runs. Anything else goes to the replaced kernel. */
+export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKernelName, (args: KernelArgs) => TensorInfo | undefined> {
+  const conv = (a: KernelArgs, xShape: number[], filterShape: number[], dilations: Attrs['dilations']): ConvInfo => {
+    const attrs = a.attrs as unknown as Attrs;
+    return tf.backend_util.computeConv2DInfo(
+      xShape as [number, number, number, number], filterShape as [number, number, number, number],
+      attrs.strides, dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  };
+  const nhwcFloat = (a: KernelArgs, ...ts: TensorInfo[]): boolean =>
+    (a.attrs as unknown as Attrs).dataFormat !== 'NCHW' && ts.every((t) => t.dtype === 'float32' && t.shape.length === 4);
+  return {
+    Conv2D: (a) => {
+      const { x, filter } = a.inputs;
+      if (!nhwcFloat(a, x, filter)) return undefined;
+      const info = conv(a, x.shape, filter.shape, (a.attrs as unknown as Attrs).dilations);
+      const out = a.backend.makeOutput(info.outShape, 'float32');
+      addon.conv2d(0, heap(a.backend), offset(a.backend, x), offset(a.backend, filter), offset(a.backend, out), convGeometry(info));
+      return out;
+    },
+    Conv2DBackpropInput: (a) => {
+      const { dy, filter } = a.inputs;
+      if (!nhwcFloat(a, dy, filter)) return undefined;
+      const inputShape = a.attrs.inputShape as number[];
+      const info = conv(a, inputShape, filter.shape, 1);
+      const out = a.backend.makeOutput(inputShape, 'float32');
+      addon.conv2d(1, heap(a.backend), offset(a.backend, dy), offset(a.backend, filter), offset(a.backend, out), convGeometry(info));
+      return out;
+    },
+    Conv2DBackpropFilter: (a) => {
+      const { x, dy } = a.inputs;
+      if (!nhwcFloat(a, x, dy)) return undefined;
+      const filterShape = a.attrs.filterShape as number[];
+      const info = conv(a, x.shape, filterShape, 1);
+      const out = a.backend.makeOutput(filterShape, 'float32');
+      addon.conv2d(2, heap(a.backend), offset(a.backend, x), offset(a.backend, dy), offset(a.backend, out), convGeometry(info));
+      return out;
+    },
+    MaxPoolGrad: (a) => {
+      const { dy, input } = a.inputs;
+      if (!(dy.dtype === 'float32' && input.dtype === 'float32' && input.shape.length === 4)) return undefined;
+      const attrs = a.attrs as unknown as Attrs & { filterSize: number | [number, number] };
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+      const out = a.backend.makeOutput(input.shape, 'float32');
+      const geometry = Int32Array.from([
+        info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+        info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+      ]);
+      addon.maxPoolGrad(heap(a.backend), offset(a.backend, dy), offset(a.backend, input), offset(a.backend, out), geometry);
+      return out;
+    },
+    // Dense layers: wasm's product with a transposed operand (both appear in every gradient) is slow.
+    BatchMatMul: (a) => {
+      const { a: left, b: right } = a.inputs;
+      if (left.dtype !== 'float32' || right.dtype !== 'float32' || left.shape.length < 2 || right.shape.length < 2) return undefined;
+      const transposeA = a.attrs.transposeA === true, transposeB = a.attrs.transposeB === true;
+      const outer = (shape: number[]) => shape.slice(0, -2);
+      const [ra, ca] = left.shape.slice(-2), [rb, cb] = right.shape.slice(-2);
+      const [m, k] = transposeA ? [ca, ra] : [ra, ca];
+      const [k2, n] = transposeB ? [cb, rb] : [rb, cb];
+      if (k !== k2) return undefined; // the replaced kernel says what is wrong
+      // Batch dimensions broadcast as in NumPy. Handled here: equal batches, or one side a
+      // single matrix (every dense layer); any other broadcast goes to the replaced kernel.
+      const batchA = tf.util.sizeFromShape(outer(left.shape)), batchB = tf.util.sizeFromShape(outer(right.shape));
+      const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(outer(left.shape), outer(right.shape));
+      const batch = tf.util.sizeFromShape(batchShape);
+      if (!((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1))) return undefined;
+      if (batchA === batch && batchB === batch && !tf.util.arraysEqual(outer(left.shape), outer(right.shape))) return undefined;
+      const outShape = [...batchShape, m, n];
+      const out = a.backend.makeOutput(outShape, 'float32');
+      addon.batchMatMul(heap(a.backend), offset(a.backend, left), offset(a.backend, right), offset(a.backend, out),
+        Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
+      return out;
+    },
+    // Bias gradients: a sum over every axis but the last, which wasm does by transposing first.
+    Sum: (a) => {
+      const { x } = a.inputs;
+      const rank = x.shape.length;
+      if (x.dtype !== 'float32' || rank < 2) return undefined;
+      const axes = tf.util.parseAxisParam(a.attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+      if (axes.length !== rank - 1 || axes.some((ax, i) => ax !== i)) return undefined;
+      const cols = x.shape[rank - 1];
+      const out = a.backend.makeOutput(a.attrs.keepDims === true ? [...new Array<number>(rank - 1).fill(1), cols] : [cols], 'float32');
+      addon.sumRows(heap(a.backend), offset(a.backend, x), offset(a.backend, out), tf.util.sizeFromShape(x.shape) / cols, cols);
+      return out;
+    },
+  };
+}
+

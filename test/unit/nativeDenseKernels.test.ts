@@ -1,0 +1,135 @@
+/**
+ * The native kernels beyond convolution (nativeKernelFuncs.ts): BatchMatMul on oneDNN's
+ * sgemm and Sum for bias gradients, and the edges every native kernel must get right because
+ * TF.js reaches them — broadcast batch shapes, transposed operands, empty tensors, int32
+ * sums, NaN and -Infinity in max pooling. Each case runs on wasm with the native kernels and
+ * on TF.js' cpu backend; results (and output shapes) must agree. Cases the native kernels do
+ * not cover must still be right: they fall back to the wasm kernel they replaced.
+ * Skips without the addon, except under CONVLENS_REQUIRE_NATIVE=1 (CI).
+ */
+
+import * as assert from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/core/engine/backend/select';
+import { findAddon, installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../src/core/engine/backend/nativeKernels';
+
+/** Seeded values, made once so both backends see the same floats. */
+function randn(shape: number[], seed: number): Float32Array {
+  return Float32Array.from(tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync()));
+}
+
+/** `fn` on a backend: the output's shape and values (everything it made is disposed). */
+async function on(backend: string, fn: () => tf.Tensor): Promise<{ shape: number[]; values: number[] }> {
+  await tf.setBackend(backend);
+  const t = tf.tidy(fn);
+  const out = { shape: t.shape, values: Array.from(await t.data()) };
+  t.dispose();
+  return out;
+}
+
+/** Same shape, and values within `tol` (NaN only where cpu has NaN). */
+async function sameOnBoth(fn: () => tf.Tensor, tol = 1e-4): Promise<void> {
+  const [native, cpu] = [await on('wasm', fn), await on('cpu', fn)];
+  assert.deepStrictEqual(native.shape, cpu.shape, 'output shape');
+  cpu.values.forEach((v, i) => {
+    const n = native.values[i];
+    if (Number.isNaN(v)) assert.ok(Number.isNaN(n), `[${i}] NaN on cpu, ${n} native`);
+    else assert.ok(Math.abs(n - v) <= tol * Math.max(1, Math.abs(v)), `[${i}] native ${n} vs cpu ${v}`);
+  });
+}
+
+describe('native kernels: matrix products, sums and edge cases', function () {
+  this.timeout(60000);
+  let restore: { backend: string | null; installed: boolean } | undefined;
+
+  before(async function () {
+    if (findAddon() === undefined) {
+      const why = 'the native addon is not built (npm run build:native; needs libdnnl-dev)';
+      if (process.env.CONVLENS_REQUIRE_NATIVE === '1') throw new Error(`CONVLENS_REQUIRE_NATIVE=1 but ${why}`);
+      console.log(`      skipping: ${why}`);
+      this.skip();
+    }
+    restore = { backend: tf.getBackend() ?? null, installed: nativeKernelsInstalled(tf) };
+    const info = await selectBackend(tf, 'wasm');
+    assert.ok(info.nativeKernels?.kernels.includes('BatchMatMul') && info.nativeKernels.kernels.includes('Sum'));
+  });
+
+  after(async () => {
+    if (!restore) return;
+    if (restore.installed) installNativeKernels(tf); else uninstallNativeKernels(tf);
+    if (restore.backend) await tf.setBackend(restore.backend);
+  });
+
+  // [a shape, b shape, transposeA, transposeB]: a dense layer's forward pass and both of its
+  // gradients (dW = xᵀ·dy, dx = dy·Wᵀ), batched products, and NumPy-style batch broadcasts —
+  // the last two broadcast shapes are ones the native kernel hands back to wasm's.
+  const PRODUCTS: Array<[number[], number[], boolean, boolean]> = [
+    [[64, 576], [576, 64], false, false],
+    [[64, 576], [64, 64], true, false],
+    [[64, 64], [576, 64], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[3, 4, 5], [3, 5, 2], false, false],
+    [[3, 5, 4], [3, 2, 5], true, true],
+    [[1, 1, 2, 3], [4, 3, 5], false, false],
+    [[2, 3], [1, 1, 3, 5], false, false],
+    [[4, 2, 3], [3, 5], false, false],
+    [[2, 1, 2, 3], [1, 3, 3, 4], false, false],
+    [[4, 2, 3], [1, 4, 3, 5], false, false],
+  ];
+  PRODUCTS.forEach(([as, bs, ta, tb], i) => {
+    it(`BatchMatMul ${as.join('x')}${ta ? 'ᵀ' : ''} · ${bs.join('x')}${tb ? 'ᵀ' : ''} matches cpu`, async () => {
+      const [av, bv] = [randn(as, 10 * i), randn(bs, 10 * i + 1)];
+      await sameOnBoth(() => tf.matMul(tf.tensor(av, as), tf.tensor(bv, bs), ta, tb));
+    });
+  });
+
+  it('BatchMatMul with an empty inner or outer dimension matches cpu (zeros / empty)', async () => {
+    await sameOnBoth(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
+    await sameOnBoth(() => tf.matMul(tf.zeros([0, 3]), tf.ones([3, 4])));
+  });
+
+  // Bias gradients sum over every axis but the last; other reductions go to wasm's kernel.
+  const SUMS: Array<[number[], number | number[], boolean]> = [
+    [[64, 26, 26, 32], [0, 1, 2], false],
+    [[64, 10], 0, false],
+    [[4, 5, 6], [1, 0], true],
+    [[4, 5, 6], [-3, -2], false],
+    [[4, 5, 6], [0, 2], false],
+    [[4, 5, 6], 2, true],
+    [[7], 0, false],
+  ];
+  SUMS.forEach(([shape, axis, keepDims], i) => {
+    it(`Sum of ${shape.join('x')} over ${JSON.stringify(axis)}${keepDims ? ' (keepDims)' : ''} matches cpu`, async () => {
+      const v = randn(shape, 500 + i);
+      await sameOnBoth(() => tf.sum(tf.tensor(v, shape), axis, keepDims));
+    });
+  });
+
+  it('Sum of int32 and of empty tensors matches cpu', async () => {
+    await sameOnBoth(() => tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
+    await sameOnBoth(() => tf.sum(tf.zeros([3, 0]), 0));
+    await sameOnBoth(() => tf.sum(tf.zeros([0, 3]), 0));
+  });
+
+  it('a 43,264-row bias gradient sums as accurately as cpu (double accumulation)', async () => {
+    // conv1's bias gradient in the MNIST convnet: 64·26·26 rows of 32; values near 1 make
+    // float32 accumulation drift, so compare with a float64 sum of the same floats.
+    const shape = [64 * 26 * 26, 32];
+    const v = Float32Array.from(randn(shape, 900), (x) => 1 + 0.1 * x);
+    const exact = new Float64Array(32);
+    v.forEach((x, i) => (exact[i % 32] += x));
+    const native = await on('wasm', () => tf.sum(tf.tensor(v, shape), 0));
+    native.values.forEach((s, c) => assert.ok(Math.abs(s - exact[c]) / exact[c] < 1e-6, `column ${c}: ${s} vs ${exact[c]}`));
+  });
+
+  it('MaxPoolGrad with NaN and -Infinity in a window follows cpu (NaN never wins; all -Infinity: no gradient)', async () => {
+    const cases: number[][] = [
+      [NaN, 1, 2, 0],
+      [-Infinity, -Infinity, -Infinity, -Infinity],
+      [-Infinity, NaN, -Infinity, 3],
+    ];
+    for (const values of cases) {
+      await sameOnBoth(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d(values, [1, 2, 2, 1])));
+    }
+  });
+});
