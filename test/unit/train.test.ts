@@ -129,6 +129,20 @@ describe('train: a run in the worker (cpu)', function () {
     assert.ok(report.history[2].loss < report.history[0].loss);
   });
 
+  it('stops early after `patience` epochs without improvement, keeping the last checkpoint', async () => {
+    // minDelta 1e6 on the training loss: only the first epoch (against +Infinity) can count as
+    // an improvement, so patience 2 must stop after epoch 3 of 10, whatever the weights do.
+    const session = new TrainingSession(tinySpec(), settings(out, { epochs: 10, earlyStopping: { monitor: 'loss', patience: 2, minDelta: 1e6 } }));
+    const logs: string[] = [];
+    session.on('event', (e) => { if (e.type === 'log') logs.push(e.message); });
+    const report = await session.result;
+    assert.strictEqual(report.status, 'early-stopped');
+    assert.deepStrictEqual(report.history.map((h) => h.epoch), [1, 2, 3]);
+    assert.strictEqual(readCheckpointState(report.runDir).epoch, 3);
+    assert.ok(report.evaluation, 'an early-stopped run is still evaluated');
+    assert.ok(logs.some((l) => /early stopping: loss has not improved for 2 epochs/.test(l)), logs.join('\n'));
+  });
+
   it('cancel stops within one batch', async () => {
     const session = new TrainingSession(tinySpec(), settings(out, { epochs: 3, batchSize: 8, data: { kind: 'synthetic', count: 800 } }));
     let seenAtCancel = -1;
