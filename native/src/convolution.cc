@@ -133,36 +133,40 @@ void reorder(const memory& from, const memory& to) {
   dnnl::reorder(from, to).execute(ctx.stream, const_cast<memory&>(from), const_cast<memory&>(to));
 }
 
+/** The filter `w` (HWIO) in the layout `plan`'s primitive reads, reordered when they differ. */
+memory filterFor(Plan& plan, const float* w) {
+  Context& ctx = context();
+  memory user(plan.userWeightsDesc, ctx.engine, const_cast<float*>(w));
+  if (!plan.reorderWeights) return user;
+  memory blocked(plan.weightsDesc, ctx.engine, plan.weightsBuffer.get());
+  reorder(user, blocked);
+  return blocked;
+}
+
+/** NHWC views of the convolution's input side and output side. */
+memory inputSide(const ConvGeometry& g, const float* data) {
+  return memory(activations(g.batch, g.inChannels, g.inHeight, g.inWidth), context().engine, const_cast<float*>(data));
+}
+memory outputSide(const ConvGeometry& g, const float* data) {
+  return memory(activations(g.batch, g.outChannels, g.outHeight, g.outWidth), context().engine, const_cast<float*>(data));
+}
+
 }  // namespace
 
 void convForward(const ConvGeometry& g, const float* x, const float* w, float* y) {
   Context& ctx = context();
   Plan& plan = planFor(Pass::Forward, g);
-  memory user(plan.userWeightsDesc, ctx.engine, const_cast<float*>(w));
-  memory weightsMem = user;
-  if (plan.reorderWeights) {
-    weightsMem = memory(plan.weightsDesc, ctx.engine, plan.weightsBuffer.get());
-    reorder(user, weightsMem);
-  }
-  memory src(activations(g.batch, g.inChannels, g.inHeight, g.inWidth), ctx.engine, const_cast<float*>(x));
-  memory dst(activations(g.batch, g.outChannels, g.outHeight, g.outWidth), ctx.engine, y);
-  plan.primitive.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weightsMem}, {DNNL_ARG_DST, dst}});
+  plan.primitive.execute(ctx.stream,
+                         {{DNNL_ARG_SRC, inputSide(g, x)}, {DNNL_ARG_WEIGHTS, filterFor(plan, w)}, {DNNL_ARG_DST, outputSide(g, y)}});
   ctx.stream.wait();
 }
 
 void convBackwardData(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
   Context& ctx = context();
   Plan& plan = planFor(Pass::BackwardData, g);
-  memory user(plan.userWeightsDesc, ctx.engine, const_cast<float*>(w));
-  memory weightsMem = user;
-  if (plan.reorderWeights) {
-    weightsMem = memory(plan.weightsDesc, ctx.engine, plan.weightsBuffer.get());
-    reorder(user, weightsMem);
-  }
-  memory diffDst(activations(g.batch, g.outChannels, g.outHeight, g.outWidth), ctx.engine, const_cast<float*>(dy));
-  memory diffSrc(activations(g.batch, g.inChannels, g.inHeight, g.inWidth), ctx.engine, dx);
-  plan.primitive.execute(ctx.stream,
-                         {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, weightsMem}, {DNNL_ARG_DIFF_SRC, diffSrc}});
+  plan.primitive.execute(ctx.stream, {{DNNL_ARG_DIFF_DST, outputSide(g, dy)},
+                                      {DNNL_ARG_WEIGHTS, filterFor(plan, w)},
+                                      {DNNL_ARG_DIFF_SRC, inputSide(g, dx)}});
   ctx.stream.wait();
 }
 
@@ -171,10 +175,9 @@ void convBackwardWeights(const ConvGeometry& g, const float* x, const float* dy,
   Plan& plan = planFor(Pass::BackwardWeights, g);
   memory user(plan.userWeightsDesc, ctx.engine, dw);
   memory diffWeights = plan.reorderWeights ? memory(plan.weightsDesc, ctx.engine, plan.weightsBuffer.get()) : user;
-  memory src(activations(g.batch, g.inChannels, g.inHeight, g.inWidth), ctx.engine, const_cast<float*>(x));
-  memory diffDst(activations(g.batch, g.outChannels, g.outHeight, g.outWidth), ctx.engine, const_cast<float*>(dy));
-  plan.primitive.execute(ctx.stream,
-                         {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, diffWeights}});
+  plan.primitive.execute(ctx.stream, {{DNNL_ARG_SRC, inputSide(g, x)},
+                                      {DNNL_ARG_DIFF_DST, outputSide(g, dy)},
+                                      {DNNL_ARG_DIFF_WEIGHTS, diffWeights}});
   if (plan.reorderWeights) reorder(diffWeights, user);
   ctx.stream.wait();
 }

@@ -143,6 +143,33 @@ describe('train: a run in the worker (cpu)', function () {
     assert.ok(logs.some((l) => /early stopping: loss has not improved for 2 epochs/.test(l)), logs.join('\n'));
   });
 
+  it('applies the leading augmentation layers to every training batch and feeds 0–255 pixels to a Rescaling model', async () => {
+    const spec = sequential([16, 16, 1], [
+      ['RandomFlip', { mode: 'horizontal' }], ['RandomRotation', { factor: 0.1 }], ['Rescaling', { scale: 1 / 255 }],
+      ['Conv2D', { filters: 8, kernel_size: 3, activation: 'relu' }], ['MaxPooling2D', { pool_size: 2 }], ['Flatten'],
+      ['Dense', { units: 4, activation: 'softmax' }],
+    ], { optimizer: 'adam', learningRate: 0.005, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const session = new TrainingSession(spec, settings(out));
+    const logs: string[] = [];
+    session.on('event', (e) => { if (e.type === 'log') logs.push(e.message); });
+    const report = await session.result;
+    assert.strictEqual(report.status, 'completed');
+    assert.deepStrictEqual(report.input, {
+      pixelScale: 255,
+      // RandomRotation(0.1): a tenth of a full turn either way, 36°; reflect is Keras' default fill.
+      augmentation: ['l0: mirrors left-right with probability 0.5', 'l1: rotates by up to ±36° (positive = counter-clockwise) (reflect fill)'],
+    });
+    assert.ok(logs.some((l) => l.startsWith('data augmentation on every training batch')), logs.join('\n'));
+    assert.ok(!logs.some((l) => /training sees no augmentation/.test(l)), 'no stand-in warning for augmentation the loop applies');
+    assert.ok(report.history[1].loss < report.history[0].loss, `loss ${report.history.map((h) => h.loss)}`);
+    assert.strictEqual(report.tensorsAfterEpoch[0], report.tensorsAfterEpoch[1], `tensors ${report.tensorsAfterEpoch}`);
+    // The saved model holds identities where the augmentation was: plain TF.js loads it.
+    await tf.setBackend('cpu');
+    const model = await loadModelFile(tf, path.join(report.runDir, 'model.json'));
+    assert.strictEqual(model.layers.length, 7);
+    model.dispose();
+  });
+
   it('cancel stops within one batch', async () => {
     const session = new TrainingSession(tinySpec(), settings(out, { epochs: 3, batchSize: 8, data: { kind: 'synthetic', count: 800 } }));
     let seenAtCancel = -1;

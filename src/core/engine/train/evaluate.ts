@@ -20,8 +20,12 @@ export interface Predictions {
   confidence: Float32Array;
 }
 
-/** Images [start, end) of a split as an NHWC tensor (the caller disposes it). */
-export function batchImages(tf: Tf, split: Split, shape: ImageShape, indices: ArrayLike<number>, start: number, end: number): tfjs.Tensor4D {
+/**
+ * Images [start, end) of a split as an NHWC tensor (the caller disposes it). Splits hold
+ * values in [0, 1]; `pixelScale` 255 gives 0–255 pixel values instead, for models that
+ * rescale their input themselves (see augment/plan.ts).
+ */
+export function batchImages(tf: Tf, split: Split, shape: ImageShape, indices: ArrayLike<number>, start: number, end: number, pixelScale = 1): tfjs.Tensor4D {
   const size = shape[0] * shape[1] * shape[2];
   const n = end - start;
   const buf = new Float32Array(n * size);
@@ -29,6 +33,7 @@ export function batchImages(tf: Tf, split: Split, shape: ImageShape, indices: Ar
     const k = indices[start + i];
     buf.set(split.x.subarray(k * size, (k + 1) * size), i * size);
   }
+  if (pixelScale !== 1) for (let i = 0; i < buf.length; i++) buf[i] *= pixelScale;
   return tf.tensor4d(buf, [n, shape[0], shape[1], shape[2]]);
 }
 
@@ -52,6 +57,7 @@ export async function predictSplit(
   compile: CompileSettings,
   numClasses: number,
   batchSize = 256,
+  pixelScale = 1,
 ): Promise<Predictions> {
   const lossFn = lossFunction(tf, compile);
   const accFn = accuracyFunction(tf, compile);
@@ -64,7 +70,7 @@ export async function predictSplit(
     const end = Math.min(start + batchSize, split.count);
     const ids = batchLabels(split, order, start, end);
     const [l, a, cls, conf] = tf.tidy(() => {
-      const x = batchImages(tf, split, shape, order, start, end);
+      const x = batchImages(tf, split, shape, order, start, end, pixelScale);
       const yTrue = encodeLabels(tf, ids, compile, numClasses);
       const out = model.predict(x) as tfjs.Tensor;
       let probs: tfjs.Tensor;
@@ -111,10 +117,10 @@ export async function evaluate(
   shape: ImageShape,
   classNames: string[],
   compile: CompileSettings,
-  options: { runDir: string; galleryCount: number; batchSize?: number },
+  options: { runDir: string; galleryCount: number; batchSize?: number; pixelScale?: number },
 ): Promise<Evaluation> {
   const n = classNames.length;
-  const p = await predictSplit(tf, model, split, shape, compile, n, options.batchSize);
+  const p = await predictSplit(tf, model, split, shape, compile, n, options.batchSize, options.pixelScale);
   const confusion = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const wrong: number[] = [];
   for (let i = 0; i < split.count; i++) {

@@ -24,6 +24,7 @@ import { batchImages, batchLabels, evaluate, predictSplit } from './evaluate';
 import { modelArtifacts, writeAtomic, writeModelFiles } from './modelFiles';
 import { createRunDir } from './runDir';
 import { seedInitialWeights } from './seedInit';
+import { prepareTrainingInput, trainingBatch } from './trainingInput';
 import type { DatasetInfo, EpochRecord, TrainEvent, TrainReport, TrainSettings } from './types';
 
 type Tf = typeof tfjs;
@@ -93,6 +94,9 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
   emit({ type: 'dataset', dataset: info });
   if (dataset.skipped.length > 0) log(`skipped ${dataset.skipped.length} unreadable image${dataset.skipped.length === 1 ? '' : 's'} (listed in report.json)`);
 
+  const input = prepareTrainingInput(spec);
+  for (const note of input.notes) log(note);
+
   const runDir = settings.resume ?? createRunDir(settings.outDir, spec.name);
   let model: tfjs.LayersModel;
   let history: EpochRecord[] = [];
@@ -106,7 +110,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
     if (!(await restoreOptimizer(tf, runDir, model, loaded.state))) log('optimizer state not restored: continuing with a fresh optimizer');
     log(`resumed ${runDir} after epoch ${loaded.state.epoch}`);
   } else {
-    model = buildTfjsModel(tf, spec, { onSubstitute: (layer, note) => log(`${layer.name}: ${note}`) });
+    model = buildTfjsModel(tf, spec, { onSubstitute: (layer, note) => { if (!input.applied.has(layer)) log(`${layer.name}: ${note}`); } });
     seedInitialWeights(tf, model, settings.seed);
     compileModel(tf, model, compile);
   }
@@ -155,13 +159,14 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
         const end = Math.min(start + batchSize, train.count);
         const n = end - start;
         const bt = process.hrtime.bigint();
-        const x = batchImages(tf, train, shape, order, start, end);
+        const raw = batchImages(tf, train, shape, order, start, end, input.pixelScale);
+        const x = trainingBatch(tf, input, raw, settings.seed, epoch, b);
         const y = encodeLabels(tf, batchLabels(train, order, start, end), compile, dataset.numClasses);
         let out: number | number[];
         try {
           out = await model.trainOnBatch(x, y);
         } finally {
-          tf.dispose([x, y]);
+          tf.dispose([raw, x, y]);
         }
         const seconds = Number(process.hrtime.bigint() - bt) / 1e9;
         trainSeconds += seconds;
@@ -179,7 +184,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
         status = 'cancelled';
         break;
       }
-      const val = await predictSplit(tf, model, dataset.validation, shape, compile, dataset.numClasses);
+      const val = await predictSplit(tf, model, dataset.validation, shape, compile, dataset.numClasses, undefined, input.pixelScale);
       const logs = { loss: lossSum / seenImages, acc: accSum / seenImages, val_loss: val.loss, val_acc: val.accuracy };
       const imagesPerSec = seenImages / Math.max(trainSeconds, 1e-9);
       const seconds = (Date.now() - epochStart) / 1000;
@@ -218,6 +223,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
       evaluation = await evaluate(tf, model, split, dataset.test ?? dataset.validation, shape, dataset.classNames, compile, {
         runDir,
         galleryCount: settings.galleryCount ?? 16,
+        pixelScale: input.pixelScale,
       });
     }
   } finally {
@@ -231,6 +237,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
     model: spec.name,
     backend,
     dataset: info,
+    input: input.summary,
     compile,
     startEpoch,
     epochsCompleted: history.length === 0 ? 0 : history[history.length - 1].epoch,

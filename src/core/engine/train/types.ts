@@ -102,6 +102,8 @@ export interface TrainReport {
   model: string;
   backend: BackendInfo;
   dataset: DatasetInfo;
+  /** What the loop did to the data before the model: pixel scale, augmentation per training batch. */
+  input?: { pixelScale: number; augmentation: string[] };
   compile: CompileSettings;
   /** First epoch trained in this session (1, or the epoch after the checkpoint resumed). */
   startEpoch: number;

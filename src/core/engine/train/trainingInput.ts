@@ -1,0 +1,58 @@
+/**
+ * What the training loop feeds the model, beyond the data set: Keras' augmentation layers
+ * that the input meets first, applied to every training batch (TF.js has no such layers; the
+ * built model holds identities there, which is what they are at inference), and the pixel
+ * scale the model expects (0–255 when it rescales its input itself). See ../augment/plan.ts.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { LayerSpec, ModelSpec } from '../../model/spec';
+import { augmentBatch, describeAugmentation, readAugmentation, type AugmentationStep } from '../augment/ops';
+import { inputPipeline } from '../augment/plan';
+import { subSeed } from '../data/rng';
+
+type Tf = typeof tfjs;
+
+export interface TrainingInput {
+  /** Augmentation applied per training batch, in the model's order. */
+  steps: AugmentationStep[];
+  /** The layers those steps stand for (their identity stand-ins need no warning). */
+  applied: ReadonlySet<LayerSpec>;
+  /** Multiplies the data set's [0, 1] values: 255 for models that rescale raw pixels. */
+  pixelScale: 1 | 255;
+  /** Lines for the training log, said once before training. */
+  notes: string[];
+  /** For report.json. */
+  summary: { pixelScale: number; augmentation: string[] };
+}
+
+export function prepareTrainingInput(spec: ModelSpec): TrainingInput {
+  const pipeline = inputPipeline(spec);
+  const steps: AugmentationStep[] = [];
+  const applied = new Set<LayerSpec>();
+  const notes: string[] = [];
+  for (const layer of pipeline.augmentations) {
+    const step = readAugmentation(layer);
+    if ('unsupported' in step) {
+      notes.push(`${layer.name} (${layer.className}): ${step.unsupported}; it trains as an identity (no augmentation)`);
+      continue;
+    }
+    steps.push(step);
+    applied.add(layer);
+  }
+  const augmentation = steps.map((s) => `${s.name}: ${describeAugmentation(s)}`);
+  if (augmentation.length > 0) notes.push(`data augmentation on every training batch (not on validation or test): ${augmentation.join('; ')}`);
+  if (pipeline.pixelScale === 255 && pipeline.rescaling) {
+    notes.push(`${pipeline.rescaling.name} (${pipeline.rescaling.className}) expects raw pixels: images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`);
+  }
+  return { steps, applied, pixelScale: pipeline.pixelScale, notes, summary: { pixelScale: pipeline.pixelScale, augmentation } };
+}
+
+/**
+ * The training batch the model sees: `raw` augmented with a seed of its own (so every epoch
+ * and batch differs, and a run is reproducible from its seed). Returns `raw` itself when
+ * there is nothing to apply; otherwise a new tensor (the caller disposes both).
+ */
+export function trainingBatch(tf: Tf, input: TrainingInput, raw: tfjs.Tensor4D, runSeed: number, epoch: number, batch: number): tfjs.Tensor4D {
+  if (input.steps.length === 0) return raw;
+  return augmentBatch(tf, raw, input.steps, subSeed(subSeed(runSeed, 0x4155 + epoch), batch));
+}
