@@ -1,8 +1,9 @@
 /**
- * The native kernels beyond convolution (nativeKernelFuncs.ts): BatchMatMul on oneDNN's
- * sgemm and Sum for bias gradients, and the edges every native kernel must get right because
- * TF.js reaches them — broadcast batch shapes, transposed operands, empty tensors, int32
- * sums, NaN and -Infinity in max pooling. Each case runs on wasm with the native kernels and
+ * The native kernels beyond plain convolution (nativeKernelFuncs.ts): BatchMatMul on
+ * oneDNN's sgemm and Sum for bias gradients, transposed convolutions (which run on the
+ * backprop-input kernel), and the edges every native kernel must get right because TF.js
+ * reaches them — broadcast batch shapes, transposed operands, empty tensors, int32 sums, NaN
+ * and -Infinity in max pooling. Each case runs on wasm with the native kernels and
  * on TF.js' cpu backend; results (and output shapes) must agree. Cases the native kernels do
  * not cover must still be right: they fall back to the wasm kernel they replaced.
  * Skips without the addon, except under CONVLENS_REQUIRE_NATIVE=1 (CI).
@@ -120,6 +121,26 @@ describe('native kernels: matrix products, sums and edge cases', function () {
     v.forEach((x, i) => (exact[i % 32] += x));
     const native = await on('wasm', () => tf.sum(tf.tensor(v, shape), 0));
     native.values.forEach((s, c) => assert.ok(Math.abs(s - exact[c]) / exact[c] < 1e-6, `column ${c}: ${s} vs ${exact[c]}`));
+  });
+
+  // Conv2DTranspose (DCGAN's generator, VAE decoders) runs forward on the Conv2DBackpropInput
+  // kernel, with the layer's output size as the "input shape": strides 2, both paddings.
+  const TRANSPOSED: Array<[number[], number[], number, 'same' | 'valid', number[]]> = [
+    [[2, 7, 7, 8], [4, 4, 3, 8], 2, 'same', [2, 14, 14, 3]],
+    [[2, 5, 6, 4], [3, 3, 2, 4], 2, 'valid', [2, 11, 13, 2]],
+    [[1, 4, 4, 3], [5, 5, 6, 3], 1, 'same', [1, 4, 4, 6]],
+  ];
+  TRANSPOSED.forEach(([xs, fs, stride, pad, outShape], i) => {
+    it(`conv2dTranspose ${xs.join('x')} → ${outShape.join('x')} (stride ${stride}, ${pad}) and its gradients match cpu`, async () => {
+      const [xv, fv, rv] = [randn(xs, 700 + i), randn(fs, 710 + i), randn(outShape, 720 + i)];
+      const run = (which: 0 | 1 | 2) => () => {
+        const [x, f, r] = [tf.tensor4d(xv, xs as [number, number, number, number]), tf.tensor4d(fv, fs as [number, number, number, number]), tf.tensor(rv, outShape)];
+        const deconv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape as [number, number, number, number], stride, pad);
+        if (which === 0) return deconv(x, f);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(deconv(a, b), r)))([x, f])[which - 1];
+      };
+      for (const which of [0, 1, 2] as const) await sameOnBoth(run(which));
+    });
   });
 
   it('MaxPoolGrad with NaN and -Infinity in a window follows cpu (NaN never wins; all -Infinity: no gradient)', async () => {
