@@ -55,6 +55,19 @@ function convGeometry(info: ConvInfo): Int32Array {
   ]);
 }
 
+/**
+ * The sizes obey the convolution formula on both axes: oneDNN checks it and refuses
+ * anything else, TF.js does not (its numeric pads use the kernel height and stride of the
+ * first axis for both).
+ */
+function consistent(info: ConvInfo): boolean {
+  const fits = (size: number, before: number, after: number, k: number, d: number, s: number, out: number) =>
+    Math.floor((size + before + after - ((k - 1) * d + 1)) / s) + 1 === out;
+  const p = info.padInfo;
+  return fits(info.inHeight, p.top, p.bottom, info.filterHeight, info.dilationHeight, info.strideHeight, info.outHeight) &&
+    fits(info.inWidth, p.left, p.right, info.filterWidth, info.dilationWidth, info.strideWidth, info.outWidth);
+}
+
 export interface KernelArgs {
   inputs: Record<string, TensorInfo>;
   backend: WasmBackend;
@@ -79,32 +92,37 @@ export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKern
   };
   const nhwcFloat = (a: KernelArgs, ...ts: TensorInfo[]): boolean =>
     (a.attrs as unknown as Attrs).dataFormat !== 'NCHW' && ts.every((t) => t.dtype === 'float32' && t.shape.length === 4);
+  /**
+   * One convolution pass on the addon, or undefined (the replaced kernel runs) when the tensors
+   * are not NHWC float32, the pass is empty, or TF.js' geometry does not match the tensors it
+   * came with (TF.js computes numeric pads for square kernels only, for one).
+   */
+  const pass = (a: KernelArgs, which: 0 | 1 | 2, first: TensorInfo, second: TensorInfo, info: ConvInfo, outShape: number[]): TensorInfo | undefined => {
+    if (!nhwcFloat(a, first, second) || tf.util.sizeFromShape(info.outShape) === 0 || tf.util.sizeFromShape(info.inShape) === 0) return undefined;
+    const dy = which === 0 ? undefined : which === 1 ? first : second;
+    if ((dy && !tf.util.arraysEqual(dy.shape, info.outShape)) || !consistent(info)) return undefined;
+    const out = a.backend.makeOutput(outShape, 'float32');
+    addon.conv2d(which, heap(a.backend), offset(a.backend, first), offset(a.backend, second), offset(a.backend, out), convGeometry(info));
+    return out;
+  };
   return {
     Conv2D: (a) => {
       const { x, filter } = a.inputs;
-      if (!nhwcFloat(a, x, filter)) return undefined;
+      if (x.shape.length !== 4 || filter.shape.length !== 4) return undefined;
       const info = conv(a, x.shape, filter.shape, (a.attrs as unknown as Attrs).dilations);
-      const out = a.backend.makeOutput(info.outShape, 'float32');
-      addon.conv2d(0, heap(a.backend), offset(a.backend, x), offset(a.backend, filter), offset(a.backend, out), convGeometry(info));
-      return out;
+      return pass(a, 0, x, filter, info, info.outShape);
     },
     Conv2DBackpropInput: (a) => {
       const { dy, filter } = a.inputs;
-      if (!nhwcFloat(a, dy, filter)) return undefined;
       const inputShape = a.attrs.inputShape as number[];
-      const info = conv(a, inputShape, filter.shape, 1);
-      const out = a.backend.makeOutput(inputShape, 'float32');
-      addon.conv2d(1, heap(a.backend), offset(a.backend, dy), offset(a.backend, filter), offset(a.backend, out), convGeometry(info));
-      return out;
+      if (inputShape.length !== 4 || filter.shape.length !== 4) return undefined;
+      return pass(a, 1, dy, filter, conv(a, inputShape, filter.shape, 1), inputShape);
     },
     Conv2DBackpropFilter: (a) => {
       const { x, dy } = a.inputs;
-      if (!nhwcFloat(a, x, dy)) return undefined;
       const filterShape = a.attrs.filterShape as number[];
-      const info = conv(a, x.shape, filterShape, 1);
-      const out = a.backend.makeOutput(filterShape, 'float32');
-      addon.conv2d(2, heap(a.backend), offset(a.backend, x), offset(a.backend, dy), offset(a.backend, out), convGeometry(info));
-      return out;
+      if (x.shape.length !== 4 || filterShape.length !== 4) return undefined;
+      return pass(a, 2, x, dy, conv(a, x.shape, filterShape, 1), filterShape);
     },
     MaxPoolGrad: (a) => {
       const { dy, input } = a.inputs;
