@@ -7,6 +7,7 @@
  *                   "earlyStopping": 3, "seed": 1,
  *                   "models": { "model": { "epochs": 10 } } } }
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 import { readProjectChoices, type TrainChoices } from './projectSettings';
@@ -36,6 +37,30 @@ async function pickNumber(title: string, prompt: string, value: number, valid: (
   return answer === undefined ? undefined : Number(answer);
 }
 
+/**
+ * One choice from `items` with `active` highlighted, so Enter repeats the last run's answer
+ * (showQuickPick always highlights the first item). Undefined on Escape.
+ */
+function pickOne<T extends vscode.QuickPickItem>(items: T[], active: T | undefined, title: string): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<T>();
+    pick.title = title;
+    pick.items = items;
+    pick.ignoreFocusOut = true;
+    if (active) pick.activeItems = [active];
+    let chosen: T | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
+}
+
 /** Runs the quick-pick flow; undefined when the user presses Escape at any step. */
 export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, modelName: string): Promise<TrainChoices | undefined> {
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
@@ -46,8 +71,12 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
     { label: 'Synthetic shapes', description: 'generated circles, squares, triangles, crosses at the model\'s input size', data: 'synthetic' },
     { label: 'Image folder…', description: 'one subfolder per class, JPEG or PNG' },
   ];
-  const current = items.find((i) => i.data === start.data) ?? items[2];
-  const pickedData = await vscode.window.showQuickPick(items, { title: `${title}: data (last: ${start.data})`, ignoreFocusOut: true, placeHolder: current.label });
+  // A folder used last time comes back as its own item, so Enter trains on it again.
+  if (start.data !== 'mnist' && start.data !== 'synthetic') {
+    items.splice(2, 0, { label: `Last folder: ${path.basename(start.data)}`, description: start.data, data: start.data });
+  }
+  const current = items.find((i) => i.data === start.data) ?? items[0];
+  const pickedData = await pickOne(items, current, `${title}: data (last: ${start.data})`);
   if (!pickedData) return undefined;
   let data = pickedData.data;
   if (!data) {
@@ -61,10 +90,12 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
   if (batchSize === undefined) return undefined;
   const validationSplit = await pickNumber(title, 'Validation split (fraction held out; MNIST always uses 8,000 / 2,000)', start.validationSplit, (n) => n > 0 && n < 1);
   if (validationSplit === undefined) return undefined;
-  const early = await vscode.window.showQuickPick(
-    [{ label: 'No early stopping', patience: 0 }, { label: 'Stop after 2 epochs without val_loss improvement', patience: 2 }, { label: 'Stop after 3 epochs without val_loss improvement', patience: 3 }],
-    { title: `${title}: early stopping`, ignoreFocusOut: true },
-  );
+  const patience = [
+    { label: 'No early stopping', patience: 0 },
+    { label: 'Stop after 2 epochs without val_loss improvement', patience: 2 },
+    { label: 'Stop after 3 epochs without val_loss improvement', patience: 3 },
+  ];
+  const early = await pickOne(patience, patience.find((p) => p.patience === start.earlyStopping), `${title}: early stopping`);
   if (!early) return undefined;
   const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed };
   await state.update(stateKey(uri, modelName), choices);

@@ -127,4 +127,49 @@ describe('training from the editor', function () {
     assert.ok(fs.existsSync(path.join(report.runDir, 'checkpoint', 'model.json')), 'the last checkpoint is intact');
     await waitFor(async () => (await api.training.queryTrainingPanel(['#run-status'], modelKey))['#run-status']?.includes('Stopped'), 10000, 'the panel to say Stopped');
   });
+
+  it('asks with quick picks (defaults from convlens.json, then the last run), and Escape starts nothing', async () => {
+    const config = path.join(workspaceRoot().fsPath, 'convlens.json');
+    assert.ok(!fs.existsSync(config), 'the example workspace has no convlens.json of its own');
+    const writeConfig = (epochs: number) => fs.writeFileSync(config, JSON.stringify({ training: { data: 'synthetic', models: { shapes: { epochs, batchSize: 8 } } } }));
+    /** Starts the command without choices and presses Enter on each quick pick / input box as it comes. */
+    const runFlow = async (): Promise<StartedRun | undefined> => {
+      let settled = false;
+      const started = Promise.resolve(vscode.commands.executeCommand<StartedRun | undefined>('convlens.trainModel', file, 'shapes')).finally(() => { settled = true; });
+      for (let i = 0; i < 80 && !settled; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      return started;
+    };
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      writeConfig(1);
+      const first = await runFlow();
+      assert.ok(first, 'Enter through the flow started a run');
+      const report = await first.finished;
+      assert.ok(report);
+      runDirs.push(report.runDir);
+      // Synthetic data was preselected and the numbers prefilled from convlens.json.
+      const used = JSON.parse(fs.readFileSync(path.join(report.runDir, 'settings.json'), 'utf8')) as { settings: { data: { kind: string }; epochs: number; batchSize: number; earlyStopping?: unknown } };
+      assert.deepStrictEqual([used.settings.data.kind, used.settings.epochs, used.settings.batchSize, used.settings.earlyStopping], ['synthetic', 1, 8, undefined]);
+
+      // The last run's answers win over convlens.json the next time.
+      writeConfig(3);
+      const second = await runFlow();
+      assert.ok(second);
+      const again = await second.finished;
+      assert.ok(again);
+      runDirs.push(again.runDir);
+      assert.strictEqual(again.history.length, 1, 'epochs remembered from the last run (1), not convlens.json (3)');
+
+      // Escape on the first quick pick: no run.
+      const cancelled = Promise.resolve(vscode.commands.executeCommand<StartedRun | undefined>('convlens.trainModel', file, 'shapes'));
+      await new Promise((r) => setTimeout(r, 1000));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.strictEqual(await cancelled, undefined);
+    } finally {
+      fs.rmSync(config, { force: true });
+    }
+  });
 });
