@@ -44,6 +44,7 @@ const accSmoother = new Smoother();
 
 const title = h('h1', { id: 'model-name' }, 'Training');
 const meta = h('p', { id: 'run-meta', class: 'muted meta' }, 'Waiting for a training run…');
+const inputMeta = h('p', { id: 'run-input', class: 'muted meta', hidden: true });
 const status = h('span', { id: 'run-status', class: 'status', role: 'status', 'aria-live': 'polite' }, 'Idle');
 const statusDetail = h('span', { id: 'status-detail', class: 'muted' });
 const backend = h('span', { id: 'backend', class: 'badge', title: 'TensorFlow.js backend' }, '—');
@@ -82,6 +83,7 @@ app.replaceChildren(
   h('header', { class: 'header training-header' },
     h('div', { class: 'title-row' }, title, backend),
     meta,
+    inputMeta,
     h('div', { class: 'status-row' },
       status, statusDetail,
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'Epoch'), epochText),
@@ -160,6 +162,13 @@ function renderRunHeader(r: RunInfo): void {
   backend.textContent = r.backend;
   const s = r.settings;
   meta.textContent = `${r.fileName} · ${s.dataset} · ${int(r.trainCount)} train / ${int(r.valCount)} validation images · ${s.epochs} epochs · batch ${s.batchSize} · seed ${s.seed}`;
+  // What the model's own input layers mean for the data: augmentation per training batch, raw pixels.
+  const parts = [
+    ...(r.augmentation && r.augmentation.length > 0 ? [`Augmented per training batch: ${r.augmentation.join('; ')}`] : []),
+    ...(r.pixelScale === 255 ? ['images go in as 0–255 pixels (the model rescales them)'] : []),
+  ];
+  inputMeta.textContent = parts.join(' · ');
+  inputMeta.hidden = parts.length === 0;
 }
 
 function cell(text: string, num = true): HTMLElement {

@@ -29,6 +29,10 @@ export interface RunInfo {
   batchesPerEpoch: number;
   trainCount: number;
   valCount: number;
+  /** Augmentation applied to each training batch, one sentence per layer ('random_flip: mirrors …'). */
+  augmentation?: string[];
+  /** 255 when images go in as 0–255 pixels (the model rescales them itself). */
+  pixelScale?: number;
 }
 
 export interface EpochLogs {
@@ -116,7 +120,8 @@ export function isTrainingSettings(v: unknown): v is TrainingSettings {
 
 export function isRunInfo(v: unknown): v is RunInfo {
   return isObject(v) && isStr(v.runId) && isStr(v.modelName) && isStr(v.fileName) && isStr(v.backend) && isTrainingSettings(v.settings)
-    && isNum(v.startedAt) && isCount(v.batchesPerEpoch) && isCount(v.trainCount) && isCount(v.valCount);
+    && isNum(v.startedAt) && isCount(v.batchesPerEpoch) && isCount(v.trainCount) && isCount(v.valCount)
+    && (v.augmentation === undefined || (Array.isArray(v.augmentation) && v.augmentation.every(isStr))) && isOptNum(v.pixelScale);
 }
 
 /** Metrics may be NaN (null after JSON): a diverging loss must still be shown, so readers check with Number.isFinite. */

@@ -65,6 +65,7 @@ export function throttleBatches(listener: (e: TrainEvent) => void, intervalMs = 
 export class RunAdapter {
   private backend: BackendInfo | undefined;
   private dataset: DatasetInfo | undefined;
+  private input: { pixelScale: number; augmentation: string[] } | undefined;
   private started = false;
 
   constructor(
@@ -83,6 +84,7 @@ export class RunAdapter {
     switch (e.type) {
       case 'backend': this.backend = e.backend; return;
       case 'dataset': this.dataset = e.dataset; return;
+      case 'input': this.input = e.input; return;
       case 'run': this.start(); return;
       case 'batch':
         this.start();
@@ -118,6 +120,7 @@ export class RunAdapter {
         runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend ? backendLabel(this.backend) : '?',
         settings: panelSettings(this.settings), startedAt: Date.now(),
         batchesPerEpoch: Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
+        augmentation: this.input?.augmentation, pixelScale: this.input?.pixelScale,
       },
     });
   }

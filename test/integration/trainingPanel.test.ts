@@ -25,7 +25,11 @@ async function setTheme(theme: string | undefined): Promise<void> {
 }
 
 function runInfo(runId: string, modelName: string): RunInfo {
-  return { runId, modelName, fileName: 'keras/three_classes.py', backend: 'wasm', settings: SETTINGS, startedAt: Date.now(), batchesPerEpoch: BATCHES, trainCount: 256, valCount: 28 };
+  return {
+    runId, modelName, fileName: 'keras/three_classes.py', backend: 'wasm + oneDNN', settings: SETTINGS, startedAt: Date.now(), batchesPerEpoch: BATCHES, trainCount: 256, valCount: 28,
+    augmentation: ['random_flip: mirrors left-right with probability 0.5', 'random_rotation: rotates by up to ±36° (positive = counter-clockwise) (reflect fill)'],
+    pixelScale: 255,
+  };
 }
 
 /** A plausible learning curve: loss falls, accuracy rises, validation a little behind. */
@@ -97,7 +101,9 @@ describe('training panel', () => {
     handle.setHistory(PAST);
     post(handle, [{ type: 'runStarted', run: runInfo('run-a', 'model') }]);
     await waitFor(async () => (await text('#run-status', key)) === 'Training', 15000, 'the panel to show the run');
-    assert.strictEqual(await text('#backend', key), 'wasm');
+    assert.strictEqual(await text('#backend', key), 'wasm + oneDNN');
+    assert.strictEqual(await text('#run-input', key),
+      'Augmented per training batch: random_flip: mirrors left-right with probability 0.5; random_rotation: rotates by up to ±36° (positive = counter-clockwise) (reflect fill) · images go in as 0–255 pixels (the model rescales them)');
     // The first epoch in steps, so the ETA has batch timing to work from.
     for (const e of epochOf('run-a', 0).slice(0, 4)) {
       handle.post(e);
@@ -141,6 +147,8 @@ describe('training panel', () => {
     if (canInspectWorkbench()) {
       // The whole window for the panel, so the report below the charts is in the picture too.
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      // Toasts left by earlier suites' training runs would cover the report.
+      await vscode.commands.executeCommand('notifications.clearAll');
       try {
         for (const [suffix, theme] of THEMES) {
           await setTheme(theme);

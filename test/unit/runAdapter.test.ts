@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { TrainEvent, TrainReport, TrainSettings } from '../../src/core/engine/train/types';
-import type { TrainingEvent } from '../../src/protocol/training';
+import { isTrainingEvent, type TrainingEvent } from '../../src/protocol/training';
 import { RunAdapter, readPastRuns, throttleBatches } from '../../src/training/runAdapter';
 
 const SETTINGS: TrainSettings = { data: { kind: 'synthetic' }, epochs: 2, batchSize: 16, validationSplit: 0.2, seed: 1, backend: 'auto', outDir: '/tmp' };
@@ -23,6 +23,7 @@ describe('training run adapter', () => {
     const events: TrainEvent[] = [
       { type: 'backend', backend: { name: 'wasm', tfBackend: 'wasm', tried: [] } },
       { type: 'dataset', dataset: { name: 'synthetic', kind: 'synthetic', inputShape: [28, 28, 1], classNames: ['a', 'b'], train: 100, validation: 20, skipped: [] } },
+      { type: 'input', input: { pixelScale: 255, augmentation: ['random_flip: mirrors left-right with probability 0.5'] } },
       { type: 'run', runDir: '/tmp/run', startEpoch: 1 },
       { type: 'batch', epoch: 1, batch: 1, batches: 7, loss: 0.9, acc: 0.5, imagesPerSec: 300 },
       { type: 'epoch', epoch: 1, epochs: 2, logs: { loss: 0.8, acc: 0.6, val_loss: 0.85, val_acc: 0.55 }, seconds: 1, imagesPerSec: 300, numTensors: 10 },
@@ -33,7 +34,9 @@ describe('training run adapter', () => {
     // 100 training images in batches of 16: ceil(100/16) = 7 batches.
     assert.strictEqual(started.run.batchesPerEpoch, 7);
     assert.strictEqual(started.run.backend, 'wasm');
+    assert.ok(isTrainingEvent(started), 'the panel accepts it');
     assert.strictEqual(started.run.settings.dataset, 'synthetic');
+    assert.deepStrictEqual([started.run.augmentation, started.run.pixelScale], [['random_flip: mirrors left-right with probability 0.5'], 255]);
     assert.strictEqual((posted[1] as Extract<TrainingEvent, { type: 'batch' }>).epoch, 0);
     assert.strictEqual((posted[2] as Extract<TrainingEvent, { type: 'epoch' }>).epoch, 0);
   });

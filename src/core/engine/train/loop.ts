@@ -96,6 +96,7 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
 
   const input = prepareTrainingInput(spec);
   for (const note of input.notes) log(note);
+  emit({ type: 'input', input: input.summary });
 
   const runDir = settings.resume ?? createRunDir(settings.outDir, spec.name);
   let model: tfjs.LayersModel;

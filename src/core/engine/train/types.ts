@@ -129,6 +129,8 @@ export type WorkerRequest =
 export type TrainEvent =
   | { type: 'log'; message: string }
   | { type: 'backend'; backend: BackendInfo }
+  /** What the loop does to each batch before the model (see trainingInput.ts). */
+  | { type: 'input'; input: { pixelScale: number; augmentation: string[] } }
   | { type: 'dataset'; dataset: DatasetInfo }
   | { type: 'run'; runDir: string; startEpoch: number }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc: number; imagesPerSec: number }
