@@ -15,6 +15,7 @@ const nodeBundles = [
   { entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   // The training worker runs in its own thread: its own bundle, found next to the others.
   { entryPoints: ['src/core/engine/train/worker.ts'], outfile: 'dist/trainWorker.js' },
+  { entryPoints: ['src/core/viz/previewWorker.ts'], outfile: 'dist/previewWorker.js' },
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 

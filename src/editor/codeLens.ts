@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { layerCount } from '../core/shapes/counts';
 import { formatCount } from '../core/shapes/format';
 import type { ModelSummary } from '../core/shapes/types';
+import { inputPipeline } from '../core/engine/augment/plan';
 import type { AnalysisService } from './analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from './disposables';
@@ -31,14 +32,19 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
     if (!isEnabled('codeLens.enabled')) return [];
     const result = this.analysis.get(document);
     if (!result) return [];
-    return result.analysis.models.flatMap((model) => {
+    return result.analysis.models.flatMap((model, i) => {
       const range = toVsRange(model.range);
       const line = new vscode.Range(range.start, range.start);
       const args = [document.uri, model.name];
+      const spec = result.analysis.specs[i];
       return [
         new vscode.CodeLens(line, { title: lensTitle(model), command: 'convlens.showSummary', arguments: args, tooltip: `Open the summary of ${model.name}` }),
         new vscode.CodeLens(line, { title: 'Summary', command: 'convlens.showSummary', arguments: args, tooltip: 'Layer table, formulas and what-if input size' }),
         new vscode.CodeLens(line, { title: 'Train', command: 'convlens.trainModel', arguments: args, tooltip: `Train ${model.name} with TensorFlow.js (MNIST, synthetic shapes or an image folder)` }),
+        // Only where there is something to see: augmentation layers the input meets first.
+        ...(spec && inputPipeline(spec).augmentations.length > 0
+          ? [new vscode.CodeLens(line, { title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: args, tooltip: 'See what the augmentation layers do to an image, as training applies them' })]
+          : []),
       ];
     });
   }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { registerPanels, type PanelsApi } from '../panels';
+import { registerAugmentPanel, type AugmentPanelApi } from '../panels/augmentPanel';
 import { registerTrainingPanels, type TrainingPanelsApi } from '../panels/trainingPanel';
 import { installNativeBackend } from '../training/nativeBackend';
 import type { TrainChoices } from '../training/projectSettings';
@@ -23,6 +24,7 @@ export interface EditorApi {
   panels: PanelsApi;
   training: TrainingPanelsApi;
   trainer: TrainingController;
+  augment: AugmentPanelApi;
 }
 
 /** The languages ConvLens reads, as VS Code document selectors. */
@@ -51,9 +53,10 @@ interface Services {
   analysis: AnalysisService;
   panels: PanelsApi;
   trainer: TrainingController;
+  augment: AugmentPanelApi;
 }
 
-function commandTable({ context, analysis, panels, trainer }: Services): Record<string, Handler> {
+function commandTable({ context, analysis, panels, trainer, augment }: Services): Record<string, Handler> {
   const showSummary = async (view: 'table' | 'arithmetic', args: unknown[]): Promise<void> => {
     const t = target(analysis, args);
     if (!t) return;
@@ -104,6 +107,16 @@ function commandTable({ context, analysis, panels, trainer }: Services): Record<
       if (t && name) trainer.showPanel(t.document.uri, name);
     },
     'convlens.showConvolutionArithmetic': (...args) => showSummary('arithmetic', args),
+    'convlens.previewAugmentation': async (...args) => {
+      const t = target(analysis, args);
+      const result = t && analysis.get(t.document)?.analysis;
+      if (!t || !result || result.models.length === 0) {
+        if (t) void vscode.window.showWarningMessage(`ConvLens found no Keras or TF.js model in ${vscode.workspace.asRelativePath(t.document.uri)}.`);
+        return;
+      }
+      const i = Math.max(0, result.models.findIndex((m) => m.name === t.modelName));
+      await augment.show(t.document.uri, result.specs[i]);
+    },
     'convlens.toggleInlineHints': () => toggleSetting('inlineHints.enabled', 'inline shape hints'),
     'convlens.toggleCodeLens': () => toggleSetting('codeLens.enabled', 'CodeLens'),
   };
@@ -124,7 +137,8 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
   const training = registerTrainingPanels(context);
   const trainer = new TrainingController(context, training);
   subs.push(trainer);
-  const table = commandTable({ context, analysis, panels, trainer });
+  const augment = registerAugmentPanel(context);
+  const table = commandTable({ context, analysis, panels, trainer, augment });
   for (const [id, handler] of Object.entries(table)) {
     subs.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -136,5 +150,5 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
       }
     }));
   }
-  return { registeredCommands: Object.keys(table), panels, training, trainer };
+  return { registeredCommands: Object.keys(table), panels, training, trainer, augment };
 }

@@ -71,6 +71,8 @@ export interface RpcMethods {
   query: { params: { selectors: string[] }; result: Record<string, string | null> };
   /** Host -> webview (integration tests): click the first match of a selector. */
   click: { params: { selector: string }; result: boolean };
+  /** Host -> webview (integration tests): an attribute of every match of a selector (an <img>'s src, say). */
+  attributes: { params: { selector: string; name: string }; result: (string | null)[] };
   /** Host -> webview (integration tests): type a what-if size into the fields as a user would. */
   setWhatIf: { params: { height: number; width: number }; result: boolean };
 }

@@ -26,5 +26,12 @@ export function installTestHooks(rpc: Rpc, setWhatIf?: (height: number, width: n
     else el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     return true;
   });
+  rpc.on('attributes', ({ selector, name }) => {
+    try {
+      return [...document.querySelectorAll(selector)].map((el) => el.getAttribute(name));
+    } catch {
+      return [];
+    }
+  });
   rpc.on('setWhatIf', ({ height, width }) => (setWhatIf ? setWhatIf(height, width) : false));
 }

@@ -21,6 +21,8 @@ export interface TrainingInput {
   pixelScale: 1 | 255;
   /** Lines for the training log, said once before training. */
   notes: string[];
+  /** The notes about the model rather than the run (layers left as identities, raw-pixel input), for previews. */
+  modelNotes: string[];
   /** For report.json. */
   summary: { pixelScale: number; augmentation: string[] };
 }
@@ -29,22 +31,24 @@ export function prepareTrainingInput(spec: ModelSpec): TrainingInput {
   const pipeline = inputPipeline(spec);
   const steps: AugmentationStep[] = [];
   const applied = new Set<LayerSpec>();
-  const notes: string[] = [];
+  const unsupported: string[] = [];
   for (const layer of pipeline.augmentations) {
     const step = readAugmentation(layer);
     if ('unsupported' in step) {
-      notes.push(`${layer.name} (${layer.className}): ${step.unsupported}; it trains as an identity (no augmentation)`);
+      unsupported.push(`${layer.name} (${layer.className}): ${step.unsupported}; it trains as an identity (no augmentation)`);
       continue;
     }
     steps.push(step);
     applied.add(layer);
   }
   const augmentation = steps.map((s) => `${s.name}: ${describeAugmentation(s)}`);
-  if (augmentation.length > 0) notes.push(`data augmentation on every training batch (not on validation or test): ${augmentation.join('; ')}`);
-  if (pipeline.pixelScale === 255 && pipeline.rescaling) {
-    notes.push(`${pipeline.rescaling.name} (${pipeline.rescaling.className}) expects raw pixels: images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`);
-  }
-  return { steps, applied, pixelScale: pipeline.pixelScale, notes, summary: { pixelScale: pipeline.pixelScale, augmentation } };
+  const applying = augmentation.length > 0 ? [`data augmentation on every training batch (not on validation or test): ${augmentation.join('; ')}`] : [];
+  const rawPixels = pipeline.pixelScale === 255 && pipeline.rescaling
+    ? [`${pipeline.rescaling.name} (${pipeline.rescaling.className}) expects raw pixels: images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
+    : [];
+  const modelNotes = [...unsupported, ...rawPixels];
+  const notes = [...unsupported, ...applying, ...rawPixels];
+  return { steps, applied, pixelScale: pipeline.pixelScale, notes, modelNotes, summary: { pixelScale: pipeline.pixelScale, augmentation } };
 }
 
 /**

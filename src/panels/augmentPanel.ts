@@ -1,0 +1,171 @@
+/**
+ * The augmentation preview panel's host side: one panel, pointed at one model at a time,
+ * showing what the model's augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...)
+ * do to an image — the same code and the same Keras semantics training applies per batch.
+ * The pictures are computed in a worker (core/viz/previewClient.ts): TF.js never loads
+ * into the extension host. A newer request makes older answers stale, so fast clicking on
+ * Shuffle never shows an out-of-date grid.
+ */
+import * as vscode from 'vscode';
+import type { ModelSpec } from '../core/model/spec';
+import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
+import { AugmentPreviewClient } from '../core/viz/previewClient';
+import { Disposables } from '../editor/disposables';
+import { isAugmentWebviewMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
+import { WebviewChannel } from './channel';
+import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
+
+export const AUGMENT_VIEW_TYPE = 'convlens.augment';
+/** Augmented draws per grid (plus the original): a 3×3 grid. */
+const DRAWS = 8;
+
+type AugmentChannel = WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>;
+
+interface Target {
+  uri: vscode.Uri;
+  spec: ModelSpec;
+}
+
+export interface AugmentPanelApi extends vscode.Disposable {
+  /** Opens (or retargets) the panel on a model and computes its first preview. */
+  show(uri: vscode.Uri, spec: ModelSpec): Promise<void>;
+  /** Integration tests: resolves once the current request has been answered (shown or failed). */
+  settled(): Promise<void>;
+  /** Integration tests: text content of each selector, attribute values of every match, a click. */
+  query(selectors: string[]): Promise<Record<string, string | null>>;
+  attributes(selector: string, name: string): Promise<(string | null)[]>;
+  click(selector: string): Promise<void>;
+}
+
+class AugmentPanel extends Disposables {
+  readonly channel: AugmentChannel;
+  private target: Target | undefined;
+  private sample: PreviewSample = { kind: 'synthetic', index: 0 };
+  private seed = 1;
+  private request = 0;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly client: AugmentPreviewClient) {
+    super();
+    const webview = panel.webview;
+    webview.options = webviewOptions(extensionUri, vscode.Uri.joinPath);
+    webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath),
+      { script: 'augment', title: 'ConvLens augmentation preview', styles: ['webview.css', 'augment.css'] });
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
+    // While the page loads only the newest message matters: it says everything.
+    this.channel = this.register(new WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>(webview, {
+      isMessage: isAugmentWebviewMessage, onMessage: (m) => void this.onMessage(m), hold: (_queue, m) => [m],
+    }));
+    this.register(panel.onDidChangeViewState((e) => {
+      // A hidden webview is torn down; when shown again it says `ready` and gets a fresh preview.
+      if (!e.webviewPanel.visible) this.channel.reset();
+    }));
+  }
+
+  retarget(target: Target): Promise<void> {
+    this.target = target;
+    this.panel.title = `Augmentation: ${target.spec.name}`;
+    return this.refresh();
+  }
+
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
+  private async onMessage(m: AugmentWebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        if (this.target) await this.refresh();
+        return;
+      case 'shuffle':
+        this.seed = 1 + Math.floor(Math.random() * 2 ** 31);
+        return this.refresh();
+      case 'sample': {
+        const next = await this.nextSample(m.source);
+        if (!next) return;
+        this.sample = next;
+        return this.refresh();
+      }
+      case 'reveal':
+        if (this.target) await revealModel(this.target);
+        return;
+    }
+  }
+
+  private async nextSample(source: SampleSource): Promise<PreviewSample | undefined> {
+    if (source === 'file') {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false, title: 'An image to augment', filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] },
+        defaultUri: this.target && vscode.workspace.getWorkspaceFolder(this.target.uri)?.uri,
+      });
+      return picked?.[0] ? { kind: 'file', path: picked[0].fsPath } : undefined;
+    }
+    const index = this.sample.kind === source ? this.sample.index + 1 : 0;
+    return { kind: source, index };
+  }
+
+  private refresh(): Promise<void> {
+    const target = this.target;
+    if (!target) return Promise.resolve();
+    const id = ++this.request;
+    this.channel.post({ type: 'busy', what: 'Augmenting…' });
+    this.pending = this.client.preview(target.spec, { sample: this.sample, count: DRAWS, seed: this.seed }).then(
+      (preview) => { if (id === this.request) this.channel.post({ type: 'preview', view: toView(preview, target, this.sample) }); },
+      (e: unknown) => { if (id === this.request) this.channel.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }); },
+    );
+    return this.pending;
+  }
+}
+
+function toView(p: AugmentPreview, target: Target, sample: PreviewSample): AugmentView {
+  return {
+    model: p.model, fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps, notes: p.notes,
+    inputShape: p.inputShape, pixelScale: p.pixelScale, sample: { source: sample.kind, label: p.sample.label },
+    original: p.original, augmented: p.augmented, seed: p.seed,
+  };
+}
+
+async function revealModel({ uri, spec }: Target): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const start = new vscode.Position(spec.range.start.line - 1, spec.range.start.column - 1);
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(start, start) });
+}
+
+export function registerAugmentPanel(context: vscode.ExtensionContext): AugmentPanelApi {
+  const client = new AugmentPreviewClient();
+  let current: AugmentPanel | undefined;
+  const ready = async (): Promise<AugmentChannel> => {
+    if (!current) throw new Error('ConvLens: no augmentation preview is open');
+    await current.channel.whenReady();
+    return current.channel;
+  };
+  const api: AugmentPanelApi = {
+    async show(uri, spec) {
+      if (!current) {
+        const panel = vscode.window.createWebviewPanel(AUGMENT_VIEW_TYPE, `Augmentation: ${spec.name}`,
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+        const opened = new AugmentPanel(panel, context.extensionUri, client);
+        current = opened;
+        panel.onDidDispose(() => {
+          opened.dispose();
+          if (current === opened) current = undefined;
+        });
+      } else {
+        current.panel.reveal(current.panel.viewColumn, true);
+      }
+      await current.retarget({ uri, spec });
+    },
+    settled: () => current?.settled() ?? Promise.resolve(),
+    query: async (selectors) => (await ready()).rpc.request('query', { selectors }),
+    attributes: async (selector, name) => (await ready()).rpc.request('attributes', { selector, name }),
+    async click(selector) {
+      if (!(await (await ready()).rpc.request('click', { selector }))) throw new Error(`ConvLens: nothing matches ${selector} in the augmentation preview`);
+    },
+    dispose() {
+      current?.panel.dispose();
+      client.dispose();
+    },
+  };
+  context.subscriptions.push(api);
+  return api;
+}

@@ -1,0 +1,85 @@
+/**
+ * Browser side of the augmentation preview: the image as the model gets it and a grid of
+ * random draws of the model's augmentation layers, the layers in order (one sentence each),
+ * and buttons for new draws, another image, or an image file. Pictures arrive as PNG data
+ * URLs (the CSP allows img-src data:); nothing here computes them.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { isAugmentHostMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
+import { activatable, h } from './lib/dom';
+import { Host } from './lib/host';
+import { installTestHooks } from './lib/testHooks';
+
+const app = document.getElementById('app') as HTMLElement;
+const host = new Host<Record<string, never>, AugmentHostMessage, AugmentWebviewMessage>(isAugmentHostMessage, onMessage);
+
+const title = h('h1', { id: 'model-name' }, 'Augmentation preview');
+const meta = h('p', { id: 'meta', class: 'meta' }, 'Waiting for a model…');
+const status = h('p', { id: 'status', class: 'status-line', role: 'status', 'aria-live': 'polite' });
+const steps = h('ol', { id: 'steps', class: 'steps' });
+const notes = h('ul', { id: 'notes', class: 'notes' });
+const grid = h('div', { id: 'grid', class: 'grid', role: 'list', 'aria-label': 'The image and random augmentations of it' });
+
+function button(id: string, label: string, tooltip: string, message: AugmentWebviewMessage): HTMLElement {
+  const b = h('vscode-button', { id, secondary: id !== 'shuffle', title: tooltip }, label);
+  b.addEventListener('click', () => host.post(message));
+  return b;
+}
+
+const source = h('button', { id: 'reveal', class: 'link', type: 'button' }, 'Show model source');
+source.addEventListener('click', () => host.post({ type: 'reveal' }));
+
+app.replaceChildren(
+  h('header', { class: 'header' }, title, meta),
+  h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
+    button('shuffle', 'Shuffle', 'New random draws for the same image', { type: 'shuffle' }),
+    button('next-synthetic', 'Synthetic shape', 'The next generated shape', { type: 'sample', source: 'synthetic' }),
+    button('next-mnist', 'MNIST digit', 'The next MNIST digit (28×28×1 models)', { type: 'sample', source: 'mnist' }),
+    button('pick-file', 'Image file…', 'Augment an image of your own', { type: 'sample', source: 'file' }),
+    h('span', { class: 'spacer' }), source),
+  status,
+  h('section', { class: 'layers-region', 'aria-labelledby': 'steps-title' }, h('h2', { id: 'steps-title' }, 'Augmentation layers, in order'), steps, notes),
+  grid,
+);
+
+function figure(src: string, caption: string, original: boolean): HTMLElement {
+  const img = h('img', { src, alt: caption, class: original ? 'original' : '' });
+  const fig = h('figure', { role: 'listitem', class: original ? 'original' : '' }, img, h('figcaption', {}, caption));
+  // Enlarging one picture: a click or Enter toggles the zoomed class.
+  activatable(fig, () => fig.classList.toggle('zoomed'));
+  return fig;
+}
+
+function render(v: AugmentView): void {
+  title.textContent = v.model;
+  const [height, width, channels] = v.inputShape;
+  meta.textContent = `${v.fileName} · input ${height}×${width}×${channels}${v.pixelScale === 255 ? ' · 0–255 pixels' : ''} · ${v.sample.label} · seed ${v.seed}`;
+  steps.replaceChildren(...v.steps.map((s) => h('li', {}, s)));
+  notes.replaceChildren(...v.notes.map((n) => h('li', {}, n)));
+  notes.hidden = v.notes.length === 0;
+  grid.replaceChildren(
+    figure(v.original, 'as the model gets it', true),
+    ...v.augmented.map((src, i) => figure(src, `draw ${i + 1}`, false)),
+  );
+  status.textContent = v.augmented.length > 0 ? `${v.augmented.length} random draws, as training applies them to each batch` : '';
+  status.className = 'status-line';
+}
+
+function onMessage(m: AugmentHostMessage): void {
+  switch (m.type) {
+    case 'preview':
+      render(m.view);
+      return;
+    case 'busy':
+      status.textContent = m.what;
+      status.className = 'status-line busy';
+      return;
+    case 'error':
+      status.textContent = m.message;
+      status.className = 'status-line error';
+      return;
+  }
+}
+
+installTestHooks(host.rpc);
+host.ready();
