@@ -9,6 +9,7 @@ import { analyzeSource, languageForFile, type FileAnalysis } from '../core/analy
 import type { Diagnostic } from '../core/model/spec';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
+import { addAugmentCommand } from './augment';
 import { addTrainCommand } from './train';
 
 /** A failure the user can fix; printed as one line, never a stack trace. */
@@ -69,6 +70,7 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--style <style>', 'table layout and layer names').choices(['keras', 'tfjs']).default('keras'))
     .action((file: string, options: { json?: boolean; style: SummaryStyle }) => summaryCommand(io, file, options));
   addTrainCommand(program, io);
+  addAugmentCommand(program, io);
   return program;
 }
 

@@ -45,7 +45,7 @@ export interface TrainCliOptions {
   resume?: string;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function int(value: string, what: string, min: number): number {
   const n = Number(value);
@@ -59,7 +59,8 @@ function fraction(value: string, what: string): number {
   return n;
 }
 
-function readModel(file: string, name: string | undefined): ModelSpec {
+/** The model `name` of `file` (or its only model); a UsageError says what is wrong in one line. */
+export function readModel(file: string, name: string | undefined): ModelSpec {
   let text: string;
   try {
     if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a model file`);
