@@ -13,7 +13,7 @@ import { AugmentPreviewClient } from '../core/viz/previewClient';
 import { Disposables } from '../editor/disposables';
 import { isAugmentWebviewMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
 import { WebviewChannel } from './channel';
-import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
+import { loadPanelPage } from './panelPage';
 
 export const AUGMENT_VIEW_TYPE = 'convlens.augment';
 /** Augmented draws per grid (plus the original): a 3×3 grid. */
@@ -47,11 +47,7 @@ class AugmentPanel extends Disposables {
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly client: AugmentPreviewClient) {
     super();
-    const webview = panel.webview;
-    webview.options = webviewOptions(extensionUri, vscode.Uri.joinPath);
-    webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath),
-      { script: 'augment', title: 'ConvLens augmentation preview', styles: ['webview.css', 'augment.css'] });
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
+    const webview = loadPanelPage(panel, extensionUri, { script: 'augment', title: 'ConvLens augmentation preview', styles: ['webview.css', 'augment.css'] });
     // While the page loads only the newest message matters: it says everything.
     this.channel = this.register(new WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>(webview, {
       isMessage: isAugmentWebviewMessage, onMessage: (m) => void this.onMessage(m), hold: (_queue, m) => [m],

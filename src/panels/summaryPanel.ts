@@ -10,7 +10,7 @@ import { Disposables } from '../editor/disposables';
 import { isSummaryState, isWhatIfParams, type HostMessage, type SourceRange, type SummaryView, type WebviewMessage } from '../protocol/messages';
 import { summaryChannel, type SummaryChannel } from './channel';
 import { buildPayload, modelIndex } from './payload';
-import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
+import { loadPanelPage } from './panelPage';
 
 export const SUMMARY_VIEW_TYPE = 'convlens.summary';
 
@@ -43,10 +43,7 @@ export class SummaryPanel extends Disposables {
     private modelName: string | undefined,
   ) {
     super();
-    const webview = panel.webview;
-    webview.options = webviewOptions(extensionUri, vscode.Uri.joinPath);
-    webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath), { script: 'summary', title: 'ConvLens summary' });
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
+    const webview = loadPanelPage(panel, extensionUri, { script: 'summary', title: 'ConvLens summary' });
     this.channel = this.register(summaryChannel(webview, (m) => this.onMessage(m)));
     this.channel.rpc.on('whatIf', (params) => this.whatIf(params));
     this.register(analysis.onDidChange((changed) => {

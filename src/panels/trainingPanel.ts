@@ -14,7 +14,7 @@ import { Disposables } from '../editor/disposables';
 import { isTrainingState, isTrainingWebviewMessage, type PastRun, type TrainingEvent, type TrainingHostMessage, type TrainingWebviewMessage } from '../protocol/training';
 import { WebviewChannel } from './channel';
 import { TrainingReplayBuffer } from './trainingReplay';
-import { buildWebviewHtml, extensionResource, webviewOptions } from './webviewHtml';
+import { loadPanelPage } from './panelPage';
 
 export const TRAINING_VIEW_TYPE = 'convlens.training';
 
@@ -60,11 +60,7 @@ class TrainingPanel extends Disposables {
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly session: TrainingSession) {
     super();
-    const webview = panel.webview;
-    webview.options = webviewOptions(extensionUri, vscode.Uri.joinPath);
-    webview.html = buildWebviewHtml(webview, extensionResource(extensionUri, vscode.Uri.joinPath),
-      { script: 'training', title: 'ConvLens training', styles: ['webview.css', 'training.css'] });
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'convlens.svg');
+    const webview = loadPanelPage(panel, extensionUri, { script: 'training', title: 'ConvLens training', styles: ['webview.css', 'training.css'] });
     // Training events are not held while the webview loads: the replay on each `ready` has them.
     this.channel = this.register(new WebviewChannel<TrainingHostMessage, TrainingWebviewMessage>(webview, {
       isMessage: isTrainingWebviewMessage, onMessage: (m) => session.onMessage(m), onReady: () => this.replay(), hold: (queue) => queue,

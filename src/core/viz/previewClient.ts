@@ -20,6 +20,7 @@ import type { BackendPreference } from '../engine/backend/select';
 import type { ModelSpec } from '../model/spec';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { PreviewWorkerReply, PreviewWorkerRequest } from './previewWorker';
+import { forwardLines } from '../engine/workerOutput';
 
 export interface AugmentPreviewClientOptions {
   /** The worker script; default: {@link defaultPreviewWorkerPath}. */
@@ -95,8 +96,8 @@ export class AugmentPreviewClient {
       throw new Error(`the augmentation preview worker script is missing: ${workerPath} (build the project, or set CONVLENS_PREVIEW_WORKER)`);
     }
     const worker = new Worker(workerPath, { stdout: true, stderr: true });
-    this.forward(worker.stdout);
-    this.forward(worker.stderr);
+    forwardLines(worker.stdout, this.options.onOutput);
+    forwardLines(worker.stderr, this.options.onOutput);
     worker.on('message', (reply: PreviewWorkerReply) => {
       const p = this.take(reply.id);
       if (!p) return;
@@ -132,18 +133,5 @@ export class AugmentPreviewClient {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(new Error(message));
-  }
-
-  private forward(stream: NodeJS.ReadableStream): void {
-    // Always read the worker's output, so it is never left buffering; never onto the host's
-    // own stdout, which a CLI may be writing JSON to.
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') this.options.onOutput?.(line);
-    });
   }
 }

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { ModelSpec } from '../../model/spec';
+import { forwardLines } from '../workerOutput';
 import { TrainingError } from './errors';
 import type { TrainEvent, TrainReport, TrainSettings, WorkerRequest } from './types';
 
@@ -75,18 +76,8 @@ export class TrainingSession extends EventEmitter {
       reject(new TrainingError(message, kind, this.lastCheckpoint));
     };
     this.worker = new Worker(workerPath, { stdout: true, stderr: true });
-    const forward = (stream: NodeJS.ReadableStream): void => {
-      let buffered = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') options.onOutput?.(line);
-      });
-    };
-    forward(this.worker.stdout);
-    forward(this.worker.stderr);
+    forwardLines(this.worker.stdout, options.onOutput);
+    forwardLines(this.worker.stderr, options.onOutput);
 
     this.worker.on('message', (event: TrainEvent) => {
       if (this.finished) return;
