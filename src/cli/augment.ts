@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { PreviewSample } from '../core/viz/augmentPreview';
+import { MAX_PREVIEW_COUNT, type PreviewSample } from '../core/viz/augmentPreview';
 import { AugmentPreviewClient } from '../core/viz/previewClient';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, readModel } from './train';
 
@@ -49,7 +49,7 @@ export async function runAugment(file: string, o: AugmentCliOptions, io: Io, cli
   try {
     const spec = readModel(file, o.model);
     const count = wholeNumber(o.count, '--count');
-    if (count < 1) throw new UsageError('--count must be at least 1');
+    if (count < 1 || count > MAX_PREVIEW_COUNT) throw new UsageError(`--count must be from 1 to ${MAX_PREVIEW_COUNT}, not ${count}`);
     const preview = await client.preview(spec, { sample: sampleOf(o), count, seed: wholeNumber(o.seed, '--seed') });
     fs.mkdirSync(o.out, { recursive: true });
     const files = [path.join(o.out, 'original.png'), ...preview.augmented.map((_, i) => path.join(o.out, `draw-${i + 1}.png`))];
@@ -65,7 +65,7 @@ export async function runAugment(file: string, o: AugmentCliOptions, io: Io, cli
     return EXIT_OK;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const usage = e instanceof UsageError || (e instanceof Error && e.name === 'DataError') || /^cannot read |needs a model whose input/.test(message);
+    const usage = e instanceof UsageError || (e instanceof Error && e.name === 'DataError');
     io.err(`convlens: ${usage ? '' : 'internal error: '}${message}`);
     return usage ? EXIT_USAGE : EXIT_INTERNAL;
   } finally {

@@ -42,15 +42,22 @@ class AugmentPanel extends Disposables {
   private target: Target | undefined;
   private sample: PreviewSample = { kind: 'synthetic', index: 0 };
   private seed = 1;
-  private request = 0;
-  private pending: Promise<void> = Promise.resolve();
+  /** The preview on screen (sent again when the webview reloads), and the request being computed. */
+  private shown: AugmentHostMessage | undefined;
+  private computing: Promise<void> | undefined;
+  /** Settings changed while computing: one more request when it ends (clicks are coalesced). */
+  private again = false;
 
   constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly client: AugmentPreviewClient) {
     super();
     const webview = loadPanelPage(panel, extensionUri, { script: 'augment', title: 'ConvLens augmentation preview', styles: ['webview.css', 'augment.css'] });
     // While the page loads only the newest message matters: it says everything.
     this.channel = this.register(new WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>(webview, {
-      isMessage: isAugmentWebviewMessage, onMessage: (m) => void this.onMessage(m), hold: (_queue, m) => [m],
+      isMessage: isAugmentWebviewMessage,
+      onMessage: (m) => {
+        this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`ConvLens: ${e instanceof Error ? e.message : String(e)}`));
+      },
+      hold: (_queue, m) => [m],
     }));
     this.register(panel.onDidChangeViewState((e) => {
       // A hidden webview is torn down; when shown again it says `ready` and gets a fresh preview.
@@ -64,14 +71,17 @@ class AugmentPanel extends Disposables {
     return this.refresh();
   }
 
-  settled(): Promise<void> {
-    return this.pending;
+  /** Resolves when nothing is being computed (integration tests). */
+  async settled(): Promise<void> {
+    while (this.computing) await this.computing;
   }
 
   private async onMessage(m: AugmentWebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
-        if (this.target) await this.refresh();
+        // A reloaded page gets what was on screen; a first load gets the answer being computed.
+        if (this.shown) this.channel.post(this.shown);
+        else if (!this.computing) await this.refresh();
         return;
       case 'shuffle':
         this.seed = 1 + Math.floor(Math.random() * 2 ** 31);
@@ -101,15 +111,35 @@ class AugmentPanel extends Disposables {
   }
 
   private refresh(): Promise<void> {
-    const target = this.target;
-    if (!target) return Promise.resolve();
-    const id = ++this.request;
+    if (!this.target) return Promise.resolve();
+    if (this.computing) {
+      this.again = true; // the worker answers one request at a time: compute only the newest
+      return this.computing;
+    }
     this.channel.post({ type: 'busy', what: 'Augmenting…' });
-    this.pending = this.client.preview(target.spec, { sample: this.sample, count: DRAWS, seed: this.seed }).then(
-      (preview) => { if (id === this.request) this.channel.post({ type: 'preview', view: toView(preview, target, this.sample) }); },
-      (e: unknown) => { if (id === this.request) this.channel.post({ type: 'error', message: e instanceof Error ? e.message : String(e) }); },
-    );
-    return this.pending;
+    this.computing = this.compute(this.target).finally(() => {
+      this.computing = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.computing;
+  }
+
+  private async compute(target: Target): Promise<void> {
+    const sample = this.sample;
+    let message: AugmentHostMessage;
+    try {
+      const preview = await this.client.preview(target.spec, { sample, count: DRAWS, seed: this.seed });
+      message = { type: 'preview', view: toView(preview, target, sample) };
+    } catch (e) {
+      message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
+    }
+    // Settings that changed meanwhile are computed next; this answer is already out of date.
+    if (this.again) return;
+    if (message.type === 'preview') this.shown = message;
+    this.channel.post(message);
   }
 }
 

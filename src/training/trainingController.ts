@@ -42,16 +42,15 @@ export class TrainingController extends Disposables {
     super();
     this.status.name = 'ConvLens backend';
     this.status.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['convlens.backend'] };
-    this.showBackend(undefined);
+    // Hidden until a run picks its backend: people who never train need no status item.
     process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
     this.register({ dispose: () => { for (const run of this.running.values()) run.session.terminate(); } });
   }
 
-  /** The status bar shows the backend of the last run, or the setting before any run. */
-  private showBackend(active: string | undefined): void {
-    const setting = backendSetting();
-    this.status.text = `$(chip) ${active ?? setting}`;
-    this.status.tooltip = active ? `ConvLens trains on the ${active} backend (setting: ${setting})` : `ConvLens backend setting: ${setting} (chosen when training starts)`;
+  /** The status bar shows the backend of the last run (from its first run on). */
+  private showBackend(active: string): void {
+    this.status.text = `$(chip) ${active}`;
+    this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${backendSetting()}); click to change`;
     this.status.show();
   }
 

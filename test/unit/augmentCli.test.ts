@@ -52,10 +52,15 @@ describe('convlens augment', function () {
   it('exits 2 with one line for a missing model file, a missing image, --count 0 and a model without an image input', async () => {
     const dense = path.join(dir, 'dense.py');
     fs.writeFileSync(dense, 'from keras import layers, models\nm = models.Sequential([layers.Dense(4, input_shape=(10,))])\n');
+    // A data error raised inside the preview worker still counts as the user's (exit 2).
+    const tiny = path.join(dir, 'tiny.py');
+    fs.writeFileSync(tiny, 'from keras import layers, models\nm = models.Sequential([layers.RandomFlip(input_shape=(2, 2, 1)), layers.Flatten()])\n');
     for (const [file, options, message] of [
       [path.join(dir, 'nope.py'), {}, /no such file/],
       [CATS, { model: 'model', image: path.join(dir, 'nope.png') }, /no such file/],
-      [CATS, { model: 'model', count: '0' }, /--count must be at least 1/],
+      [CATS, { model: 'model', count: '0' }, /--count must be from 1 to 32, not 0/],
+      [CATS, { model: 'model', count: '100' }, /--count must be from 1 to 32, not 100/],
+      [tiny, {}, /synthetic shapes need images of at least 4×4/],
       [CATS, {}, /defines 2 models \(data_augmentation, model\): choose one with --model NAME/],
       [dense, {}, /needs a model whose input is an image/],
     ] as [string, Partial<AugmentCliOptions>, RegExp][]) {

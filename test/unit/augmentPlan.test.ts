@@ -77,6 +77,16 @@ describe('augment plan: the input pipeline read from a model', () => {
     assert.deepStrictEqual([mnist.augmentations.length, mnist.pixelScale], [0, 1]);
   });
 
+  it("feeds 0–255 pixels where RandomBrightness / RandomContrast keep Keras' default value_range (0, 255)", () => {
+    // With [0, 1] images, a brightness delta of up to ±0.2·255 clipped to [0, 255] leaves an
+    // all-black or nearly flat image: the layer's range says what the model takes.
+    const bright = prepareTrainingInput(sequential([8, 8, 3], [['RandomBrightness', { factor: 0.2 }], ['Conv2D', { filters: 2, kernel_size: 3 }]]));
+    assert.strictEqual(bright.pixelScale, 255);
+    assert.ok(bright.notes.some((n) => /value_range \(0, 255\): images go in as 0–255 values/.test(n)), bright.notes.join('\n'));
+    const unit = prepareTrainingInput(sequential([8, 8, 3], [['RandomContrast', { factor: 0.2, value_range: [0, 1] }], ['Conv2D', { filters: 2, kernel_size: 3 }]]));
+    assert.strictEqual(unit.pixelScale, 1);
+  });
+
   it('turns the plan into per-batch augmentation: new draws per batch, reproducible, raw batches untouched', async () => {
     await tf.setBackend('cpu');
     const spec = sequential([8, 8, 1], [['RandomRotation', { factor: 0.2 }], ['RandomCrop', { height: 6, width: 6 }], ['Flatten']]);

@@ -13,6 +13,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import { findAddon, installNativeKernels, nativeKernelsInstalled, uninstallNativeKernels } from '../../src/core/engine/backend/nativeKernels';
+import { nativeKernelTable } from '../../src/core/engine/backend/nativeKernelFuncs';
 
 /** Seeded values, made once so both backends see the same floats. */
 function randn(shape: number[], seed: number): Float32Array {
@@ -87,6 +88,12 @@ describe('native kernels: matrix products, sums and edge cases', function () {
   it('BatchMatMul with an empty inner or outer dimension matches cpu (zeros / empty)', async () => {
     await sameOnBoth(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
     await sameOnBoth(() => tf.matMul(tf.zeros([0, 3]), tf.ones([3, 4])));
+    // An empty batch broadcast against a single matrix, either side: an empty result of the
+    // broadcast shape (cpu's own answers carry a stray value there, so shapes and sizes only).
+    for (const [as, bs, out] of [[[0, 2, 3], [3, 4], [0, 2, 4]], [[1, 2, 3], [0, 3, 4], [0, 2, 4]]]) {
+      const r = await on('wasm', () => tf.matMul(tf.ones(as), tf.ones(bs)));
+      assert.deepStrictEqual([r.shape, r.values.length], [out, 0]);
+    }
   });
 
   // Bias gradients sum over every axis but the last; other reductions go to wasm's kernel.
@@ -152,5 +159,34 @@ describe('native kernels: matrix products, sums and edge cases', function () {
     for (const values of cases) {
       await sameOnBoth(() => tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(tf.tensor4d(values, [1, 2, 2, 1])));
     }
+  });
+});
+
+describe('native kernels: an addon that refuses', () => {
+  it('frees the output it made, reports once, and hands the call to the replaced kernel', () => {
+    // A stand-in addon and backend: every addon call throws as oneDNN does for a geometry it rejects.
+    const refuse = (): never => { throw new Error('oneDNN: could not create a descriptor'); };
+    const addon = { conv2d: refuse, maxPoolGrad: refuse, batchMatMul: refuse, sumRows: refuse, setThreads: () => 1, info: () => ({ onednn: '2.6.3', threads: 1 }) };
+    const made: object[] = [];
+    const freed: object[] = [];
+    const backend = {
+      wasm: { HEAPU8: new Uint8Array(1024) },
+      dataIdMap: { get: () => ({ memoryOffset: 0 }) },
+      makeOutput: (shape: number[], dtype: tf.DataType) => { const info = { dataId: {}, shape, dtype }; made.push(info.dataId); return info; },
+      disposeData: (dataId: object) => { freed.push(dataId); return true; },
+    };
+    const logs: string[] = [];
+    const table = nativeKernelTable(tf, addon, (l) => logs.push(l));
+    const args = (inputs: Record<string, tf.TensorInfo>, attrs: Record<string, unknown>) => ({ inputs, backend, attrs });
+    const info = (shape: number[]): tf.TensorInfo => ({ dataId: {}, shape, dtype: 'float32' });
+    const conv = args({ x: info([1, 5, 5, 1]), filter: info([3, 3, 1, 2]) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
+    assert.strictEqual(table.Conv2D(conv), undefined);
+    assert.strictEqual(table.Conv2D(conv), undefined);
+    assert.strictEqual(table.Sum(args({ x: info([4, 3]) }, { axis: 0, keepDims: false })), undefined);
+    assert.deepStrictEqual(freed, made, 'every output made was freed');
+    assert.deepStrictEqual(logs, [
+      'ConvLens native Conv2D fell back to the wasm kernel: oneDNN: could not create a descriptor',
+      'ConvLens native Sum fell back to the wasm kernel: oneDNN: could not create a descriptor',
+    ]);
   });
 });

@@ -101,7 +101,12 @@ export class AugmentPreviewClient {
     worker.on('message', (reply: PreviewWorkerReply) => {
       const p = this.take(reply.id);
       if (!p) return;
-      if ('error' in reply) p.reject(new Error(reply.error));
+      if ('error' in reply) {
+        const error = new Error(reply.error);
+        // Errors the user can fix keep their class name across the thread boundary.
+        if (reply.kind === 'usage') error.name = 'DataError';
+        p.reject(error);
+      }
       else p.resolve(reply.result);
     });
     worker.on('messageerror', (e) => this.fail(worker, `the augmentation preview worker sent an unreadable reply: ${e.message}`));

@@ -22,7 +22,8 @@ export interface PreviewWorkerRequest {
   backend?: BackendPreference;
 }
 
-export type PreviewWorkerReply = { id: number; result: AugmentPreview } | { id: number; error: string };
+/** `usage`: a problem the user can fix (data, model input, a file); else `internal`. */
+export type PreviewWorkerReply = { id: number; result: AugmentPreview } | { id: number; error: string; kind: 'usage' | 'internal' };
 
 const port = parentPort;
 if (!port) throw new Error('the ConvLens augmentation preview worker must run in a worker thread');
@@ -44,7 +45,8 @@ async function handle(message: PreviewWorkerRequest): Promise<PreviewWorkerReply
     }
     return { id: message.id, result: await augmentationPreview(tf, message.spec, message.request) };
   } catch (e) {
-    return { id: message.id, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
+    const usage = e instanceof Error && e.name === 'DataError';
+    return { id: message.id, error: (e instanceof Error ? e.message : String(e)).split('\n')[0], kind: usage ? 'usage' : 'internal' };
   }
 }
 
@@ -59,7 +61,7 @@ port.on('message', (message: PreviewWorkerRequest) => {
       port.postMessage(reply);
     } catch (e) {
       // Never leave the host waiting: a reply that cannot be sent becomes an error reply.
-      port.postMessage({ id: message.id, error: `cannot send the preview: ${e instanceof Error ? e.message : String(e)}` } satisfies PreviewWorkerReply);
+      port.postMessage({ id: message.id, error: `cannot send the preview: ${e instanceof Error ? e.message : String(e)}`, kind: 'internal' } satisfies PreviewWorkerReply);
     }
   });
 });

@@ -134,26 +134,29 @@ export function translationTransform(dy: number, dx: number): ProjectiveTransfor
  *    (`reflectBroken`).
  * Each is detected once per backend with a 2-image probe, so a fixed release is used as is.
  */
-interface KernelQuirks {
+export interface KernelQuirks {
   batchBroken: boolean;
   reflectBroken: boolean;
 }
 
 const quirksByBackend = new Map<string, KernelQuirks>();
 
-function kernelQuirks(tf: Tf): KernelQuirks {
+/** Exposed for tests: which TF.js Transform bugs this backend has. */
+export function kernelQuirks(tf: Tf): KernelQuirks {
   const backend = tf.getBackend();
   let quirks = quirksByBackend.get(backend);
   if (!quirks) {
-    // Two 1x2 images [1, 2] and [3, 4], content moved right by 1 with reflect fill:
-    // TF gives [1, 1] and [3, 3] (input x = -1 reflects to 0).
-    const out = tf.tidy(() => tf.image.transform(
-      tf.tensor4d([1, 2, 3, 4], [2, 1, 2, 1]), tf.tensor2d([translationTransform(0, 1), translationTransform(0, 1)], [2, 8]),
-      'nearest', 'reflect', 0,
-    ));
-    const v = out.dataSync();
-    out.dispose();
-    quirks = { batchBroken: v[2] !== 3 || v[3] !== 3, reflectBroken: v[0] !== 1 || v[1] !== 1 };
+    // Each quirk gets its own probe, so one cannot look like the other (wasm's reflect bug
+    // also changes a second image, which made a shared probe split wasm batches needlessly).
+    // Batches: two 1x2 images [1, 2] and [3, 4] moved right by 1 with constant fill 0: TF
+    // gives [0, 1] and [0, 3]. Reflect: one image [1, 2] moved right by 1: TF gives [1, 1]
+    // (input x = -1 reflects to 0).
+    const moved = (values: number[], n: number, fill: 'constant' | 'reflect'): Float32Array | Int32Array | Uint8Array => tf.tidy(() => tf.image.transform(
+      tf.tensor4d(values, [n, 1, 2, 1]), tf.tensor2d(Array.from({ length: n }, () => translationTransform(0, 1)), [n, 8]), 'nearest', fill, 0,
+    ).dataSync());
+    const batch = moved([1, 2, 3, 4], 2, 'constant');
+    const reflect = moved([1, 2], 1, 'reflect');
+    quirks = { batchBroken: batch[2] !== 0 || batch[3] !== 3, reflectBroken: reflect[0] !== 1 || reflect[1] !== 1 };
     quirksByBackend.set(backend, quirks);
   }
   return quirks;

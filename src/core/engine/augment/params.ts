@@ -116,8 +116,8 @@ export function readAugmentation(layer: { className: string; name: string; confi
         const width = or(get('width_factor'), null);
         return {
           className, name,
-          heightFactor: ownFactor(required(get('height_factor'), 'height_factor'), 'height_factor'),
-          widthFactor: width === null ? null : ownFactor(width, 'width_factor'),
+          heightFactor: ownFactor(required(get('height_factor'), 'height_factor'), 'height_factor', true),
+          widthFactor: width === null ? null : ownFactor(width, 'width_factor', true),
           ...fill(get),
         };
       }
@@ -205,18 +205,18 @@ function baseFactor(v: ConfigValue, key: string, bounds: Range): Range {
   return a <= b ? [a, b] : [b, a];
 }
 
-/** RandomZoom / RandomTranslation._set_factor: every number in [-1, 1]; scalar f -> [-|f|, |f|]. */
-function ownFactor(v: ConfigValue, key: string): Range {
+/**
+ * RandomZoom / RandomTranslation._set_factor: every number in [-1, 1]; scalar f -> [-|f|, |f|].
+ * Zoom also refuses -1 itself (Keras ≥ 3.14): a zoom factor of 0 would collapse the image.
+ */
+function ownFactor(v: ConfigValue, key: string, zoom = false): Range {
   const check = (n: number): void => {
     if (n < -1 || n > 1) throw new Refusal(`${key} ${show(v)} is outside [-1, 1] (Keras refuses it)`);
   };
-  if (isNumber(v)) {
-    check(v);
-    return [-Math.abs(v), Math.abs(v)];
-  }
-  const [a, b] = range2(v, key);
+  const [a, b] = isNumber(v) ? [-Math.abs(v), Math.abs(v)] : range2(v, key);
   check(a);
   check(b);
+  if (zoom && Math.min(a, b) <= -1) throw new Refusal(`${key} ${show(v)} would zoom in infinitely: values must be above -1 (Keras refuses it)`);
   return a <= b ? [a, b] : [b, a];
 }
 

@@ -29,6 +29,7 @@ export interface WasmBackend {
   wasm: { HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tfjs.DataType): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 function heap(backend: WasmBackend): ArrayBuffer {
@@ -82,8 +83,31 @@ type Attrs = {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 };
 
+/**
+ * A new output tensor filled by `fill`; when the addon refuses (oneDNN rejects a geometry the
+ * checks here let through, say), the buffer is freed and undefined sends the call to the
+ * replaced kernel, with the reason reported once per kernel through `onFallback`.
+ */
+function withOutput(backend: WasmBackend, shape: number[], fill: (out: TensorInfo) => void, onFallback: (reason: string) => void): TensorInfo | undefined {
+  const out = backend.makeOutput(shape, 'float32');
+  try {
+    fill(out);
+    return out;
+  } catch (e) {
+    backend.disposeData(out.dataId, true);
+    onFallback(e instanceof Error ? e.message : String(e));
+    return undefined;
+  }
+}
+
 /** Each kernel: when it applies, and how it runs. Anything else goes to the replaced kernel. */
-export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKernelName, (args: KernelArgs) => TensorInfo | undefined> {
+export function nativeKernelTable(tf: Tf, addon: NativeAddon, log: (line: string) => void = () => undefined): Record<NativeKernelName, (args: KernelArgs) => TensorInfo | undefined> {
+  const reported = new Set<string>();
+  const fallback = (kernel: string) => (reason: string): void => {
+    if (reported.has(kernel)) return;
+    reported.add(kernel);
+    log(`ConvLens native ${kernel} fell back to the wasm kernel: ${reason.split('\n')[0]}`);
+  };
   const conv = (a: KernelArgs, xShape: number[], filterShape: number[], dilations: Attrs['dilations']): ConvInfo => {
     const attrs = a.attrs as unknown as Attrs;
     return tf.backend_util.computeConv2DInfo(
@@ -101,9 +125,9 @@ export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKern
     if (!nhwcFloat(a, first, second) || tf.util.sizeFromShape(info.outShape) === 0 || tf.util.sizeFromShape(info.inShape) === 0) return undefined;
     const dy = which === 0 ? undefined : which === 1 ? first : second;
     if ((dy && !tf.util.arraysEqual(dy.shape, info.outShape)) || !consistent(info)) return undefined;
-    const out = a.backend.makeOutput(outShape, 'float32');
-    addon.conv2d(which, heap(a.backend), offset(a.backend, first), offset(a.backend, second), offset(a.backend, out), convGeometry(info));
-    return out;
+    return withOutput(a.backend, outShape,
+      (out) => addon.conv2d(which, heap(a.backend), offset(a.backend, first), offset(a.backend, second), offset(a.backend, out), convGeometry(info)),
+      fallback(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'][which]));
   };
   return {
     Conv2D: (a) => {
@@ -130,13 +154,15 @@ export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKern
       const attrs = a.attrs as unknown as Attrs & { filterSize: number | [number, number] };
       const info = tf.backend_util.computePool2DInfo(
         input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-      const out = a.backend.makeOutput(input.shape, 'float32');
+      // dy must be the pooled shape: the addon reads it by the geometry's sizes.
+      if (!tf.util.arraysEqual(dy.shape, info.outShape)) return undefined;
       const geometry = Int32Array.from([
         info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
         info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
       ]);
-      addon.maxPoolGrad(heap(a.backend), offset(a.backend, dy), offset(a.backend, input), offset(a.backend, out), geometry);
-      return out;
+      return withOutput(a.backend, input.shape,
+        (out) => addon.maxPoolGrad(heap(a.backend), offset(a.backend, dy), offset(a.backend, input), offset(a.backend, out), geometry),
+        fallback('MaxPoolGrad'));
     },
     // Dense layers: wasm's product with a transposed operand (both appear in every gradient) is slow.
     BatchMatMul: (a) => {
@@ -156,10 +182,12 @@ export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKern
       if (!((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1))) return undefined;
       if (batchA === batch && batchB === batch && !tf.util.arraysEqual(outer(left.shape), outer(right.shape))) return undefined;
       const outShape = [...batchShape, m, n];
-      const out = a.backend.makeOutput(outShape, 'float32');
-      addon.batchMatMul(heap(a.backend), offset(a.backend, left), offset(a.backend, right), offset(a.backend, out),
-        Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
-      return out;
+      // Nothing to compute (an empty batch, say): the empty result, without the addon.
+      if (tf.util.sizeFromShape(outShape) === 0) return a.backend.makeOutput(outShape, 'float32');
+      return withOutput(a.backend, outShape,
+        (out) => addon.batchMatMul(heap(a.backend), offset(a.backend, left), offset(a.backend, right), offset(a.backend, out),
+          Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0])),
+        fallback('BatchMatMul'));
     },
     // Bias gradients: a sum over every axis but the last, which wasm does by transposing first.
     Sum: (a) => {
@@ -169,9 +197,9 @@ export function nativeKernelTable(tf: Tf, addon: NativeAddon): Record<NativeKern
       const axes = tf.util.parseAxisParam(a.attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
       if (axes.length !== rank - 1 || axes.some((ax, i) => ax !== i)) return undefined;
       const cols = x.shape[rank - 1];
-      const out = a.backend.makeOutput(a.attrs.keepDims === true ? [...new Array<number>(rank - 1).fill(1), cols] : [cols], 'float32');
-      addon.sumRows(heap(a.backend), offset(a.backend, x), offset(a.backend, out), tf.util.sizeFromShape(x.shape) / cols, cols);
-      return out;
+      return withOutput(a.backend, a.attrs.keepDims === true ? [...new Array<number>(rank - 1).fill(1), cols] : [cols],
+        (out) => addon.sumRows(heap(a.backend), offset(a.backend, x), offset(a.backend, out), tf.util.sizeFromShape(x.shape) / cols, cols),
+        fallback('Sum'));
     },
   };
 }

@@ -90,13 +90,13 @@ export function nativeKernelsInstalled(tf: Tf): boolean {
  * Replaces the wasm kernels with the native ones. Idempotent; throws a one-line Error when the
  * addon cannot be loaded (the caller decides whether that matters).
  */
-export function installNativeKernels(tf: Tf, opts: { addonPath?: string; threads?: number } = {}): NativeKernelsInfo {
+export function installNativeKernels(tf: Tf, opts: { addonPath?: string; threads?: number; log?: (line: string) => void } = {}): NativeKernelsInfo {
   const loaded = loadAddon(opts.addonPath ?? findAddon());
   if ('error' in loaded) throw new Error(loaded.error);
   const { addon } = loaded;
   const threads = addon.setThreads(opts.threads ?? defaultThreads());
   if (!nativeKernelsInstalled(tf)) {
-    const table = nativeKernelTable(tf, addon);
+    const table = nativeKernelTable(tf, addon, opts.log);
     for (const name of NATIVE_KERNEL_NAMES) {
       const run = table[name];
       const original = tf.getKernel(name, 'wasm') as tfjs.KernelConfig | undefined;

@@ -240,7 +240,7 @@ function wasmKernels(tf: Tf, name: BackendName, opts: SelectOptions): Pick<Backe
     return {};
   }
   try {
-    return { nativeKernels: installNativeKernels(tf) };
+    return { nativeKernels: installNativeKernels(tf, { log: opts.log }) };
   } catch (e) {
     const why = firstLine(e);
     opts.log?.(`ConvLens native kernels unavailable: ${why}`);

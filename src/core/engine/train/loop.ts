@@ -160,14 +160,18 @@ export async function runTraining(tf: Tf, spec: ModelSpec, settings: TrainSettin
         const end = Math.min(start + batchSize, train.count);
         const n = end - start;
         const bt = process.hrtime.bigint();
-        const raw = batchImages(tf, train, shape, order, start, end, input.pixelScale);
-        const x = trainingBatch(tf, input, raw, settings.seed, epoch, b);
-        const y = encodeLabels(tf, batchLabels(train, order, start, end), compile, dataset.numClasses);
         let out: number | number[];
+        const made: tfjs.Tensor[] = [];
         try {
+          const raw = batchImages(tf, train, shape, order, start, end, input.pixelScale);
+          made.push(raw);
+          const x = trainingBatch(tf, input, raw, settings.seed, epoch, b);
+          made.push(x);
+          const y = encodeLabels(tf, batchLabels(train, order, start, end), compile, dataset.numClasses);
+          made.push(y);
           out = await model.trainOnBatch(x, y);
         } finally {
-          tf.dispose([raw, x, y]);
+          tf.dispose(made); // also when augmenting or encoding failed half-way
         }
         const seconds = Number(process.hrtime.bigint() - bt) / 1e9;
         trainSeconds += seconds;

@@ -41,14 +41,23 @@ export function prepareTrainingInput(spec: ModelSpec): TrainingInput {
     steps.push(step);
     applied.add(layer);
   }
+  // Keras' RandomBrightness / RandomContrast clip to value_range, by default (0, 255): a model
+  // without a Rescaling that keeps that default takes 0–255 pixels (as image_dataset_from_directory
+  // gives them); [0, 1] images would be flattened to black or white by the clipping.
+  const rangeStep = pipeline.pixelScale === 1
+    ? steps.find((s) => (s.className === 'RandomBrightness' || s.className === 'RandomContrast') && s.valueRange[1] > 1.5)
+    : undefined;
+  const pixelScale: 1 | 255 = rangeStep ? 255 : pipeline.pixelScale;
   const augmentation = steps.map((s) => `${s.name}: ${describeAugmentation(s)}`);
   const applying = augmentation.length > 0 ? [`data augmentation on every training batch (not on validation or test): ${augmentation.join('; ')}`] : [];
   const rawPixels = pipeline.pixelScale === 255 && pipeline.rescaling
     ? [`${pipeline.rescaling.name} (${pipeline.rescaling.className}) expects raw pixels: images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
-    : [];
+    : rangeStep && (rangeStep.className === 'RandomBrightness' || rangeStep.className === 'RandomContrast')
+      ? [`${rangeStep.name} (${rangeStep.className}) works on value_range (${rangeStep.valueRange.join(', ')}): images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
+      : [];
   const modelNotes = [...unsupported, ...rawPixels];
   const notes = [...unsupported, ...applying, ...rawPixels];
-  return { steps, applied, pixelScale: pipeline.pixelScale, notes, modelNotes, summary: { pixelScale: pipeline.pixelScale, augmentation } };
+  return { steps, applied, pixelScale, notes, modelNotes, summary: { pixelScale, augmentation } };
 }
 
 /**
