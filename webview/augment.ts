@@ -5,13 +5,13 @@
  * URLs (the CSP allows img-src data:); nothing here computes them.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { isAugmentHostMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
+import { isAugmentHostMessage, type AugmentHostMessage, type AugmentState, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
 import { activatable, h } from './lib/dom';
 import { Host } from './lib/host';
 import { installTestHooks } from './lib/testHooks';
 
 const app = document.getElementById('app') as HTMLElement;
-const host = new Host<Record<string, never>, AugmentHostMessage, AugmentWebviewMessage>(isAugmentHostMessage, onMessage);
+const host = new Host<AugmentState, AugmentHostMessage, AugmentWebviewMessage>(isAugmentHostMessage, onMessage);
 
 const title = h('h1', { id: 'model-name' }, 'Augmentation preview');
 const meta = h('p', { id: 'meta', class: 'meta' }, 'Waiting for a model…');
@@ -51,6 +51,8 @@ function figure(src: string, caption: string, original: boolean): HTMLElement {
 }
 
 function render(v: AugmentView): void {
+  // Kept for the serializer: after a window reload the panel reopens on the same model and draws.
+  host.state = { uri: v.uri, model: v.model, seed: v.seed };
   title.textContent = v.model;
   const [height, width, channels] = v.inputShape;
   meta.textContent = `${v.fileName} · input ${height}×${width}×${channels}${v.pixelScale === 255 ? ' · 0–255 pixels' : ''} · ${v.sample.label} · seed ${v.seed}`;

@@ -137,7 +137,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
   const training = registerTrainingPanels(context);
   const trainer = new TrainingController(context, training);
   subs.push(trainer);
-  const augment = registerAugmentPanel(context);
+  const augment = registerAugmentPanel(context, analysis);
   const table = commandTable({ context, analysis, panels, trainer, augment });
   for (const [id, handler] of Object.entries(table)) {
     subs.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -10,8 +10,9 @@ import * as vscode from 'vscode';
 import type { ModelSpec } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
 import { AugmentPreviewClient } from '../core/viz/previewClient';
+import type { AnalysisService } from '../editor/analysisService';
 import { Disposables } from '../editor/disposables';
-import { isAugmentWebviewMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
+import { isAugmentState, isAugmentWebviewMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
 import { WebviewChannel } from './channel';
 import { loadPanelPage } from './panelPage';
 
@@ -65,8 +66,9 @@ class AugmentPanel extends Disposables {
     }));
   }
 
-  retarget(target: Target): Promise<void> {
+  retarget(target: Target, seed?: number): Promise<void> {
     this.target = target;
+    if (seed !== undefined) this.seed = seed;
     this.panel.title = `Augmentation: ${target.spec.name}`;
     return this.refresh();
   }
@@ -145,7 +147,7 @@ class AugmentPanel extends Disposables {
 
 function toView(p: AugmentPreview, target: Target, sample: PreviewSample): AugmentView {
   return {
-    model: p.model, fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps, notes: p.notes,
+    model: p.model, uri: target.uri.toString(), fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps, notes: p.notes,
     inputShape: p.inputShape, pixelScale: p.pixelScale, sample: { source: sample.kind, label: p.sample.label },
     original: p.original, augmented: p.augmented, seed: p.seed,
   };
@@ -157,9 +159,40 @@ async function revealModel({ uri, spec }: Target): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(start, start) });
 }
 
-export function registerAugmentPanel(context: vscode.ExtensionContext): AugmentPanelApi {
+/** The model named `name` in the document at `uri`, read fresh (after a reload nothing is cached). */
+async function findModel(analysis: AnalysisService, uri: vscode.Uri, name: string): Promise<ModelSpec | undefined> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const read = analysis.get(document)?.analysis;
+  const i = read?.models.findIndex((m) => m.name === name) ?? -1;
+  return i >= 0 ? read?.specs[i] : undefined;
+}
+
+export function registerAugmentPanel(context: vscode.ExtensionContext, analysis: AnalysisService): AugmentPanelApi {
   const client = new AugmentPreviewClient();
   let current: AugmentPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel): AugmentPanel => {
+    const opened = new AugmentPanel(panel, context.extensionUri, client);
+    current = opened;
+    panel.onDidDispose(() => {
+      opened.dispose();
+      if (current === opened) current = undefined;
+    });
+    return opened;
+  };
+  // After a window reload the panel comes back on the model (and seed) it showed.
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(AUGMENT_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      if (!isAugmentState(state) || current) {
+        panel.dispose();
+        return;
+      }
+      const uri = vscode.Uri.parse(state.uri);
+      const spec = await findModel(analysis, uri, state.model).catch(() => undefined);
+      const opened = adopt(panel);
+      if (spec) await opened.retarget({ uri, spec }, state.seed);
+      else opened.channel.post({ type: 'error', message: `ConvLens: the model ${state.model} is no longer in ${vscode.workspace.asRelativePath(uri)}` });
+    },
+  }));
   const ready = async (): Promise<AugmentChannel> => {
     if (!current) throw new Error('ConvLens: no augmentation preview is open');
     await current.channel.whenReady();
@@ -167,19 +200,10 @@ export function registerAugmentPanel(context: vscode.ExtensionContext): AugmentP
   };
   const api: AugmentPanelApi = {
     async show(uri, spec) {
-      if (!current) {
-        const panel = vscode.window.createWebviewPanel(AUGMENT_VIEW_TYPE, `Augmentation: ${spec.name}`,
-          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
-        const opened = new AugmentPanel(panel, context.extensionUri, client);
-        current = opened;
-        panel.onDidDispose(() => {
-          opened.dispose();
-          if (current === opened) current = undefined;
-        });
-      } else {
-        current.panel.reveal(current.panel.viewColumn, true);
-      }
-      await current.retarget({ uri, spec });
+      const opened = current ?? adopt(vscode.window.createWebviewPanel(AUGMENT_VIEW_TYPE, `Augmentation: ${spec.name}`,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true }));
+      opened.panel.reveal(opened.panel.viewColumn, true);
+      await opened.retarget({ uri, spec });
     },
     settled: () => current?.settled() ?? Promise.resolve(),
     query: async (selectors) => (await ready()).rpc.request('query', { selectors }),

@@ -9,6 +9,8 @@ export type SampleSource = 'synthetic' | 'mnist' | 'file';
 
 export interface AugmentView {
   model: string;
+  /** The model's document (a URI string): persisted, so the panel comes back after a reload. */
+  uri: string;
   fileName: string;
   /** One sentence per augmentation layer, in order ('random_flip: mirrors left-right …'). */
   steps: string[];
@@ -22,6 +24,13 @@ export interface AugmentView {
   /** data:image/png URLs: the image as the model gets it, then one per random draw. */
   original: string;
   augmented: string[];
+  seed: number;
+}
+
+/** What the webview keeps with setState for the serializer. */
+export interface AugmentState {
+  uri: string;
+  model: string;
   seed: number;
 }
 
@@ -46,7 +55,7 @@ const isSource = (v: unknown): v is SampleSource => v === 'synthetic' || v === '
 const isPngUrl = (v: unknown): v is string => isStr(v) && v.startsWith('data:image/png;base64,');
 
 export function isAugmentView(v: unknown): v is AugmentView {
-  return isObject(v) && isStr(v.model) && isStr(v.fileName) && isStrings(v.steps) && isStrings(v.notes)
+  return isObject(v) && isStr(v.model) && isStr(v.uri) && isStr(v.fileName) && isStrings(v.steps) && isStrings(v.notes)
     && Array.isArray(v.inputShape) && v.inputShape.length === 3 && v.inputShape.every((n) => Number.isInteger(n) && (n as number) > 0)
     && typeof v.pixelScale === 'number' && isObject(v.sample) && isSource(v.sample.source) && isStr(v.sample.label)
     && isPngUrl(v.original) && Array.isArray(v.augmented) && v.augmented.every(isPngUrl) && typeof v.seed === 'number';
@@ -72,4 +81,8 @@ export function isAugmentWebviewMessage(v: unknown): v is AugmentWebviewMessage 
     case 'sample': return isSource(v.source);
     default: return false;
   }
+}
+
+export function isAugmentState(v: unknown): v is AugmentState {
+  return isObject(v) && isStr(v.uri) && isStr(v.model) && Number.isInteger(v.seed);
 }

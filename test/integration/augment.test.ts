@@ -54,6 +54,10 @@ describe('augmentation preview', function () {
     assert.strictEqual(shuffled[0], first[0], 'the same image');
     assert.ok(shuffled.slice(1).every((s, i) => s !== first[i + 1]), 'every draw is new');
 
+    // A reloaded page ("Developer: Reload Webviews") gets the same pictures back, not new draws.
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    await waitFor(async () => { const s = await images().catch(() => []); return s.length === 9 && s.every((src, i) => src === shuffled[i]); }, 30000, 'the same pictures after a webview reload');
+
     await api.editor.augment.click('#next-synthetic');
     await waitFor(async () => (await images())[0] !== first[0], 30000, 'another image');
     assert.match((await api.editor.augment.query(['#meta']))['#meta'] ?? '', /synthetic square #1/);

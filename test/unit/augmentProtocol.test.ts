@@ -9,7 +9,7 @@ import { isAugmentHostMessage, isAugmentWebviewMessage, type AugmentView } from 
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 const view: AugmentView = {
-  model: 'model', fileName: 'keras/cats.py', steps: ['random_flip: mirrors left-right with probability 0.5'], notes: [],
+  model: 'model', uri: 'file:///work/examples/keras/cats.py', fileName: 'keras/cats.py', steps: ['random_flip: mirrors left-right with probability 0.5'], notes: [],
   inputShape: [180, 180, 3], pixelScale: 255, sample: { source: 'synthetic', label: 'synthetic circle #0' },
   original: PNG, augmented: [PNG, PNG], seed: 1,
 };
