@@ -5,6 +5,8 @@
  * in messages.ts and training.ts.
  */
 
+import { isObject, isStr, isStrings } from './guards';
+
 export type SampleSource = 'synthetic' | 'mnist' | 'file';
 
 export interface AugmentView {
@@ -47,9 +49,6 @@ export type AugmentWebviewMessage =
   | { type: 'sample'; source: SampleSource }
   | { type: 'reveal' };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
 const isSource = (v: unknown): v is SampleSource => v === 'synthetic' || v === 'mnist' || v === 'file';
 /** Only PNG data URLs reach an <img>: nothing else the host could send becomes a request. */
 const isPngUrl = (v: unknown): v is string => isStr(v) && v.startsWith('data:image/png;base64,');

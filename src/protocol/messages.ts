@@ -6,6 +6,7 @@
  */
 import type { Severity, SourceRange } from '../core/model/spec';
 import type { ModelSummary } from '../core/shapes/types';
+import { isCount, isObject } from './guards';
 
 export type { ModelSummary, SourceRange };
 
@@ -80,10 +81,6 @@ export type RpcMethod = keyof RpcMethods;
 
 // ---- guards -------------------------------------------------------------------------
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isPosition(v: unknown): boolean {
   return isObject(v) && Number.isInteger(v.line) && Number.isInteger(v.column) && (v.line as number) >= 1 && (v.column as number) >= 1;
 }
@@ -92,7 +89,8 @@ export function isSourceRange(v: unknown): v is SourceRange {
   return isObject(v) && isPosition(v.start) && isPosition(v.end);
 }
 
-const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** RPC ids count up from 0. */
+const isId = isCount;
 
 export function isRpcRequest(v: unknown): v is RpcRequest {
   return isObject(v) && v.type === 'request' && isId(v.id) && typeof v.method === 'string' && v.method.length > 0;

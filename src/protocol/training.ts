@@ -9,6 +9,8 @@
  * progress after a batch event is (epoch * batches + batch) / (epochs * batches).
  */
 
+import { isCount, isObject, isStr, isStrings } from './guards';
+
 export interface TrainingSettings {
   dataset: string;
   epochs: number;
@@ -104,13 +106,8 @@ export interface TrainingState {
 
 // ---- guards -------------------------------------------------------------------------
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
 const isOptNum = (v: unknown): boolean => v === undefined || v === null || typeof v === 'number';
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isStr = (v: unknown): v is string => typeof v === 'string';
 /** A loss, or null: NaN and Infinity cross postMessage's JSON as null. */
 const isLoss = (v: unknown): boolean => v === null || typeof v === 'number';
 
@@ -121,7 +118,7 @@ export function isTrainingSettings(v: unknown): v is TrainingSettings {
 export function isRunInfo(v: unknown): v is RunInfo {
   return isObject(v) && isStr(v.runId) && isStr(v.modelName) && isStr(v.fileName) && isStr(v.backend) && isTrainingSettings(v.settings)
     && isNum(v.startedAt) && isCount(v.batchesPerEpoch) && isCount(v.trainCount) && isCount(v.valCount)
-    && (v.augmentation === undefined || (Array.isArray(v.augmentation) && v.augmentation.every(isStr))) && isOptNum(v.pixelScale);
+    && (v.augmentation === undefined || isStrings(v.augmentation)) && isOptNum(v.pixelScale);
 }
 
 /** Metrics may be NaN (null after JSON): a diverging loss must still be shown, so readers check with Number.isFinite. */

@@ -33,7 +33,8 @@ export function frontChain(spec: ModelSpec): LayerSpec[] {
 
 /** Appends `spec`'s front chain; returns true when it covered the whole model (so the caller may go on). */
 function walk(spec: ModelSpec, chain: LayerSpec[]): boolean {
-  const covered = spec.kind === 'sequential' ? sequentialOrder(spec) : functionalChain(spec);
+  // A Sequential is one chain from start to end.
+  const covered = spec.kind === 'sequential' ? { layers: spec.layers, whole: true } : functionalChain(spec);
   for (const layer of covered.layers) {
     if (layer.className === 'InputLayer') continue;
     if (layer.nested) {
@@ -43,10 +44,6 @@ function walk(spec: ModelSpec, chain: LayerSpec[]): boolean {
     chain.push(layer);
   }
   return covered.whole;
-}
-
-function sequentialOrder(spec: ModelSpec): { layers: LayerSpec[]; whole: boolean } {
-  return { layers: spec.layers, whole: true };
 }
 
 /** From the single input, follow each layer's only consumer while it has exactly one input. */

@@ -6,7 +6,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec } from '../../model/spec';
-import { augmentBatch, describeAugmentation, readAugmentation, type AugmentationStep } from '../augment/ops';
+import { augmentBatch, describeAugmentation, readAugmentation, type AugmentationStep, type BrightnessStep, type ContrastStep } from '../augment/ops';
 import { inputPipeline } from '../augment/plan';
 import { subSeed } from '../data/rng';
 
@@ -44,15 +44,15 @@ export function prepareTrainingInput(spec: ModelSpec): TrainingInput {
   // Keras' RandomBrightness / RandomContrast clip to value_range, by default (0, 255): a model
   // without a Rescaling that keeps that default takes 0–255 pixels (as image_dataset_from_directory
   // gives them); [0, 1] images would be flattened to black or white by the clipping.
-  const rangeStep = pipeline.pixelScale === 1
-    ? steps.find((s) => (s.className === 'RandomBrightness' || s.className === 'RandomContrast') && s.valueRange[1] > 1.5)
-    : undefined;
+  const clipsToPixels = (s: AugmentationStep): s is BrightnessStep | ContrastStep =>
+    (s.className === 'RandomBrightness' || s.className === 'RandomContrast') && s.valueRange[1] > 1.5;
+  const rangeStep = pipeline.pixelScale === 1 ? steps.find(clipsToPixels) : undefined;
   const pixelScale: 1 | 255 = rangeStep ? 255 : pipeline.pixelScale;
   const augmentation = steps.map((s) => `${s.name}: ${describeAugmentation(s)}`);
   const applying = augmentation.length > 0 ? [`data augmentation on every training batch (not on validation or test): ${augmentation.join('; ')}`] : [];
   const rawPixels = pipeline.pixelScale === 255 && pipeline.rescaling
     ? [`${pipeline.rescaling.name} (${pipeline.rescaling.className}) expects raw pixels: images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
-    : rangeStep && (rangeStep.className === 'RandomBrightness' || rangeStep.className === 'RandomContrast')
+    : rangeStep
       ? [`${rangeStep.name} (${rangeStep.className}) works on value_range (${rangeStep.valueRange.join(', ')}): images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
       : [];
   const modelNotes = [...unsupported, ...rawPixels];
