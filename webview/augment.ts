@@ -5,13 +5,12 @@
  * URLs (the CSP allows img-src data:); nothing here computes them.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { isAugmentHostMessage, type AugmentHostMessage, type AugmentState, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
+import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
 import { activatable, h } from './lib/dom';
 import { Host } from './lib/host';
-import { installTestHooks } from './lib/testHooks';
 
 const app = document.getElementById('app') as HTMLElement;
-const host = new Host<AugmentState, AugmentHostMessage, AugmentWebviewMessage>(isAugmentHostMessage, onMessage);
+const host = new Host(augmentProtocol, onMessage);
 
 const title = h('h1', { id: 'model-name' }, 'Augmentation preview');
 const meta = h('p', { id: 'meta', class: 'meta' }, 'Waiting for a model…');
@@ -83,5 +82,4 @@ function onMessage(m: AugmentHostMessage): void {
   }
 }
 
-installTestHooks(host.rpc);
 host.ready();

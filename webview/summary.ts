@@ -12,17 +12,16 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { layerCount } from '../src/core/shapes/counts';
 import type { ModelSummary } from '../src/core/shapes/types';
-import { isHostMessage, type HostMessage, type ModelPayload, type SummaryState, type SummaryView, type WebviewMessage } from '../src/protocol/messages';
+import { summaryProtocol, type ModelPayload, type SummaryHostMessage, type SummaryView } from '../src/protocol/summary';
 import { ArithmeticView } from './lib/arithmeticView';
 import { h } from './lib/dom';
 import { Host } from './lib/host';
 import { renderDiagnostics, renderTable, renderTotals } from './lib/table';
-import { installTestHooks } from './lib/testHooks';
 import { WhatIf } from './lib/whatIf';
 
 const compact = document.body.dataset.mode === 'compact';
 const app = document.getElementById('app') as HTMLElement;
-const host = new Host<SummaryState, HostMessage, WebviewMessage>(isHostMessage, onMessage);
+const host = new Host(summaryProtocol, onMessage);
 
 let payload: ModelPayload | undefined;
 let view: SummaryView = host.state?.view ?? 'table';
@@ -34,7 +33,7 @@ const totals = h('div', { id: 'totals-region' });
 const tableRegion = h('div', { id: 'table-region', class: 'table-region' });
 const diagnostics = h('div', { id: 'diagnostics-region' });
 const arithmeticRegion = h('div', { id: 'arithmetic-region' });
-const whatIf = new WhatIf(host.rpc, () => renderTableRegion(), () => saveState());
+const whatIf = new WhatIf((size) => host.request('whatIf', size), () => renderTableRegion(), () => saveState());
 const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
   h('vscode-tab-header', { slot: 'header', id: 'tab-table' }, 'Layers'),
   h('vscode-tab-panel', {}, totals, whatIf.element, tableRegion, diagnostics),
@@ -126,7 +125,7 @@ function showModel(p: ModelPayload): void {
   saveState();
 }
 
-function onMessage(m: HostMessage): void {
+function onMessage(m: SummaryHostMessage): void {
   switch (m.type) {
     case 'model':
       showModel(m.payload);
@@ -141,5 +140,4 @@ function onMessage(m: HostMessage): void {
   }
 }
 
-installTestHooks(host.rpc, compact ? undefined : (height, width) => whatIf.setFromUser(height, width));
 host.ready();

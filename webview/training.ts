@@ -5,9 +5,8 @@
  * drawn from TrainingEvents; a reload gets the host's replay and draws the same page.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { isTrainingHostMessage, type EpochLogs, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport, type TrainingState, type TrainingWebviewMessage } from '../src/protocol/training';
+import { trainingProtocol, type EpochLogs, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport } from '../src/protocol/training';
 import { h } from './lib/dom';
-import { installTestHooks } from './lib/testHooks';
 import { MetricChart, observeTheme, type Series } from './lib/trainingCharts';
 import { batchesDone, EtaEstimator, formatDuration, progress } from './lib/trainingEta';
 import { Host } from './lib/host';
@@ -24,7 +23,7 @@ const POINTS_PER_EPOCH = 200;
 const MAX_PERSISTED_RUNS = 20;
 
 const app = document.getElementById('app') as HTMLElement;
-const host = new Host<TrainingState, TrainingHostMessage, TrainingWebviewMessage>(isTrainingHostMessage, onMessage);
+const host = new Host(trainingProtocol, onMessage);
 
 let identity: { modelKey: string; title: string } | undefined;
 let run: RunInfo | undefined;
@@ -372,5 +371,4 @@ function onMessage(m: TrainingHostMessage): void {
 }
 
 renderStatus();
-installTestHooks(host.rpc);
 host.ready();

@@ -4,7 +4,8 @@
  * can compare it with package.json.
  */
 import * as vscode from 'vscode';
-import { registerPanels, type PanelsApi } from '../panels';
+import { createPageContext, registerPanels, type PanelsApi } from '../panels';
+import { createTestApi, type TestApi } from '../panels/framework/testDriver';
 import { registerAugmentPanel, type AugmentPanelApi } from '../panels/augmentPanel';
 import { registerTrainingPanels, type TrainingPanelsApi } from '../panels/trainingPanel';
 import { installNativeBackend } from '../training/nativeBackend';
@@ -25,6 +26,8 @@ export interface EditorApi {
   training: TrainingPanelsApi;
   trainer: TrainingController;
   augment: AugmentPanelApi;
+  /** Drives the pages as a user would; only when VS Code runs the extension under test. */
+  test?: TestApi;
 }
 
 /** The languages ConvLens reads, as VS Code document selectors. */
@@ -124,8 +127,8 @@ function commandTable({ context, analysis, panels, trainer, augment }: Services)
 
 export function registerEditorFeatures(context: vscode.ExtensionContext, analysis: AnalysisService): EditorApi {
   const subs = context.subscriptions;
-  const panels = registerPanels(context, analysis);
-  subs.push(panels);
+  const pages = createPageContext(context);
+  const panels = registerPanels(context, pages, analysis);
   const codeLens = new ModelCodeLensProvider(analysis);
   const hints = new ShapeInlayHintsProvider(analysis);
   subs.push(codeLens, hints, new DiagnosticsPublisher(analysis));
@@ -134,10 +137,10 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
   subs.push(vscode.languages.registerHoverProvider(SELECTOR, new LayerHoverProvider(analysis)));
   subs.push(vscode.languages.registerCodeActionsProvider(SELECTOR, new FlattenQuickFix(), { providedCodeActionKinds: FlattenQuickFix.kinds }));
 
-  const training = registerTrainingPanels(context);
+  const training = registerTrainingPanels(context, pages);
   const trainer = new TrainingController(context, training);
   subs.push(trainer);
-  const augment = registerAugmentPanel(context, analysis);
+  const augment = registerAugmentPanel(context, pages, analysis);
   const table = commandTable({ context, analysis, panels, trainer, augment });
   for (const [id, handler] of Object.entries(table)) {
     subs.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -150,5 +153,5 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, analysi
       }
     }));
   }
-  return { registeredCommands: Object.keys(table), panels, training, trainer, augment };
+  return { registeredCommands: Object.keys(table), panels, training, trainer, augment, test: pages.testMode ? createTestApi(pages.hosts) : undefined };
 }

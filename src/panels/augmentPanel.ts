@@ -11,16 +11,16 @@ import type { ModelSpec } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
 import { AugmentPreviewClient } from '../core/viz/previewClient';
 import type { AnalysisService } from '../editor/analysisService';
-import { Disposables } from '../editor/disposables';
-import { isAugmentState, isAugmentWebviewMessage, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
-import { WebviewChannel } from './channel';
-import { loadPanelPage } from './panelPage';
+import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
+import { holdLatest } from './framework/channel';
+import { PanelManager } from './framework/panelManager';
+import { PanelHost, type PageContext } from './framework/webviewHost';
 
 export const AUGMENT_VIEW_TYPE = 'convlens.augment';
 /** Augmented draws per grid (plus the original): a 3×3 grid. */
 const DRAWS = 8;
-
-type AugmentChannel = WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>;
+/** One preview panel at a time: showing another model retargets it. */
+const KEY = 'preview';
 
 interface Target {
   uri: vscode.Uri;
@@ -30,46 +30,32 @@ interface Target {
 export interface AugmentPanelApi extends vscode.Disposable {
   /** Opens (or retargets) the panel on a model and computes its first preview. */
   show(uri: vscode.Uri, spec: ModelSpec): Promise<void>;
-  /** Integration tests: resolves once the current request has been answered (shown or failed). */
+  /** Resolves once the current request has been answered (shown or failed). */
   settled(): Promise<void>;
-  /** Integration tests: text content of each selector, attribute values of every match, a click. */
-  query(selectors: string[]): Promise<Record<string, string | null>>;
-  attributes(selector: string, name: string): Promise<(string | null)[]>;
-  click(selector: string): Promise<void>;
 }
 
-class AugmentPanel extends Disposables {
-  readonly channel: AugmentChannel;
+class AugmentPanel extends PanelHost<typeof augmentProtocol> {
   private target: Target | undefined;
   private sample: PreviewSample = { kind: 'synthetic', index: 0 };
   private seed = 1;
-  /** The preview on screen (sent again when the webview reloads), and the request being computed. */
+  /** The preview on screen (sent again when the page reloads), and the request being computed. */
   private shown: AugmentHostMessage | undefined;
   private computing: Promise<void> | undefined;
   /** Settings changed while computing: one more request when it ends (clicks are coalesced). */
   private again = false;
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly client: AugmentPreviewClient) {
-    super();
-    const webview = loadPanelPage(panel, extensionUri, { script: 'augment', title: 'ConvLens augmentation preview', styles: ['webview.css', 'augment.css'] });
+  constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly client: AugmentPreviewClient) {
     // While the page loads only the newest message matters: it says everything.
-    this.channel = this.register(new WebviewChannel<AugmentHostMessage, AugmentWebviewMessage>(webview, {
-      isMessage: isAugmentWebviewMessage,
-      onMessage: (m) => {
-        this.onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage(`ConvLens: ${e instanceof Error ? e.message : String(e)}`));
-      },
-      hold: (_queue, m) => [m],
-    }));
-    this.register(panel.onDidChangeViewState((e) => {
-      // A hidden webview is torn down; when shown again it says `ready` and gets a fresh preview.
-      if (!e.webviewPanel.visible) this.channel.reset();
-    }));
+    super(panel, context, {
+      id: AUGMENT_VIEW_TYPE, key: KEY, protocol: augmentProtocol, script: 'augment', title: 'ConvLens augmentation preview',
+      styles: ['webview.css', 'augment.css'], hold: holdLatest,
+    });
   }
 
   retarget(target: Target, seed?: number): Promise<void> {
     this.target = target;
     if (seed !== undefined) this.seed = seed;
-    this.panel.title = `Augmentation: ${target.spec.name}`;
+    this.title = `Augmentation: ${target.spec.name}`;
     return this.refresh();
   }
 
@@ -78,11 +64,11 @@ class AugmentPanel extends Disposables {
     while (this.computing) await this.computing;
   }
 
-  private async onMessage(m: AugmentWebviewMessage): Promise<void> {
+  protected async onMessage(m: AugmentWebviewMessage): Promise<void> {
     switch (m.type) {
       case 'ready':
         // A reloaded page gets what was on screen; a first load gets the answer being computed.
-        if (this.shown) this.channel.post(this.shown);
+        if (this.shown) this.post(this.shown);
         else if (!this.computing) await this.refresh();
         return;
       case 'shuffle':
@@ -118,7 +104,7 @@ class AugmentPanel extends Disposables {
       this.again = true; // the worker answers one request at a time: compute only the newest
       return this.computing;
     }
-    this.channel.post({ type: 'busy', what: 'Augmenting…' });
+    this.post({ type: 'busy', what: 'Augmenting…' });
     this.computing = this.compute(this.target).finally(() => {
       this.computing = undefined;
       if (this.again) {
@@ -141,7 +127,7 @@ class AugmentPanel extends Disposables {
     // Settings that changed meanwhile are computed next; this answer is already out of date.
     if (this.again) return;
     if (message.type === 'preview') this.shown = message;
-    this.channel.post(message);
+    this.post(message);
   }
 }
 
@@ -167,52 +153,33 @@ async function findModel(analysis: AnalysisService, uri: vscode.Uri, name: strin
   return i >= 0 ? read?.specs[i] : undefined;
 }
 
-export function registerAugmentPanel(context: vscode.ExtensionContext, analysis: AnalysisService): AugmentPanelApi {
+export function registerAugmentPanel(context: vscode.ExtensionContext, pages: PageContext, analysis: AnalysisService): AugmentPanelApi {
   const client = new AugmentPreviewClient();
-  let current: AugmentPanel | undefined;
-  const adopt = (panel: vscode.WebviewPanel): AugmentPanel => {
-    const opened = new AugmentPanel(panel, context.extensionUri, client);
-    current = opened;
-    panel.onDidDispose(() => {
-      opened.dispose();
-      if (current === opened) current = undefined;
-    });
-    return opened;
-  };
-  // After a window reload the panel comes back on the model (and seed) it showed.
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(AUGMENT_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      if (!isAugmentState(state) || current) {
-        panel.dispose();
-        return;
-      }
-      const uri = vscode.Uri.parse(state.uri);
-      const spec = await findModel(analysis, uri, state.model).catch(() => undefined);
-      const opened = adopt(panel);
-      if (spec) await opened.retarget({ uri, spec }, state.seed);
-      else opened.channel.post({ type: 'error', message: `ConvLens: the model ${state.model} is no longer in ${vscode.workspace.asRelativePath(uri)}` });
+  const panels = new PanelManager(pages, {
+    viewType: AUGMENT_VIEW_TYPE,
+    protocol: augmentProtocol,
+    title: () => 'Augmentation',
+    // After a window reload the panel comes back on the model (and seed) it showed.
+    keyOf: () => KEY,
+    create: (webviewPanel, _key, restored) => {
+      const panel = new AugmentPanel(webviewPanel, pages, client);
+      if (restored) void restore(panel, restored.uri, restored.model, restored.seed);
+      return panel;
     },
-  }));
-  const ready = async (): Promise<AugmentChannel> => {
-    if (!current) throw new Error('ConvLens: no augmentation preview is open');
-    await current.channel.whenReady();
-    return current.channel;
+  });
+  const restore = async (panel: AugmentPanel, uriString: string, model: string, seed: number): Promise<void> => {
+    const uri = vscode.Uri.parse(uriString);
+    const spec = await findModel(analysis, uri, model).catch(() => undefined);
+    if (spec) await panel.retarget({ uri, spec }, seed);
+    else panel.post({ type: 'error', message: `ConvLens: the model ${model} is no longer in ${vscode.workspace.asRelativePath(uri)}` });
   };
   const api: AugmentPanelApi = {
     async show(uri, spec) {
-      const opened = current ?? adopt(vscode.window.createWebviewPanel(AUGMENT_VIEW_TYPE, `Augmentation: ${spec.name}`,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true }));
-      opened.panel.reveal(opened.panel.viewColumn, true);
-      await opened.retarget({ uri, spec });
+      await panels.show(KEY).retarget({ uri, spec });
     },
-    settled: () => current?.settled() ?? Promise.resolve(),
-    query: async (selectors) => (await ready()).rpc.request('query', { selectors }),
-    attributes: async (selector, name) => (await ready()).rpc.request('attributes', { selector, name }),
-    async click(selector) {
-      if (!(await (await ready()).rpc.request('click', { selector }))) throw new Error(`ConvLens: nothing matches ${selector} in the augmentation preview`);
-    },
+    settled: () => panels.get(KEY)?.settled() ?? Promise.resolve(),
     dispose() {
-      current?.panel.dispose();
+      panels.dispose();
       client.dispose();
     },
   };

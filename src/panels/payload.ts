@@ -5,7 +5,7 @@
 import type { FileAnalysis } from '../core/analysis';
 import type { LayerSpec, ModelSpec } from '../core/model/spec';
 import { Args } from '../core/shapes/args';
-import type { ArithmeticConfig, ModelPayload } from '../protocol/messages';
+import type { ArithmeticConfig, ModelPayload } from '../protocol/summary';
 
 const OPS: Record<string, ArithmeticConfig['op']> = {
   Conv2D: 'conv', MaxPooling2D: 'max', AveragePooling2D: 'avg',

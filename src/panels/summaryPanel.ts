@@ -1,18 +1,23 @@
 /**
  * The summary panel: one model of one document as a Keras-style table, with what-if input
- * sizes and the convolution-arithmetic walkthrough. It follows the document live and
- * survives a window reload through its serializer (the webview persists uri + model name).
+ * sizes and the convolution-arithmetic walkthrough. It follows the document live and comes
+ * back after a window reload on the model its page saved.
  */
 import * as vscode from 'vscode';
 import { analyzeWithInputSize } from '../core/shapes/whatIf';
 import type { AnalysisService } from '../editor/analysisService';
-import { Disposables } from '../editor/disposables';
-import { isSummaryState, isWhatIfParams, type HostMessage, type SourceRange, type SummaryView, type WebviewMessage } from '../protocol/messages';
-import { summaryChannel, type SummaryChannel } from './channel';
+import { summaryProtocol, type SourceRange, type SummaryHostMessage, type SummaryView, type SummaryWebviewMessage } from '../protocol/summary';
+import { PanelManager } from './framework/panelManager';
+import { PanelHost, type PageContext } from './framework/webviewHost';
 import { buildPayload, modelIndex } from './payload';
-import { loadPanelPage } from './panelPage';
 
 export const SUMMARY_VIEW_TYPE = 'convlens.summary';
+
+/** While the page loads only the latest model (or "empty") is worth sending; focus requests are kept. */
+export function latestModelOnly(queue: SummaryHostMessage[], message: SummaryHostMessage): SummaryHostMessage[] {
+  const isModel = (m: SummaryHostMessage): boolean => m.type === 'model' || m.type === 'empty';
+  return [...(isModel(message) ? queue.filter((m) => !isModel(m)) : queue), message];
+}
 
 /** Opens a document by uri, reusing an already open one. */
 export async function openDocument(uri: vscode.Uri): Promise<vscode.TextDocument> {
@@ -28,80 +33,49 @@ export async function revealRange(uri: vscode.Uri, range: SourceRange): Promise<
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-export class SummaryPanel extends Disposables {
-  readonly channel: SummaryChannel;
-  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposedEmitter.event;
-  /** The focus request to replay after each (re)load of the webview. */
-  private focus?: HostMessage;
+export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
+  /** The focus request to replay after each (re)load of the page. */
+  private focus?: SummaryHostMessage;
 
-  constructor(
-    readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly analysis: AnalysisService,
-    readonly uri: vscode.Uri,
-    private modelName: string | undefined,
-  ) {
-    super();
-    const webview = loadPanelPage(panel, extensionUri, { script: 'summary', title: 'ConvLens summary' });
-    this.channel = this.register(summaryChannel(webview, (m) => this.onMessage(m)));
-    this.channel.rpc.on('whatIf', (params) => this.whatIf(params));
+  constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly analysis: AnalysisService, readonly uri: vscode.Uri, private modelName: string | undefined) {
+    super(panel, context, { id: SUMMARY_VIEW_TYPE, key: uri.toString(), protocol: summaryProtocol, script: 'summary', title: 'ConvLens summary', hold: latestModelOnly });
+    this.answer('whatIf', (size) => this.whatIf(size.height, size.width));
     this.register(analysis.onDidChange((changed) => {
       if (changed.toString() === this.uri.toString()) void this.update();
     }));
-    // retainContextWhenHidden is off: a hidden webview is torn down and reloads when shown,
-    // so hold messages until its next `ready` (which re-posts the model).
-    this.register(panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.channel.reset();
-    }));
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.title();
-    void this.update();
+    this.updateTitle();
   }
 
-  get currentModelName(): string | undefined {
-    return this.modelName;
-  }
-
-  /** Points the panel at a model (and optionally a view and layer), then brings it forward. */
+  /** Points the panel at a model (and optionally a view and layer), then brings it forward with the focus. */
   show(modelName: string | undefined, view?: SummaryView, layerIndex?: number): void {
     if (modelName !== undefined && modelName !== this.modelName) {
       this.modelName = modelName;
-      this.title();
-      void this.update();
+      this.updateTitle();
+      if (this.channel.isReady) void this.update();
     }
     if (view) {
       this.focus = { type: 'focus', view, layerIndex };
-      this.channel.post(this.focus);
+      this.post(this.focus);
     }
     this.panel.reveal(this.panel.viewColumn, false);
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.disposedEmitter.fire();
-    super.dispose();
-    this.panel.dispose();
-  }
-
-  private title(): void {
-    this.panel.title = `ConvLens: ${this.modelName ?? 'model'}`;
-  }
-
-  private onMessage(message: WebviewMessage): void {
+  protected onMessage(message: SummaryWebviewMessage): Promise<void> | void {
     switch (message.type) {
       case 'ready':
-        void this.update().then(() => { if (this.focus) this.channel.post(this.focus); });
-        break;
+        // Every (re)load draws the current model, then the view it was asked to show.
+        return this.update().then(() => { if (this.focus) this.post(this.focus); });
       case 'reveal':
-        revealRange(this.uri, message.range).catch((e) => void vscode.window.showErrorMessage(`ConvLens: cannot show the layer: ${e}`));
-        break;
+        return revealRange(this.uri, message.range);
       case 'selectModel':
-        this.show(message.name);
-        break;
+        return this.show(message.name);
       case 'openSummary':
-        break;
+        return;
     }
+  }
+
+  private updateTitle(): void {
+    this.title = `ConvLens: ${this.modelName ?? 'model'}`;
   }
 
   private async update(): Promise<void> {
@@ -109,79 +83,42 @@ export class SummaryPanel extends Disposables {
     try {
       doc = await openDocument(this.uri);
     } catch {
-      this.channel.post({ type: 'empty', reason: `Cannot open ${this.uri.fsPath}.` });
+      this.post({ type: 'empty', reason: `Cannot open ${this.uri.fsPath}.` });
       return;
     }
     if (this.isDisposed) return;
     const a = this.analysis.get(doc)?.analysis;
     if (!a || a.models.length === 0) {
-      this.channel.post({ type: 'empty', reason: `No Keras or TF.js model found in ${vscode.workspace.asRelativePath(this.uri)}.` });
+      this.post({ type: 'empty', reason: `No Keras or TF.js model found in ${vscode.workspace.asRelativePath(this.uri)}.` });
       return;
     }
     const index = modelIndex(a, this.modelName);
     if (this.modelName !== a.models[index].name) {
       this.modelName = a.models[index].name;
-      this.title();
+      this.updateTitle();
     }
-    this.channel.post({ type: 'model', payload: buildPayload(this.uri.toString(), vscode.workspace.asRelativePath(this.uri), a, index) });
+    this.post({ type: 'model', payload: buildPayload(this.uri.toString(), vscode.workspace.asRelativePath(this.uri), a, index) });
   }
 
-  private async whatIf(params: unknown) {
-    if (!isWhatIfParams(params)) throw new Error('What-if sizes must be whole numbers of pixels from 1 to 8192');
+  private async whatIf(height: number, width: number) {
     const a = this.analysis.get(await openDocument(this.uri))?.analysis;
     if (!a || a.models.length === 0) throw new Error('The model is no longer in the document');
-    return analyzeWithInputSize(a.specs[modelIndex(a, this.modelName)], params.height, params.width);
+    return analyzeWithInputSize(a.specs[modelIndex(a, this.modelName)], height, width);
   }
 }
 
-/** Every open summary panel, plus the serializer that brings them back after a reload. */
-export class SummaryPanels extends Disposables implements vscode.WebviewPanelSerializer {
-  private readonly panels = new Set<SummaryPanel>();
-  private lastActive?: SummaryPanel;
-
-  constructor(private readonly extensionUri: vscode.Uri, private readonly analysis: AnalysisService) {
-    super();
-    this.register(vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, this));
-    this.register({ dispose: () => { for (const p of [...this.panels]) p.dispose(); } });
-  }
-
-  /** The panel integration tests talk to: the last one shown or focused. */
-  get active(): SummaryPanel | undefined {
-    return this.lastActive;
-  }
-
-  async show(uri: vscode.Uri, modelName?: string, view?: SummaryView, layerIndex?: number): Promise<SummaryPanel> {
-    let panel = [...this.panels].find((p) => p.uri.toString() === uri.toString());
-    if (!panel) {
-      const webviewPanel = vscode.window.createWebviewPanel(SUMMARY_VIEW_TYPE, `ConvLens: ${modelName ?? 'model'}`,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: false, enableFindWidget: true });
-      panel = this.adopt(webviewPanel, uri, modelName);
-    }
-    panel.show(modelName, view, layerIndex);
-    this.lastActive = panel;
-    return panel;
-  }
-
-  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isSummaryState(state)) {
-      // Nothing to re-attach to (the panel closed before its first model): drop it.
-      webviewPanel.dispose();
-      return;
-    }
-    const panel = this.adopt(webviewPanel, vscode.Uri.parse(state.uri), state.modelName);
-    if (state.view === 'arithmetic') panel.show(undefined, 'arithmetic');
-  }
-
-  private adopt(webviewPanel: vscode.WebviewPanel, uri: vscode.Uri, modelName: string | undefined): SummaryPanel {
-    const panel = new SummaryPanel(webviewPanel, this.extensionUri, this.analysis, uri, modelName);
-    this.panels.add(panel);
-    this.lastActive ??= panel;
-    const focus = webviewPanel.onDidChangeViewState((e) => { if (e.webviewPanel.active) this.lastActive = panel; });
-    panel.onDidDispose(() => {
-      focus.dispose();
-      this.panels.delete(panel);
-      if (this.lastActive === panel) this.lastActive = [...this.panels].pop();
-    });
-    return panel;
-  }
+/** Summary panels, one per document, and their serializer. */
+export function summaryPanels(context: PageContext, analysis: AnalysisService): PanelManager<typeof summaryProtocol, SummaryPanel> {
+  return new PanelManager(context, {
+    viewType: SUMMARY_VIEW_TYPE,
+    protocol: summaryProtocol,
+    title: () => 'ConvLens: model',
+    keyOf: (state) => state.uri,
+    options: { enableFindWidget: true },
+    create: (webviewPanel, key, restored) => {
+      const panel = new SummaryPanel(webviewPanel, context, analysis, vscode.Uri.parse(key), restored?.modelName);
+      if (restored?.view === 'arithmetic') panel.show(undefined, 'arithmetic');
+      return panel;
+    },
+  });
 }

@@ -3,31 +3,30 @@
  * chooses, e.g. `<document uri>#<model name>`), driven entirely by TrainingEvents that
  * the training controller posts through a TrainingPanelHandle.
  *
- * A handle outlives its panel: events posted while the panel is closed (or hidden, which
- * unloads its webview) are kept in a TrainingReplayBuffer, and whenever a webview says
- * `ready` it is sent the buffer's replay, so a panel reopened mid-run reconnects to the
- * run and continues live. A serializer brings panels back after a window reload, with the
- * past runs the webview persisted; a run still buffered for that model re-attaches.
+ * A handle outlives its tab: events posted while the tab is closed (or hidden, which
+ * unloads its page) are kept in a TrainingReplayBuffer, and whenever a page says `ready` it
+ * is sent the buffer's replay, so a panel reopened mid-run reconnects to the run and
+ * continues live. After a window reload the serializer brings tabs back with the past runs
+ * their page persisted; a run still buffered for that model re-attaches.
  */
 import * as vscode from 'vscode';
 import { Disposables } from '../editor/disposables';
-import { isTrainingState, isTrainingWebviewMessage, type PastRun, type TrainingEvent, type TrainingHostMessage, type TrainingWebviewMessage } from '../protocol/training';
-import { WebviewChannel } from './channel';
+import { trainingProtocol, type PastRun, type TrainingEvent, type TrainingWebviewMessage } from '../protocol/training';
+import { holdNone } from './framework/channel';
+import { PanelManager } from './framework/panelManager';
+import { PanelHost, type PageContext } from './framework/webviewHost';
 import { TrainingReplayBuffer } from './trainingReplay';
-import { loadPanelPage } from './panelPage';
 
 export const TRAINING_VIEW_TYPE = 'convlens.training';
-
-type TrainingChannel = WebviewChannel<TrainingHostMessage, TrainingWebviewMessage>;
 
 /** One model's training panel, as the training controller sees it. */
 export interface TrainingPanelHandle {
   readonly modelKey: string;
   /** Between a runStarted event and the done/stopped/error event of that run. */
   readonly isRunning: boolean;
-  /** Whether a panel for this model is open now. */
+  /** Whether a tab for this model is open now. */
   readonly isOpen: boolean;
-  /** Records an event and forwards it to the panel if one is open. Events of another run than the current one are ignored. */
+  /** Records an event and forwards it to the tab if one is open. Events of another run than the current one are ignored. */
   post(event: TrainingEvent): void;
   /** The model's earlier runs, listed under the charts (same as posting a `history` event). */
   setHistory(runs: PastRun[]): void;
@@ -35,9 +34,9 @@ export interface TrainingPanelHandle {
   onStop(listener: (runId: string) => void): vscode.Disposable;
   /** The user asked to see the model's source. */
   onReveal(listener: () => void): vscode.Disposable;
-  /** Opens the panel again if it was closed, and brings it forward. */
+  /** Opens the tab again if it was closed, and brings it forward. */
   reveal(): void;
-  /** Closes the panel (the handle and its buffer stay). */
+  /** Closes the tab (the handle and its buffer stay). */
   close(): void;
 }
 
@@ -46,70 +45,51 @@ export interface TrainingPanelsApi extends vscode.Disposable {
   show(modelKey: string, title: string): TrainingPanelHandle;
   /** The handle of a model shown before, without opening anything. */
   get(modelKey: string): TrainingPanelHandle | undefined;
-  /** A panel came back after a window reload: a chance to give it its past runs (setHistory). */
+  /** A tab came back after a window reload: a chance to give it its past runs (setHistory). */
   readonly onDidRestorePanel: vscode.Event<TrainingPanelHandle>;
-  /** Integration tests: text content (or null) of each selector in a training panel's DOM (the model's, or the last one shown or focused). */
-  queryTrainingPanel(selectors: string[], modelKey?: string): Promise<Record<string, string | null>>;
-  /** Integration tests: click the first element matching selector in a training panel. */
-  clickInTrainingPanel(selector: string, modelKey?: string): Promise<void>;
 }
 
-/** One open webview panel of a session. */
-class TrainingPanel extends Disposables {
-  readonly channel: TrainingChannel;
-
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly session: TrainingSession) {
-    super();
-    const webview = loadPanelPage(panel, extensionUri, { script: 'training', title: 'ConvLens training', styles: ['webview.css', 'training.css'] });
-    // Training events are not held while the webview loads: the replay on each `ready` has them.
-    this.channel = this.register(new WebviewChannel<TrainingHostMessage, TrainingWebviewMessage>(webview, {
-      isMessage: isTrainingWebviewMessage, onMessage: (m) => session.onMessage(m), onReady: () => this.replay(), hold: (queue) => queue,
-    }));
-    // retainContextWhenHidden is off: a hidden webview is torn down and reloads when shown,
-    // then says `ready` again and is sent the replay.
-    this.register(panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.channel.reset();
-    }));
-    this.register(panel.onDidDispose(() => this.dispose()));
+/** One open tab of a model's training panel. */
+class TrainingPage extends PanelHost<typeof trainingProtocol> {
+  constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly model: ModelTrainingPanel) {
+    // Events are not held while the page loads: the replay on each `ready` has them.
+    super(panel, context, {
+      id: TRAINING_VIEW_TYPE, key: model.modelKey, protocol: trainingProtocol, script: 'training', title: 'ConvLens training',
+      styles: ['webview.css', 'training.css'], hold: holdNone,
+    });
+    this.title = `Training: ${model.title}`;
   }
 
-  post(event: TrainingEvent): void {
-    this.channel.post(event);
+  protected onMessage(message: TrainingWebviewMessage): void {
+    this.model.onMessage(message);
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    super.dispose();
-    this.panel.dispose();
-    this.session.detach(this);
-  }
-
-  private replay(): void {
-    // The identity first, so the webview can persist it for the serializer.
-    this.channel.post({ type: 'identity', modelKey: this.session.modelKey, title: this.session.title });
-    for (const e of this.session.buffer.replay()) this.channel.post(e);
+  protected override onReady(): void {
+    // The identity first, so the page can persist it for the serializer.
+    this.post({ type: 'identity', modelKey: this.model.modelKey, title: this.model.title });
+    for (const e of this.model.buffer.replay()) this.post(e);
   }
 }
 
-/** A model's buffer, listeners and (when open) panel. */
-class TrainingSession implements TrainingPanelHandle {
+/** A model's replay buffer, listeners and (when open) tab. */
+class ModelTrainingPanel implements TrainingPanelHandle {
   readonly buffer = new TrainingReplayBuffer();
-  panel?: TrainingPanel;
+  private page?: TrainingPage;
   private readonly stopEmitter = new vscode.EventEmitter<string>();
   private readonly revealEmitter = new vscode.EventEmitter<void>();
 
-  constructor(readonly modelKey: string, public title: string, private readonly open: (session: TrainingSession) => TrainingPanel, private readonly activated: (s: TrainingSession) => void) {}
+  constructor(readonly modelKey: string, public title: string, private readonly open: (model: ModelTrainingPanel) => void) {}
 
   get isRunning(): boolean {
     return this.buffer.isRunning;
   }
 
   get isOpen(): boolean {
-    return this.panel !== undefined;
+    return this.page !== undefined;
   }
 
   post(event: TrainingEvent): void {
-    if (this.buffer.apply(event)) this.panel?.post(event);
+    if (this.buffer.apply(event)) this.page?.post(event);
   }
 
   setHistory(runs: PastRun[]): void {
@@ -125,22 +105,17 @@ class TrainingSession implements TrainingPanelHandle {
   }
 
   reveal(): void {
-    if (!this.panel) this.panel = this.open(this);
-    else this.panel.panel.reveal(this.panel.panel.viewColumn, true);
-    this.panel.panel.title = `Training: ${this.title}`;
-    this.activated(this);
+    this.open(this);
+    if (this.page) this.page.title = `Training: ${this.title}`;
   }
 
   close(): void {
-    this.panel?.dispose();
+    this.page?.dispose();
   }
 
-  attach(panel: TrainingPanel): void {
-    this.panel = panel;
-  }
-
-  detach(panel: TrainingPanel): void {
-    if (this.panel === panel) this.panel = undefined;
+  attach(page: TrainingPage): void {
+    this.page = page;
+    page.onDidDispose(() => { if (this.page === page) this.page = undefined; });
   }
 
   onMessage(message: TrainingWebviewMessage): void {
@@ -158,111 +133,64 @@ class TrainingSession implements TrainingPanelHandle {
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    this.page?.dispose();
     this.stopEmitter.dispose();
     this.revealEmitter.dispose();
   }
 }
 
-/** Every model's training session, plus the serializer that brings panels back after a reload. */
-export class TrainingPanels extends Disposables implements vscode.WebviewPanelSerializer {
-  private readonly sessions = new Map<string, TrainingSession>();
-  private lastActive?: TrainingSession;
+/** Every model's training panel, and the serializer that brings tabs back after a reload. */
+class TrainingPanels extends Disposables implements TrainingPanelsApi {
+  private readonly models = new Map<string, ModelTrainingPanel>();
   private readonly restoredEmitter = this.register(new vscode.EventEmitter<TrainingPanelHandle>());
   readonly onDidRestorePanel = this.restoredEmitter.event;
+  private readonly tabs: PanelManager<typeof trainingProtocol, TrainingPage>;
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(context: PageContext) {
     super();
-    this.register(vscode.window.registerWebviewPanelSerializer(TRAINING_VIEW_TYPE, this));
-    this.register({ dispose: () => { for (const s of this.sessions.values()) s.dispose(); this.sessions.clear(); } });
+    this.register({ dispose: () => { for (const m of this.models.values()) m.dispose(); this.models.clear(); } });
+    this.tabs = this.register(new PanelManager(context, {
+      viewType: TRAINING_VIEW_TYPE,
+      protocol: trainingProtocol,
+      title: (key) => `Training: ${this.models.get(key)?.title ?? 'model'}`,
+      keyOf: (state) => state.modelKey,
+      create: (webviewPanel, key, restored) => {
+        const model = this.model(key, restored?.title ?? key);
+        const page = new TrainingPage(webviewPanel, context, model);
+        model.attach(page);
+        if (restored) {
+          if (model.buffer.pastRuns.length === 0 && restored.runs?.length) model.buffer.setHistory(restored.runs);
+          this.restoredEmitter.fire(model);
+        }
+        return page;
+      },
+    }));
   }
 
   show(modelKey: string, title: string): TrainingPanelHandle {
-    const session = this.session(modelKey, title);
-    session.title = title;
-    session.reveal();
-    return session;
+    const model = this.model(modelKey, title);
+    model.title = title;
+    model.reveal();
+    return model;
   }
 
   get(modelKey: string): TrainingPanelHandle | undefined {
-    return this.sessions.get(modelKey);
+    return this.models.get(modelKey);
   }
 
-  /** The channel integration tests talk to: the model's panel, or the last one shown or focused. */
-  channel(modelKey?: string): TrainingChannel | undefined {
-    const s = modelKey !== undefined ? this.sessions.get(modelKey) : this.lastActive?.panel ? this.lastActive : [...this.sessions.values()].reverse().find((x) => x.panel);
-    return s?.panel?.channel;
-  }
-
-  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    if (!isTrainingState(state)) {
-      webviewPanel.dispose(); // closed before it knew its model: nothing to re-attach to
-      return;
+  private model(modelKey: string, title: string): ModelTrainingPanel {
+    let m = this.models.get(modelKey);
+    if (!m) {
+      m = new ModelTrainingPanel(modelKey, title, (model) => void this.tabs.show(model.modelKey));
+      this.models.set(modelKey, m);
     }
-    const session = this.session(state.modelKey, state.title);
-    if (session.panel) {
-      webviewPanel.dispose(); // the model's panel is already open
-      return;
-    }
-    if (session.buffer.pastRuns.length === 0 && state.runs?.length) session.buffer.setHistory(state.runs);
-    session.attach(this.createPanel(webviewPanel, session));
-    webviewPanel.title = `Training: ${session.title}`;
-    this.restoredEmitter.fire(session);
-  }
-
-  private session(modelKey: string, title: string): TrainingSession {
-    let s = this.sessions.get(modelKey);
-    if (!s) {
-      s = new TrainingSession(modelKey, title, (session) => this.createPanel(vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, `Training: ${session.title}`,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: false }), session), (x) => { this.lastActive = x; });
-      this.sessions.set(modelKey, s);
-    }
-    return s;
-  }
-
-  private createPanel(webviewPanel: vscode.WebviewPanel, session: TrainingSession): TrainingPanel {
-    const panel = new TrainingPanel(webviewPanel, this.extensionUri, session);
-    const focus = webviewPanel.onDidChangeViewState((e) => { if (e.webviewPanel.active) this.lastActive = session; });
-    webviewPanel.onDidDispose(() => focus.dispose());
-    return panel;
+    return m;
   }
 }
 
-/** How long test helpers wait for a webview to load before giving up. */
-const READY_TIMEOUT_MS = 10000;
-
-async function ready(channel: TrainingChannel | undefined): Promise<TrainingChannel> {
-  if (!channel) throw new Error('ConvLens: no training panel is open');
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`ConvLens: the training panel did not load within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([channel.whenReady(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-  return channel;
-}
-
-/**
- * Registers the training panels (and their serializer). Call once from activation, e.g.
- * in registerEditorFeatures; the returned API is disposed with the extension.
- */
-export function registerTrainingPanels(context: vscode.ExtensionContext): TrainingPanelsApi {
-  const panels = new TrainingPanels(context.extensionUri);
-  const api: TrainingPanelsApi = {
-    show: (modelKey, title) => panels.show(modelKey, title),
-    get: (modelKey) => panels.get(modelKey),
-    onDidRestorePanel: panels.onDidRestorePanel,
-    async queryTrainingPanel(selectors, modelKey) {
-      return (await ready(panels.channel(modelKey))).rpc.request('query', { selectors });
-    },
-    async clickInTrainingPanel(selector, modelKey) {
-      if (!(await (await ready(panels.channel(modelKey))).rpc.request('click', { selector }))) throw new Error(`ConvLens: nothing matches ${selector} in the training panel`);
-    },
-    dispose: () => panels.dispose(),
-  };
-  context.subscriptions.push(api);
-  return api;
+/** Registers the training panels (and their serializer); disposed with the extension. */
+export function registerTrainingPanels(context: vscode.ExtensionContext, pages: PageContext): TrainingPanelsApi {
+  const panels = new TrainingPanels(pages);
+  context.subscriptions.push(panels);
+  return panels;
 }

@@ -15,8 +15,6 @@
  */
 import * as v from 'valibot';
 
-export { v };
-
 /** Any valibot schema whose output is T (inputs are plain JSON here, so input and output agree). */
 export type Schema<T = unknown> = v.GenericSchema<T>;
 export type Infer<S extends v.GenericSchema> = v.InferOutput<S>;

@@ -8,7 +8,8 @@
  * Every pending entry is deleted exactly once (response, timeout, cancel or dispose), so a
  * side that goes away never leaves timers or promises behind.
  */
-import { explain, message, messages, v, Count, type Infer, type ParamsOf, type ProgressOf, type RequestDef, type ResultOf } from './define';
+import * as v from 'valibot';
+import { explain, message, messages, Count, type Infer, type ParamsOf, type ProgressOf, type RequestDef, type ResultOf } from './define';
 
 export const DEFAULT_RPC_TIMEOUT_MS = 5000;
 

@@ -1,193 +1,115 @@
 /**
  * The training panel's protocol: the events the host pushes to the panel while a model
- * trains, and the few messages the panel sends back. Plain JSON data only (no `vscode`,
- * no Node, no DOM), so the host bundle, the browser bundle and the unit tests compile it
- * unchanged. Every message is checked with a guard on arrival, as in messages.ts.
+ * trains, and the few messages the panel sends back.
  *
  * Conventions: `epoch` is 0-based (the engine's loop counts from 1: the adapter subtracts
  * one); `batch` is the number of batches finished in that epoch, 1..batches, so the run's
- * progress after a batch event is (epoch * batches + batch) / (epochs * batches).
+ * progress after a batch event is (epoch * batches + batch) / (epochs * batches). Metrics
+ * may be null: NaN and Infinity cross postMessage's JSON as null, and a diverging loss must
+ * still be shown (readers check with Number.isFinite).
  */
+import * as v from 'valibot';
+import { Count, message, messages, Metric, Num, Ready, type Infer } from './define';
+import { panelProtocol } from './panel';
 
-import { isCount, isObject, isStr, isStrings } from './guards';
+const OptionalMetric = v.optional(Metric);
 
-export interface TrainingSettings {
-  dataset: string;
-  epochs: number;
-  batchSize: number;
-  validationSplit: number;
-  seed: number;
-}
+const TrainingSettingsSchema = v.object({
+  dataset: v.string(),
+  epochs: Count,
+  batchSize: Count,
+  validationSplit: Num,
+  seed: Num,
+});
+export type TrainingSettings = Infer<typeof TrainingSettingsSchema>;
 
-export interface RunInfo {
-  runId: string;
-  modelName: string;
-  fileName: string;
-  /** The tfjs backend that runs the training, e.g. 'wasm', 'cpu', 'tensorflow'. */
-  backend: string;
-  settings: TrainingSettings;
+const RunInfoSchema = v.object({
+  runId: v.string(),
+  modelName: v.string(),
+  fileName: v.string(),
+  /** The tfjs backend that runs the training, e.g. 'wasm + oneDNN', 'cpu', 'tensorflow'. */
+  backend: v.string(),
+  settings: TrainingSettingsSchema,
   /** Epoch milliseconds (Date.now()). */
-  startedAt: number;
-  batchesPerEpoch: number;
-  trainCount: number;
-  valCount: number;
+  startedAt: Num,
+  batchesPerEpoch: Count,
+  trainCount: Count,
+  valCount: Count,
   /** Augmentation applied to each training batch, one sentence per layer ('random_flip: mirrors …'). */
-  augmentation?: string[];
+  augmentation: v.optional(v.array(v.string())),
   /** 255 when images go in as 0–255 pixels (the model rescales them itself). */
-  pixelScale?: number;
-}
+  pixelScale: v.optional(v.nullable(v.number())),
+});
+export type RunInfo = Infer<typeof RunInfoSchema>;
 
-export interface EpochLogs {
-  loss: number;
-  acc?: number;
-  val_loss?: number;
-  val_acc?: number;
-}
+const EpochLogsSchema = v.object({ loss: Metric, acc: OptionalMetric, val_loss: OptionalMetric, val_acc: OptionalMetric });
+export type EpochLogs = Infer<typeof EpochLogsSchema>;
 
-export interface Misclassified {
+const MisclassifiedSchema = v.object({
   /** Index of the image in the test split. */
-  index: number;
-  label: number;
-  predicted: number;
-  /** A `data:image/png;base64,…` URL (the panel's CSP allows img-src data:). */
-  imageDataUrl?: string;
-}
+  index: Count,
+  label: Count,
+  predicted: Count,
+  /** A `data:image/…` URL (the panel's CSP allows img-src data:). */
+  imageDataUrl: v.optional(v.pipe(v.string(), v.startsWith('data:image/'))),
+});
+export type Misclassified = Infer<typeof MisclassifiedSchema>;
 
-export interface TrainingReport {
-  testAccuracy?: number;
-  testLoss?: number;
+const TrainingReportSchema = v.object({
+  testAccuracy: OptionalMetric,
+  testLoss: OptionalMetric,
   /** confusion[true][predicted] = count. */
-  confusion?: number[][];
-  classNames?: string[];
-  perClassAccuracy?: number[];
-  misclassified?: Misclassified[];
-  imagesPerSec: number;
-  runDir: string;
-}
+  confusion: v.optional(v.array(v.array(v.number()))),
+  classNames: v.optional(v.array(v.string())),
+  perClassAccuracy: v.optional(v.array(v.number())),
+  misclassified: v.optional(v.array(MisclassifiedSchema)),
+  imagesPerSec: v.number(),
+  runDir: v.string(),
+});
+export type TrainingReport = Infer<typeof TrainingReportSchema>;
 
-export interface PastRun {
-  runId: string;
-  startedAt: number;
-  settings: TrainingSettings;
-  history: ({ epoch: number } & EpochLogs)[];
-  finalValAcc?: number;
-}
+const PastRunSchema = v.object({
+  runId: v.string(),
+  startedAt: Num,
+  settings: TrainingSettingsSchema,
+  history: v.array(v.object({ epoch: Count, ...EpochLogsSchema.entries })),
+  finalValAcc: OptionalMetric,
+});
+export type PastRun = Infer<typeof PastRunSchema>;
 
-/** Host -> training webview. */
-export type TrainingEvent =
-  | { type: 'runStarted'; run: RunInfo }
-  | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; acc?: number; imagesPerSec: number }
-  | { type: 'epoch'; runId: string; epoch: number; logs: EpochLogs; seconds: number }
-  | { type: 'done'; runId: string; report: TrainingReport }
-  | { type: 'stopped'; runId: string; reason: string }
-  | { type: 'error'; runId: string; message: string }
-  | { type: 'history'; runs: PastRun[] };
+const RunStarted = message('runStarted', { run: RunInfoSchema });
+const Batch = message('batch', { runId: v.string(), epoch: Count, batch: Count, batches: Count, loss: Metric, acc: OptionalMetric, imagesPerSec: v.number() });
+const Epoch = message('epoch', { runId: v.string(), epoch: Count, logs: EpochLogsSchema, seconds: v.number() });
+const Done = message('done', { runId: v.string(), report: TrainingReportSchema });
+const Stopped = message('stopped', { runId: v.string(), reason: v.string() });
+const Failed = message('error', { runId: v.string(), message: v.string() });
+const History = message('history', { runs: v.array(PastRunSchema) });
 
+const TrainingEventSchema = messages(RunStarted, Batch, Epoch, Done, Stopped, Failed, History);
+export type TrainingEvent = Infer<typeof TrainingEventSchema>;
+export const isTrainingEvent = (value: unknown): value is TrainingEvent => v.is(TrainingEventSchema, value);
 export type TrainingEventType = TrainingEvent['type'];
 /** Events that end a run. */
 export type TerminalEvent = Extract<TrainingEvent, { type: 'done' | 'stopped' | 'error' }>;
-
-/** Host -> training webview: the events, plus the panel's identity (sent first on every load, persisted for the serializer). */
-export type TrainingHostMessage = TrainingEvent | { type: 'identity'; modelKey: string; title: string };
-
-/** Training webview -> host. */
-export type TrainingWebviewMessage =
-  | { type: 'ready' }
-  | { type: 'stop'; runId: string }
-  | { type: 'reveal' };
-
-/** What the training webview persists with setState; the serializer reads it back after a reload. */
-export interface TrainingState {
-  modelKey: string;
-  title: string;
-  /** Past runs (and the last run shown), so a reloaded window still shows them. */
-  runs?: PastRun[];
-}
-
-// ---- guards -------------------------------------------------------------------------
-
-const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
-const isOptNum = (v: unknown): boolean => v === undefined || v === null || typeof v === 'number';
-/** A loss, or null: NaN and Infinity cross postMessage's JSON as null. */
-const isLoss = (v: unknown): boolean => v === null || typeof v === 'number';
-
-export function isTrainingSettings(v: unknown): v is TrainingSettings {
-  return isObject(v) && isStr(v.dataset) && isCount(v.epochs) && isCount(v.batchSize) && isNum(v.validationSplit) && isNum(v.seed);
-}
-
-export function isRunInfo(v: unknown): v is RunInfo {
-  return isObject(v) && isStr(v.runId) && isStr(v.modelName) && isStr(v.fileName) && isStr(v.backend) && isTrainingSettings(v.settings)
-    && isNum(v.startedAt) && isCount(v.batchesPerEpoch) && isCount(v.trainCount) && isCount(v.valCount)
-    && (v.augmentation === undefined || isStrings(v.augmentation)) && isOptNum(v.pixelScale);
-}
-
-/** Metrics may be NaN (null after JSON): a diverging loss must still be shown, so readers check with Number.isFinite. */
-export function isEpochLogs(v: unknown): v is EpochLogs {
-  return isObject(v) && isLoss(v.loss) && isOptNum(v.acc) && isOptNum(v.val_loss) && isOptNum(v.val_acc);
-}
-
-function isMatrix(v: unknown): v is number[][] {
-  return Array.isArray(v) && v.every((row) => Array.isArray(row) && row.every((x) => typeof x === 'number'));
-}
-
-export function isTrainingReport(v: unknown): v is TrainingReport {
-  return isObject(v) && isOptNum(v.testAccuracy) && isOptNum(v.testLoss) && typeof v.imagesPerSec === 'number' && isStr(v.runDir)
-    && (v.confusion === undefined || isMatrix(v.confusion))
-    && (v.classNames === undefined || (Array.isArray(v.classNames) && v.classNames.every(isStr)))
-    && (v.perClassAccuracy === undefined || (Array.isArray(v.perClassAccuracy) && v.perClassAccuracy.every((x) => typeof x === 'number')))
-    && (v.misclassified === undefined || (Array.isArray(v.misclassified) && v.misclassified.every((m) => isObject(m)
-      && isCount(m.index) && isCount(m.label) && isCount(m.predicted) && (m.imageDataUrl === undefined || (isStr(m.imageDataUrl) && m.imageDataUrl.startsWith('data:image/'))))));
-}
-
-export function isPastRun(v: unknown): v is PastRun {
-  return isObject(v) && isStr(v.runId) && isNum(v.startedAt) && isTrainingSettings(v.settings) && isOptNum(v.finalValAcc)
-    && Array.isArray(v.history) && v.history.every((h) => isObject(h) && isCount(h.epoch) && isEpochLogs(h));
-}
-
-export function isTrainingEvent(v: unknown): v is TrainingEvent {
-  if (!isObject(v)) return false;
-  switch (v.type) {
-    case 'runStarted':
-      return isRunInfo(v.run);
-    case 'batch':
-      return isStr(v.runId) && isCount(v.epoch) && isCount(v.batch) && isCount(v.batches) && isLoss(v.loss) && isOptNum(v.acc) && typeof v.imagesPerSec === 'number';
-    case 'epoch':
-      return isStr(v.runId) && isCount(v.epoch) && isEpochLogs(v.logs) && typeof v.seconds === 'number';
-    case 'done':
-      return isStr(v.runId) && isTrainingReport(v.report);
-    case 'stopped':
-      return isStr(v.runId) && isStr(v.reason);
-    case 'error':
-      return isStr(v.runId) && isStr(v.message);
-    case 'history':
-      return Array.isArray(v.runs) && v.runs.every(isPastRun);
-    default:
-      return false;
-  }
-}
-
-export function isTrainingHostMessage(v: unknown): v is TrainingHostMessage {
-  if (isObject(v) && v.type === 'identity') return isStr(v.modelKey) && isStr(v.title);
-  return isTrainingEvent(v);
-}
 
 export function isTerminalEvent(e: TrainingEvent): e is TerminalEvent {
   return e.type === 'done' || e.type === 'stopped' || e.type === 'error';
 }
 
-export function isTrainingWebviewMessage(v: unknown): v is TrainingWebviewMessage {
-  if (!isObject(v)) return false;
-  switch (v.type) {
-    case 'ready':
-    case 'reveal':
-      return true;
-    case 'stop':
-      return isStr(v.runId);
-    default:
-      return false;
-  }
-}
+export const trainingProtocol = panelProtocol({
+  /** The events, plus the panel's identity (sent first on every load, persisted for the serializer). */
+  toWebview: messages(RunStarted, Batch, Epoch, Done, Stopped, Failed, History,
+    message('identity', { modelKey: v.string(), title: v.string() })),
+  toHost: messages(Ready, message('stop', { runId: v.string() }), message('reveal')),
+  state: v.object({
+    modelKey: v.string(),
+    title: v.string(),
+    /** Past runs (and the last run shown), so a reloaded window still shows them. */
+    runs: v.optional(v.array(PastRunSchema)),
+  }),
+  requests: {},
+});
 
-export function isTrainingState(v: unknown): v is TrainingState {
-  return isObject(v) && isStr(v.modelKey) && isStr(v.title) && (v.runs === undefined || (Array.isArray(v.runs) && v.runs.every(isPastRun)));
-}
+export type TrainingHostMessage = Infer<typeof trainingProtocol.toWebview>;
+export type TrainingWebviewMessage = Infer<typeof trainingProtocol.toHost>;
+export type TrainingState = Infer<typeof trainingProtocol.state>;

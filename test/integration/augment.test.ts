@@ -8,6 +8,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, openExample, waitFor } from './helpers/vscode';
 
 async function lensTitles(uri: vscode.Uri): Promise<string[]> {
@@ -23,7 +24,7 @@ describe('augmentation preview', function () {
   });
   after(closeAllEditors);
 
-  const images = () => api.editor.augment.attributes('#grid img', 'src');
+  const images = () => pages(api).augment.attributes('#grid img', 'src');
 
   it("offers the CodeLens only above models with augmentation at their input", async () => {
     const augmented = await openExample('keras/cats_vs_dogs_augmented.py');
@@ -40,7 +41,7 @@ describe('augmentation preview', function () {
     const first = await waitFor(async () => { const s = await images(); return s.length === 9 && s; }, 30000, 'nine pictures');
     assert.ok(first.every((s) => s?.startsWith('data:image/png;base64,')), 'PNG data URLs');
     assert.strictEqual(new Set(first).size, 9, 'the original and eight different draws');
-    const dom = await api.editor.augment.query(['#model-name', '#meta', '#steps li:nth-child(1)', '#steps li:nth-child(2)', '#steps li:nth-child(3)', '#status']);
+    const dom = await pages(api).augment.query(['#model-name', '#meta', '#steps li:nth-child(1)', '#steps li:nth-child(2)', '#steps li:nth-child(3)', '#status']);
     assert.strictEqual(dom['#model-name'], 'model');
     assert.match(dom['#meta'] ?? '', /input 180×180×3 · 0–255 pixels · synthetic circle #0/);
     // Chollet's data_augmentation: RandomFlip("horizontal"), RandomRotation(0.1) = ±36°, RandomZoom(0.2).
@@ -49,7 +50,7 @@ describe('augmentation preview', function () {
     assert.match(dom['#steps li:nth-child(3)'] ?? '', /^random_zoom: /);
     assert.match(dom['#status'] ?? '', /8 random draws/);
 
-    await api.editor.augment.click('#shuffle');
+    await pages(api).augment.click('#shuffle');
     const shuffled = await waitFor(async () => { const s = await images(); return s.length === 9 && s[1] !== first[1] && s; }, 30000, 'new draws');
     assert.strictEqual(shuffled[0], first[0], 'the same image');
     assert.ok(shuffled.slice(1).every((s, i) => s !== first[i + 1]), 'every draw is new');
@@ -58,9 +59,9 @@ describe('augmentation preview', function () {
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
     await waitFor(async () => { const s = await images().catch(() => []); return s.length === 9 && s.every((src, i) => src === shuffled[i]); }, 30000, 'the same pictures after a webview reload');
 
-    await api.editor.augment.click('#next-synthetic');
+    await pages(api).augment.click('#next-synthetic');
     await waitFor(async () => (await images())[0] !== first[0], 30000, 'another image');
-    assert.match((await api.editor.augment.query(['#meta']))['#meta'] ?? '', /synthetic square #1/);
+    assert.match((await pages(api).augment.query(['#meta']))['#meta'] ?? '', /synthetic square #1/);
     if (canInspectWorkbench()) assert.ok(await screenshot('augment'));
   });
 
@@ -69,10 +70,11 @@ describe('augmentation preview', function () {
     await vscode.commands.executeCommand('convlens.previewAugmentation', editor.document.uri, 'model');
     await api.editor.augment.settled();
     const dom = await waitFor(async () => {
-      const q = await api.editor.augment.query(['#model-name', '#notes li']);
+      const q = await pages(api).augment.query(['#model-name', '#notes li']);
       return q['#model-name'] === 'model' && q['#notes li'] ? q : undefined;
     }, 30000, 'the note');
     assert.match(dom['#notes li'] ?? '', /no augmentation/i);
     assert.strictEqual((await images()).length, 1, 'only the image itself');
+    assert.deepStrictEqual(await pages(api).augment.cspViolations(), [], 'the preview broke no CSP rule');
   });
 });

@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, openExample, sleep, waitFor } from './helpers/vscode';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -47,9 +48,9 @@ describe('summary panel and side view', () => {
   it('renders the Keras table and totals of an example in the panel DOM', async () => {
     const editor = await openExample('keras/chollet_mnist_convnet.py');
     await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
-    const panels = api.editor.panels;
+    const summary = pages(api).summary;
     const dom = await waitFor(async () => {
-      const r = await panels.querySummaryPanel(['#model-name', '#total-params', '#trainable-params', '#non-trainable-params', '#size',
+      const r = await summary.query(['#model-name', '#total-params', '#trainable-params', '#non-trainable-params', '#size',
         'tr[data-layer-index="0"] .shape', 'tr[data-layer-index="0"] .params', 'tr[data-formula-for="0"] .formula']).catch(() => undefined);
       return r?.['#total-params'] ? r : undefined;
     }, 15000, 'the summary panel to render');
@@ -61,7 +62,7 @@ describe('summary panel and side view', () => {
     assert.strictEqual(dom['tr[data-layer-index="0"] .shape']?.trim(), '(None, 26, 26, 32)');
     assert.strictEqual(dom['tr[data-layer-index="0"] .params']?.trim(), '320');
     assert.match(dom['tr[data-formula-for="0"] .formula'] ?? '', /\(3·3·1 \+ 1\)·32 = 320/);
-    await shootThemes('summary', (s) => api.editor.panels.querySummaryPanel(s));
+    await shootThemes('summary', (s) => pages(api).summary.query(s));
   });
 
   it('follows the file live as it is edited', async () => {
@@ -69,12 +70,12 @@ describe('summary panel and side view', () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: source });
     const editor = await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('convlens.showSummary', doc.uri, 'model');
-    await waitFor(async () => (await api.editor.panels.querySummaryPanel(['#total-params']).catch(() => ({} as Record<string, string | null>)))['#total-params']?.trim() === '93,322', 15000, 'the panel');
+    await waitFor(async () => (await pages(api).summary.query(['#total-params']).catch(() => ({} as Record<string, string | null>)))['#total-params']?.trim() === '93,322', 15000, 'the panel');
     const line = doc.getText().split('\n').findIndex((l) => l.includes('Dense(64'));
     const col = doc.lineAt(line).text.indexOf('64');
     await editor.edit((e) => e.replace(new vscode.Range(line, col, line, col + 2), '32'));
     // Dense(32): (576+1)*32 = 18,464 and (32+1)*10 = 330 replace 36,928 and 650: 74,538 in all.
-    await waitFor(async () => (await api.editor.panels.querySummaryPanel(['#total-params']))['#total-params']?.trim() === '74,538', 10000, 'the panel to follow the edit');
+    await waitFor(async () => (await pages(api).summary.query(['#total-params']))['#total-params']?.trim() === '74,538', 10000, 'the panel to follow the edit');
   });
 
   it('reveals a layer line when its row is clicked', async () => {
@@ -84,8 +85,8 @@ describe('summary panel and side view', () => {
     const summary = api.analysis.get(editor.document)!.analysis.models[0];
     const denseIndex = summary.layers.findIndex((l) => l.range.start.line - 1 === denseLine);
     assert.ok(denseIndex >= 0);
-    await waitFor(() => api.editor.panels.querySummaryPanel([`tr[data-layer-index="${denseIndex}"]`]).then((r) => r[`tr[data-layer-index="${denseIndex}"]`] !== null, () => false), 15000, 'rows');
-    await api.editor.panels.clickInSummaryPanel(`tr[data-layer-index="${denseIndex}"]`);
+    await waitFor(() => pages(api).summary.query([`tr[data-layer-index="${denseIndex}"]`]).then((r) => r[`tr[data-layer-index="${denseIndex}"]`] !== null, () => false), 15000, 'rows');
+    await pages(api).summary.click(`tr[data-layer-index="${denseIndex}"]`);
     await waitFor(() => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.toString() === editor.document.uri.toString() && active.selection.active.line === denseLine;
@@ -95,12 +96,14 @@ describe('summary panel and side view', () => {
   it('recomputes every shape for a what-if input size', async () => {
     const editor = await openExample('keras/chollet_mnist_convnet.py');
     await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
-    await waitFor(() => api.editor.panels.querySummaryPanel(['#total-params']).then((r) => r['#total-params'] !== null, () => false), 15000, 'panel');
-    await api.editor.panels.setWhatIfInSummaryPanel(56, 56);
+    await waitFor(() => pages(api).summary.query(['#total-params']).then((r) => r['#total-params'] !== null, () => false), 15000, 'panel');
+    // Typed into the fields as a user would.
+    await pages(api).summary.type('#whatif-height', '56');
+    await pages(api).summary.type('#whatif-width', '56');
     // 56 -> conv 54 -> pool 27 -> conv 25 -> pool 12 -> conv 10; flatten 10*10*64 = 6,400;
     // Dense (6400+1)*64 = 409,664; total 320 + 18,496 + 36,928 + 409,664 + 650 = 466,058.
     const r = await waitFor(async () => {
-      const q = await api.editor.panels.querySummaryPanel(['#whatif-total']);
+      const q = await pages(api).summary.query(['#whatif-total']);
       return q['#whatif-total']?.includes('466,058') ? q : undefined;
     }, 10000, 'the what-if total');
     assert.match(r['#whatif-total'] ?? '', /466,058/);
@@ -114,7 +117,7 @@ describe('summary panel and side view', () => {
     editor.selection = new vscode.Selection(line, 4, line, 4);
     await vscode.commands.executeCommand('convlens.showConvolutionArithmetic');
     const r = await waitFor(async () => {
-      const q = await api.editor.panels.querySummaryPanel(['#arithmetic-title', '#arithmetic-sum']).catch(() => undefined);
+      const q = await pages(api).summary.query(['#arithmetic-title', '#arithmetic-sum']).catch(() => undefined);
       return q?.['#arithmetic-sum'] ? q : undefined;
     }, 15000, 'the arithmetic view');
     assert.match(r['#arithmetic-title'] ?? '', /conv2d/);
@@ -123,16 +126,17 @@ describe('summary panel and side view', () => {
     // The panel survives its page being thrown away ("Developer: Reload Webviews"): the
     // step position is page state and resets, while the view and the model come back from
     // the saved state through the ready handshake.
-    const panels = api.editor.panels;
-    await panels.clickInSummaryPanel('#arith-next');
-    await panels.clickInSummaryPanel('#arith-next');
-    await waitFor(async () => /^Step 3 of/.test((await panels.querySummaryPanel(['#arithmetic-sum']))['#arithmetic-sum'] ?? ''), 5000, 'step 3');
+    const summary = pages(api).summary;
+    await summary.click('#arith-next');
+    await summary.click('#arith-next');
+    await waitFor(async () => /^Step 3 of/.test((await summary.query(['#arithmetic-sum']))['#arithmetic-sum'] ?? ''), 5000, 'step 3');
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
     await waitFor(async () => {
-      const q = await panels.querySummaryPanel(['#arithmetic-sum', '#total-params']).catch(() => undefined);
+      const q = await summary.query(['#arithmetic-sum', '#total-params']).catch(() => undefined);
       return /^Step 1 of/.test(q?.['#arithmetic-sum'] ?? '') && q?.['#total-params'] === '93,322';
     }, 15000, 'the reloaded panel to show the arithmetic view again from step 1');
-    await shootThemes('arithmetic', (s) => api.editor.panels.querySummaryPanel(s));
+    await shootThemes('arithmetic', (s) => pages(api).summary.query(s));
+    assert.deepStrictEqual(await summary.cspViolations(), [], 'the summary panel broke no CSP rule');
   });
 
   it('side view follows the cursor between models', async () => {
@@ -145,13 +149,14 @@ describe('summary panel and side view', () => {
     const nameAt = async (line: number, expected: string): Promise<void> => {
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);
       editor.selection = new vscode.Selection(line, 0, line, 0);
-      await waitFor(async () => (await api.editor.panels.querySideView(['#model-name']).catch(() => ({} as Record<string, string | null>)))['#model-name']?.trim() === expected,
+      await waitFor(async () => (await pages(api).sideView.query(['#model-name']).catch(() => ({} as Record<string, string | null>)))['#model-name']?.trim() === expected,
         15000, `the side view to show ${expected}`);
     };
     await nameAt(augLine, 'data_augmentation');
     await nameAt(modelLine, 'model');
-    const totals = await api.editor.panels.querySideView(['#total-params']);
+    const totals = await pages(api).sideView.query(['#total-params']);
     assert.strictEqual(totals['#total-params']?.trim(), '309,601');
-    await shootThemes('sideview', (s) => api.editor.panels.querySideView(s));
+    await shootThemes('sideview', (s) => pages(api).sideView.query(s));
+    assert.deepStrictEqual(await pages(api).sideView.cspViolations(), [], 'the side view broke no CSP rule');
   });
 });

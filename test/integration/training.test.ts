@@ -17,6 +17,7 @@ import type { StartedRun } from '../../src/training/trainingController';
 import type { TrainChoices } from '../../src/training/projectSettings';
 import { backendLabel } from '../../src/core/engine/backend/select';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, waitFor, workspaceRoot } from './helpers/vscode';
 
 /** Four synthetic shape classes at 28×28×1: small enough to train in seconds on wasm. */
@@ -90,7 +91,7 @@ describe('training from the editor', function () {
     // The summary panels opened above cover the training panel: bring it back, as a user would.
     await vscode.commands.executeCommand('convlens.showTrainingPanel', file, 'shapes');
     const dom = await waitFor(async () => {
-      const q = await api.training.queryTrainingPanel(['#run-status', '#backend', '#epoch-table tbody tr:nth-child(4)', '#test-accuracy'], modelKey).catch(() => undefined);
+      const q = await pages(api).training(modelKey).query(['#run-status', '#backend', '#epoch-table tbody tr:nth-child(4)', '#test-accuracy']).catch(() => undefined);
       return q?.['#run-status']?.includes('Done') ? q : undefined;
     }, 15000, 'the panel to show the finished run');
     // The panel names the backend as the status bar does: "wasm + oneDNN" with the native kernels.
@@ -112,12 +113,12 @@ describe('training from the editor', function () {
     await vscode.commands.executeCommand('convlens.showTrainingPanel', file, 'shapes');
     let seen: unknown;
     await waitFor(async () => {
-      const q = await api.training.queryTrainingPanel(['#run-status', '#epoch-table tbody tr:nth-child(1)'], modelKey).catch((e: Error) => ({ error: e.message }));
+      const q = await pages(api).training(modelKey).query(['#run-status', '#epoch-table tbody tr:nth-child(1)']).catch((e: Error) => ({ error: e.message }));
       seen = q;
       return 'error' in q ? false : /Training/.test(q['#run-status'] ?? '') && q['#epoch-table tbody tr:nth-child(1)'] !== null;
     }, 15000, 'the reopened panel to replay the running training').catch((e: Error) => { throw new Error(`${e.message}; last seen ${JSON.stringify(seen)}`); });
-    await waitFor(async () => (await api.training.queryTrainingPanel(['#stop'], modelKey).catch(() => ({} as Record<string, string | null>)))['#stop'] !== null, 15000, 'the Stop button');
-    await api.training.clickInTrainingPanel('#stop', modelKey);
+    await waitFor(async () => (await pages(api).training(modelKey).query(['#stop']).catch(() => ({} as Record<string, string | null>)))['#stop'] !== null, 15000, 'the Stop button');
+    await pages(api).training(modelKey).click('#stop');
     const report = await run.finished;
     assert.ok(report);
     runDirs.push(report.runDir);
@@ -125,7 +126,7 @@ describe('training from the editor', function () {
     assert.ok((report.batchesAfterCancel ?? 0) <= 1, `batches after cancel: ${report.batchesAfterCancel}`);
     assert.ok(report.epochsCompleted < 50);
     assert.ok(fs.existsSync(path.join(report.runDir, 'checkpoint', 'model.json')), 'the last checkpoint is intact');
-    await waitFor(async () => (await api.training.queryTrainingPanel(['#run-status'], modelKey))['#run-status']?.includes('Stopped'), 10000, 'the panel to say Stopped');
+    await waitFor(async () => (await pages(api).training(modelKey).query(['#run-status']))['#run-status']?.includes('Stopped'), 10000, 'the panel to say Stopped');
   });
 
   it('asks with quick picks (defaults from convlens.json, then the last run), and Escape starts nothing', async () => {

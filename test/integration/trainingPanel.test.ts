@@ -12,6 +12,7 @@ import type { ConvLensApi } from '../../src/extension';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../../src/panels/trainingPanel';
 import type { PastRun, RunInfo, TrainingEvent } from '../../src/protocol/training';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { pages, type Pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, sleep, waitFor } from './helpers/vscode';
 
 const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
@@ -78,13 +79,16 @@ const PAST: PastRun[] = [
 
 describe('training panel', () => {
   let api: TrainingPanelsApi;
+  let page: Pages['training'];
 
   before(async () => {
-    api = (await activateExtension<ConvLensApi>()).exports.training;
+    const exports = (await activateExtension<ConvLensApi>()).exports;
+    api = exports.training;
+    page = pages(exports).training;
   });
   after(closeAllEditors);
 
-  const query = (selectors: string[], key?: string) => api.queryTrainingPanel(selectors, key);
+  const query = (selectors: string[], key?: string) => page(key).query(selectors);
   const text = async (selector: string, key?: string) => (await query([selector], key).catch(() => ({} as Record<string, string | null>)))[selector] ?? null;
   const rows = async (key?: string): Promise<number> => {
     const sels = [1, 2, 3, 4, 5].map((i) => `#epoch-table tbody tr:nth-child(${i})`);
@@ -119,7 +123,7 @@ describe('training panel', () => {
     assert.strictEqual(await text('#epoch-table tbody tr:nth-child(3) th', key), '3');
     assert.strictEqual(await text('#epoch-table tbody tr:nth-child(3) td:nth-of-type(5)', key), '1.7'); // seconds
     // Overlay an earlier run on the accuracy chart through its checkbox.
-    await api.clickInTrainingPanel('#past-runs input[data-run-id="past-2"]', key);
+    await page(key).click('#past-runs input[data-run-id="past-2"]');
     handle.post(DONE('run-a'));
     const dom = await waitFor(async () => {
       const r = await query(['#run-status', '#test-accuracy', '#test-loss', '#stop', '#eta', '#confusion tbody tr:nth-child(1) td:nth-of-type(1)',
@@ -200,19 +204,20 @@ describe('training panel', () => {
     try {
       post(handle, [{ type: 'runStarted', run: runInfo('run-c', 'stoppable') }, ...epochOf('run-c', 0).slice(0, 3)]);
       await waitFor(async () => (await text('#run-status', key)) === 'Training', 15000, 'the run');
-      await api.clickInTrainingPanel('#stop', key);
+      await page(key).click('#stop');
       await waitFor(() => stops.length === 1, 5000, 'onStop to fire');
       assert.deepStrictEqual(stops, ['run-c']);
       assert.strictEqual(await text('#run-status', key), 'Stopping…');
       handle.post({ type: 'stopped', runId: 'run-c', reason: 'stopped by the user after 3 batches' });
       await waitFor(async () => (await text('#run-status', key)) === 'Stopped', 5000, 'the stopped status');
       assert.strictEqual(await text('#status-detail', key), 'stopped by the user after 3 batches');
-      await api.clickInTrainingPanel('#stop', key); // disabled: nothing more is posted
+      await page(key).click('#stop'); // disabled: nothing more is posted
       await sleep(300);
       assert.strictEqual(stops.length, 1);
       // An error of a new run shows its message.
       post(handle, [{ type: 'runStarted', run: runInfo('run-d', 'stoppable') }, { type: 'error', runId: 'run-d', message: 'the loss became NaN' }]);
       await waitFor(async () => (await text('#run-status', key)) === 'Error: the loss became NaN', 5000, 'the error status');
+      assert.deepStrictEqual(await page(key).cspViolations(), [], 'the training panel broke no CSP rule');
     } finally {
       sub.dispose();
     }

@@ -1,11 +1,15 @@
 /**
- * The augmentation panel's message guards (src/protocol/augment.ts): the webview only puts
+ * The augmentation panel's message guards (derived from src/protocol/augment.ts): the webview only puts
  * PNG data URLs into <img src>, so a host message carrying any other URL (a remote address
  * that would be fetched, a script URL) is refused as a whole; webview messages are limited to
  * the four the host handles.
  */
 import * as assert from 'assert';
-import { isAugmentHostMessage, isAugmentWebviewMessage, type AugmentView } from '../../src/protocol/augment';
+import { augmentProtocol, type AugmentView } from '../../src/protocol/augment';
+import { guard } from '../../src/protocol/define';
+
+const isAugmentHostMessage = guard(augmentProtocol.toWebview);
+const isAugmentWebviewMessage = guard(augmentProtocol.toHost);
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 const view: AugmentView = {

@@ -4,11 +4,14 @@
  */
 import * as assert from 'assert';
 import { toPastRun, TrainingReplayBuffer } from '../../src/panels/trainingReplay';
-import {
-  isTrainingEvent, isTrainingHostMessage, isTrainingState, isTrainingWebviewMessage, type PastRun, type RunInfo, type TrainingEvent,
-} from '../../src/protocol/training';
+import { guard } from '../../src/protocol/define';
+import { isTrainingEvent, trainingProtocol, type PastRun, type RunInfo, type TrainingEvent } from '../../src/protocol/training';
 import { batchesDone, EtaEstimator, etaSeconds, formatDuration, progress } from '../../webview/lib/trainingEta';
 import { batchX, epochSeries, epochX, finite, insertPoint, Smoother, type Point } from '../../webview/lib/trainingSeries';
+
+const isTrainingHostMessage = guard(trainingProtocol.toWebview);
+const isTrainingWebviewMessage = guard(trainingProtocol.toHost);
+const isTrainingState = guard(trainingProtocol.state);
 
 const settings = { dataset: 'mnist', epochs: 3, batchSize: 32, validationSplit: 0.1, seed: 42 };
 const run = (runId = 'r1'): RunInfo => ({

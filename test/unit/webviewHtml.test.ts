@@ -1,6 +1,6 @@
 /** The webview HTML shell: strict CSP, a fresh nonce per render, resources only from our folders. */
 import * as assert from 'assert';
-import { buildWebviewHtml, contentSecurityPolicy, WEBVIEW_RESOURCE_FOLDERS, type ResourceFolder } from '../../src/panels/webviewHtml';
+import { buildWebviewHtml, contentSecurityPolicy, WEBVIEW_RESOURCE_FOLDERS, type ResourceFolder } from '../../src/panels/framework/webviewHtml';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 /** Stands in for vscode.Webview: uris are plain strings under a fake webview origin. */
@@ -52,5 +52,13 @@ describe('webview HTML', () => {
     assert.ok(html.includes('<body data-mode="compact">'));
     assert.ok(html.includes('<title>ConvLens &lt;test&gt;</title>'), 'the title is escaped');
     assert.deepStrictEqual(WEBVIEW_RESOURCE_FOLDERS.map((p) => p.join('/')), ['dist/webview', 'media']);
+  });
+
+  it('loads the test hooks only in test mode, first, with the same nonce', () => {
+    assert.ok(!render().includes('testHooks.js'), 'shipped pages never load the hooks');
+    const html = buildWebviewHtml(webview, resource, { script: 'summary', title: 't', testHooks: true }, 'n0nce');
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    assert.deepStrictEqual(scripts.map((s) => /dist\/webview\/(\w+)\.js/.exec(s)?.[1]), ['testHooks', 'summary']);
+    for (const s of scripts) assert.ok(s.includes('nonce="n0nce"'), s);
   });
 });

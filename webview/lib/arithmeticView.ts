@@ -3,7 +3,7 @@
  * kernel and the output, with the window stepping cell by cell (Prev / Next / Play, or
  * the arrow keys on the figure) and each step's sum written out in a live region.
  */
-import type { ArithmeticConfig } from '../../src/protocol/messages';
+import type { ArithmeticConfig } from '../../src/protocol/summary';
 import { buildDemo, type Demo, type Step } from './convArithmetic';
 import { h, svg } from './dom';
 

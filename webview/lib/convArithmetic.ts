@@ -3,7 +3,7 @@
  * stride and padding, a small deterministic kernel, every output cell as a written-out
  * sum, then 2×2 max pooling of a convolution's result. Pure: no DOM.
  */
-import type { ArithmeticConfig } from '../../src/protocol/messages';
+import type { ArithmeticConfig } from '../../src/protocol/summary';
 
 /** Small integers with a vertical edge between columns 2 and 3, so the edge filter finds something. */
 export const DEMO_INPUT: number[][] = [

@@ -1,43 +1,47 @@
 /**
- * The webview end of a channel: acquires the VS Code API once, validates every message
- * from the host with the panel's protocol guard, answers and makes RPC requests, and says
- * `ready` once listeners are set. Shared by the summary/side view and training bundles.
+ * The page end of a panel's channel: checks every host message against the panel's
+ * protocol, makes the panel's requests, keeps its state, and says `ready` once the page's
+ * listeners are set (on first load and after every reload).
  */
-import { Rpc } from '../../src/protocol/rpc';
+import * as v from 'valibot';
+import type { PanelProtocol, StateOf, ToHostOf, ToWebviewOf } from '../../src/protocol/panel';
+import { Rpc, type RequestOptions } from '../../src/protocol/rpc';
+import type { ParamsOf, ProgressOf, ResultOf } from '../../src/protocol/define';
+import { vscodeApi } from './vscodeApi';
 
-interface VsCodeApi<S> {
-  postMessage(message: unknown): void;
-  getState(): S | undefined;
-  setState(state: S): void;
-}
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+export class Host<P extends PanelProtocol> {
+  private readonly api = vscodeApi();
+  private readonly rpc = new Rpc((m) => this.api.postMessage(m), { closedReason: 'the page was unloaded' });
 
-/** S: persisted state; H: host→webview messages; W: webview→host messages (with `ready`). */
-export class Host<S, H, W extends { type: string }> {
-  private readonly api = acquireVsCodeApi<S>();
-  readonly rpc = new Rpc((m) => this.api.postMessage(m));
-
-  constructor(isMessage: (v: unknown) => v is H, onMessage: (message: H) => void) {
+  constructor(private readonly protocol: P, onMessage: (message: ToWebviewOf<P>) => void) {
     window.addEventListener('message', (e: MessageEvent<unknown>) => {
       if (this.rpc.handle(e.data)) return;
-      if (isMessage(e.data)) onMessage(e.data);
+      if (v.is(protocol.toWebview, e.data)) onMessage(e.data as ToWebviewOf<P>);
     });
     window.addEventListener('unload', () => this.rpc.dispose());
+  }
+
+  /** Asks the host one of the panel's requests (declared in its protocol). */
+  request<K extends keyof P['requests'] & string>(name: K, params: ParamsOf<P['requests'][K]>, options?: RequestOptions<ProgressOf<P['requests'][K]>>): Promise<ResultOf<P['requests'][K]>> {
+    const def = this.protocol.requests[name] as P['requests'][K];
+    return this.rpc.request(def, params, options);
   }
 
   ready(): void {
     this.api.postMessage({ type: 'ready' });
   }
 
-  post(message: W): void {
+  post(message: ToHostOf<P>): void {
     this.api.postMessage(message);
   }
 
-  get state(): S | undefined {
-    return this.api.getState();
+  /** The persisted state, when it still matches the protocol (an older version's state is dropped). */
+  get state(): StateOf<P> | undefined {
+    const s = this.api.getState();
+    return v.is(this.protocol.state, s) ? (s as StateOf<P>) : undefined;
   }
 
-  set state(s: S) {
+  set state(s: StateOf<P>) {
     this.api.setState(s);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { formatBytes, formatCount, formatShapeKeras } from '../../src/core/shapes/format';
 import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
-import type { ModelPayload, SourceRange } from '../../src/protocol/messages';
+import type { ModelPayload, SourceRange } from '../../src/protocol/summary';
 import { activatable, h } from './dom';
 
 export interface TableOptions {

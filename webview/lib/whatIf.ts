@@ -5,8 +5,7 @@
  */
 import { formatCount } from '../../src/core/shapes/format';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { MAX_WHATIF_SIZE } from '../../src/protocol/messages';
-import type { Rpc } from '../../src/protocol/rpc';
+import { MAX_WHATIF_SIZE } from '../../src/protocol/summary';
 import { h } from './dom';
 
 type Size = { height: number; width: number };
@@ -20,14 +19,13 @@ export class WhatIf {
   private original?: ModelSummary;
   private input?: Size;
   private seq = 0;
-  private pending: Promise<void> = Promise.resolve();
   private readonly heightField: Field;
   private readonly widthField: Field;
   private readonly reset: Field;
   private readonly total = h('p', { id: 'whatif-total', class: 'whatif-total', 'aria-live': 'polite' });
   private readonly error = h('p', { id: 'whatif-error', class: 'error', role: 'alert' });
 
-  constructor(private readonly rpc: Rpc, private readonly onResult: () => void, private readonly onSize: () => void) {
+  constructor(private readonly reanalyse: (size: Size) => Promise<ModelSummary>, private readonly onResult: () => void, private readonly onSize: () => void) {
     const field = (id: string, label: string) => {
       const f = h('vscode-textfield', { id, type: 'number', min: 1, max: MAX_WHATIF_SIZE, step: 1, 'aria-label': label }) as Field;
       f.addEventListener('change', () => this.fromFields());
@@ -60,19 +58,16 @@ export class WhatIf {
     void this.apply(shown);
   }
 
-  /** Types a size into the fields as a user would; resolves when the table shows it. */
-  async setFromUser(height: number, width: number): Promise<boolean> {
-    if (!this.input) return false;
+  /** Puts a size into the fields and applies it, as typing it would (Reset uses it). */
+  private setFromUser(height: number, width: number): void {
     this.heightField.value = String(height);
     this.widthField.value = String(width);
-    this.widthField.dispatchEvent(new Event('change'));
-    await this.pending;
-    return true;
+    this.fromFields();
   }
 
   private fromFields(): void {
     const size = { height: Number(this.heightField.value), width: Number(this.widthField.value) };
-    this.pending = this.apply(size);
+    void this.apply(size);
   }
 
   private async apply(size: Size): Promise<void> {
@@ -88,7 +83,7 @@ export class WhatIf {
       return;
     }
     try {
-      const result = await this.rpc.request('whatIf', size);
+      const result = await this.reanalyse(size);
       if (seq !== this.seq) return; // a newer size was asked for meanwhile
       this.result = result;
       this.size = size;

@@ -25,7 +25,12 @@ export interface WebviewHtmlOptions {
   styles?: string[];
   /** Set as data-mode on <body>, so one bundle can render a full or a compact layout. */
   mode?: string;
+  /** Load webview/testHooks.ts before the panel's bundle (ExtensionMode.Test only). */
+  testHooks?: boolean;
 }
+
+/** The bundle that answers the integration tests' requests inside a page. */
+export const TEST_HOOKS_SCRIPT = 'testHooks';
 
 /** 128 random bits, base64: a new one for every render, so an old nonce is worthless. */
 export function createNonce(): string {
@@ -63,6 +68,10 @@ export function buildWebviewHtml<U>(
     .map((s) => `<link rel="stylesheet" href="${src('media', s)}">`)
     .join('\n    ');
   const mode = options.mode ? ` data-mode="${escapeHtml(options.mode)}"` : '';
+  // The hooks go first: they must see CSP violations from the start and hold the VS Code API for the panel.
+  const scripts = [...(options.testHooks ? [TEST_HOOKS_SCRIPT] : []), options.script]
+    .map((name) => `<script nonce="${nonce}" src="${src('dist/webview', `${name}.js`)}"></script>`)
+    .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -74,7 +83,7 @@ export function buildWebviewHtml<U>(
   </head>
   <body${mode}>
     <main id="app"><p class="muted">Loading…</p></main>
-    <script nonce="${nonce}" src="${src('dist/webview', `${options.script}.js`)}"></script>
+    ${scripts}
   </body>
 </html>`;
 }

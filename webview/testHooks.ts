@@ -1,0 +1,59 @@
+/**
+ * Test hooks, loaded before a panel's bundle only when the extension runs in test mode: they
+ * answer the integration tests' requests (protocol/testHooks.ts) by reading and driving the
+ * page's real DOM as a user would, and record Content-Security-Policy violations from the
+ * first moment the page runs. Shipped pages never load this file.
+ */
+import { Rpc } from '../src/protocol/rpc';
+import { isTestEnvelope, TEST_ENVELOPE, testRequests } from '../src/protocol/testHooks';
+import { vscodeApi } from './lib/vscodeApi';
+
+const api = vscodeApi();
+const violations: string[] = [];
+document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'}`));
+
+const rpc = new Rpc((message) => api.postMessage({ type: TEST_ENVELOPE, message }), { timeoutMs: 0 });
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  if (isTestEnvelope(e.data)) rpc.handle(e.data.message);
+});
+
+const text = (el: Element | null): string | null => (el ? (el.textContent ?? '').replace(/\s+/g, ' ').trim() : null);
+
+/** querySelector that treats an invalid selector as matching nothing. */
+function first(selector: string): Element | null {
+  try {
+    return document.querySelector(selector);
+  } catch {
+    return null;
+  }
+}
+
+rpc.on(testRequests.query, ({ selectors }) => Object.fromEntries(selectors.map((s) => [s, text(first(s))])));
+
+rpc.on(testRequests.click, ({ selector }) => {
+  const el = first(selector);
+  if (el instanceof HTMLElement) el.click();
+  else if (el instanceof SVGElement) el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  else return false;
+  return true;
+});
+
+rpc.on(testRequests.attributes, ({ selector, name }) => {
+  try {
+    return [...document.querySelectorAll(selector)].map((el) => el.getAttribute(name));
+  } catch {
+    return [];
+  }
+});
+
+rpc.on(testRequests.type, ({ selector, value }) => {
+  const el = first(selector) as (HTMLElement & { value?: string }) | null;
+  if (!el || !('value' in el)) return false;
+  el.focus();
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  return true;
+});
+
+rpc.on(testRequests.cspViolations, () => [...violations]);
