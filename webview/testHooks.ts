@@ -57,3 +57,16 @@ rpc.on(testRequests.type, ({ selector, value }) => {
 });
 
 rpc.on(testRequests.cspViolations, () => [...violations]);
+
+// The panel's bundle runs right after this one: its end is when the page's own scripts have run.
+let scriptsRan = -1;
+document.addEventListener('DOMContentLoaded', () => { scriptsRan = performance.now(); });
+rpc.on(testRequests.timing, () => {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  return {
+    timeOrigin: performance.timeOrigin,
+    domInteractive: nav?.domInteractive ?? -1,
+    scriptsRan,
+    resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name.split('/').pop() ?? r.name, start: r.startTime, duration: r.duration })),
+  };
+});

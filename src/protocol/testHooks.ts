@@ -31,6 +31,11 @@ export const testRequests = {
   attributes: request('attributes', v.object({ selector: Selector, name: v.string() }), v.array(v.nullable(v.string()))),
   /** Types `value` into the first match (a text field) and fires `input` and `change`, as typing and leaving the field would. */
   type: request('type', v.object({ selector: Selector, value: v.string() }), v.boolean()),
+  /**
+   * When the page's document started (epoch ms, comparable with the host's Date.now()) and,
+   * relative to that, when its DOM was ready and its scripts had run: where opening a panel spends its time.
+   */
+  timing: request('timing', v.object({}), v.object({ timeOrigin: v.number(), domInteractive: v.number(), scriptsRan: v.number(), resources: v.array(v.object({ name: v.string(), start: v.number(), duration: v.number() })) })),
   /** Every CSP violation the page reported since it loaded ('directive: blocked URI'). */
   cspViolations: request('cspViolations', v.object({}), v.array(v.string())),
 } as const;

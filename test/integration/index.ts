@@ -13,14 +13,17 @@ import * as path from 'path';
 import * as util from 'util';
 import Mocha from 'mocha';
 
-/** Every `*.test.js` file below `dir`, sorted so the order is the same on every machine. */
+/** Which files form the suite: `.test.js` (the tests), or `.bench.js` for the benchmarks (bench/panel-open.js). */
+const SUFFIX = process.env.CONVLENS_IT_SUFFIX ?? '.test.js';
+
+/** Every suite file below `dir`, sorted so the order is the same on every machine. */
 function findTestFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules') found.push(...findTestFiles(full));
-    } else if (entry.isFile() && entry.name.endsWith('.test.js')) {
+    } else if (entry.isFile() && entry.name.endsWith(SUFFIX)) {
       found.push(full);
     }
   }

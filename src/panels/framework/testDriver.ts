@@ -4,6 +4,7 @@
  * extension returns it from `activate` when VS Code runs it under test); each call finds
  * the page anew, so a driver keeps working across a page's reloads and a tab reopened.
  */
+import type { ResultOf } from '../../protocol/define';
 import { testRequests } from '../../protocol/testHooks';
 import type { Rpc } from '../../protocol/rpc';
 import type { PageHosts } from './pageHosts';
@@ -19,6 +20,8 @@ export interface PageDriver {
   /** Fails when nothing matches or the match takes no value. */
   type(selector: string, value: string): Promise<void>;
   cspViolations(): Promise<string[]>;
+  /** When the page's document started and became ready (bench/panel-open.js). */
+  timing(): Promise<ResultOf<typeof testRequests.timing>>;
 }
 
 export interface TestApi {
@@ -49,6 +52,7 @@ export function createTestApi(hosts: PageHosts): TestApi {
           if (!(await (await rpc()).request(testRequests.type, { selector, value }))) throw new Error(`ConvLens: no field matches ${selector} in ${what}`);
         },
         cspViolations: async () => (await rpc()).request(testRequests.cspViolations, {}),
+        timing: async () => (await rpc()).request(testRequests.timing, {}),
       };
     },
   };
