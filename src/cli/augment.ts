@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { MAX_PREVIEW_COUNT, type PreviewSample } from '../core/viz/augmentPreview';
 import { AugmentPreviewClient } from '../core/viz/previewClient';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, readModel } from './train';
@@ -35,8 +36,8 @@ function wholeNumber(value: string, what: string): number {
 
 function sampleOf(o: AugmentCliOptions): PreviewSample {
   const index = wholeNumber(o.index, '--index');
-  if (o.image === 'synthetic' || o.image === 'mnist') return { kind: o.image, index };
-  if (!fs.existsSync(o.image)) throw new UsageError(`--image must be 'synthetic', 'mnist' or an image file; no such file: ${o.image}`);
+  if (isIndexedSampleSourceId(o.image)) return { kind: o.image, index };
+  if (!fs.existsSync(o.image)) throw new UsageError(`--image must be ${sampleArgumentHelp()}; no such file: ${o.image}`);
   return { kind: 'file', path: path.resolve(o.image) };
 }
 
@@ -79,8 +80,8 @@ export function addAugmentCommand(program: Command, io: Io, onExit: (code: numbe
     .description("write what a model's augmentation layers do to an image: the image as the model gets it and N random draws, as PNG files")
     .argument('<file>', 'a Python, TypeScript or JavaScript file')
     .option('--model <name>', 'the model, when the file defines several')
-    .option('--image <source>', "'synthetic', 'mnist', or an image file (resized to the model's input)", 'synthetic')
-    .option('--index <n>', 'which synthetic shape or MNIST digit', '0')
+    .option('--image <source>', `${sampleArgumentHelp()} (resized to the model's input)`, 'synthetic')
+    .option('--index <n>', sampleIndexHelp(), '0')
     .option('--count <n>', 'random draws', '8')
     .option('--seed <n>', 'the same seed gives the same draws', '1')
     .requiredOption('--out <dir>', 'where the PNG files go')

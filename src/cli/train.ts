@@ -11,7 +11,7 @@ import * as path from 'path';
 import { analyzeSource, languageForFile } from '../core/analysis';
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
-import { describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
+import { dataArgumentHelp, describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
 import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
@@ -270,7 +270,7 @@ export function addTrainCommand(
     .description('train a model from a Keras (.py) or TF.js (.ts/.js) file on MNIST, synthetic shapes or an image folder')
     .argument('<file>', 'a Python, TypeScript or JavaScript file')
     .option('--model <name>', 'the model to train, when the file defines several')
-    .requiredOption('--data <source>', "'mnist', 'synthetic', or a folder with one subfolder of images per class")
+    .requiredOption('--data <source>', dataArgumentHelp())
     .option('--epochs <n>', 'epochs to train', '5')
     .option('--batch-size <n>', 'images per batch', '32')
     .option('--validation-split <f>', 'held-out fraction (folders without validation/, synthetic)', '0.2')

@@ -3,18 +3,15 @@
  * host-side logic that needs no editor stays testable without one).
  */
 import type { FileAnalysis } from '../core/analysis';
+import { findLayerClass } from '../core/model/catalog';
 import type { LayerSpec, ModelSpec } from '../core/model/spec';
 import { Args } from '../core/shapes/args';
 import type { ArithmeticConfig, ModelPayload } from '../protocol/summary';
 
-const OPS: Record<string, ArithmeticConfig['op']> = {
-  Conv2D: 'conv', MaxPooling2D: 'max', AveragePooling2D: 'avg',
-  Convolution2D: 'conv', MaxPool2D: 'max', AvgPool2D: 'avg', AveragePool2D: 'avg',
-};
-
 /** Kernel, strides and padding of a 2-D conv/pool layer, read like Keras does; undefined if not known statically. */
 export function arithmeticConfig(layer: LayerSpec): ArithmeticConfig | undefined {
-  const op = OPS[layer.className];
+  // The layer catalog says which classes (and their aliases) slide a 2-D window.
+  const op: ArithmeticConfig['op'] | undefined = findLayerClass(layer.className)?.arithmetic;
   if (!op) return undefined;
   try {
     const args = new Args(layer.config, layer.className);

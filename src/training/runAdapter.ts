@@ -7,12 +7,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendLabel, type BackendInfo } from '../core/engine/backend/select';
+import { datasetArgument } from '../core/engine/data/types';
 import type { DatasetInfo, EpochRecord, TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { PastRun, TrainingEvent, TrainingReport, TrainingSettings } from '../protocol/training';
 
-/** How the dataset is named in the panel: 'mnist', 'synthetic' or the folder's path. */
+/** How the dataset is named in the panel: as `--data` names it ('mnist', 'synthetic' or the folder's path). */
 export function datasetLabel(settings: TrainSettings): string {
-  return settings.data.kind === 'folder' ? settings.data.path : settings.data.kind;
+  return datasetArgument(settings.data);
 }
 
 export function panelSettings(settings: TrainSettings): TrainingSettings {

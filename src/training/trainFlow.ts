@@ -7,11 +7,10 @@
  *                   "earlyStopping": 3, "seed": 1,
  *                   "models": { "model": { "epochs": 10 } } } }
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
+import { datasetPickItems } from './datasetPicks';
 import { readProjectChoices, type TrainChoices } from './projectSettings';
-
 
 const DEFAULTS: TrainChoices = {
   data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
@@ -66,15 +65,7 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   const start: TrainChoices = { ...DEFAULTS, ...projectChoices(root, modelName), ...state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}) };
   const title = `Train ${modelName}`;
-  const items: (vscode.QuickPickItem & { data?: string })[] = [
-    { label: 'MNIST digits', description: '10,000 real digits, 28×28×1, 8,000 train / 2,000 validation', data: 'mnist' },
-    { label: 'Synthetic shapes', description: 'generated circles, squares, triangles, crosses at the model\'s input size', data: 'synthetic' },
-    { label: 'Image folder…', description: 'one subfolder per class, JPEG or PNG' },
-  ];
-  // A folder used last time comes back as its own item, so Enter trains on it again.
-  if (start.data !== 'mnist' && start.data !== 'synthetic') {
-    items.splice(2, 0, { label: `Last folder: ${path.basename(start.data)}`, description: start.data, data: start.data });
-  }
+  const items = datasetPickItems(start.data);
   const current = items.find((i) => i.data === start.data) ?? items[0];
   const pickedData = await pickOne(items, current, `${title}: data (last: ${start.data})`);
   if (!pickedData) return undefined;

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import type { LayerSpec, ModelSpec, ReadResult } from '../../src/core/model/spec';
 import { LineIndex } from '../../src/core/source/python/ranges';
 import { readPython } from '../../src/core/source/python/reader';
+import { analyzeModel } from '../../src/core/shapes/analyze';
 
 /** Joins lines so tests can state code with exact line numbers. */
 function py(...lines: string[]): string {
@@ -94,6 +95,30 @@ describe('Python reader', () => {
         'model.build((None, 16))',
       )));
       assert.deepStrictEqual(m.inputShape, [16]);
+    });
+
+    it('reads RandomBrightness (trained and previewed) as a known, shape-keeping layer without weights', () => {
+      const result = readPython(py(
+        'from keras import layers, models',
+        'model = models.Sequential([',
+        '    layers.Input(shape=(32, 32, 3)),',
+        '    layers.RandomBrightness(0.2, value_range=(0, 1)),',
+        '    layers.Conv2D(4, 3),',
+        '])',
+      ));
+      const m = only(result);
+      assert.deepStrictEqual(result.diagnostics, []);
+      const bright = layer(m, 'random_brightness');
+      assert.strictEqual(bright.unresolved, undefined);
+      assert.deepStrictEqual(bright.config, { factor: 0.2, value_range: [0, 1] });
+      const summary = analyzeModel(m);
+      assert.strictEqual(summary.complete, true);
+      assert.deepStrictEqual(summary.diagnostics, []);
+      assert.deepStrictEqual(m.inputShape, [32, 32, 3]);
+      assert.deepStrictEqual(summary.layers.map((l) => [l.className, l.outputShape, l.params]), [
+        ['RandomBrightness', [null, 32, 32, 3], 0],
+        ['Conv2D', [null, 30, 30, 4], (3 * 3 * 3 + 1) * 4],
+      ]);
     });
   });
 

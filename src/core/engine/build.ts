@@ -21,9 +21,10 @@
  */
 
 import type * as tfjs from '@tensorflow/tfjs';
+import { MERGE_CLASSES } from '../model/catalog';
 import type { LayerSpec, ModelSpec } from '../model/spec';
 import { BuildError, UnresolvedLayerError } from './errors';
-import { MERGE_CLASSES, declaredInputShape, toTfjsConfig, type TfjsConfigOptions } from './tfjsConfig';
+import { declaredInputShape, toTfjsConfig, type TfjsConfigOptions } from './tfjsConfig';
 import { disposeSharedLayersWithModel, fixPointwiseInitializer, fixResizing } from './tfjsFixes';
 
 export { BuildError, UnresolvedLayerError, UnsupportedConfigError, UnsupportedLayerError } from './errors';

@@ -18,11 +18,12 @@
  */
 
 import type * as tfjs from '@tensorflow/tfjs';
+import { layerClass } from '../model/catalog';
 import { declaredInputShape as declaredShape } from '../model/inputShape';
 import type { LayerSpec } from '../model/spec';
 import { UnresolvedLayerError, UnsupportedConfigError, UnsupportedLayerError } from './errors';
 import { ArgReader, baseArgs } from './tfjsArgs';
-import { AUGMENTATION_CLASSES, LACKING, TRANSLATORS, identityForAugmentation } from './tfjsTranslators';
+import { TRANSLATORS, identityForAugmentation } from './tfjsTranslators';
 
 /** A factory function name in `tf.layers` ('conv2d', 'maxPooling2d', ...). */
 export type TfjsFactory = keyof typeof tfjs.layers;
@@ -53,19 +54,14 @@ export interface TfjsConfigOptions {
    */
   naming?: 'keras' | 'tfjs';
   /**
-   * Keras random augmentation layers (RandomFlip, RandomRotation, RandomZoom,
-   * RandomTranslation, RandomContrast) have no TF.js equivalent. They are the identity at
+   * Keras random augmentation layers (RandomFlip, RandomRotation, ...: those the layer
+   * catalog marks `tfjs: 'identity'`) have no TF.js equivalent. They are the identity at
    * inference time and add no weights, so by default ('identity') they are built as a
    * linear Activation layer of the same name: shapes, parameter counts and predictions
    * match Keras, but *training* sees no augmentation. 'error' throws UnsupportedLayerError.
    */
   augmentation?: 'identity' | 'error';
 }
-
-/** Classes whose applied form takes a list of tensors. */
-export const MERGE_CLASSES: ReadonlySet<string> = new Set([
-  'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
-]);
 
 /**
  * Translates one layer. Throws {@link UnresolvedLayerError} for a layer the reader could not
@@ -77,7 +73,8 @@ export function toTfjsConfig(layer: LayerSpec, options: TfjsConfigOptions = {}):
   const name = options.naming === 'tfjs' ? layer.tfjsName : layer.name;
   const a = new ArgReader(layer);
 
-  if (AUGMENTATION_CLASSES.has(layer.className)) {
+  const support = layerClass(layer.className)?.tfjs;
+  if (support === 'identity') {
     if (options.augmentation === 'error') {
       throw new UnsupportedLayerError(layer, `TF.js has no ${layer.className} augmentation layer.`);
     }
@@ -92,7 +89,7 @@ export function toTfjsConfig(layer: LayerSpec, options: TfjsConfigOptions = {}):
 
   const translate = TRANSLATORS[layer.className];
   if (translate === undefined) {
-    throw new UnsupportedLayerError(layer, LACKING[layer.className]);
+    throw new UnsupportedLayerError(layer, typeof support === 'object' ? support.reason : undefined);
   }
   const args = baseArgs(a, name);
   const factory = translate(a, args);

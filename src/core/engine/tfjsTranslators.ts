@@ -1,15 +1,11 @@
 /**
- * One translator per Keras class: reads the config through an ArgReader, fills the TF.js
- * arguments and returns the `tf.layers` factory name.
+ * One translator per Keras class the layer catalog (../model/catalog.ts) marks 'translated':
+ * reads the config through an ArgReader, fills the TF.js arguments and returns the
+ * `tf.layers` factory name. Classes built otherwise, or not at all, say so in the catalog.
  */
 import type { TfjsFactory } from './tfjsConfig';
 import { ArgReader, activation, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, setIfDefined, weightArgs } from './tfjsArgs';
 import type { ConfigValue } from '../model/spec';
-
-export const AUGMENTATION_CLASSES: ReadonlySet<string> = new Set([
-  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
-  'RandomCrop', 'RandomBrightness', 'RandomHeight', 'RandomWidth',
-]);
 
 export type Translator = (a: ArgReader, out: Record<string, unknown>) => TfjsFactory;
 
@@ -253,10 +249,3 @@ export function nestedPadding(a: ArgReader, key: string): unknown {
   }
   return a.fail(key, `expected an int, a pair of ints or a pair of pairs, got ${JSON.stringify(v)}`);
 }
-
-/** Keras classes TF.js (4.x) lacks, with the reason given to the user. */
-export const LACKING: Record<string, string> = {
-  Subtract: 'TF.js has no Subtract merge layer.',
-  Lambda: 'a Lambda runs arbitrary Python and cannot be translated.',
-  InputLayer: 'an InputLayer is created by buildTfjsModel (tf.input), not translated as a layer.',
-};

@@ -1,9 +1,21 @@
 /**
  * What ConvLens knows about each Keras layer class: its canonical name, the order of its
- * positional arguments and the keyword arguments it accepts (Keras 3 signatures).
- * Readers use it to turn `Conv2D(32, (3, 3), activation="relu")` into a keyword config,
- * the shape engine to report misspelt arguments.
+ * positional arguments and the keyword arguments it accepts (Keras 3 signatures), and the
+ * role it plays elsewhere. This list is the single source of the layer classes: readers use
+ * it to turn `Conv2D(32, (3, 3), activation="relu")` into a keyword config, the shape engine
+ * to report misspelt arguments, the TF.js builder to know how (or why not) to build a class,
+ * the training loop which layers are augmentation, the summary panel which layers have a
+ * step-by-step window arithmetic. test/unit/registries.test.ts checks that every class has a
+ * shape rule (or says why not) and a TF.js translation (or says why not), and no more.
  */
+
+/**
+ * How the TF.js builder makes a class: a translator in engine/tfjsTranslators.ts builds the
+ * same layer ('translated'), an identity stands in for a training-time-only augmentation
+ * layer ('identity': training applies it per batch instead), or it cannot be built, for the
+ * reason given (the user's error message).
+ */
+export type TfjsSupport = 'translated' | 'identity' | { reason: string };
 
 export interface LayerClassInfo {
   className: string;
@@ -13,6 +25,17 @@ export interface LayerClassInfo {
   keywords: string[];
   /** Other spellings: Keras aliases (MaxPool2D) and TF.js factory names (maxPooling2d). */
   aliases: string[];
+  /**
+   * 'merge': applied to a list of tensors, with a functional helper (`layers.add([a, b])`);
+   * 'augmentation': a Keras Random* preprocessing layer, active only while training.
+   */
+  role?: 'merge' | 'augmentation';
+  /** The 2-D sliding window whose arithmetic the summary panel shows step by step. */
+  arithmetic?: 'conv' | 'max' | 'avg';
+  /** Why ConvLens cannot see through this class statically (it has no shape rule). */
+  opaque?: string;
+  /** Absent: 'translated'. */
+  tfjs?: TfjsSupport;
 }
 
 /** Arguments every Keras layer accepts (base Layer kwargs) plus their TF.js equivalents. */
@@ -27,11 +50,16 @@ const CONV_COMMON = [
 ];
 
 const RANDOM_COMMON = ['seed', 'fill_mode', 'interpolation', 'fill_value', 'data_format', 'value_range'];
+const AUGMENTATION = { role: 'augmentation', tfjs: 'identity' } as const;
+const MERGE = { role: 'merge' } as const;
 
 const entries: LayerClassInfo[] = [
-  { className: 'InputLayer', positional: ['shape', 'batch_size', 'dtype'], keywords: ['sparse', 'batch_shape', 'input_tensor', 'optional', 'ragged'], aliases: [] },
+  {
+    className: 'InputLayer', positional: ['shape', 'batch_size', 'dtype'], keywords: ['sparse', 'batch_shape', 'input_tensor', 'optional', 'ragged'], aliases: [],
+    tfjs: { reason: 'an InputLayer is created by buildTfjsModel (tf.input), not translated as a layer.' },
+  },
   { className: 'Conv1D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution1D'] },
-  { className: 'Conv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution2D'] },
+  { className: 'Conv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution2D'], arithmetic: 'conv' },
   { className: 'Conv2DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
   {
     className: 'SeparableConv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'],
@@ -45,8 +73,8 @@ const entries: LayerClassInfo[] = [
   },
   { className: 'MaxPooling1D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool1D'] },
   { className: 'AveragePooling1D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool1D'] },
-  { className: 'MaxPooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool2D'] },
-  { className: 'AveragePooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool2D', 'AvgPooling2D'] },
+  { className: 'MaxPooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool2D'], arithmetic: 'max' },
+  { className: 'AveragePooling2D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool2D', 'AvgPooling2D'], arithmetic: 'avg' },
   { className: 'GlobalAveragePooling1D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool1D'] },
   { className: 'GlobalMaxPooling1D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool1D'] },
   { className: 'GlobalAveragePooling2D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool2D'] },
@@ -69,24 +97,33 @@ const entries: LayerClassInfo[] = [
   { className: 'ZeroPadding2D', positional: ['padding', 'data_format'], keywords: [], aliases: [] },
   { className: 'Cropping2D', positional: ['cropping', 'data_format'], keywords: [], aliases: [] },
   { className: 'UpSampling2D', positional: ['size', 'data_format', 'interpolation'], keywords: [], aliases: [] },
-  { className: 'Add', positional: [], keywords: [], aliases: [] },
-  { className: 'Subtract', positional: [], keywords: [], aliases: [] },
-  { className: 'Multiply', positional: [], keywords: [], aliases: [] },
-  { className: 'Average', positional: [], keywords: [], aliases: [] },
-  { className: 'Maximum', positional: [], keywords: [], aliases: [] },
-  { className: 'Minimum', positional: [], keywords: [], aliases: [] },
-  { className: 'Concatenate', positional: ['axis'], keywords: [], aliases: [] },
+  { className: 'Add', positional: [], keywords: [], aliases: [], ...MERGE },
+  { className: 'Subtract', positional: [], keywords: [], aliases: [], ...MERGE, tfjs: { reason: 'TF.js has no Subtract merge layer.' } },
+  { className: 'Multiply', positional: [], keywords: [], aliases: [], ...MERGE },
+  { className: 'Average', positional: [], keywords: [], aliases: [], ...MERGE },
+  { className: 'Maximum', positional: [], keywords: [], aliases: [], ...MERGE },
+  { className: 'Minimum', positional: [], keywords: [], aliases: [], ...MERGE },
+  { className: 'Concatenate', positional: ['axis'], keywords: [], aliases: [], ...MERGE },
   { className: 'Rescaling', positional: ['scale', 'offset'], keywords: [], aliases: [] },
   { className: 'Resizing', positional: ['height', 'width', 'interpolation', 'crop_to_aspect_ratio'], keywords: ['pad_to_aspect_ratio', 'fill_mode', 'fill_value', 'data_format'], aliases: [] },
-  { className: 'RandomFlip', positional: ['mode', 'seed'], keywords: RANDOM_COMMON, aliases: [] },
-  { className: 'RandomRotation', positional: ['factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
-  { className: 'RandomZoom', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
-  { className: 'RandomTranslation', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [] },
-  { className: 'RandomContrast', positional: ['factor', 'value_range', 'seed'], keywords: RANDOM_COMMON, aliases: [] },
+  { className: 'RandomFlip', positional: ['mode', 'seed'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
+  { className: 'RandomRotation', positional: ['factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
+  { className: 'RandomZoom', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
+  { className: 'RandomTranslation', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
+  { className: 'RandomContrast', positional: ['factor', 'value_range', 'seed'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
+  { className: 'RandomBrightness', positional: ['factor', 'value_range', 'seed'], keywords: ['data_format'], aliases: [], ...AUGMENTATION },
+  {
+    className: 'RandomCrop', positional: ['height', 'width', 'seed'], keywords: ['data_format'], aliases: [], role: 'augmentation',
+    tfjs: { reason: 'TF.js has no RandomCrop, and no identity can stand in for it: it changes the image size.' },
+  },
   // keras.applications.<net>.preprocess_input(x): shifts or scales pixels, keeps the shape.
-  { className: 'PreprocessInput', positional: [], keywords: ['data_format', 'mode'], aliases: [] },
+  { className: 'PreprocessInput', positional: [], keywords: ['data_format', 'mode'], aliases: [], tfjs: { reason: 'TF.js has no PreprocessInput layer.' } },
   // Layers ConvLens cannot see through: recognised so the message names the real reason.
-  { className: 'Lambda', positional: ['function', 'output_shape', 'mask', 'arguments'], keywords: [], aliases: [] },
+  {
+    className: 'Lambda', positional: ['function', 'output_shape', 'mask', 'arguments'], keywords: [], aliases: [],
+    opaque: 'a Lambda layer runs arbitrary code: its output shape is only known when it runs',
+    tfjs: { reason: 'a Lambda runs arbitrary Python and cannot be translated.' },
+  },
 ];
 
 const byLowerName = new Map<string, LayerClassInfo>();
@@ -112,11 +149,29 @@ export function findLayerClass(name: string): LayerClassInfo | undefined {
   return byLowerName.get(name.toLowerCase());
 }
 
-/** Functional merge helpers (`layers.add([a, b])`) and the class each one builds. */
-export const MERGE_FUNCTIONS: Record<string, string> = {
-  add: 'Add', subtract: 'Subtract', multiply: 'Multiply', average: 'Average',
-  maximum: 'Maximum', minimum: 'Minimum', concatenate: 'Concatenate',
-};
+/** The class of a spec's layer, by its canonical name only (what the readers write in `className`). */
+export function layerClass(className: string): LayerClassInfo | undefined {
+  const info = byLowerName.get(className.toLowerCase());
+  return info?.className === className ? info : undefined;
+}
+
+function classesWith(role: LayerClassInfo['role']): ReadonlySet<string> {
+  return new Set(entries.filter((e) => e.role === role).map((e) => e.className));
+}
+
+/** Keras' Random* augmentation layers: the identity at inference, applied per batch in training. */
+export const AUGMENTATION_CLASSES = classesWith('augmentation');
+
+/** Classes whose applied form takes a list of tensors. */
+export const MERGE_CLASSES = classesWith('merge');
+
+/** Functional merge helpers (`layers.add([a, b])`) and the class each one builds: the class name in lower case. */
+export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = Object.fromEntries([...MERGE_CLASSES].map((c) => [c.toLowerCase(), c]));
+
+/** How TF.js builds `info`'s class. */
+export function tfjsSupport(info: LayerClassInfo): TfjsSupport {
+  return info.tfjs ?? 'translated';
+}
 
 export function allLayerClasses(): readonly LayerClassInfo[] {
   return entries;

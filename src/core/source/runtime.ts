@@ -204,7 +204,7 @@ export class ModelRuntime {
     const className = info?.className ?? name;
     let unresolved: string | undefined;
     if (!info) unresolved = `ConvLens does not know the layer ${name}`;
-    else if (className === 'Lambda') unresolved = 'a Lambda layer runs arbitrary code: its output shape is only known when it runs';
+    else if (info.opaque) unresolved = info.opaque;
     const { config, ranges } = this.keywordConfig(className, args, range);
     return this.newLayer(className, config, ranges, range, unresolved);
   }

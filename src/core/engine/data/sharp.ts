@@ -13,3 +13,10 @@ export function loadSharp(): Sharp {
   }
   return cached;
 }
+
+/** [0, 1] floats as 0–255 bytes (clipped, rounded): what sharp takes as raw pixels. */
+export function toBytes(pixels: Float32Array): Buffer {
+  const px = Buffer.alloc(pixels.length);
+  for (let i = 0; i < pixels.length; i++) px[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
+  return px;
+}

@@ -6,7 +6,7 @@
  */
 import { gaussian, mulberry32, type Rng } from './rng';
 import { gather, stratifiedSplit } from './split';
-import { DataError, type Dataset, type ImageShape } from './types';
+import { DataError, type Dataset, type ImageShape, type SampleImage } from './types';
 
 export const SYNTHETIC_CLASSES = ['circle', 'square', 'triangle', 'cross'];
 
@@ -87,4 +87,17 @@ export function loadSynthetic(options: SyntheticOptions = {}): Dataset {
     validation: gather(x, y, size, validation, sources),
     skipped: [],
   };
+}
+
+/**
+ * Synthetic image `index` for a preview: the same generator as `--data synthetic`, seeded by
+ * the index so index k is always the same picture; its class cycles through the shapes like
+ * the data set's labels do.
+ */
+export function syntheticSample(index: number, shape: ImageShape): SampleImage {
+  const cls = index % SYNTHETIC_CLASSES.length;
+  const ds = loadSynthetic({ inputShape: shape, count: SYNTHETIC_CLASSES.length, classes: SYNTHETIC_CLASSES.length, validationSplit: 0, seed: index });
+  const at = ds.train.sources?.indexOf(`synthetic:${cls}`) ?? -1;
+  const size = shape[0] * shape[1] * shape[2];
+  return { label: `synthetic ${SYNTHETIC_CLASSES[cls]} #${index}`, pixels: ds.train.x.slice(at * size, (at + 1) * size) };
 }

@@ -3,6 +3,7 @@
  * produces. Plain typed arrays, so a data set can be built in the training worker and
  * nothing but numbers crosses into TF.js (tensors are made per batch, then disposed).
  */
+import { isNamedDatasetId, type DatasetId } from './catalog';
 
 /** Height, width, channels: one image without the batch axis (NHWC, like Keras). */
 export type ImageShape = [number, number, number];
@@ -38,7 +39,8 @@ export interface Dataset {
   skipped: SkippedFile[];
 }
 
-export type DatasetKind = 'mnist' | 'synthetic' | 'folder';
+/** The ids of ./catalog.ts. */
+export type DatasetKind = DatasetId;
 
 /** Which data set to load; JSON-serialisable so it can travel to the training worker. */
 export type DatasetSpec =
@@ -66,11 +68,24 @@ export class DataError extends Error {
   }
 }
 
-/** Parses the CLI's / settings' `--data` value: 'mnist', 'synthetic', or a folder path. */
+/** Parses the CLI's / settings' `--data` value: a catalog id ('mnist', 'synthetic') or a folder path. */
 export function parseDatasetSpec(value: string): DatasetSpec {
-  if (value === 'mnist') return { kind: 'mnist' };
-  if (value === 'synthetic') return { kind: 'synthetic' };
-  return { kind: 'folder', path: value };
+  return isNamedDatasetId(value) ? { kind: value } : { kind: 'folder', path: value };
+}
+
+/** The `--data` value that names `spec` (parseDatasetSpec's inverse): its id, or the folder's path. */
+export function datasetArgument(spec: DatasetSpec): string {
+  return spec.kind === 'folder' ? spec.path : spec.kind;
+}
+
+/** One image for a preview, at the size asked for. */
+export interface SampleImage {
+  /** 'MNIST digit 3 (#13)', 'synthetic circle #4', the file's name. */
+  label: string;
+  /** H×W×C floats in [0, 1]. */
+  pixels: Float32Array;
+  /** Said once with the preview (e.g. that an MNIST digit was stretched). */
+  note?: string;
 }
 
 export function describeShape(s: readonly (number | null)[]): string {

@@ -7,6 +7,7 @@
 import type { ModelSpec } from '../../model/spec';
 import { analyzeModel } from '../../shapes/analyze';
 import type { Shape } from '../../shapes/types';
+import { datasetDescriptor } from './catalog';
 import { DataError, describeShape, type DatasetKind, type ImageShape } from './types';
 
 /** What the check needs to know about a model: read statically from its spec. */
@@ -68,7 +69,7 @@ function denseLiteral(units: number, activation: string, dialect: 'keras' | 'tfj
 }
 
 function dataLabel(d: DataDescription): string {
-  return d.label ?? (d.kind === 'mnist' ? 'MNIST digits' : d.kind === 'synthetic' ? 'the synthetic shapes' : 'the image folder');
+  return d.label ?? datasetDescriptor(d.kind).noun;
 }
 
 /**
@@ -103,7 +104,8 @@ export function checkCompatibility(io: ModelIO, data: DataDescription): ImageSha
       problems.push(
         `The model expects ${describeShape(inShape)} images but ${label} are ${describeShape(data.fixedShape)}: ` +
           `change ${io.dialect === 'tfjs' ? 'inputShape' : 'input_shape'} to ${io.dialect === 'tfjs' ? `[${fh}, ${fw}, ${fc}]` : `(${fh}, ${fw}, ${fc})`}` +
-          (data.kind === 'mnist' ? ' or use --data <folder>' : ''),
+          // Only a data set of fixed-size images gets here: a folder is loaded at the model's size.
+          ' or use --data <folder>',
       );
     } else shape = [fh, fw, fc];
   } else {

@@ -1,6 +1,6 @@
 /**
- * Core layers: Input, Dense, Flatten, Reshape, and the layers that keep their input's
- * shape (activations, dropout, rescaling, augmentation).
+ * Core layers: Input, Dense, Flatten, Reshape, Resizing, RandomCrop, and the layers that
+ * keep their input's shape (activations, dropout, rescaling, augmentation).
  */
 import { isUnknown, type ConfigValue } from '../../model/spec';
 import { UnknownArgument } from '../args';
@@ -80,6 +80,15 @@ const spatialDropout2d: LayerRule = (input) => {
   return identity(input);
 };
 
+/** Keras 3 RandomCrop gives height×width images in training and at inference (where it crops the centre after resizing). */
+const randomCrop: LayerRule = (input) => {
+  input.args.requireChannelsLast();
+  const x = single(input, 4, 'batch, height, width, channels');
+  const h = input.args.int('height');
+  const w = input.args.int('width');
+  return { shape: [null, h, w, x[3]], shapeFormulas: [`height, width: cropped to ${h}×${w}`] };
+};
+
 const resizing: LayerRule = (input) => {
   input.args.requireChannelsLast();
   const x = single(input, 4, 'batch, height, width, channels');
@@ -106,5 +115,7 @@ export const coreRules: Record<string, LayerRule> = {
   RandomZoom: identity,
   RandomTranslation: identity,
   RandomContrast: identity,
+  RandomBrightness: identity,
+  RandomCrop: randomCrop,
   PreprocessInput: identity,
 };
