@@ -6,6 +6,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage } from '../src/protocol/augment';
+import { DATASETS } from '../src/core/engine/data/catalog';
 import { activatable, h } from './lib/dom';
 import { Host } from './lib/host';
 
@@ -18,6 +19,8 @@ const status = h('p', { id: 'status', class: 'status-line', role: 'status', 'ari
 const steps = h('ol', { id: 'steps', class: 'steps' });
 const notes = h('ul', { id: 'notes', class: 'notes' });
 const grid = h('div', { id: 'grid', class: 'grid', role: 'list', 'aria-label': 'The image and random augmentations of it' });
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function button(id: string, label: string, tooltip: string, message: AugmentWebviewMessage): HTMLElement {
   const b = h('vscode-button', { id, secondary: id !== 'shuffle', title: tooltip }, label);
@@ -32,9 +35,9 @@ app.replaceChildren(
   h('header', { class: 'header' }, title, meta),
   h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
     button('shuffle', 'Shuffle', 'New random draws for the same image', { type: 'shuffle' }),
-    button('next-synthetic', 'Synthetic shape', 'The next generated shape', { type: 'sample', source: 'synthetic' }),
-    button('next-mnist', 'MNIST digit', 'The next MNIST digit (28×28×1 models)', { type: 'sample', source: 'mnist' }),
-    button('pick-file', 'Image file…', 'Augment an image of your own', { type: 'sample', source: 'file' }),
+    ...DATASETS.map(({ sample }) => sample.by === 'index'
+      ? button(`next-${sample.source}`, capitalize(sample.noun), `The next ${sample.noun}`, { type: 'sample', source: sample.source })
+      : button(`pick-${sample.source}`, `${capitalize(sample.noun)}…`, `Augment an ${sample.noun} of your own`, { type: 'sample', source: sample.source })),
     h('span', { class: 'spacer' }), source),
   status,
   h('section', { class: 'layers-region', 'aria-labelledby': 'steps-title' }, h('h2', { id: 'steps-title' }, 'Augmentation layers, in order'), steps, notes),

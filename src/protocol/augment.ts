@@ -4,10 +4,12 @@
  * draw, another image or an image file.
  */
 import * as v from 'valibot';
+import { SAMPLE_SOURCES } from '../core/engine/data/catalog';
 import { message, messages, PngDataUrl, Ready, type Infer } from './define';
 import { panelProtocol } from './panel';
 
-const SampleSourceSchema = v.picklist(['synthetic', 'mnist', 'file']);
+/** Where the next image comes from: the dataset registry's preview sources. */
+const SampleSourceSchema = v.picklist(SAMPLE_SOURCES);
 export type SampleSource = Infer<typeof SampleSourceSchema>;
 
 const Positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1));

@@ -20,9 +20,12 @@ import { datasetArgument, parseDatasetSpec } from '../../src/core/engine/data/ty
 import { TRANSLATORS } from '../../src/core/engine/tfjsTranslators';
 import { AUGMENTATION_CLASSES, MERGE_CLASSES, MERGE_FUNCTIONS, allLayerClasses, layerClass, tfjsSupport } from '../../src/core/model/catalog';
 import { LAYER_RULES } from '../../src/core/shapes/rules';
-import { isAugmentWebviewMessage } from '../../src/protocol/augment';
+import { augmentProtocol } from '../../src/protocol/augment';
+import { guard } from '../../src/protocol/define';
 import { arithmeticConfig } from '../../src/panels/payload';
 import { datasetPickItems } from '../../src/training/datasetPicks';
+
+const isAugmentWebviewMessage = guard(augmentProtocol.toHost);
 
 const ROOT = path.resolve(__dirname, '../../..');
 
