@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { formatCount, formatShapeKeras } from '../core/shapes/format';
 import type { LayerSummary, ModelSummary } from '../core/shapes/types';
-import type { AnalysisService } from './analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 
 /** How many layers one hover lists when a line builds many (a block called in a loop). */

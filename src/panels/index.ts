@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../core/shapes/types';
-import type { AnalysisService } from '../editor/analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { ModelViewProvider } from './modelView';
 import { SummaryPanels } from './summaryPanel';
 import type { SummaryChannel } from './channel';

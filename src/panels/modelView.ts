@@ -3,8 +3,8 @@
  * editor, following selection, editor and analysis changes.
  */
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../editor/analysisService';
-import { Disposables } from '../editor/disposables';
+import type { AnalysisService } from '../host/analysisService';
+import { Disposables } from '../host/disposables';
 import type { WebviewMessage } from '../protocol/messages';
 import { summaryChannel, type SummaryChannel } from './channel';
 import { buildPayload } from './payload';

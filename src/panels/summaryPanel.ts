@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { analyzeWithInputSize } from '../core/shapes/whatIf';
-import type { AnalysisService } from '../editor/analysisService';
-import { Disposables } from '../editor/disposables';
+import type { AnalysisService } from '../host/analysisService';
+import { Disposables } from '../host/disposables';
 import { isSummaryState, isWhatIfParams, type HostMessage, type SourceRange, type SummaryView, type WebviewMessage } from '../protocol/messages';
 import { summaryChannel, type SummaryChannel } from './channel';
 import { buildPayload, modelIndex } from './payload';

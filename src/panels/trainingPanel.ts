@@ -10,7 +10,7 @@
  * past runs the webview persisted; a run still buffered for that model re-attaches.
  */
 import * as vscode from 'vscode';
-import { Disposables } from '../editor/disposables';
+import { Disposables } from '../host/disposables';
 import { isTrainingState, isTrainingWebviewMessage, type PastRun, type TrainingEvent, type TrainingHostMessage, type TrainingWebviewMessage } from '../protocol/training';
 import { WebviewChannel } from './channel';
 import { TrainingReplayBuffer } from './trainingReplay';

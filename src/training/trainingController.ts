@@ -13,25 +13,16 @@ import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelsApi } from '../panels/trainingPanel';
-import { Disposables } from '../editor/disposables';
+import { readConfiguration } from '../host/configuration';
+import { Disposables } from '../host/disposables';
 import { RunAdapter, readPastRuns, throttleBatches } from './runAdapter';
 import type { TrainChoices } from './projectSettings';
-
-export type BackendSetting = TrainSettings['backend'];
 
 export interface StartedRun {
   runId: string;
   session: TrainingSession;
   /** Resolves when the run ends (done, cancelled or failed); never rejects. */
   finished: Promise<TrainReport | undefined>;
-}
-
-function backendSetting(): BackendSetting {
-  return vscode.workspace.getConfiguration('convlens').get<BackendSetting>('backend', 'auto');
-}
-
-function nativeKernelsSetting(): boolean {
-  return vscode.workspace.getConfiguration('convlens').get<boolean>('nativeKernels', true);
 }
 
 export class TrainingController extends Disposables {
@@ -50,7 +41,7 @@ export class TrainingController extends Disposables {
   /** The status bar shows the backend of the last run (from its first run on). */
   private showBackend(active: string): void {
     this.status.text = `$(chip) ${active}`;
-    this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${backendSetting()}); click to change`;
+    this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${readConfiguration().backend}); click to change`;
     this.status.show();
   }
 
@@ -69,9 +60,10 @@ export class TrainingController extends Disposables {
       return existing;
     }
     const root = this.rootOf(uri);
+    const { backend, nativeKernels } = readConfiguration();
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
-      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), nativeKernels: nativeKernelsSetting(), outDir: root, resume,
+      validationSplit: choices.validationSplit, seed: choices.seed, backend, nativeKernels, outDir: root, resume,
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, spec.name);
