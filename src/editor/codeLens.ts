@@ -12,7 +12,7 @@ import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
 
-export function lensTitle(model: ModelSummary): string {
+function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
   const params = `${model.complete ? '' : '≥ '}${formatCount(model.totalParams)} params`;
   return `${n} layer${n === 1 ? '' : 's'} · ${params}`;

@@ -14,7 +14,7 @@ function paramsText(n: number | null): string {
 }
 
 /** The hint text for the layers whose source ends on one line. */
-export function hintText(layers: LayerSummary[]): string {
+function hintText(layers: LayerSummary[]): string {
   if (layers.length === 1) {
     const [l] = layers;
     return `→ ${l.outputShape ? formatShapeKeras(l.outputShape) : '?'} · ${paramsText(l.params)}`;

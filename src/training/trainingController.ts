@@ -25,6 +25,11 @@ export interface StartedRun {
   finished: Promise<TrainReport | undefined>;
 }
 
+/** One model in one file: runs and training panels are per model key. */
+function modelKeyOf(uri: vscode.Uri, modelName: string): string {
+  return `${uri.toString()}#${modelName}`;
+}
+
 export class TrainingController extends Disposables {
   private readonly running = new Map<string, StartedRun>();
   private readonly status = this.register(vscode.window.createStatusBarItem('convlens.backend', vscode.StatusBarAlignment.Right, 100));
@@ -33,12 +38,12 @@ export class TrainingController extends Disposables {
     super();
     this.status.name = 'ConvLens backend';
     this.status.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['convlens.backend'] };
-    // Hidden until a run picks its backend: people who never train need no status item.
+    // Where Install Native Backend puts tfjs-node; the training worker inherits the variable.
     process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
     this.register({ dispose: () => { for (const run of this.running.values()) run.session.terminate(); } });
   }
 
-  /** The status bar shows the backend of the last run (from its first run on). */
+  /** Shows the last run's backend in the status bar; hidden until then, as people who never train need no status item. */
   private showBackend(active: string): void {
     this.status.text = `$(chip) ${active}`;
     this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${readConfiguration().backend}); click to change`;
@@ -49,9 +54,9 @@ export class TrainingController extends Disposables {
     return this.running.has(modelKey);
   }
 
-  /** Starts a run; the returned promise settles when it has started, not when it ends. */
+  /** Starts a run, or returns the model's run in progress; its `finished` settles when the run ends. */
   start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices, resume?: string): StartedRun {
-    const modelKey = `${uri.toString()}#${spec.name}`;
+    const modelKey = modelKeyOf(uri, spec.name);
     const existing = this.running.get(modelKey);
     if (existing) {
       // Training twice at once would fight over the run folder: show the run in progress instead.
@@ -108,7 +113,7 @@ export class TrainingController extends Disposables {
    * continues live; otherwise it shows the model's earlier runs.
    */
   showPanel(uri: vscode.Uri, modelName: string): void {
-    const modelKey = `${uri.toString()}#${modelName}`;
+    const modelKey = modelKeyOf(uri, modelName);
     const handle = this.panels.show(modelKey, modelName);
     if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(this.rootOf(uri)), modelName));
   }

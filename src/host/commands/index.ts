@@ -10,8 +10,6 @@ import { summaryCommands } from './summary';
 import { trainingCommands } from './training';
 import type { CommandServices, CommandTable } from './types';
 
-export type { CommandServices } from './types';
-
 export function commandTable(services: CommandServices): CommandTable {
   const groups = [summaryCommands(services), trainingCommands(services), augmentationCommands(services), settingsCommands(), nativeBackendCommands(services)];
   const table: CommandTable = {};
