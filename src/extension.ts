@@ -1,23 +1,51 @@
 /**
- * Composition root: builds the shared services, registers every editor feature and
- * returns. Nothing here loads tfjs or does analysis work up front.
+ * Composition root: builds the shared services, registers the editor providers, the panels,
+ * the training controller and the commands, and returns. Nothing here loads tfjs or does
+ * analysis work up front.
  */
 import * as vscode from 'vscode';
-import { AnalysisService } from './editor/analysisService';
-import { registerEditorFeatures, type EditorApi } from './editor/features';
+import { registerEditorFeatures } from './editor/features';
+import { AnalysisService } from './host/analysisService';
+import { registerCommands } from './host/commands';
+import { createPageContext, registerPanels, type PanelsApi } from './panels';
+import { registerAugmentPanel, type AugmentPanelApi } from './panels/augmentPanel';
+import { createTestApi, type TestApi } from './panels/framework/testDriver';
+import { registerTrainingPanels, type TrainingPanelsApi } from './panels/trainingPanel';
+import { TrainingController } from './training/trainingController';
+
+/** What the extension registered, for the integration tests. */
+export interface EditorApi {
+  /** Commands this extension registered, for the manifest consistency test. */
+  registeredCommands: string[];
+  panels: PanelsApi;
+  training: TrainingPanelsApi;
+  trainer: TrainingController;
+  augment: AugmentPanelApi;
+  /** Drives the pages as a user would; only when VS Code runs the extension under test (ExtensionMode.Test). */
+  test?: TestApi;
+}
 
 /** What `activate` returns: used by the integration tests, and by other extensions. */
 export interface ConvLensApi {
   analysis: AnalysisService;
   editor: EditorApi;
-  training: EditorApi['training'];
+  training: TrainingPanelsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ConvLensApi {
+  const subs = context.subscriptions;
   const analysis = new AnalysisService();
-  context.subscriptions.push(analysis);
-  const editor = registerEditorFeatures(context, analysis);
-  return { analysis, editor, training: editor.training };
+  subs.push(analysis);
+  const pages = createPageContext(context);
+  const panels = registerPanels(context, pages, analysis);
+  registerEditorFeatures(context, analysis);
+  const training = registerTrainingPanels(context, pages);
+  const trainer = new TrainingController(context, training);
+  subs.push(trainer);
+  const augment = registerAugmentPanel(context, pages, analysis);
+  const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment });
+  const test = pages.testMode ? createTestApi(pages.hosts) : undefined;
+  return { analysis, editor: { registeredCommands, panels, training, trainer, augment, test }, training };
 }
 
 export function deactivate(): void {

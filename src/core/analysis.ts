@@ -43,7 +43,34 @@ export function readSource(text: string, language: SourceLanguage, fileName?: st
   return ts.readTypeScript(text, fileName ?? 'model.ts');
 }
 
+/**
+ * The text every file with a readable model contains, per language. The readers only
+ * evaluate library values that come from an import, so:
+ * - Python: every API the reader knows lies under `keras` once spelled canonically
+ *   (`tensorflow.keras` and `tf.keras` are `keras`), and no spelling reaches it without the
+ *   word `keras` in the file (`import keras`, `from tensorflow import keras`, `tf.keras.layers`);
+ *   `import tensorflow as tf` alone gives nothing the reader evaluates.
+ * - TypeScript/JavaScript: TF.js values come only from importing or requiring one of the
+ *   `@tensorflow/tfjs*` packages; a global `tf` (a script tag) is not read, so `tf.` proves nothing.
+ * A plain substring search, so a mention in a comment also counts: it may parse a file
+ * needlessly, but never skips one that has a model.
+ */
+const MODEL_LIBRARY_MARKER: Record<SourceLanguage, string> = {
+  python: 'keras',
+  typescript: '@tensorflow/tfjs',
+};
+
+/** Whether the text could contain a model ConvLens reads: a scan far cheaper than parsing. */
+export function mentionsModelLibrary(text: string, language: SourceLanguage): boolean {
+  return text.includes(MODEL_LIBRARY_MARKER[language]);
+}
+
+/**
+ * Models and problems in one file. A file that never mentions Keras or TF.js is not parsed
+ * at all, so editing ordinary Python or TypeScript costs nothing and shows nothing.
+ */
 export function analyzeSource(text: string, language: SourceLanguage, fileName?: string): FileAnalysis {
+  if (!mentionsModelLibrary(text, language)) return { language, specs: [], models: [], diagnostics: [] };
   const read = readSource(text, language, fileName);
   const models = read.models.map((m) => analyzeModel(m));
   return { language, specs: read.models, models: models.map((m) => asUsedInside(m, models)), diagnostics: read.diagnostics };

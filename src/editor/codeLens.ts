@@ -1,18 +1,18 @@
 /**
- * CodeLens above each model definition: `N layers · P params` and `Summary`
- * (the training and inspection issues add `Train` and `Inspect` here).
+ * CodeLens above each model definition: `N layers · P params`, `Summary`, `Train`, and
+ * `Augmentation` when the model starts with augmentation layers.
  */
 import * as vscode from 'vscode';
 import { layerCount } from '../core/shapes/counts';
 import { formatCount } from '../core/shapes/format';
 import type { ModelSummary } from '../core/shapes/types';
 import { inputPipeline } from '../core/engine/augment/plan';
-import type { AnalysisService } from './analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
-import { Disposables } from './disposables';
-import { isEnabled, onSettingChanged } from './settings';
+import { Disposables } from '../host/disposables';
+import { onConfigurationChanged, readConfiguration } from '../host/configuration';
 
-export function lensTitle(model: ModelSummary): string {
+function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
   const params = `${model.complete ? '' : '≥ '}${formatCount(model.totalParams)} params`;
   return `${n} layer${n === 1 ? '' : 's'} · ${params}`;
@@ -25,11 +25,11 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
   constructor(private readonly analysis: AnalysisService) {
     super();
     this.register(analysis.onDidChange(() => this.changed.fire()));
-    this.register(onSettingChanged(['codeLens.enabled'], () => this.changed.fire()));
+    this.register(onConfigurationChanged(['codeLens.enabled'], () => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!isEnabled('codeLens.enabled')) return [];
+    if (!readConfiguration()['codeLens.enabled']) return [];
     const result = this.analysis.get(document);
     if (!result) return [];
     return result.analysis.models.flatMap((model, i) => {

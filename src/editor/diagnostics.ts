@@ -4,11 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { allDiagnostics } from '../core/analysis';
-import type { AnalysisService } from './analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { toVsDiagnostic } from './convert';
 import { flattenLineFor } from './flattenFix';
-import { Disposables } from './disposables';
-import { isEnabled, onSettingChanged } from './settings';
+import { Disposables } from '../host/disposables';
+import { onConfigurationChanged, readConfiguration } from '../host/configuration';
 
 export class DiagnosticsPublisher extends Disposables {
   private readonly collection = this.register(vscode.languages.createDiagnosticCollection('convlens'));
@@ -21,7 +21,7 @@ export class DiagnosticsPublisher extends Disposables {
     }));
     this.register(vscode.workspace.onDidOpenTextDocument((d) => this.update(d)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)));
-    this.register(onSettingChanged(['diagnostics.enabled'], () => this.refreshAll()));
+    this.register(onConfigurationChanged(['diagnostics.enabled'], () => this.refreshAll()));
     this.refreshAll();
   }
 
@@ -31,7 +31,7 @@ export class DiagnosticsPublisher extends Disposables {
 
   update(document: vscode.TextDocument): void {
     const result = this.analysis.get(document);
-    if (!result || !isEnabled('diagnostics.enabled')) {
+    if (!result || !readConfiguration()['diagnostics.enabled']) {
       this.collection.delete(document.uri);
       return;
     }

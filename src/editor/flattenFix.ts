@@ -14,7 +14,7 @@ interface Call {
 }
 
 /** The `Dense(...)` or `dense(...)` call in a line, with its balanced closing parenthesis. */
-export function findDenseCall(text: string): Call | undefined {
+function findDenseCall(text: string): Call | undefined {
   for (const name of ['Dense', 'dense']) {
     let from = 0;
     for (;;) {

@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import { formatCount, formatShapeKeras } from '../core/shapes/format';
 import type { LayerSummary, ModelSummary } from '../core/shapes/types';
-import type { AnalysisService } from './analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 
 /** How many layers one hover lists when a line builds many (a block called in a loop). */
 const MAX_LAYERS = 4;
 
-export function layerMarkdown(model: ModelSummary, layer: LayerSummary): string {
+function layerMarkdown(model: ModelSummary, layer: LayerSummary): string {
   const shape = layer.outputShape ? formatShapeKeras(layer.outputShape) : '?';
   const params = layer.params === null ? '?' : formatCount(layer.params);
   const lines = [`**${layer.name}** (${layer.className}) in \`${model.name}\` → \`${shape}\` · ${params} params`];

@@ -5,16 +5,16 @@
 import * as vscode from 'vscode';
 import { formatCount, formatShapeKeras } from '../core/shapes/format';
 import type { LayerSummary } from '../core/shapes/types';
-import type { AnalysisService } from './analysisService';
-import { Disposables } from './disposables';
-import { isEnabled, onSettingChanged } from './settings';
+import type { AnalysisService } from '../host/analysisService';
+import { Disposables } from '../host/disposables';
+import { onConfigurationChanged, readConfiguration } from '../host/configuration';
 
 function paramsText(n: number | null): string {
   return n === null ? '? params' : `${formatCount(n)} param${n === 1 ? '' : 's'}`;
 }
 
 /** The hint text for the layers whose source ends on one line. */
-export function hintText(layers: LayerSummary[]): string {
+function hintText(layers: LayerSummary[]): string {
   if (layers.length === 1) {
     const [l] = layers;
     return `→ ${l.outputShape ? formatShapeKeras(l.outputShape) : '?'} · ${paramsText(l.params)}`;
@@ -31,11 +31,11 @@ export class ShapeInlayHintsProvider extends Disposables implements vscode.Inlay
   constructor(private readonly analysis: AnalysisService) {
     super();
     this.register(analysis.onDidChange(() => this.changed.fire()));
-    this.register(onSettingChanged(['inlineHints.enabled'], () => this.changed.fire()));
+    this.register(onConfigurationChanged(['inlineHints.enabled'], () => this.changed.fire()));
   }
 
   provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
-    if (!isEnabled('inlineHints.enabled')) return [];
+    if (!readConfiguration()['inlineHints.enabled']) return [];
     const result = this.analysis.get(document);
     if (!result) return [];
     const byLine = new Map<number, LayerSummary[]>();

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ModelSpec } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
 import { AugmentPreviewClient } from '../core/viz/previewClient';
-import type { AnalysisService } from '../editor/analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
 import { holdLatest } from './framework/channel';
 import { PanelManager } from './framework/panelManager';

@@ -3,7 +3,7 @@
  * augmentation panels register themselves with the same context.
  */
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../editor/analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import type { SummaryView } from '../protocol/summary';
 import { PageHosts } from './framework/pageHosts';
 import type { PageContext } from './framework/webviewHost';

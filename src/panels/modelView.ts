@@ -4,8 +4,8 @@
  * summary panel, in its compact mode.
  */
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../editor/analysisService';
-import { Disposables } from '../editor/disposables';
+import type { AnalysisService } from '../host/analysisService';
+import { Disposables } from '../host/disposables';
 import { summaryProtocol, type SummaryWebviewMessage } from '../protocol/summary';
 import { viewSurface, WebviewHost, type PageContext } from './framework/webviewHost';
 import { buildPayload } from './payload';

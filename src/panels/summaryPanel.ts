@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { analyzeWithInputSize } from '../core/shapes/whatIf';
-import type { AnalysisService } from '../editor/analysisService';
+import type { AnalysisService } from '../host/analysisService';
 import { summaryProtocol, type SourceRange, type SummaryHostMessage, type SummaryView, type SummaryWebviewMessage } from '../protocol/summary';
 import { PanelManager } from './framework/panelManager';
 import { PanelHost, type PageContext } from './framework/webviewHost';

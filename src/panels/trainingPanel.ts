@@ -10,7 +10,7 @@
  * their page persisted; a run still buffered for that model re-attaches.
  */
 import * as vscode from 'vscode';
-import { Disposables } from '../editor/disposables';
+import { Disposables } from '../host/disposables';
 import { trainingProtocol, type PastRun, type TrainingEvent, type TrainingWebviewMessage } from '../protocol/training';
 import { holdNone } from './framework/channel';
 import { PanelManager } from './framework/panelManager';

@@ -13,11 +13,10 @@ import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelsApi } from '../panels/trainingPanel';
-import { Disposables } from '../editor/disposables';
+import { readConfiguration } from '../host/configuration';
+import { Disposables } from '../host/disposables';
 import { RunAdapter, readPastRuns, throttleBatches } from './runAdapter';
 import type { TrainChoices } from './projectSettings';
-
-export type BackendSetting = TrainSettings['backend'];
 
 export interface StartedRun {
   runId: string;
@@ -26,12 +25,9 @@ export interface StartedRun {
   finished: Promise<TrainReport | undefined>;
 }
 
-function backendSetting(): BackendSetting {
-  return vscode.workspace.getConfiguration('convlens').get<BackendSetting>('backend', 'auto');
-}
-
-function nativeKernelsSetting(): boolean {
-  return vscode.workspace.getConfiguration('convlens').get<boolean>('nativeKernels', true);
+/** One model in one file: runs and training panels are per model key. */
+function modelKeyOf(uri: vscode.Uri, modelName: string): string {
+  return `${uri.toString()}#${modelName}`;
 }
 
 export class TrainingController extends Disposables {
@@ -42,15 +38,15 @@ export class TrainingController extends Disposables {
     super();
     this.status.name = 'ConvLens backend';
     this.status.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['convlens.backend'] };
-    // Hidden until a run picks its backend: people who never train need no status item.
+    // Where Install Native Backend puts tfjs-node; the training worker inherits the variable.
     process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
     this.register({ dispose: () => { for (const run of this.running.values()) run.session.terminate(); } });
   }
 
-  /** The status bar shows the backend of the last run (from its first run on). */
+  /** Shows the last run's backend in the status bar; hidden until then, as people who never train need no status item. */
   private showBackend(active: string): void {
     this.status.text = `$(chip) ${active}`;
-    this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${backendSetting()}); click to change`;
+    this.status.tooltip = `ConvLens trains on ${active} (setting convlens.backend: ${readConfiguration().backend}); click to change`;
     this.status.show();
   }
 
@@ -58,9 +54,9 @@ export class TrainingController extends Disposables {
     return this.running.has(modelKey);
   }
 
-  /** Starts a run; the returned promise settles when it has started, not when it ends. */
+  /** Starts a run, or returns the model's run in progress; its `finished` settles when the run ends. */
   start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices, resume?: string): StartedRun {
-    const modelKey = `${uri.toString()}#${spec.name}`;
+    const modelKey = modelKeyOf(uri, spec.name);
     const existing = this.running.get(modelKey);
     if (existing) {
       // Training twice at once would fight over the run folder: show the run in progress instead.
@@ -69,9 +65,10 @@ export class TrainingController extends Disposables {
       return existing;
     }
     const root = this.rootOf(uri);
+    const { backend, nativeKernels } = readConfiguration();
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
-      validationSplit: choices.validationSplit, seed: choices.seed, backend: backendSetting(), nativeKernels: nativeKernelsSetting(), outDir: root, resume,
+      validationSplit: choices.validationSplit, seed: choices.seed, backend, nativeKernels, outDir: root, resume,
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, spec.name);
@@ -116,7 +113,7 @@ export class TrainingController extends Disposables {
    * continues live; otherwise it shows the model's earlier runs.
    */
   showPanel(uri: vscode.Uri, modelName: string): void {
-    const modelKey = `${uri.toString()}#${modelName}`;
+    const modelKey = modelKeyOf(uri, modelName);
     const handle = this.panels.show(modelKey, modelName);
     if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(this.rootOf(uri)), modelName));
   }

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeSource } from '../../src/core/analysis';
+import { analyzeSource, readSource } from '../../src/core/analysis';
 import type { SourceLanguage } from '../../src/core/model/spec';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -24,7 +24,10 @@ function mustSurvive(text: string, language: SourceLanguage): void {
   const t0 = Date.now();
   let result;
   try {
-    result = analyzeSource(text, language, language === 'python' ? 'fuzz.py' : 'fuzz.ts');
+    const fileName = language === 'python' ? 'fuzz.py' : 'fuzz.ts';
+    // The reader itself, also on text that analyzeSource skips for not mentioning Keras or TF.js.
+    readSource(text, language, fileName);
+    result = analyzeSource(text, language, fileName);
   } catch (e) {
     assert.fail(`reader threw ${String(e)} on:\n${text.slice(0, 400)}`);
   }
@@ -64,9 +67,9 @@ describe('reader robustness (fuzz)', function () {
   });
 
   it('terminates runaway loops and recursion with a diagnostic', () => {
-    const py = analyzeSource('def f(n):\n    return f(n + 1)\nf(0)\nwhile True:\n    pass\nfor i in range(10**12):\n    x = i\n', 'python');
+    const py = analyzeSource('import keras\ndef f(n):\n    return f(n + 1)\nf(0)\nwhile True:\n    pass\nfor i in range(10**12):\n    x = i\n', 'python');
     assert.ok(py.diagnostics.length > 0);
-    const ts = analyzeSource('function f(n) { return f(n + 1); }\nf(0);\nwhile (true) {}\nfor (let i = 0; i < 1e12; i++) {}\n', 'typescript');
+    const ts = analyzeSource("import * as tf from '@tensorflow/tfjs';\n" + 'function f(n) { return f(n + 1); }\nf(0);\nwhile (true) {}\nfor (let i = 0; i < 1e12; i++) {}\n', 'typescript');
     assert.ok(ts.diagnostics.length > 0);
   });
 });

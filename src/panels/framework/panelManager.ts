@@ -6,7 +6,7 @@
  * panel is disposed with the manager.
  */
 import * as vscode from 'vscode';
-import { Disposables } from '../../editor/disposables';
+import { Disposables } from '../../host/disposables';
 import * as v from 'valibot';
 import type { PanelProtocol, StateOf } from '../../protocol/panel';
 import type { PageContext, PanelHost } from './webviewHost';

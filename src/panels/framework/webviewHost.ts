@@ -7,7 +7,7 @@
  * and one webview entry.
  */
 import * as vscode from 'vscode';
-import { Disposables } from '../../editor/disposables';
+import { Disposables } from '../../host/disposables';
 import type { ParamsOf, ProgressOf, ResultOf } from '../../protocol/define';
 import type { PanelProtocol, ToHostOf, ToWebviewOf } from '../../protocol/panel';
 import type { RequestContext } from '../../protocol/rpc';

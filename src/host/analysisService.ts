@@ -16,7 +16,7 @@ export interface DocumentAnalysis {
 }
 
 /** Delay after the last keystroke before listeners hear of a new analysis (VS Code's own UI debounces too). */
-export const CHANGE_DEBOUNCE_MS = 60;
+const CHANGE_DEBOUNCE_MS = 60;
 
 export class AnalysisService extends Disposables {
   private readonly cache = new Map<string, DocumentAnalysis>();

@@ -1,6 +1,7 @@
 /**
- * A Disposable base with `register()`, so nothing a feature registers is ever dropped
- * (the pattern from vscode-extension-samples' custom-editor-sample).
+ * A Disposable base with `register()`, so nothing a feature registers is ever dropped:
+ * disposing the owner disposes everything it registered, newest first, and a late
+ * registration after disposal is disposed at once.
  */
 import type * as vscode from 'vscode';
 

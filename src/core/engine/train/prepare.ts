@@ -1,0 +1,60 @@
+/**
+ * Stage 1 of a run: everything decided before a model exists. The model is checked against
+ * what the data will be before anything slow, then the backend is chosen, the data set
+ * loaded and the per-batch input treatment (pixel scale, augmentation) settled.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { ModelSpec } from '../../model/spec';
+import { selectBackend, type BackendInfo } from '../backend/select';
+import { describeDataset, loadDataset } from '../data';
+import type { Dataset, ImageShape } from '../data/types';
+import { checkCompatibility, modelIO } from '../data/validate';
+import { resolveCompile, type CompileSettings } from './compile';
+import { prepareTrainingInput, type TrainingInput } from './trainingInput';
+import type { DatasetInfo, TrainEvent, TrainSettings } from './types';
+
+export interface PreparedRun {
+  /** One image as the model takes it. */
+  shape: ImageShape;
+  compile: CompileSettings;
+  backend: BackendInfo;
+  dataset: Dataset;
+  /** The data set as the report and the events describe it. */
+  datasetInfo: DatasetInfo;
+  input: TrainingInput;
+}
+
+function describeLoaded(d: Dataset): DatasetInfo {
+  return {
+    name: d.name,
+    kind: d.kind,
+    inputShape: d.inputShape,
+    classNames: d.classNames,
+    train: d.train.count,
+    validation: d.validation.count,
+    test: d.test?.count,
+    skipped: d.skipped,
+  };
+}
+
+export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: TrainSettings, emit: (event: TrainEvent) => void): Promise<PreparedRun> {
+  const log = (message: string): void => emit({ type: 'log', message });
+  const io = modelIO(spec);
+  const shape = checkCompatibility(io, describeDataset(settings.data));
+  const compile = resolveCompile(spec, io);
+  for (const note of compile.notes) log(note);
+
+  // The choice itself is reported once, by the 'backend' event; select's own summary line would repeat it.
+  const backend = await selectBackend(tf, settings.backend, { nativeKernels: settings.nativeKernels, log: (line) => { if (!line.startsWith('TF.js backend:')) log(line); } });
+  emit({ type: 'backend', backend });
+
+  const dataset = await loadDataset(settings.data, { inputShape: shape, validationSplit: settings.validationSplit, seed: settings.seed });
+  const datasetInfo = describeLoaded(dataset);
+  emit({ type: 'dataset', dataset: datasetInfo });
+  if (dataset.skipped.length > 0) log(`skipped ${dataset.skipped.length} unreadable image${dataset.skipped.length === 1 ? '' : 's'} (listed in report.json)`);
+
+  const input = prepareTrainingInput(spec);
+  for (const note of input.notes) log(note);
+  emit({ type: 'input', input: input.summary });
+  return { shape, compile, backend, dataset, datasetInfo, input };
+}
