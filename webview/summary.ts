@@ -140,4 +140,6 @@ function onMessage(m: SummaryHostMessage): void {
   }
 }
 
+const initial = host.initial();
+if (initial) onMessage(initial);
 host.ready();

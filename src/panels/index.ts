@@ -24,7 +24,7 @@ export function registerPanels(context: vscode.ExtensionContext, pages: PageCont
   const side = new ModelViewProvider(pages, analysis);
   const api: PanelsApi = {
     showSummary(uri, modelName, view, layerIndex) {
-      summaries.show(uri.toString()).show(modelName, view, layerIndex);
+      summaries.show(uri.toString(), modelName).show(modelName, view, layerIndex);
     },
     dispose() {
       side.dispose();

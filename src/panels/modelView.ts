@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../host/analysisService';
 import { Disposables } from '../host/disposables';
-import { summaryProtocol, type SummaryWebviewMessage } from '../protocol/summary';
+import { summaryProtocol, type SummaryHostMessage, type SummaryWebviewMessage } from '../protocol/summary';
 import { viewSurface, WebviewHost, type PageContext } from './framework/webviewHost';
 import { buildPayload } from './payload';
 import { latestModelOnly, revealRange } from './summaryPanel';
@@ -16,12 +16,31 @@ export const MODEL_VIEW_ID = 'convlens.modelView';
 /** Delay before following the cursor: arrow-key repeats should not re-render the view each time. */
 const SELECTION_DEBOUNCE_MS = 100;
 
+/** What the view shows for the active editor: its model under the cursor, or why nothing; undefined without an editor. */
+function modelUnderCursor(analysis: AnalysisService): { message: SummaryHostMessage; shown?: { uri: vscode.Uri; modelName: string } } | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const doc = editor.document;
+  const a = analysis.get(doc)?.analysis;
+  const found = analysis.modelAt(doc, editor.selection.active.line);
+  if (!a || !found) {
+    return { message: { type: 'empty', reason: a ? 'No model in this file.' : 'Open a Keras (Python) or TF.js file to see its model.' } };
+  }
+  const payload = buildPayload(doc.uri.toString(), vscode.workspace.asRelativePath(doc.uri), a, a.models.indexOf(found.model));
+  return { message: { type: 'model', payload }, shown: { uri: doc.uri, modelName: found.model.name } };
+}
+
 class ModelViewPage extends WebviewHost<typeof summaryProtocol> {
   /** The document and model last shown, for reveal and "Open Summary". */
   private shown?: { uri: vscode.Uri; modelName: string };
 
   constructor(view: vscode.WebviewView, context: PageContext, private readonly analysis: AnalysisService) {
-    super(viewSurface(view), context, { id: MODEL_VIEW_ID, key: '', protocol: summaryProtocol, script: 'summary', title: 'ConvLens model', mode: 'compact', hold: latestModelOnly });
+    const current = modelUnderCursor(analysis);
+    super(viewSurface(view), context, {
+      id: MODEL_VIEW_ID, key: '', protocol: summaryProtocol, script: 'summary', title: 'ConvLens model', mode: 'compact', hold: latestModelOnly,
+      initial: current?.message,
+    });
+    this.shown = current?.shown;
   }
 
   protected onMessage(message: SummaryWebviewMessage): Promise<void> | void {
@@ -39,23 +58,14 @@ class ModelViewPage extends WebviewHost<typeof summaryProtocol> {
   }
 
   update(): void {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) {
+    const current = modelUnderCursor(this.analysis);
+    if (!current) {
       // Focus moved to a panel or the view itself: keep showing the last model.
       if (!this.shown) this.post({ type: 'empty', reason: 'Open a Keras (Python) or TF.js file to see its model.' });
       return;
     }
-    const doc = editor.document;
-    const a = this.analysis.get(doc)?.analysis;
-    const found = this.analysis.modelAt(doc, editor.selection.active.line);
-    if (!a || !found) {
-      this.shown = undefined;
-      this.post({ type: 'empty', reason: a ? 'No model in this file.' : 'Open a Keras (Python) or TF.js file to see its model.' });
-      return;
-    }
-    const index = a.models.indexOf(found.model);
-    this.shown = { uri: doc.uri, modelName: found.model.name };
-    this.post({ type: 'model', payload: buildPayload(doc.uri.toString(), vscode.workspace.asRelativePath(doc.uri), a, index) });
+    this.shown = current.shown;
+    this.post(current.message);
   }
 }
 

@@ -33,12 +33,24 @@ export async function revealRange(uri: vscode.Uri, range: SourceRange): Promise<
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/** The model message for a document that is open, else undefined. */
+function modelMessage(analysis: AnalysisService, uri: vscode.Uri, modelName: string | undefined): Extract<SummaryHostMessage, { type: 'model' }> | undefined {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const a = doc && analysis.get(doc)?.analysis;
+  if (!a || a.models.length === 0) return undefined;
+  return { type: 'model', payload: buildPayload(uri.toString(), vscode.workspace.asRelativePath(uri), a, modelIndex(a, modelName)) };
+}
+
 export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
   /** The focus request to replay after each (re)load of the page. */
   private focus?: SummaryHostMessage;
 
   constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly analysis: AnalysisService, readonly uri: vscode.Uri, private modelName: string | undefined) {
-    super(panel, context, { id: SUMMARY_VIEW_TYPE, key: uri.toString(), protocol: summaryProtocol, script: 'summary', title: 'ConvLens summary', hold: latestModelOnly });
+    // The page draws the model as its script runs: no "Loading…" while the host answers `ready`.
+    super(panel, context, {
+      id: SUMMARY_VIEW_TYPE, key: uri.toString(), protocol: summaryProtocol, script: 'summary', title: 'ConvLens summary', hold: latestModelOnly,
+      initial: modelMessage(analysis, uri, modelName),
+    });
     this.answer('whatIf', (size) => this.whatIf(size.height, size.width));
     this.register(analysis.onDidChange((changed) => {
       if (changed.toString() === this.uri.toString()) void this.update();
@@ -79,25 +91,23 @@ export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
   }
 
   private async update(): Promise<void> {
-    let doc: vscode.TextDocument;
     try {
-      doc = await openDocument(this.uri);
+      await openDocument(this.uri);
     } catch {
       this.post({ type: 'empty', reason: `Cannot open ${this.uri.fsPath}.` });
       return;
     }
     if (this.isDisposed) return;
-    const a = this.analysis.get(doc)?.analysis;
-    if (!a || a.models.length === 0) {
+    const message = modelMessage(this.analysis, this.uri, this.modelName);
+    if (!message) {
       this.post({ type: 'empty', reason: `No Keras or TF.js model found in ${vscode.workspace.asRelativePath(this.uri)}.` });
       return;
     }
-    const index = modelIndex(a, this.modelName);
-    if (this.modelName !== a.models[index].name) {
-      this.modelName = a.models[index].name;
+    if (this.modelName !== message.payload.model.name) {
+      this.modelName = message.payload.model.name;
       this.updateTitle();
     }
-    this.post({ type: 'model', payload: buildPayload(this.uri.toString(), vscode.workspace.asRelativePath(this.uri), a, index) });
+    this.post(message);
   }
 
   private async whatIf(height: number, width: number) {
@@ -107,16 +117,16 @@ export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
   }
 }
 
-/** Summary panels, one per document, and their serializer. */
-export function summaryPanels(context: PageContext, analysis: AnalysisService): PanelManager<typeof summaryProtocol, SummaryPanel> {
-  return new PanelManager(context, {
+/** Summary panels, one per document; `show(uri, modelName)` opens one on that model. */
+export function summaryPanels(context: PageContext, analysis: AnalysisService): PanelManager<typeof summaryProtocol, SummaryPanel, string | undefined> {
+  return new PanelManager<typeof summaryProtocol, SummaryPanel, string | undefined>(context, {
     viewType: SUMMARY_VIEW_TYPE,
     protocol: summaryProtocol,
     title: () => 'ConvLens: model',
     keyOf: (state) => state.uri,
     options: { enableFindWidget: true },
-    create: (webviewPanel, key, restored) => {
-      const panel = new SummaryPanel(webviewPanel, context, analysis, vscode.Uri.parse(key), restored?.modelName);
+    create: (webviewPanel, key, restored, modelName) => {
+      const panel = new SummaryPanel(webviewPanel, context, analysis, vscode.Uri.parse(key), restored?.modelName ?? modelName);
       if (restored?.view === 'arithmetic') panel.show(undefined, 'arithmetic');
       return panel;
     },

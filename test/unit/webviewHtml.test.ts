@@ -61,4 +61,15 @@ describe('webview HTML', () => {
     assert.deepStrictEqual(scripts.map((s) => /dist\/webview\/(\w+)\.js/.exec(s)?.[1]), ['testHooks', 'summary']);
     for (const s of scripts) assert.ok(s.includes('nonce="n0nce"'), s);
   });
+
+  it('carries the first message as an escaped data attribute that cannot become markup', () => {
+    const initial = { type: 'empty', reason: 'a "quoted" </main><script>alert(1)</script> & more' };
+    const html = buildWebviewHtml(webview, resource, { script: 'summary', title: 't', initial }, 'n0nce');
+    assert.strictEqual((html.match(/<script\b/g) ?? []).length, 1, 'only the bundle is a script');
+    const attr = /<main id="app" data-initial="([^"]*)">/.exec(html)?.[1];
+    assert.ok(attr, 'the attribute is on <main>');
+    const decoded = attr.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    assert.deepStrictEqual(JSON.parse(decoded), initial);
+    assert.ok(!/data-initial/.test(render()), 'absent unless given');
+  });
 });

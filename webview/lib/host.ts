@@ -27,6 +27,20 @@ export class Host<P extends PanelProtocol> {
     return this.rpc.request(def, params, options);
   }
 
+  /** The first message, when the host put it in the page (drawn before `ready`, so the page never waits for it). */
+  initial(): ToWebviewOf<P> | undefined {
+    const app = document.getElementById('app');
+    const raw = app?.dataset.initial;
+    if (raw === undefined) return undefined;
+    delete app?.dataset.initial;
+    try {
+      const message: unknown = JSON.parse(raw);
+      return v.is(this.protocol.toWebview, message) ? (message as ToWebviewOf<P>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   ready(): void {
     this.api.postMessage({ type: 'ready' });
   }

@@ -11,23 +11,23 @@ import * as v from 'valibot';
 import type { PanelProtocol, StateOf } from '../../protocol/panel';
 import type { PageContext, PanelHost } from './webviewHost';
 
-export interface PanelKind<P extends PanelProtocol, Panel extends PanelHost<P>> {
+export interface PanelKind<P extends PanelProtocol, Panel extends PanelHost<P>, Init = undefined> {
   viewType: string;
   protocol: P;
   /** The tab title of a panel created for `key`. */
   title(key: string): string;
   /** Which panel a saved state belongs to; undefined when nothing can be re-attached. */
   keyOf(state: StateOf<P>): string | undefined;
-  /** Wraps a new or revived webview panel; `restored` is the page's saved state after a reload. */
-  create(webviewPanel: vscode.WebviewPanel, key: string, restored?: StateOf<P>): Panel;
+  /** Wraps a new or revived webview panel; `restored` is the page's saved state after a reload, `init` what `show` was given. */
+  create(webviewPanel: vscode.WebviewPanel, key: string, restored?: StateOf<P>, init?: Init): Panel;
   /** Extra panel options (find widget…); scripts and resource roots are set by the framework. */
   options?: vscode.WebviewPanelOptions;
 }
 
-export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>> extends Disposables implements vscode.WebviewPanelSerializer {
+export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>, Init = undefined> extends Disposables implements vscode.WebviewPanelSerializer {
   private readonly panels = new Map<string, Panel>();
 
-  constructor(private readonly context: PageContext, private readonly kind: PanelKind<P, Panel>) {
+  constructor(private readonly context: PageContext, private readonly kind: PanelKind<P, Panel, Init>) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(kind.viewType, this));
     this.register({ dispose: () => { for (const p of [...this.panels.values()]) p.dispose(); } });
@@ -43,7 +43,7 @@ export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>> e
   }
 
   /** Reveals the key's panel, creating it beside the editor if needed (a new one leaves the focus in the editor). */
-  show(key: string, preserveFocus = true): Panel {
+  show(key: string, init?: Init, preserveFocus = true): Panel {
     const existing = this.panels.get(key);
     if (existing) {
       existing.panel.reveal(existing.panel.viewColumn, preserveFocus);
@@ -52,7 +52,7 @@ export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>> e
     }
     const webviewPanel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(key),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: false, ...this.kind.options });
-    return this.adopt(webviewPanel, key);
+    return this.adopt(webviewPanel, key, undefined, init);
   }
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -65,9 +65,9 @@ export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>> e
     this.adopt(webviewPanel, key, restored);
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, key: string, restored?: StateOf<P>): Panel {
+  private adopt(webviewPanel: vscode.WebviewPanel, key: string, restored?: StateOf<P>, init?: Init): Panel {
     webviewPanel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'convlens.svg');
-    const panel = this.kind.create(webviewPanel, key, restored);
+    const panel = this.kind.create(webviewPanel, key, restored, init);
     this.panels.set(key, panel);
     const focus = webviewPanel.onDidChangeViewState((e) => { if (e.webviewPanel.active) this.context.hosts.activate(panel); });
     panel.onDidDispose(() => {

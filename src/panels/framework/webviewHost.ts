@@ -61,6 +61,8 @@ export interface PageOptions<P extends PanelProtocol> {
   styles?: string[];
   mode?: string;
   hold?: HoldPolicy<ToWebviewOf<P>>;
+  /** Drawn by the page as soon as its script runs (see WebviewHtmlOptions.initial). */
+  initial?: ToWebviewOf<P>;
 }
 
 export abstract class WebviewHost<P extends PanelProtocol> extends Disposables {
@@ -77,7 +79,7 @@ export abstract class WebviewHost<P extends PanelProtocol> extends Disposables {
     const webview = surface.webview;
     webview.options = webviewOptions(context.extensionUri, vscode.Uri.joinPath);
     webview.html = buildWebviewHtml(webview, extensionResource(context.extensionUri, vscode.Uri.joinPath), {
-      script: page.script, title: page.title, styles: page.styles, mode: page.mode, testHooks: context.testMode,
+      script: page.script, title: page.title, styles: page.styles, mode: page.mode, testHooks: context.testMode, initial: page.initial,
     });
     this.channel = this.register(new WebviewChannel(webview, page.protocol, {
       onMessage: (m) => this.dispatch(m),

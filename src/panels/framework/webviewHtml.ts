@@ -27,6 +27,11 @@ export interface WebviewHtmlOptions {
   mode?: string;
   /** Load webview/testHooks.ts before the panel's bundle (ExtensionMode.Test only). */
   testHooks?: boolean;
+  /**
+   * The first host message, as JSON in a data attribute: the page draws it as its script runs,
+   * so it shows content the moment VS Code reveals it instead of waiting for a round trip.
+   */
+  initial?: unknown;
 }
 
 /** The bundle that answers the integration tests' requests inside a page. */
@@ -68,6 +73,7 @@ export function buildWebviewHtml<U>(
     .map((s) => `<link rel="stylesheet" href="${src('media', s)}">`)
     .join('\n    ');
   const mode = options.mode ? ` data-mode="${escapeHtml(options.mode)}"` : '';
+  const initial = options.initial === undefined ? '' : ` data-initial="${escapeHtml(JSON.stringify(options.initial))}"`;
   // The hooks go first: they must see CSP violations from the start and hold the VS Code API for the panel.
   const scripts = [...(options.testHooks ? [TEST_HOOKS_SCRIPT] : []), options.script]
     .map((name) => `<script nonce="${nonce}" src="${src('dist/webview', `${name}.js`)}"></script>`)
@@ -82,7 +88,7 @@ export function buildWebviewHtml<U>(
     <title>${escapeHtml(options.title)}</title>
   </head>
   <body${mode}>
-    <main id="app"><p class="muted">Loading…</p></main>
+    <main id="app"${initial}><p class="muted">Loading…</p></main>
     ${scripts}
   </body>
 </html>`;
