@@ -114,9 +114,9 @@ describe('training from the editor', function () {
     await waitFor(async () => {
       const q = await api.training.queryTrainingPanel(['#run-status', '#epoch-table tbody tr:nth-child(1)'], modelKey).catch((e: Error) => ({ error: e.message }));
       seen = q;
-      return 'error' in q ? false : /Training/.test(q['#run-status'] ?? '') && q['#epoch-table tbody tr:nth-child(1)'] !== null;
+      return 'error' in q ? false : (q['#run-status'] ?? '').includes('Training') && q['#epoch-table tbody tr:nth-child(1)'] !== null;
     }, 15000, 'the reopened panel to replay the running training').catch((e: Error) => { throw new Error(`${e.message}; last seen ${JSON.stringify(seen)}`); });
-    await waitFor(async () => (await api.training.queryTrainingPanel(['#stop'], modelKey).catch(() => ({} as Record<string, string | null>)))['#stop'] !== null, 15000, 'the Stop button');
+    await waitFor(async () => (await api.training.queryTrainingPanel(['#stop'], modelKey).catch((): Record<string, string | null> => ({})))['#stop'] !== null, 15000, 'the Stop button');
     await api.training.clickInTrainingPanel('#stop', modelKey);
     const report = await run.finished;
     assert.ok(report);

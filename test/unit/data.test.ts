@@ -18,9 +18,7 @@ import { sequential } from './helpers/specs';
 const ROOT = path.resolve(__dirname, '../../..');
 
 function checksum(a: ArrayLike<number>): number {
-  let h = 0;
-  for (let i = 0; i < a.length; i++) h = (h * 31 + Math.round(a[i] * 1000)) | 0;
-  return h;
+  return Array.from(a).reduce((h, v) => (h * 31 + Math.round(v * 1000)) | 0, 0);
 }
 
 function classCounts(y: Int32Array, n: number): number[] {
