@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import { analyzeModel } from '../../src/core/shapes/analyze';
 import { formatBytes, formatCount, formatShapeKeras } from '../../src/core/shapes/format';
-import { functional, sequential } from './helpers/specs';
+import { functional, sequential } from '../helpers/specs';
 
 const codes = (m: ReturnType<typeof analyzeModel>): (string | undefined)[] => m.diagnostics.map((d) => d.code);
 

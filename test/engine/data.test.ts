@@ -13,7 +13,7 @@ import { loadMnist } from '../../src/core/engine/data/mnist';
 import { loadSynthetic } from '../../src/core/engine/data/synthetic';
 import { loadSharp } from '../../src/core/engine/data/sharp';
 import { analyzeSource } from '../../src/core/analysis';
-import { sequential } from './helpers/specs';
+import { sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -16,7 +16,7 @@ import { loadSharp } from '../../src/core/engine/data/sharp';
 import type { ModelSpec } from '../../src/core/model/spec';
 import { augmentationPreview, displayScale, type AugmentPreview, type AugmentPreviewRequest } from '../../src/core/viz/augmentPreview';
 import { AugmentPreviewClient, defaultPreviewWorkerPath } from '../../src/core/viz/previewClient';
-import { sequential } from './helpers/specs';
+import { sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -18,7 +18,7 @@ import { loadModelFile, realFileOps, type FileOps } from '../../src/core/engine/
 import { TrainingSession } from '../../src/core/engine/train/session';
 import type { TrainEvent, TrainSettings } from '../../src/core/engine/train/types';
 import type { ModelSpec } from '../../src/core/model/spec';
-import { sequential } from './helpers/specs';
+import { sequential } from '../helpers/specs';
 
 function tinySpec(lr = 0.005): ModelSpec {
   return sequential(

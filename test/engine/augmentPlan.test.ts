@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { frontChain, inputPipeline } from '../../src/core/engine/augment/plan';
 import { prepareTrainingInput, trainingBatch } from '../../src/core/engine/train/trainingInput';
 import type { ModelSpec } from '../../src/core/model/spec';
-import { functional, sequential } from './helpers/specs';
+import { functional, sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
