@@ -33,7 +33,10 @@ export default tseslint.config(
   // Scripts injected into the dev harness' page run in the browser.
   { files: ['webview/dev/fake-vscode.js'], languageOptions: { sourceType: 'script', globals: { ...globals.browser } } },
   // Playwright's page.evaluate callbacks run in the page.
-  { files: ['scripts/test-integration.js', 'webview/dev/harness.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', getComputedStyle: 'readonly' } } },
+  {
+    files: ['scripts/test-integration.js', 'webview/dev/harness.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', getComputedStyle: 'readonly' } },
+  },
 
   ...[...tseslint.configs.recommendedTypeChecked, ...tseslint.configs.stylisticTypeChecked].map((c) => ({ ...c, files: TS_FILES })),
   {

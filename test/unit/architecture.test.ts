@@ -94,7 +94,10 @@ describe('architecture', () => {
         // A relative import leaving the pure half could bring Node in through the other half.
         if (i.spec.startsWith('.')) {
           const target = path.resolve(path.dirname(file), i.spec);
-          assert.ok(PURE_CORE.some((dir) => within(dir, target)), `${describeImport(file, i)}, outside model/source/shapes/report`);
+          assert.ok(
+            PURE_CORE.some((dir) => within(dir, target)),
+            `${describeImport(file, i)}, outside model/source/shapes/report`,
+          );
         }
       }
     }
