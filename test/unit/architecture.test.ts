@@ -47,6 +47,29 @@ function runtimeImports(file: string): RuntimeImport[] {
   return out;
 }
 
+/** Node's own globals: a browser has none of them. */
+const NODE_GLOBALS = new Set(['process', 'Buffer', '__dirname', '__filename', 'global', 'setImmediate']);
+
+/** Uses of Node's globals as values (`process.env`, `Buffer.from`), not property or declaration names that happen to match. */
+function nodeGlobalUses(file: string): string[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && NODE_GLOBALS.has(node.text)) {
+      const parent = node.parent;
+      const isName =
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodDeclaration(parent)) &&
+          parent.name === node) ||
+        ts.isTypeReferenceNode(parent);
+      if (!isName) out.push(`${node.text} (line ${source.getLineAndCharacterOfPosition(node.getStart()).line + 1})`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
 const isNodeBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
 const within = (dir: string, target: string): boolean => target === dir || target.startsWith(dir + path.sep);
 const describeImport = (file: string, i: RuntimeImport): string => `${path.relative(ROOT, file)} imports ${i.spec}${i.lazy ? ' (lazy require)' : ''}`;
@@ -85,6 +108,10 @@ describe('architecture', () => {
       assert.ok(isNodeBuiltin(spec), spec);
     }
     for (const spec of ['typescript', '@lezer/python', './values', '../model/spec']) assert.ok(!isNodeBuiltin(spec), spec);
+  });
+
+  it('the pure analysis half of core uses no Node global (process, Buffer, __dirname, ...)', () => {
+    for (const file of pureFiles) assert.deepStrictEqual(nodeGlobalUses(file), [], path.relative(ROOT, file));
   });
 
   it('the pure analysis half of core (model, source, shapes, report) uses no Node-only module, so it can run in a browser', () => {
