@@ -157,7 +157,7 @@ async function queryWebview(page, target, selectors) {
           const result = {};
           let score = 0;
           for (const s of sels) {
-            let el = null;
+            let el;
             try {
               el = document.querySelector(s);
             } catch {

@@ -9,7 +9,9 @@ import { waitFor } from './helpers/vscode';
 
 describe('integration harness', () => {
   let panel: vscode.WebviewPanel | undefined;
-  afterEach(() => panel?.dispose());
+  afterEach(() => {
+    panel?.dispose();
+  });
 
   it('reads a webview panel\'s DOM and takes a screenshot of it', async function () {
     if (!canInspectWorkbench()) this.skip();

@@ -144,7 +144,7 @@ describe('summary panel and side view', () => {
     await vscode.commands.executeCommand('workbench.view.extension.convlens');
     const lines = editor.document.getText().split('\n');
     const augLine = lines.findIndex((l) => l.includes('data_augmentation = '));
-    const modelLine = lines.findIndex((l) => /^model = /.test(l));
+    const modelLine = lines.findIndex((l) => l.startsWith('model = '));
     assert.ok(augLine >= 0 && modelLine >= 0);
     const nameAt = async (line: number, expected: string): Promise<void> => {
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { analyzeSource, readSource } from '../../src/core/analysis';
 import type { SourceLanguage } from '../../src/core/model/spec';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
 function examples(dir: string): string[] {
   const full = path.join(ROOT, 'examples', dir);

@@ -413,7 +413,8 @@ describe('Python reader', () => {
       ));
       assert.strictEqual(only(r).layers[0].config.units, 128);
       const info = r.diagnostics.find((d) => d.severity === 'info');
-      assert.ok(info && /first branch/.test(info.message), JSON.stringify(r.diagnostics));
+      assert.ok(info, JSON.stringify(r.diagnostics));
+      assert.ok(info.message.includes('first branch'), JSON.stringify(r.diagnostics));
       assert.strictEqual(info.range.start.line, 3);
     });
 
@@ -512,7 +513,7 @@ describe('Python reader', () => {
         '    model.add(keras.layers.Dense(units))',
         'model.add(keras.layers.Dense(1))',
       ));
-      const w = warnings(r).find((d) => /loop is not evaluated/.test(d.message));
+      const w = warnings(r).find((d) => d.message.includes('loop is not evaluated'));
       assert.ok(w, JSON.stringify(r.diagnostics));
       assert.strictEqual(w.range.start.line, 5);
       assert.deepStrictEqual(classes(only(r)), ['Dense']);
@@ -584,13 +585,13 @@ describe('Python reader', () => {
 
     it('does not allocate huge lists or strings', () => {
       const r = quick(py('a = [0] * 10**9', 'b = "x" * 10**9', 'c = list(range(10**10))'));
-      assert.strictEqual(warnings(r).filter((d) => /evaluation stopped/.test(d.message)).length, 3);
+      assert.strictEqual(warnings(r).filter((d) => d.message.includes('evaluation stopped')).length, 3);
     });
 
     it('stops runaway recursion and exponential call trees', () => {
       const r = quick(py('def f(n):', '    return f(n + 1)', 'f(0)', 'def g():', '    g(); g()', 'g()'));
       assert.ok(warnings(r).some((d) => /nested more than \d+ deep/.test(d.message)));
-      assert.ok(warnings(r).some((d) => /evaluation steps/.test(d.message)));
+      assert.ok(warnings(r).some((d) => d.message.includes('evaluation steps')));
     });
 
     it('stops deeply nested code', () => {

@@ -22,9 +22,9 @@ describe('webview HTML', () => {
 
   it('never allows unsafe-inline or unsafe-eval, and has no inline styles or scripts', () => {
     const html = render();
-    assert.ok(!/unsafe-/.test(html));
+    assert.ok(!html.includes('unsafe-'));
     assert.ok(!/\sstyle=/.test(html), 'no style attributes');
-    assert.ok(!/<style/.test(html), 'no <style> elements');
+    assert.ok(!html.includes('<style'), 'no <style> elements');
     assert.ok(!/\son[a-z]+=/.test(html), 'no inline event handlers');
   });
 

@@ -21,7 +21,7 @@ export function declaredInputShape(config: ConfigObject): DeclaredInputShape {
     if (Array.isArray(v)) {
       const unknownItem = v.find(isUnknown);
       if (unknownItem) return { problem: 'unknown', key, detail: unknownItem.unknown };
-      if (v.every((x) => typeof x === 'number' || x === null)) return { shape: v as (number | null)[] };
+      if (v.every((x) => typeof x === 'number' || x === null)) return { shape: v };
     }
     return { problem: 'invalid', key, detail: `expected a shape tuple, got ${JSON.stringify(v)}` };
   };

@@ -95,8 +95,8 @@ export class ModelRuntime {
     if (moduleLevel) {
       this.namedAtModuleLevel.add(model.id);
       model.varName = name;
-    } else if (model.varName === undefined) {
-      model.varName = name;
+    } else {
+      model.varName ??= name;
     }
   }
 

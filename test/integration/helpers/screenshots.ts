@@ -59,7 +59,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Writes a request, waits for its response file, and removes the response. */
-async function ask(dir: string, request: Record<string, unknown>, timeoutMs: number): Promise<ResponseOk> {
+async function ask(dir: string, request: { kind: string } & Record<string, unknown>, timeoutMs: number): Promise<ResponseOk> {
   const id = `${process.pid}-${Date.now()}-${++counter}`;
   const requests = path.join(dir, 'requests');
   const responses = path.join(dir, 'responses');

@@ -123,7 +123,7 @@ export function installNativeKernels(tf: Tf, opts: { addonPath?: string; threads
 export function uninstallNativeKernels(tf: Tf): void {
   if (!nativeKernelsInstalled(tf)) return;
   for (const name of NATIVE_KERNEL_NAMES) {
-    const ours = (tf.getKernel(name, 'wasm') as tfjs.KernelConfig | undefined)?.kernelFunc as OurKernelFunc | undefined;
+    const ours: OurKernelFunc | undefined = (tf.getKernel(name, 'wasm') as tfjs.KernelConfig | undefined)?.kernelFunc;
     if (!ours || !(ORIGINAL in ours)) continue;
     tf.unregisterKernel(name, 'wasm');
     const original = ours[ORIGINAL];

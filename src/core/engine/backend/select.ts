@@ -25,6 +25,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import type * as tfjs from '@tensorflow/tfjs';
+import type * as NodeModule from 'module';
 import { registerWasmGradients } from './wasmGradients';
 import { installNativeKernels, uninstallNativeKernels, type NativeKernelsInfo } from './nativeKernels';
 
@@ -124,8 +125,7 @@ function nodeRequire(id: string): unknown {
   } catch (e) {
     const extra = process.env[NATIVE_MODULES_ENV];
     if (!extra || (e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createRequire } = req('module') as typeof import('module');
+    const { createRequire } = req('module') as typeof NodeModule;
     return createRequire(`${extra.replace(/[\\/]$/, '')}/noop.js`)(id);
   }
 }

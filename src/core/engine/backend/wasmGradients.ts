@@ -244,7 +244,7 @@ function wasmConv2DBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
     return k.kernelFunc;
   };
   const run = (name: string, inputs: Record<string, TensorInfo>, kattrs: NamedAttrMap): TensorInfo =>
-    kernel(name)({ inputs, backend: backend as unknown as tfjs.KernelBackend, attrs: kattrs }) as TensorInfo;
+    kernel(name)({ inputs, backend, attrs: kattrs }) as TensorInfo;
 
   const temps: TensorInfo[] = [];
   const keep = (t: TensorInfo): TensorInfo => (temps.push(t), t);

@@ -110,7 +110,7 @@ export async function restoreOptimizer(tf: Tf, runDir: string, model: tfjs.Layer
   if (now.length !== variables.length) return false;
   const rename = new Map(variables.map((v, i) => [v, now[i]]));
   const buf = fs.readFileSync(path.join(runDir, CHECKPOINT_DIR, file));
-  const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  const data = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   const decoded = tf.io.decodeWeights(data, specs);
   const named = specs.map((s) => {
     const slash = s.name.lastIndexOf('/');

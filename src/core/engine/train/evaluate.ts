@@ -69,7 +69,7 @@ export async function predictSplit(
   for (let start = 0; start < split.count; start += batchSize) {
     const end = Math.min(start + batchSize, split.count);
     const ids = batchLabels(split, order, start, end);
-    const [l, a, cls, conf] = tf.tidy(() => {
+    const [l, a, cls, conf] = tf.tidy((): [tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor] => {
       const x = batchImages(tf, split, shape, order, start, end, pixelScale);
       const yTrue = encodeLabels(tf, ids, compile, numClasses);
       const out = model.predict(x) as tfjs.Tensor;
@@ -90,8 +90,8 @@ export async function predictSplit(
     tf.dispose([l, a, cls, conf]);
     lossSum += lv[0];
     accSum += av[0];
-    predicted.set(cv as Int32Array, start);
-    confidence.set(pv as Float32Array, start);
+    predicted.set(cv, start);
+    confidence.set(pv, start);
   }
   const n = Math.max(split.count, 1);
   return { loss: lossSum / n, accuracy: accSum / n, predicted, confidence };

@@ -20,10 +20,10 @@ interface WeightsGroup {
   weights: WeightsManifestEntry[];
 }
 
-/** The file operations used for writing; tests swap one to simulate a crash mid-write. */
+/** The file operations used for writing; tests swap one to simulate a crash mid-write. Plain functions: neither uses `this`. */
 export interface FileOps {
-  writeFile(file: string, data: Uint8Array | string): void;
-  rename(from: string, to: string): void;
+  writeFile: (file: string, data: Uint8Array | string) => void;
+  rename: (from: string, to: string) => void;
 }
 
 export const realFileOps: FileOps = {
@@ -67,9 +67,9 @@ export function weightBytes(tf: Tf, data: tfjs.io.WeightData | undefined): Uint8
 export async function modelArtifacts(tf: Tf, model: tfjs.LayersModel): Promise<ModelArtifacts> {
   let captured: ModelArtifacts | undefined;
   await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
+    tf.io.withSaveHandler((artifacts) => {
       captured = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
     }),
   );
   if (captured === undefined) throw new Error('TF.js produced no model artifacts');
@@ -117,7 +117,7 @@ export function readModelJson(file: string): ModelJson {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelJson;
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest)) throw new Error(`${file} is not a TF.js layers model.json`);
   return json;
@@ -134,7 +134,7 @@ export function readModelArtifacts(file: string): { artifacts: ModelArtifacts; j
     for (const p of group.paths) buffers.push(fs.readFileSync(path.join(dir, p)));
   }
   const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
   return {
     json,
     artifacts: {

@@ -2,6 +2,7 @@
  * Training settings, progress events and the final report: plain JSON, shared by the worker,
  * the host-side TrainingSession, the CLI and the extension.
  */
+import type { ModelSpec } from '../../model/spec';
 import type { BackendInfo, BackendPreference } from '../backend/select';
 import type { DatasetKind, DatasetSpec, SkippedFile } from '../data/types';
 import type { CompileSettings } from './compile';
@@ -122,7 +123,7 @@ export interface TrainReport {
 
 /** Host -> worker. */
 export type WorkerRequest =
-  | { type: 'start'; spec: import('../../model/spec').ModelSpec; settings: TrainSettings }
+  | { type: 'start'; spec: ModelSpec; settings: TrainSettings }
   | { type: 'cancel' };
 
 /** Worker -> host. */

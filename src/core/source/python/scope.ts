@@ -18,17 +18,11 @@ export class Scope {
   }
 
   get module(): Scope {
-    let s: Scope = this;
-    while (s.parent) s = s.parent;
-    return s;
+    return this.parent ? this.parent.module : this;
   }
 
   lookup(name: string): Value | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    return this.vars.get(name) ?? this.parent?.lookup(name);
   }
 
   /** The scope an assignment to `name` writes to. */

@@ -3,7 +3,7 @@
  * syntax-error report. The interpreter never looks at raw code text except through
  * node boundaries given by the parser.
  */
-import { parser } from '@lezer/python';
+import type { parser } from '@lezer/python';
 import type { Diagnostic } from '../../model/spec';
 import type { LineIndex } from './ranges';
 

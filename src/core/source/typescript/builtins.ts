@@ -95,7 +95,7 @@ export function primitiveMember(target: Value, name: string): Value | undefined 
   if (target.kind === 'list') {
     if (name === 'length') return num(target.items.length);
     const method = ARRAY_METHODS[name];
-    return method ? builtin(name, (args, ctx) => method(target as ListValue, args, ctx)) : undefined;
+    return method ? builtin(name, (args, ctx) => method(target, args, ctx)) : undefined;
   }
   if (target.kind === 'string') {
     if (name === 'length') return num(target.value.length);

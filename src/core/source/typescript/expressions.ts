@@ -13,7 +13,7 @@ import { moduleMember, moduleValue } from './modules';
 import { binaryOp, jsTruthy, stringValue, toJsString, unaryOp } from './operators';
 import { FILE_START, rangeOf } from './ranges';
 import {
-  LIMITS, Scope, StopEvaluation, cappedList, functionValue, implOf, type BuiltinContext, type FunctionNode, type UserFunction,
+  LIMITS, type Scope, StopEvaluation, cappedList, functionValue, implOf, type BuiltinContext, type FunctionNode, type UserFunction,
 } from './scope';
 import { assignTarget, bindPattern, elementOf, propertyKey } from './patterns';
 

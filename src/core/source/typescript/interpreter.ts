@@ -58,7 +58,7 @@ export class Interpreter extends ExpressionEvaluator {
    */
   private callUncalledFunctions(): void {
     const candidates = () => this.topLevelFunctions.filter(({ fn }) => !fn.called && !fn.node.asteriskToken &&
-      fn.node.parameters.every((p) => p.initializer || p.questionToken || p.dotDotDotToken));
+      fn.node.parameters.every((p) => p.initializer !== undefined || p.questionToken !== undefined || p.dotDotDotToken !== undefined));
     if (candidates().length === 0) return;
     const mentioned = new Set<string>();
     for (const { name, fn } of this.topLevelFunctions) {

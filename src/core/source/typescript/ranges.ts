@@ -38,9 +38,9 @@ export function scriptKindFor(fileName: string): ts.ScriptKind {
  * been present for years; it is read defensively so a future change only loses the errors.
  */
 export function syntaxDiagnostics(sf: ts.SourceFile): Diagnostic[] {
-  const raw = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  const raw = (sf as unknown as { parseDiagnostics?: unknown }).parseDiagnostics;
   if (!Array.isArray(raw)) return [];
-  return raw.map((d): Diagnostic => {
+  return (raw as readonly ts.Diagnostic[]).map((d): Diagnostic => {
     const start = d.start ?? 0;
     return {
       severity: 'error',

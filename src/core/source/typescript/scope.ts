@@ -78,11 +78,7 @@ export class Scope {
   constructor(readonly parent: Scope | undefined, readonly isFunction: boolean) {}
 
   lookup(name: string): Value | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    return this.vars.get(name) ?? this.parent?.lookup(name);
   }
 
   declare(name: string, value: Value): void {
@@ -91,26 +87,21 @@ export class Scope {
 
   /** Assigns to the nearest scope declaring `name`; an undeclared name becomes a module global, like sloppy JS. */
   assign(name: string, value: Value): void {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      if (s.vars.has(name)) {
-        s.vars.set(name, value);
-        return;
-      }
-    }
-    this.moduleScope().vars.set(name, value);
+    (this.declaring(name) ?? this.moduleScope()).vars.set(name, value);
   }
 
   functionScope(): Scope {
-    let s: Scope = this;
-    while (!s.isFunction && s.parent) s = s.parent;
-    return s;
+    return this.isFunction || !this.parent ? this : this.parent.functionScope();
+  }
+
+  /** The nearest scope, from this one outwards, that declares `name`. */
+  private declaring(name: string): Scope | undefined {
+    return this.vars.has(name) ? this : this.parent?.declaring(name);
   }
 
   /** The scope just below the globals: where sloppy assignments land. */
   private moduleScope(): Scope {
-    let s: Scope = this;
-    while (s.parent?.parent) s = s.parent;
-    return s;
+    return this.parent?.parent ? this.parent.moduleScope() : this;
   }
 }
 

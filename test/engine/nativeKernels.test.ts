@@ -166,7 +166,7 @@ describe('native kernels (oneDNN) on wasm', function () {
     const f = tf.tensor(randn([3, 3, 3, 4], 8), [3, 3, 3, 4]);
     const prof = await tf.profile(() => tf.grads((a: tf.Tensor, b: tf.Tensor) =>
       tf.sum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), 2, 2, 'valid')))([x, f]));
-    tf.dispose([x, f, prof.result as tf.Tensor[]]);
+    tf.dispose([x, f, prof.result]);
     for (const name of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad']) {
       assert.ok(prof.kernelNames.includes(name), `${name} did not run: ${prof.kernelNames.join(' ')}`);
     }
@@ -204,7 +204,7 @@ describe('native kernels (oneDNN) on wasm', function () {
     //     -1), so each window's first real cell wins: (0,0), (0,2), (2,0), (2,2).
     const cases: { x: number[]; shape: Shape4; pad: Pad; want: number[] }[] = [
       { x: [1, 1, 1, 1], shape: [1, 2, 2, 1], pad: 'valid', want: [1, 0, 0, 0] },
-      { x: Array(9).fill(-1), shape: [1, 3, 3, 1], pad: 'same', want: [1, 0, 1, 0, 0, 0, 1, 0, 1] },
+      { x: Array<number>(9).fill(-1), shape: [1, 3, 3, 1], pad: 'same', want: [1, 0, 1, 0, 0, 0, 1, 0, 1] },
     ];
     for (const c of cases) {
       const run = () => [tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, c.pad)))(tf.tensor(c.x, c.shape))];
@@ -234,7 +234,7 @@ describe('native kernels (oneDNN) on wasm', function () {
     const gradsOf = (model: tf.Sequential) => () => {
       const [xs, ys] = data();
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-      const { grads } = tf.variableGrads(() => tf.mean(tf.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, vars);
+      const { grads } = tf.variableGrads(() => tf.mean<tf.Scalar>(tf.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)), vars);
       return vars.map((v) => grads[v.name]);
     };
 
@@ -276,8 +276,8 @@ describe('native kernels (oneDNN) on wasm', function () {
   it('leaks neither tensors nor wasm buffers across repeated forward and gradient runs', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend as unknown as { numDataIds(): number };
-    const x = tf.tensor(randn([2, 9, 9, 3], 51), [2, 9, 9, 3]) as tf.Tensor4D;
-    const f = tf.tensor(randn([3, 3, 3, 4], 52), [3, 3, 3, 4]) as tf.Tensor4D;
+    const x = tf.tensor<tf.Rank.R4>(randn([2, 9, 9, 3], 51), [2, 9, 9, 3]);
+    const f = tf.tensor<tf.Rank.R4>(randn([3, 3, 3, 4], 52), [3, 3, 3, 4]);
     const all = () => {
       for (const [s, d, pad] of [[1, 1, 'valid'], [2, 1, 'same'], [1, 2, 'same']] as [number, number, Pad][]) {
         const loss = (a: tf.Tensor, b: tf.Tensor) =>
@@ -299,7 +299,7 @@ describe('native kernels (oneDNN) on wasm', function () {
     const { addon } = loaded;
     // x 1x4x4x1, filter 3x3x1x1, 'valid': y 1x2x2x1, i.e. 16 + 9 + 4 floats, 116 bytes.
     const g = Int32Array.from([1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0]);
-    const outside = (e: unknown) => e instanceof Error && /outside the wasm heap/.test(e.message);
+    const outside = (e: unknown) => e instanceof Error && e.message.includes('outside the wasm heap');
     const small = new ArrayBuffer(64);
     assert.throws(() => addon.conv2d(0, small, 0, 64, 0, g), outside); // filter past the end
     assert.throws(() => addon.conv2d(2, small, -4, 0, 0, g), outside);

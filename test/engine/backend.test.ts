@@ -19,7 +19,8 @@ import {
 
 /** Node's require, except for the ids given, which throw or return what `fakes` says. */
 function loaderWith(fakes: Record<string, () => unknown>): (id: string) => unknown {
-  return (id) => (id in fakes ? fakes[id]() : require(id));
+  const nodeRequire: NodeRequire = require;
+  return (id) => (id in fakes ? fakes[id]() : (nodeRequire(id) as unknown));
 }
 
 describe('backend selection', function () {
@@ -40,7 +41,7 @@ describe('backend selection', function () {
     assert.match(info.reason ?? '', /tensorflow-gpu, tensorflow unavailable/);
     assert.ok(lines.some((l) => l.startsWith('TF.js backend: wasm')), lines.join('\n'));
     // It computes.
-    const y = tf.tidy(() => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'valid'));
+    const y = tf.tidy(() => tf.conv2d(tf.ones<tf.Rank.R4>([1, 4, 4, 1]), tf.ones<tf.Rank.R4>([3, 3, 1, 1]), 1, 'valid'));
     assert.deepStrictEqual(Array.from(await y.data()), [9, 9, 9, 9]);
     y.dispose();
   });

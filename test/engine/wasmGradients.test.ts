@@ -182,8 +182,8 @@ describe('wasm Conv2D gradients', function () {
 
   it('leaks no tensors or wasm buffers across repeated gradient computations', async () => {
     await tf.setBackend('wasm');
-    const x = tf.tensor(randoms(2 * 9 * 9 * 3, 5), [2, 9, 9, 3]) as tf.Tensor4D;
-    const f = tf.tensor(randoms(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]) as tf.Tensor4D;
+    const x = tf.tensor<tf.Rank.R4>(randoms(2 * 9 * 9 * 3, 5), [2, 9, 9, 3]);
+    const f = tf.tensor<tf.Rank.R4>(randoms(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]);
     const step = (s: number, d: number, pad: Pad, fused: boolean) => {
       const g = tf.grads((xt: tf.Tensor, ft: tf.Tensor) =>
         tf.sum(fused

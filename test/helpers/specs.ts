@@ -1,5 +1,5 @@
 /** Small builders for hand-written ModelSpecs, so shape tests do not depend on the readers. */
-import type { CompileSpec, ConfigObject, LayerSpec, ModelSpec, SourceRange } from '../../../src/core/model/spec';
+import type { CompileSpec, ConfigObject, LayerSpec, ModelSpec, SourceRange } from '../../src/core/model/spec';
 
 export const RANGE: SourceRange = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
 

@@ -13,14 +13,12 @@ import { loadMnist } from '../../src/core/engine/data/mnist';
 import { loadSynthetic } from '../../src/core/engine/data/synthetic';
 import { loadSharp } from '../../src/core/engine/data/sharp';
 import { analyzeSource } from '../../src/core/analysis';
-import { sequential } from './helpers/specs';
+import { sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 function checksum(a: ArrayLike<number>): number {
-  let h = 0;
-  for (let i = 0; i < a.length; i++) h = (h * 31 + Math.round(a[i] * 1000)) | 0;
-  return h;
+  return Array.from(a).reduce((h, v) => (h * 31 + Math.round(v * 1000)) | 0, 0);
 }
 
 function classCounts(y: Int32Array, n: number): number[] {

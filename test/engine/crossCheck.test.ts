@@ -14,7 +14,7 @@ import { buildTfjsModel } from '../../src/core/engine/build';
 import type { ConfigObject, ModelSpec } from '../../src/core/model/spec';
 import { analyzeModel } from '../../src/core/shapes/analyze';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { functional, sequential } from './helpers/specs';
+import { functional, sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { frontChain, inputPipeline } from '../../src/core/engine/augment/plan';
 import { prepareTrainingInput, trainingBatch } from '../../src/core/engine/train/trainingInput';
 import type { ModelSpec } from '../../src/core/model/spec';
-import { functional, sequential } from './helpers/specs';
+import { functional, sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -82,7 +82,7 @@ describe('augment plan: the input pipeline read from a model', () => {
     // all-black or nearly flat image: the layer's range says what the model takes.
     const bright = prepareTrainingInput(sequential([8, 8, 3], [['RandomBrightness', { factor: 0.2 }], ['Conv2D', { filters: 2, kernel_size: 3 }]]));
     assert.strictEqual(bright.pixelScale, 255);
-    assert.ok(bright.notes.some((n) => /value_range \(0, 255\): images go in as 0–255 values/.test(n)), bright.notes.join('\n'));
+    assert.ok(bright.notes.some((n) => n.includes('value_range (0, 255): images go in as 0–255 values')), bright.notes.join('\n'));
     const unit = prepareTrainingInput(sequential([8, 8, 3], [['RandomContrast', { factor: 0.2, value_range: [0, 1] }], ['Conv2D', { filters: 2, kernel_size: 3 }]]));
     assert.strictEqual(unit.pixelScale, 1);
   });
