@@ -3,7 +3,7 @@
  * the training controller and the commands, and returns. Nothing here loads tfjs or does
  * analysis work up front.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerEditorFeatures } from './editor/features';
 import { AnalysisService } from './host/analysisService';
 import { registerCommands } from './host/commands';

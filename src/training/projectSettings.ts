@@ -26,7 +26,7 @@ function pick(raw: unknown): Partial<TrainChoices> {
   const r = raw as Record<string, unknown>;
   const out: Partial<TrainChoices> = {};
   if (typeof r.data === 'string') out.data = r.data;
-  for (const key of NUMBER_KEYS) if (typeof r[key] === 'number' && Number.isFinite(r[key])) out[key] = r[key] as number;
+  for (const key of NUMBER_KEYS) if (typeof r[key] === 'number' && Number.isFinite(r[key])) out[key] = r[key];
   return out;
 }
 

@@ -33,7 +33,7 @@ describe('panel opening', () => {
       await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri);
       let shown = -1;
       while (Date.now() - t0 < 20000) {
-        const r = await summary.query(['#total-params']).catch(() => ({} as Record<string, string | null>));
+        const r = await summary.query(['#total-params']).catch((): Record<string, string | null> => ({}));
         if (r['#total-params']) {
           shown = Date.now() - t0;
           break;

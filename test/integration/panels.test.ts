@@ -70,7 +70,7 @@ describe('summary panel and side view', () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: source });
     const editor = await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('convlens.showSummary', doc.uri, 'model');
-    await waitFor(async () => (await pages(api).summary.query(['#total-params']).catch(() => ({} as Record<string, string | null>)))['#total-params']?.trim() === '93,322', 15000, 'the panel');
+    await waitFor(async () => (await pages(api).summary.query(['#total-params']).catch((): Record<string, string | null> => ({})))['#total-params']?.trim() === '93,322', 15000, 'the panel');
     const line = doc.getText().split('\n').findIndex((l) => l.includes('Dense(64'));
     const col = doc.lineAt(line).text.indexOf('64');
     await editor.edit((e) => e.replace(new vscode.Range(line, col, line, col + 2), '32'));
@@ -129,11 +129,11 @@ describe('summary panel and side view', () => {
     const summary = pages(api).summary;
     await summary.click('#arith-next');
     await summary.click('#arith-next');
-    await waitFor(async () => /^Step 3 of/.test((await summary.query(['#arithmetic-sum']))['#arithmetic-sum'] ?? ''), 5000, 'step 3');
+    await waitFor(async () => ((await summary.query(['#arithmetic-sum']))['#arithmetic-sum'] ?? '').startsWith('Step 3 of'), 5000, 'step 3');
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
     await waitFor(async () => {
       const q = await summary.query(['#arithmetic-sum', '#total-params']).catch(() => undefined);
-      return /^Step 1 of/.test(q?.['#arithmetic-sum'] ?? '') && q?.['#total-params'] === '93,322';
+      return (q?.['#arithmetic-sum'] ?? '').startsWith('Step 1 of') && q?.['#total-params'] === '93,322';
     }, 15000, 'the reloaded panel to show the arithmetic view again from step 1');
     await shootThemes('arithmetic', (s) => pages(api).summary.query(s));
     assert.deepStrictEqual(await summary.cspViolations(), [], 'the summary panel broke no CSP rule');
@@ -149,7 +149,7 @@ describe('summary panel and side view', () => {
     const nameAt = async (line: number, expected: string): Promise<void> => {
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);
       editor.selection = new vscode.Selection(line, 0, line, 0);
-      await waitFor(async () => (await pages(api).sideView.query(['#model-name']).catch(() => ({} as Record<string, string | null>)))['#model-name']?.trim() === expected,
+      await waitFor(async () => (await pages(api).sideView.query(['#model-name']).catch((): Record<string, string | null> => ({})))['#model-name']?.trim() === expected,
         15000, `the side view to show ${expected}`);
     };
     await nameAt(augLine, 'data_augmentation');

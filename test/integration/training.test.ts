@@ -117,7 +117,7 @@ describe('training from the editor', function () {
       seen = q;
       return 'error' in q ? false : (q['#run-status'] ?? '').includes('Training') && q['#epoch-table tbody tr:nth-child(1)'] !== null;
     }, 15000, 'the reopened panel to replay the running training').catch((e: Error) => { throw new Error(`${e.message}; last seen ${JSON.stringify(seen)}`); });
-    await waitFor(async () => (await pages(api).training(modelKey).query(['#stop']).catch(() => ({} as Record<string, string | null>)))['#stop'] !== null, 15000, 'the Stop button');
+    await waitFor(async () => (await pages(api).training(modelKey).query(['#stop']).catch((): Record<string, string | null> => ({})))['#stop'] !== null, 15000, 'the Stop button');
     await pages(api).training(modelKey).click('#stop');
     const report = await run.finished;
     assert.ok(report);

@@ -89,7 +89,7 @@ describe('training panel', () => {
   after(closeAllEditors);
 
   const query = (selectors: string[], key?: string) => page(key).query(selectors);
-  const text = async (selector: string, key?: string) => (await query([selector], key).catch(() => ({} as Record<string, string | null>)))[selector] ?? null;
+  const text = async (selector: string, key?: string) => (await query([selector], key).catch((): Record<string, string | null> => ({})))[selector] ?? null;
   const rows = async (key?: string): Promise<number> => {
     const sels = [1, 2, 3, 4, 5].map((i) => `#epoch-table tbody tr:nth-child(${i})`);
     const r = await query(sels, key);

@@ -33,7 +33,7 @@ export class WhatIf {
     };
     this.heightField = field('whatif-height', 'Input height in pixels');
     this.widthField = field('whatif-width', 'Input width in pixels');
-    this.reset = h('vscode-button', { id: 'whatif-reset', secondary: true, 'aria-label': 'Back to the model\'s own input size' }, 'Reset') as Field;
+    this.reset = h('vscode-button', { id: 'whatif-reset', secondary: true, 'aria-label': 'Back to the model\'s own input size' }, 'Reset');
     this.reset.addEventListener('click', () => { if (this.input) this.setFromUser(this.input.height, this.input.width); });
     this.element = h('section', { class: 'whatif', 'aria-label': 'What-if input size' },
       h('div', { class: 'row' },

@@ -135,7 +135,7 @@ function buildSequential(tf: Tf, spec: ModelSpec, options: BuildOptions, inferre
       if (layer.sharedWith !== undefined) {
         tfLayer = sharedLayer(built, layer, i);
       } else if (layer.nested !== undefined) {
-        const nestedInput = isFirst ? inputShape : (model.outputs[0].shape.slice(1) as Shape);
+        const nestedInput = isFirst ? inputShape : (model.outputs[0].shape.slice(1));
         tfLayer = buildModel(tf, layer.nested, options, nestedInput);
         // A nested model applied first must know the outer input shape; one built on its own
         // input already does, and TF.js connects it as the Sequential's input.
@@ -199,7 +199,7 @@ function buildFunctional(tf: Tf, spec: ModelSpec, options: BuildOptions, inferre
         tfLayer = sharedLayer(built, layer, i);
       } else if (layer.nested !== undefined) {
         const first = inputs[0];
-        const shape = Array.isArray(first) ? undefined : (first.shape.slice(1) as Shape);
+        const shape = Array.isArray(first) ? undefined : (first.shape.slice(1));
         const nested = buildModel(tf, layer.nested, options, shape);
         nestedModels.push(nested);
         tfLayer = nested;

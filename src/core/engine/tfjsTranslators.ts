@@ -4,7 +4,7 @@
  * `tf.layers` factory name. Classes built otherwise, or not at all, say so in the catalog.
  */
 import type { TfjsFactory } from './tfjsConfig';
-import { ArgReader, activation, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, setIfDefined, weightArgs } from './tfjsArgs';
+import { type ArgReader, activation, convGeometry, dataFormat, initializer, isOne, kernelArgs, padding, setIfDefined, weightArgs } from './tfjsArgs';
 import type { ConfigValue } from '../model/spec';
 
 export type Translator = (a: ArgReader, out: Record<string, unknown>) => TfjsFactory;

@@ -17,7 +17,7 @@ export function withInputSize(spec: ModelSpec, height: number, width: number): M
     if (layer.className !== 'InputLayer') return layer;
     const shape = layer.config.shape;
     if (!Array.isArray(shape) || !shape.every((d) => d === null || typeof d === 'number')) return layer;
-    return { ...layer, config: { ...layer.config, shape: resize(shape as (number | null)[]) } };
+    return { ...layer, config: { ...layer.config, shape: resize(shape) } };
   });
   return { ...spec, layers };
 }

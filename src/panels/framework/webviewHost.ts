@@ -115,7 +115,9 @@ export abstract class WebviewHost<P extends PanelProtocol> extends Disposables {
   protected abstract onMessage(message: ToHostOf<P>): void | Promise<void>;
 
   /** The page (re)loaded: send what it needs to draw the current state. */
-  protected onReady(): void {}
+  protected onReady(): void {
+    // Nothing to replay by default: a page that needs its state again overrides this.
+  }
 
   /** Errors of message handling are shown, never dropped. */
   private dispatch(message: ToHostOf<P>): void {

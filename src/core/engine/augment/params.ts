@@ -141,7 +141,7 @@ export function readAugmentation(layer: { className: string; name: string; confi
       case 'RandomBrightness': {
         const factor = baseFactor(required(get('factor'), 'factor'), 'factor', [-1, 1]);
         // Keras sorts value_range.
-        const valueRange = range2(or(get('value_range'), [0, 255]), 'value_range').sort((a, b) => a - b) as Range;
+        const valueRange = range2(or(get('value_range'), [0, 255]), 'value_range').sort((a, b) => a - b);
         return { className, name, factor, valueRange };
       }
     }

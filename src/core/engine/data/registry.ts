@@ -62,15 +62,15 @@ export const DATASET_SOURCES: { [K in DatasetId]: DatasetSource<K> } = {
 };
 
 function sourceOf<K extends DatasetId>(kind: K): DatasetSource<K> {
-  return DATASET_SOURCES[kind] as DatasetSource<K>;
+  return DATASET_SOURCES[kind];
 }
 
 export function describeDataset(spec: DatasetSpec): DataDescription {
-  return sourceOf(spec.kind).describe(spec as never);
+  return sourceOf(spec.kind).describe(spec);
 }
 
 export async function loadDataset(spec: DatasetSpec, options: LoadOptions = {}): Promise<Dataset> {
-  return sourceOf(spec.kind).load(spec as never, options);
+  return sourceOf(spec.kind).load(spec, options);
 }
 
 /** The image a preview asks for, through the data set whose sample source it names. */

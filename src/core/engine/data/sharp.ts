@@ -9,7 +9,9 @@ export function loadSharp(): Sharp {
   if (cached === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require('sharp') as unknown as { default?: Sharp };
-    cached = typeof m === 'function' ? (m as unknown as Sharp) : (m.default as Sharp);
+    const sharp = typeof m === 'function' ? (m as unknown as Sharp) : m.default;
+    if (!sharp) throw new Error('the sharp package has no image function to load');
+    cached = sharp;
   }
   return cached;
 }

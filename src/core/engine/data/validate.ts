@@ -6,7 +6,6 @@
  */
 import type { ModelSpec } from '../../model/spec';
 import { analyzeModel } from '../../shapes/analyze';
-import type { Shape } from '../../shapes/types';
 import { datasetDescriptor } from './catalog';
 import { DataError, describeShape, type DatasetKind, type ImageShape } from './types';
 
@@ -27,7 +26,7 @@ export interface ModelIO {
 
 export function modelIO(spec: ModelSpec): ModelIO {
   const summary = analyzeModel(spec);
-  const inputShape = summary.inputShapes[0] ? (summary.inputShapes[0] as Shape).slice(1) : null;
+  const inputShape = summary.inputShapes[0] ? summary.inputShapes[0].slice(1) : null;
   const outIndex = spec.kind === 'sequential' ? spec.layers.length - 1 : spec.outputs[0];
   const outLayer = spec.layers[outIndex];
   const outShape = summary.layers.find((l) => l.index === outIndex)?.outputShape ?? null;

@@ -10,7 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { permutation, subSeed } from '../data/rng';
 import { writeCheckpoint } from './checkpoint';
 import { encodeLabels } from './compile';
-import { TrainControl, yieldToEvents } from './control';
+import { type TrainControl, yieldToEvents } from './control';
 import { EarlyStopper } from './earlyStopping';
 import { batchImages, batchLabels, predictSplit } from './evaluate';
 import type { PreparedRun } from './prepare';

@@ -55,7 +55,7 @@ const concatenate: LayerRule = ({ className, args, inputs }) => {
         'merge-mismatch',
       );
     }
-    out[axis] = out[axis] === null || s[axis] === null ? null : (out[axis] as number) + (s[axis] as number);
+    out[axis] = out[axis] === null || s[axis] === null ? null : (out[axis]) + (s[axis]);
   }
   const parts = inputs.map((s) => s[axis] ?? 'None').join(' + ');
   return { shape: out, shapeFormulas: [`axis ${rawAxis}: ${parts} = ${out[axis] ?? 'None'}`] };
