@@ -120,12 +120,7 @@ export interface TrainReport {
   files: { model: string; weights: string; history: string; settings: string; report: string; checkpoint?: string };
 }
 
-/** Host -> worker. */
-export type WorkerRequest =
-  | { type: 'start'; spec: import('../../model/spec').ModelSpec; settings: TrainSettings }
-  | { type: 'cancel' };
-
-/** Worker -> host. */
+/** What a run reports as it goes (the worker's `train` progress), then one 'done' or 'error'. */
 export type TrainEvent =
   | { type: 'log'; message: string }
   | { type: 'backend'; backend: BackendInfo }
