@@ -1,8 +1,9 @@
-// Builds ConvLens: one Node bundle for the CLI, one for the extension host (when present),
-// and (from the editor issue on) one browser bundle per webview panel.
+// Builds ConvLens: Node bundles for the CLI, the core, the extension host and each worker
+// thread, and one browser bundle per webview page. Every entry is listed here (the workers
+// in src/core/worker/workers.json, which the run-time script lookup reads too); a listed
+// entry that does not exist fails the build.
 const esbuild = require('esbuild');
 const fs = require('fs');
-const path = require('path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -10,27 +11,29 @@ const watch = process.argv.includes('--watch');
 /** Packages loaded from node_modules at run time instead of bundled: large, native or optional. */
 const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp'];
 
-const nodeBundles = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
-  // The training worker runs in its own thread: its own bundle, found next to the others.
-  { entryPoints: ['src/core/engine/train/worker.ts'], outfile: 'dist/trainWorker.js' },
-  { entryPoints: ['src/core/viz/previewWorker.ts'], outfile: 'dist/previewWorker.js' },
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-].filter((b) => fs.existsSync(b.entryPoints[0]));
+/** Worker threads by bundle name (dist/<name>.js): the same file tells WorkerClient where to find them. */
+const workers = require('./src/core/worker/workers.json');
 
-const webviewDir = 'webview';
-const webviewBundles = fs.existsSync(webviewDir)
-  ? fs.readdirSync(webviewDir)
-      .filter((f) => /^[a-z][\w-]*\.ts$/.test(f))
-      .map((f) => ({ entryPoints: [path.join(webviewDir, f)], outfile: `dist/webview/${path.basename(f, '.ts')}.js` }))
-  : [];
+const nodeBundles = [
+  { entry: 'src/cli/main.ts', out: 'cli' },
+  { entry: 'src/core/index.ts', out: 'core' },
+  { entry: 'src/extension.ts', out: 'extension' },
+  ...Object.entries(workers).map(([name, entry]) => ({ entry, out: name })),
+];
+
+const webviewBundles = ['summary', 'training', 'augment', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
+
+function files({ entry, out }) {
+  return { entryPoints: [entry], outfile: `dist/${out}.js` };
+}
 
 async function main() {
+  const missing = [...nodeBundles, ...webviewBundles].map((b) => b.entry).filter((entry) => !fs.existsSync(entry));
+  if (missing.length > 0) throw new Error(`esbuild.js: missing entry point${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
   const configs = [
-    ...nodeBundles.map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals })),
-    ...webviewBundles.map((b) => ({ ...common, ...b, platform: 'browser', format: 'iife', target: 'es2022' })),
+    ...nodeBundles.map((b) => ({ ...common, ...files(b), platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals })),
+    ...webviewBundles.map((b) => ({ ...common, ...files(b), platform: 'browser', format: 'iife', target: 'es2022' })),
   ];
   if (watch) {
     for (const c of configs) await (await esbuild.context(c)).watch();

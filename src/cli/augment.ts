@@ -2,7 +2,7 @@
  * `convlens augment <file>`: what a model's augmentation layers (RandomFlip, RandomRotation,
  * RandomZoom, ...) do to an image, written as PNG files — the image as the model gets it
  * and N random draws, made by the same code and Keras semantics as training applies per
- * batch (the panel's preview, for terminals and CI). Runs in the preview worker, so TF.js'
+ * batch (the panel's preview, for terminals and CI). Runs in the visualization worker, so TF.js'
  * own console notices stay off stdout. Exit codes: 0 written, 2 bad input, 1 internal error.
  */
 import { Command } from 'commander';
@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { MAX_PREVIEW_COUNT, type PreviewSample } from '../core/viz/augmentPreview';
-import { AugmentPreviewClient } from '../core/viz/previewClient';
+import { VizClient } from '../core/viz/vizClient';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, readModel } from './train';
 
 interface Io {
@@ -46,12 +46,12 @@ function pngBytes(url: string): Buffer {
   return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 }
 
-export async function runAugment(file: string, o: AugmentCliOptions, io: Io, client = new AugmentPreviewClient()): Promise<number> {
+export async function runAugment(file: string, o: AugmentCliOptions, io: Io, client = new VizClient()): Promise<number> {
   try {
     const spec = readModel(file, o.model);
     const count = wholeNumber(o.count, '--count');
     if (count < 1 || count > MAX_PREVIEW_COUNT) throw new UsageError(`--count must be from 1 to ${MAX_PREVIEW_COUNT}, not ${count}`);
-    const preview = await client.preview(spec, { sample: sampleOf(o), count, seed: wholeNumber(o.seed, '--seed') });
+    const preview = await client.augmentPreview(spec, { sample: sampleOf(o), count, seed: wholeNumber(o.seed, '--seed') });
     fs.mkdirSync(o.out, { recursive: true });
     const files = [path.join(o.out, 'original.png'), ...preview.augmented.map((_, i) => path.join(o.out, `draw-${i + 1}.png`))];
     [preview.original, ...preview.augmented].forEach((url, i) => fs.writeFileSync(files[i], pngBytes(url)));

@@ -2,14 +2,14 @@
  * The augmentation preview panel's host side: one panel, pointed at one model at a time,
  * showing what the model's augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...)
  * do to an image — the same code and the same Keras semantics training applies per batch.
- * The pictures are computed in a worker (core/viz/previewClient.ts): TF.js never loads
+ * The pictures are computed in a worker (core/viz/vizClient.ts): TF.js never loads
  * into the extension host. A newer request makes older answers stale, so fast clicking on
  * Shuffle never shows an out-of-date grid.
  */
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
-import { AugmentPreviewClient } from '../core/viz/previewClient';
+import { VizClient } from '../core/viz/vizClient';
 import type { AnalysisService } from '../host/analysisService';
 import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
 import { holdLatest } from './framework/channel';
@@ -44,7 +44,7 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
   /** Settings changed while computing: one more request when it ends (clicks are coalesced). */
   private again = false;
 
-  constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly client: AugmentPreviewClient) {
+  constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly client: VizClient) {
     // While the page loads only the newest message matters: it says everything.
     super(panel, context, {
       id: AUGMENT_VIEW_TYPE, key: KEY, protocol: augmentProtocol, script: 'augment', title: 'ConvLens augmentation preview',
@@ -119,7 +119,7 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
     const sample = this.sample;
     let message: AugmentHostMessage;
     try {
-      const preview = await this.client.preview(target.spec, { sample, count: DRAWS, seed: this.seed });
+      const preview = await this.client.augmentPreview(target.spec, { sample, count: DRAWS, seed: this.seed });
       message = { type: 'preview', view: toView(preview, target, sample) };
     } catch (e) {
       message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
@@ -154,7 +154,7 @@ async function findModel(analysis: AnalysisService, uri: vscode.Uri, name: strin
 }
 
 export function registerAugmentPanel(context: vscode.ExtensionContext, pages: PageContext, analysis: AnalysisService): AugmentPanelApi {
-  const client = new AugmentPreviewClient();
+  const client = new VizClient();
   const panels = new PanelManager(pages, {
     viewType: AUGMENT_VIEW_TYPE,
     protocol: augmentProtocol,

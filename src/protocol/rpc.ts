@@ -217,15 +217,24 @@ export class Rpc {
         if (controller.signal.aborted) return;
       }
     }
-    this.send(reply);
+    const unsent = this.trySend(reply);
+    // A result that cannot be posted (not cloneable) must still answer: the caller may wait without a timeout.
+    if (unsent && 'result' in reply) this.send({ type: 'response', id, error: `ConvLens: cannot send the answer to '${method}': ${unsent.message}` });
   }
 
   private send(message: RpcMessage): void {
-    if (this.disposed) return;
+    // An error here means the other side is gone; its own timeout or exit handler reports the failure.
+    this.trySend(message);
+  }
+
+  /** Posts a message; returns what went wrong instead of throwing. */
+  private trySend(message: RpcMessage): Error | undefined {
+    if (this.disposed) return undefined;
     try {
       this.post(message);
-    } catch {
-      // The other side is gone; its own timeout or exit handler reports the failure.
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
     }
   }
 }

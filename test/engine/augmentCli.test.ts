@@ -1,6 +1,6 @@
 /**
  * `convlens augment`: PNG files of what a model's augmentation does to an image (through the
- * real preview worker, tsc's out/src/core/viz/previewWorker.js), the text and JSON output,
+ * real visualization worker, tsc's out/src/core/viz/vizWorker.js), the text and JSON output,
  * and one-line errors with exit code 2 for bad input.
  */
 import * as assert from 'assert';

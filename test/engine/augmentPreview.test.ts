@@ -2,7 +2,7 @@
  * Augmentation preview (src/core/viz/): the in-process function on Chollet's cats-vs-dogs
  * model (180×180×3, RandomFlip + RandomRotation + RandomZoom, Rescaling(1/255)) and on small
  * hand-made specs, then the client through the real worker (tsc's
- * out/src/core/viz/previewWorker.js, next to the compiled client).
+ * out/src/core/viz/vizWorker.js, found by the same lookup as the bundle's dist/vizWorker.js).
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -15,7 +15,8 @@ import { decodeImage } from '../../src/core/engine/data/folder';
 import { loadSharp } from '../../src/core/engine/data/sharp';
 import type { ModelSpec } from '../../src/core/model/spec';
 import { augmentationPreview, displayScale, type AugmentPreview, type AugmentPreviewRequest } from '../../src/core/viz/augmentPreview';
-import { AugmentPreviewClient, defaultPreviewWorkerPath } from '../../src/core/viz/previewClient';
+import { VizClient } from '../../src/core/viz/vizClient';
+import { workerScriptPath } from '../../src/core/worker/scriptPath';
 import { sequential } from '../helpers/specs';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -177,18 +178,18 @@ describe('augmentation preview', function () {
     assert.strictEqual(tf.memory().numTensors, before);
   });
 
-  describe('through the worker (AugmentPreviewClient)', () => {
-    let client: AugmentPreviewClient;
+  describe('through the worker (VizClient)', () => {
+    let client: VizClient;
     before(() => {
-      assert.ok(fs.existsSync(defaultPreviewWorkerPath()), `compile first: ${defaultPreviewWorkerPath()}`);
-      client = new AugmentPreviewClient();
+      assert.ok(fs.existsSync(workerScriptPath('vizWorker')), `compile first: ${workerScriptPath('vizWorker')}`);
+      client = new VizClient();
     });
     after(() => client.dispose());
 
     it('gives what the in-process function gives; concurrent requests both resolve', async () => {
       const r1: AugmentPreviewRequest = { sample: { kind: 'synthetic', index: 6 }, count: 3, seed: 11 };
       const r2: AugmentPreviewRequest = { sample: { kind: 'mnist', index: 4 }, count: 2, seed: 12 };
-      const [w1, w2] = await Promise.all([client.preview(cats, r1), client.preview(small(), r2)]);
+      const [w1, w2] = await Promise.all([client.augmentPreview(cats, r1), client.augmentPreview(small(), r2)]);
       const [l1, l2]: AugmentPreview[] = [await augmentationPreview(tf, cats, r1), await augmentationPreview(tf, small(), r2)];
       assert.deepStrictEqual(w1, l1);
       assert.deepStrictEqual(w2, l2);
@@ -196,26 +197,26 @@ describe('augmentation preview', function () {
 
     it('a preview error comes back as a one-line rejection, and the worker keeps serving', async () => {
       const dense = sequential([10], [['Dense', { units: 2 }]]);
-      await assert.rejects(client.preview(dense, { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 }), (e) => assertOneLine(e, /needs a model whose input is an image/));
-      const ok = await client.preview(small(), { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 });
+      await assert.rejects(client.augmentPreview(dense, { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 }), (e) => assertOneLine(e, /needs a model whose input is an image/));
+      const ok = await client.augmentPreview(small(), { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 });
       assert.strictEqual(ok.augmented.length, 1);
     });
 
     it('dispose() rejects what is pending, terminates, and refuses later previews', async () => {
-      const own = new AugmentPreviewClient();
-      const pending = own.preview(cats, { sample: { kind: 'synthetic', index: 0 }, count: 2, seed: 1 });
+      const own = new VizClient();
+      const pending = own.augmentPreview(cats, { sample: { kind: 'synthetic', index: 0 }, count: 2, seed: 1 });
       own.dispose();
       await assert.rejects(pending, /cancelled: its client was disposed/);
-      await assert.rejects(own.preview(small(), { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 }), /client was disposed/);
+      await assert.rejects(own.augmentPreview(small(), { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 }), /client was disposed/);
     });
 
     it('after dispose() nothing keeps the process alive', function () {
       this.timeout(60000);
-      const clientJs = path.join(__dirname, '../../src/core/viz/previewClient.js');
+      const clientJs = path.join(__dirname, '../../src/core/viz/vizClient.js');
       const spec = JSON.stringify(small());
-      const script = `const { AugmentPreviewClient } = require(${JSON.stringify(clientJs)});
-        const client = new AugmentPreviewClient({ onOutput: (line) => console.log('worker:', line) });
-        client.preview(${spec}, { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 })
+      const script = `const { VizClient } = require(${JSON.stringify(clientJs)});
+        const client = new VizClient({ onOutput: (line) => console.log('worker:', line) });
+        client.augmentPreview(${spec}, { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 })
           .then((p) => console.log('done', p.augmented.length), (e) => { console.error(e.message); process.exitCode = 1; })
           .finally(() => client.dispose());`;
       const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 50000 });
@@ -225,15 +226,15 @@ describe('augmentation preview', function () {
 
     it('a missing or crashing worker script rejects with a clear message', async () => {
       const req: AugmentPreviewRequest = { sample: { kind: 'synthetic', index: 0 }, count: 1, seed: 1 };
-      const missing = new AugmentPreviewClient({ workerPath: path.join(dir, 'no-worker.js') });
-      await assert.rejects(missing.preview(small(), req), /worker script is missing: .*no-worker\.js \(build the project, or set CONVLENS_PREVIEW_WORKER\)/);
+      const missing = new VizClient({ workerPath: path.join(dir, 'no-worker.js') });
+      await assert.rejects(missing.augmentPreview(small(), req), /worker script is missing: .*no-worker\.js \(build the project, or set CONVLENS_VIZ_WORKER\)/);
       missing.dispose();
       const broken = path.join(dir, 'broken-worker.js');
       fs.writeFileSync(broken, "throw new Error('boom at start');\n");
-      const crashing = new AugmentPreviewClient({ workerPath: broken });
-      await assert.rejects(crashing.preview(small(), req), /the augmentation preview worker crashed: boom at start/);
+      const crashing = new VizClient({ workerPath: broken });
+      await assert.rejects(crashing.augmentPreview(small(), req), /the visualization worker crashed: boom at start/);
       // The next preview starts a fresh worker (which crashes again here).
-      await assert.rejects(crashing.preview(small(), req), /crashed: boom at start/);
+      await assert.rejects(crashing.augmentPreview(small(), req), /crashed: boom at start/);
       crashing.dispose();
     });
   });

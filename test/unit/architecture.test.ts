@@ -1,8 +1,10 @@
 /**
  * Boundaries the design relies on, checked from the import graph (TypeScript's own
  * pre-processor lists each file's imports): the analysis core never imports `vscode` or
- * editor code, nothing in core loads tfjs at module level (it is passed in), and the pure
- * analysis half of core uses no Node-only module, so it can run in a browser (vscode.dev).
+ * editor code (only itself and the pure protocol definitions), the protocol imports only
+ * valibot and pure parts of core, nothing in core loads tfjs at module level (it is passed
+ * in), and the pure analysis half of core uses no Node-only module, so it can run in a
+ * browser (vscode.dev).
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -14,6 +16,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const CORE = path.join(ROOT, 'src', 'core');
 /** Reading code and computing shapes, parameters and reports: no files, processes or threads. */
 const PURE_CORE = ['model', 'source', 'shapes', 'report'].map((d) => path.join(CORE, d));
+const PROTOCOL = path.join(ROOT, 'src', 'protocol');
+/** The dataset descriptors the pages list (no imports at all), which the protocol may use at run time. */
+const DATASET_CATALOG = path.join(CORE, 'engine', 'data', 'catalog');
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -25,26 +30,33 @@ function tsFiles(dir: string): string[] {
 interface RuntimeImport {
   spec: string;
   lazy: boolean;
+  /** `import type` or `export type`: erased from the JavaScript. */
+  typeOnly: boolean;
 }
 
-/** Runtime imports of a file: `import type` and `export type` are erased and do not count. */
-function runtimeImports(file: string): RuntimeImport[] {
+/** Every import of a file, type-only ones marked. */
+function allImports(file: string): RuntimeImport[] {
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const out: RuntimeImport[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
-      out.push({ spec: node.moduleSpecifier.text, lazy: false });
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push({ spec: node.moduleSpecifier.text, lazy: false, typeOnly: node.importClause?.isTypeOnly === true });
     }
-    if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      out.push({ spec: node.moduleSpecifier.text, lazy: false });
+    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push({ spec: node.moduleSpecifier.text, lazy: false, typeOnly: node.isTypeOnly });
     }
     if (ts.isCallExpression(node) && node.expression.getText(source) === 'require' && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
-      out.push({ spec: node.arguments[0].text, lazy: true });
+      out.push({ spec: node.arguments[0].text, lazy: true, typeOnly: false });
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
   return out;
+}
+
+/** Runtime imports of a file: `import type` and `export type` are erased and do not count. */
+function runtimeImports(file: string): RuntimeImport[] {
+  return allImports(file).filter((i) => !i.typeOnly);
 }
 
 /** Node's own globals: a browser has none of them. */
@@ -83,15 +95,30 @@ describe('architecture', () => {
     assert.ok(pureFiles.length > 10 && pureFiles.length < coreFiles.length);
   });
 
-  it('core never imports vscode or editor/panel code', () => {
+  it('core never imports vscode or editor/panel code: only core and the protocol definitions', () => {
     for (const file of coreFiles) {
       for (const i of runtimeImports(file)) {
         assert.ok(!/^vscode\b/.test(i.spec), describeImport(file, i));
         if (i.spec.startsWith('.')) {
-          assert.ok(within(CORE, path.resolve(path.dirname(file), i.spec)), `${describeImport(file, i)}, outside core`);
+          const target = path.resolve(path.dirname(file), i.spec);
+          assert.ok(within(CORE, target) || within(PROTOCOL, target), `${describeImport(file, i)}, outside core and protocol`);
         }
       }
     }
+  });
+
+  it('the protocol imports only valibot, itself, the dataset catalog and (as types) the model and shapes of core', () => {
+    const protocolFiles = tsFiles(PROTOCOL);
+    assert.ok(protocolFiles.length > 0);
+    for (const file of protocolFiles) {
+      for (const i of allImports(file)) {
+        const target = i.spec.startsWith('.') ? path.resolve(path.dirname(file), i.spec) : undefined;
+        const allowed = i.spec === 'valibot' || (target !== undefined && (within(PROTOCOL, target) || target === DATASET_CATALOG
+          || (i.typeOnly && (within(path.join(CORE, 'model'), target) || within(path.join(CORE, 'shapes'), target)))));
+        assert.ok(allowed, `${describeImport(file, i)}${i.typeOnly ? ' (type)' : ''}`);
+      }
+    }
+    assert.deepStrictEqual(allImports(`${DATASET_CATALOG}.ts`), [], 'the dataset catalog stays free of imports, so pages can bundle it');
   });
 
   it('core loads tfjs only where it is asked to (no top-level tfjs import)', () => {

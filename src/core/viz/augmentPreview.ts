@@ -11,7 +11,7 @@
  * loaders training uses.
  *
  * TF.js is passed in, never imported at run time (as in ../engine/build.ts); sharp is loaded
- * on first use. No vscode here: the panel calls this through ./previewClient.ts.
+ * on first use. No vscode here: the panel calls this through ./vizClient.ts.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../model/spec';

@@ -1,6 +1,6 @@
 /** Training: settings, the worker-hosting session, the in-process loop, checkpoints and model files. */
 export * from './types';
-export { TrainingSession, defaultWorkerPath, type TrainingSessionOptions } from './session';
+export { TrainingSession, type TrainingSessionOptions } from './session';
 export { TrainingError } from './errors';
 export { TrainControl, runTraining, type RunHooks } from './loop';
 export { resolveCompile, CompileError, type CompileSettings } from './compile';

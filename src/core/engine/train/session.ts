@@ -1,6 +1,7 @@
 /**
- * Host side of a training run: starts the worker, relays its events, cancels, and turns a
- * crash into a clear rejection. Used by the CLI and the extension alike (no vscode here).
+ * Host side of a training run: one `train` request to a fresh training worker, whose
+ * progress updates are relayed as events; cancel, terminate, and a crash as a clear
+ * rejection. Used by the CLI and the extension alike (no vscode here).
  *
  *   const session = new TrainingSession(spec, settings);
  *   session.on('epoch', (e) => ...);          // also 'batch', 'checkpoint', 'log', 'run', ...
@@ -9,30 +10,17 @@
  *   session.cancel();                         // stops within one batch; result resolves, status 'cancelled'
  */
 import { EventEmitter } from 'events';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
 import type { ModelSpec } from '../../model/spec';
-import { forwardLines } from '../workerOutput';
-import { TrainingError } from './errors';
-import type { TrainEvent, TrainReport, TrainSettings, WorkerRequest } from './types';
+import { WorkerClient, WorkerFailedError } from '../../worker/client';
+import { TrainingError, errorKind, errorMessage } from './errors';
+import { stop, train } from './protocol';
+import type { TrainEvent, TrainReport, TrainSettings } from './types';
 
 export interface TrainingSessionOptions {
-  /** The worker script; default: {@link defaultWorkerPath}. */
+  /** The worker script; default: core/worker/scriptPath.ts' lookup for 'trainWorker'. */
   workerPath?: string;
   /** Receives the worker's own stdout/stderr lines (TF.js notices); default: dropped. */
   onOutput?: (line: string) => void;
-}
-
-/**
- * Where the worker script is: $CONVLENS_TRAIN_WORKER, else `trainWorker.js` next to the
- * running bundle (dist/), else `worker.js` next to this file (tsc's out/).
- */
-export function defaultWorkerPath(): string {
-  const fromEnv = process.env['CONVLENS_TRAIN_WORKER'];
-  if (fromEnv) return fromEnv;
-  const candidates = [path.join(__dirname, 'trainWorker.js'), path.join(__dirname, 'worker.js')];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
 
 type EventOf<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
@@ -47,76 +35,33 @@ export class TrainingSession extends EventEmitter {
   readonly result: Promise<TrainReport>;
   runDir: string | undefined;
   lastCheckpoint: string | undefined;
-  private readonly worker: Worker;
-  private finished = false;
+  private readonly client: WorkerClient;
   private cancelRequested = false;
+  private finished = false;
 
   constructor(spec: ModelSpec, settings: TrainSettings, options: TrainingSessionOptions = {}) {
     super();
-    const workerPath = options.workerPath ?? defaultWorkerPath();
-    let resolve!: (r: TrainReport) => void;
-    let reject!: (e: TrainingError) => void;
-    this.result = new Promise<TrainReport>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+    this.client = new WorkerClient({ name: 'trainWorker', label: 'training worker', scriptPath: options.workerPath, onOutput: options.onOutput });
+    const run = this.client.request(train, { spec, settings }, { timeoutMs: 0, onProgress: (event) => this.relay(event) });
+    this.result = run.then(
+      (report) => {
+        this.finish({ type: 'done', report });
+        return report;
+      },
+      (e: unknown) => {
+        throw this.failure(e);
+      },
+    );
     // A caller that only listens to events must not get an unhandled rejection.
     this.result.catch(() => undefined);
-
-    if (!fs.existsSync(workerPath)) {
-      this.worker = undefined as unknown as Worker;
-      this.finished = true;
-      reject(new TrainingError(`the training worker script is missing: ${workerPath} (build the project, or set CONVLENS_TRAIN_WORKER)`, 'internal'));
-      return;
-    }
-    const fail = (message: string, kind: TrainingError['kind']): void => {
-      if (this.finished) return;
-      this.finished = true;
-      void this.worker.terminate();
-      reject(new TrainingError(message, kind, this.lastCheckpoint));
-    };
-    this.worker = new Worker(workerPath, { stdout: true, stderr: true });
-    forwardLines(this.worker.stdout, options.onOutput);
-    forwardLines(this.worker.stderr, options.onOutput);
-
-    this.worker.on('message', (event: TrainEvent) => {
-      if (this.finished) return;
-      if (event.type === 'run') this.runDir = event.runDir;
-      if (event.type === 'checkpoint') this.lastCheckpoint = event.path;
-      this.emit('event', event);
-      if (event.type === 'error') {
-        fail(event.message, event.kind);
-        return;
-      }
-      this.emit(event.type, event);
-      if (event.type === 'done') {
-        this.finished = true;
-        void this.worker.terminate();
-        resolve(event.report);
-      }
-    });
-    this.worker.on('error', (e) => {
-      fail(`the training worker crashed: ${e.message}${this.checkpointNote()}`, 'internal');
-    });
-    this.worker.on('exit', (code) => {
-      fail(`the training worker stopped (exit code ${code}) before training finished${this.checkpointNote()}`, 'internal');
-    });
-    this.post({ type: 'start', spec, settings });
-  }
-
-  private checkpointNote(): string {
-    return this.lastCheckpoint ? `; the last checkpoint is intact: ${this.lastCheckpoint}` : '';
-  }
-
-  private post(request: WorkerRequest): void {
-    this.worker.postMessage(request);
   }
 
   /** Asks the worker to stop after the batch in progress; the result resolves with status 'cancelled'. */
   cancel(): void {
     if (this.finished || this.cancelRequested) return;
     this.cancelRequested = true;
-    this.post({ type: 'cancel' });
+    // A worker that is gone cannot stop; the `train` request reports that.
+    this.client.request(stop, null).catch(() => undefined);
   }
 
   get cancelled(): boolean {
@@ -129,6 +74,35 @@ export class TrainingSession extends EventEmitter {
    */
   async terminate(): Promise<void> {
     if (this.finished) return;
-    await this.worker.terminate();
+    await this.client.terminate();
+  }
+
+  private relay(event: TrainEvent): void {
+    if (event.type === 'run') this.runDir = event.runDir;
+    if (event.type === 'checkpoint') this.lastCheckpoint = event.path;
+    this.emit('event', event);
+    this.emit(event.type, event);
+  }
+
+  /** The run is over: the last event, and the worker goes (one run per worker). */
+  private finish(event: Extract<TrainEvent, { type: 'done' | 'error' }>): void {
+    this.finished = true;
+    this.emit('event', event);
+    if (event.type === 'done') this.emit('done', event);
+    this.client.dispose();
+  }
+
+  private failure(e: unknown): TrainingError {
+    if (!(e instanceof WorkerFailedError)) {
+      const error = new TrainingError(errorMessage(e), errorKind(e), this.lastCheckpoint);
+      this.finish({ type: 'error', message: error.message, kind: error.kind });
+      return error;
+    }
+    // The worker itself went away: nothing came from the run, so no 'error' event.
+    this.finished = true;
+    this.client.dispose();
+    const message = e.failure === 'exited' ? `the training worker stopped (exit code ${e.exitCode}) before training finished` : e.message;
+    const note = this.lastCheckpoint ? `; the last checkpoint is intact: ${this.lastCheckpoint}` : '';
+    return new TrainingError(`${message}${note}`, 'internal', this.lastCheckpoint);
   }
 }

@@ -2,7 +2,6 @@
  * Training settings, progress events and the final report: plain JSON, shared by the worker,
  * the host-side TrainingSession, the CLI and the extension.
  */
-import type { ModelSpec } from '../../model/spec';
 import type { BackendInfo, BackendPreference } from '../backend/select';
 import type { DatasetKind, DatasetSpec, SkippedFile } from '../data/types';
 import type { CompileSettings } from './compile';
@@ -121,12 +120,7 @@ export interface TrainReport {
   files: { model: string; weights: string; history: string; settings: string; report: string; checkpoint?: string };
 }
 
-/** Host -> worker. */
-export type WorkerRequest =
-  | { type: 'start'; spec: ModelSpec; settings: TrainSettings }
-  | { type: 'cancel' };
-
-/** Worker -> host. */
+/** What a run reports as it goes (the worker's `train` progress), then one 'done' or 'error'. */
 export type TrainEvent =
   | { type: 'log'; message: string }
   | { type: 'backend'; backend: BackendInfo }

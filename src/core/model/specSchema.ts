@@ -1,0 +1,65 @@
+/**
+ * The model specification as a valibot schema, for requests that carry a ModelSpec across a
+ * thread or webview boundary: the receiver checks the whole spec (nested models, config
+ * values included) before building a model from it. Typed against spec.ts, so the two
+ * cannot drift apart.
+ */
+import * as v from 'valibot';
+import type { CompileSpec, ConfigValue, Diagnostic, LayerSpec, ModelSpec, SourceRange } from './spec';
+
+const Position = v.object({ line: v.number(), column: v.number() });
+export const SourceRangeSchema: v.GenericSchema<SourceRange> = v.object({ start: Position, end: Position });
+
+const DiagnosticSchema: v.GenericSchema<Diagnostic> = v.object({
+  severity: v.picklist(['error', 'warning', 'info', 'hint']),
+  message: v.string(),
+  range: SourceRangeSchema,
+  code: v.optional(v.string()),
+});
+
+/** Config values may be NaN (TF.js code can say `NaN`), which a worker message keeps as is. */
+const AnyNumber = v.union([v.number(), v.nan()]);
+
+const ConfigValueSchema: v.GenericSchema<ConfigValue> = v.lazy(() =>
+  v.union([AnyNumber, v.string(), v.boolean(), v.null(), v.array(ConfigValueSchema), v.record(v.string(), ConfigValueSchema)]),
+);
+
+const CompileSchema: v.GenericSchema<CompileSpec> = v.object({
+  optimizer: v.optional(v.string()),
+  learningRate: v.optional(v.number()),
+  loss: v.optional(v.string()),
+  fromLogits: v.optional(v.boolean()),
+  metrics: v.optional(v.array(v.string())),
+  range: SourceRangeSchema,
+});
+
+const Index = v.pipe(v.number(), v.safeInteger());
+
+const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
+  className: v.string(),
+  config: v.record(v.string(), ConfigValueSchema),
+  name: v.string(),
+  tfjsName: v.string(),
+  range: SourceRangeSchema,
+  argRanges: v.record(v.string(), SourceRangeSchema),
+  inbound: v.array(Index),
+  unresolved: v.optional(v.string()),
+  sharedWith: v.optional(Index),
+  nested: v.optional(v.lazy(() => ModelSpecSchema)),
+});
+
+export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({
+  name: v.string(),
+  kerasName: v.string(),
+  kind: v.picklist(['sequential', 'functional']),
+  language: v.picklist(['python', 'typescript']),
+  dialect: v.picklist(['keras', 'tfjs']),
+  range: SourceRangeSchema,
+  layers: v.array(LayerSchema),
+  inputShape: v.optional(v.array(v.nullable(v.number()))),
+  inputs: v.array(Index),
+  outputs: v.array(Index),
+  compile: v.optional(CompileSchema),
+  trainable: v.optional(v.boolean()),
+  diagnostics: v.array(DiagnosticSchema),
+});

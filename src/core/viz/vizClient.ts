@@ -1,0 +1,55 @@
+/**
+ * Host side of the visualization worker (./vizWorker.ts): one method per request kind of
+ * ./vizProtocol.ts. Used by the panels and the CLI (no vscode here).
+ *
+ *   const viz = new VizClient();
+ *   const preview = await viz.augmentPreview(spec, { sample: { kind: 'synthetic', index: 0 }, count: 8, seed: 1 }, { signal });
+ *   viz.dispose();                           // terminates the worker; pending requests reject
+ *
+ * The worker starts on the first request and keeps TF.js loaded for the next ones; a
+ * crashed worker rejects what it had pending with one clear line and the next request
+ * starts a fresh one. An idle worker keeps a Node process alive, so a CLI calls dispose().
+ */
+import type { BackendPreference } from '../engine/backend/select';
+import type { ModelSpec } from '../model/spec';
+import { WorkerClient } from '../worker/client';
+import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
+import { augmentPreview } from './vizProtocol';
+
+export interface VizClientOptions {
+  /** The worker script; default: core/worker/scriptPath.ts' lookup for 'vizWorker'. */
+  workerPath?: string;
+  /** TF.js backend in the worker; default 'cpu' (see vizProtocol.ts). */
+  backend?: BackendPreference;
+  /** Receives the worker's stdout/stderr lines (TF.js notices); default: dropped. */
+  onOutput?: (line: string) => void;
+}
+
+export interface VizRequestOptions {
+  /** Aborting it rejects the request at once and aborts the worker's handler (or keeps it from starting). */
+  signal?: AbortSignal;
+}
+
+/**
+ * How long a picture may take, queue included, before the request gives up: far above what
+ * any preview needs (seconds), low enough that a hung worker becomes an error, not a spinner.
+ */
+const VIZ_TIMEOUT_MS = 120_000;
+
+export class VizClient {
+  private readonly worker: WorkerClient;
+
+  constructor(private readonly options: VizClientOptions = {}) {
+    this.worker = new WorkerClient({ name: 'vizWorker', label: 'visualization worker', scriptPath: options.workerPath, onOutput: options.onOutput, timeoutMs: VIZ_TIMEOUT_MS });
+  }
+
+  /** Resolves with the preview, or rejects with an Error whose message is one line (a DataError keeps its name). */
+  augmentPreview(spec: ModelSpec, request: AugmentPreviewRequest, options: VizRequestOptions = {}): Promise<AugmentPreview> {
+    return this.worker.request(augmentPreview, { spec, request, backend: this.options.backend }, options);
+  }
+
+  /** Terminates the worker; requests still pending reject, later ones reject at once. */
+  dispose(): void {
+    this.worker.dispose();
+  }
+}
