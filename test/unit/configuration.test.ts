@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BACKEND_CHOICES, CONFIGURATION_DEFAULTS, CONFIGURATION_SECTION } from '../../src/host/configurationSchema';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
 interface DeclaredSetting {
   type: string;

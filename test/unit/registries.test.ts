@@ -27,7 +27,7 @@ import { datasetPickItems } from '../../src/training/datasetPicks';
 
 const isAugmentWebviewMessage = guard(augmentProtocol.toHost);
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '../..');
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -19,10 +19,10 @@ import { augmentBatch, type AugmentationStep } from '../engine/augment/ops';
 import { inputPipeline } from '../engine/augment/plan';
 import type { SampleRequest } from '../engine/data/catalog';
 import { loadSample } from '../engine/data/registry';
-import { loadSharp, toBytes } from '../engine/data/sharp';
 import { DataError, describeShape, type ImageShape } from '../engine/data/types';
 import { modelIO } from '../engine/data/validate';
 import { prepareTrainingInput } from '../engine/train/trainingInput';
+import { pngDataUrl } from './png';
 
 type Tf = typeof tfjs;
 
@@ -57,18 +57,8 @@ export interface AugmentPreview {
 }
 
 export const MAX_PREVIEW_COUNT = 32;
-/** Small inputs (MNIST's 28×28) are enlarged for display to at least this many pixels on their longer side. */
-export const MIN_DISPLAY_SIDE = 96;
 /** Floats in the augmented batch at most (256 MiB): a huge input with many copies would exhaust the worker. */
 const MAX_BATCH_VALUES = 2 ** 26;
-
-/**
- * Integer nearest-neighbour enlargement for display: pixels stay crisp and every source
- * pixel becomes the same square, so what the user sees is what the model gets.
- */
-export function displayScale(height: number, width: number): number {
-  return Math.max(1, Math.ceil(MIN_DISPLAY_SIDE / Math.max(height, width)));
-}
 
 /** The model's input as H×W×C with C 1 or 3 (what the loaders produce); a one-line DataError otherwise. */
 export function previewInputShape(spec: ModelSpec): ImageShape {
@@ -93,7 +83,7 @@ export async function augmentationPreview(tf: Tf, spec: ModelSpec, req: AugmentP
   const notes = [...input.modelNotes];
   const sample = await loadSample(req.sample, shape);
   if (sample.note) notes.push(sample.note);
-  const original = await pngDataUrl(sample.pixels, shape);
+  const original = await pngDataUrl(sample.pixels, shape[0], shape[1], shape[2] as 1 | 3);
   let augmented: string[] = [];
   if (input.steps.length === 0) {
     notes.push(
@@ -107,7 +97,7 @@ export async function augmentationPreview(tf: Tf, spec: ModelSpec, req: AugmentP
       throw new DataError(`a preview of ${count} images at ${describeShape(shape)} is too large to compute: ask for at most ${Math.max(1, Math.floor(MAX_BATCH_VALUES / size))}`);
     }
     const images = augmentCopies(tf, sample.pixels, shape, count, input.steps, input.pixelScale, seed);
-    augmented = await Promise.all(Array.from({ length: count }, (_, i) => pngDataUrl(images.subarray(i * size, (i + 1) * size), shape)));
+    augmented = await Promise.all(Array.from({ length: count }, (_, i) => pngDataUrl(images.subarray(i * size, (i + 1) * size), shape[0], shape[1], shape[2] as 1 | 3)));
   }
   return {
     model: spec.name,
@@ -153,13 +143,3 @@ function augmentCopies(tf: Tf, pixels: Float32Array, [h, w, c]: ImageShape, coun
   }
 }
 
-/** One image as a PNG data URL, enlarged with nearest-neighbour (like evaluate.ts' writeImagePng). */
-async function pngDataUrl(pixels: Float32Array, [h, w, c]: ImageShape): Promise<string> {
-  const scale = displayScale(h, w);
-  let img = loadSharp()(toBytes(pixels), { raw: { width: w, height: h, channels: c as 1 | 3 } });
-  if (scale > 1) img = img.resize(w * scale, h * scale, { kernel: 'nearest' });
-  // Without this sharp writes raw greyscale as a 3-channel PNG: 3× the bytes in every data URL.
-  if (c === 1) img = img.toColourspace('b-w');
-  const png = await img.png().toBuffer();
-  return `data:image/png;base64,${png.toString('base64')}`;
-}

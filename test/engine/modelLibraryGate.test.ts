@@ -1,6 +1,8 @@
 /**
  * Quiet for non-ML code: a file that never mentions Keras or TF.js is not parsed at all,
  * and every file that has a model (the examples, the snippets below) still reads it.
+ * It runs with the engine tests, from tsc's out/: it counts calls of the readers by wrapping
+ * their CommonJS exports, which tsx's read-only exports would not allow.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
