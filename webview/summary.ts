@@ -80,7 +80,7 @@ function renderTableRegion(): void {
     arithmeticLayers: new Set(Object.keys(payload.arithmetic).map(Number)),
     onArithmetic: compact ? undefined : (i) => focusView('arithmetic', i),
   }));
-  if (focused !== undefined) (tableRegion.querySelector(`tr[data-layer-index="${focused}"]`) as HTMLElement | null)?.focus();
+  if (focused !== undefined) tableRegion.querySelector<HTMLElement>(`tr[data-layer-index="${focused}"]`)?.focus();
 }
 
 function renderArithmetic(p: ModelPayload): void {
@@ -100,7 +100,7 @@ function focusView(v: SummaryView, layerIndex?: number): void {
     if (layerIndex !== undefined && (!payload || payload.arithmetic[layerIndex])) arithmeticLayer = layerIndex;
     arithmetic?.show(arithmeticLayer);
   } else if (layerIndex !== undefined) {
-    const row = tableRegion.querySelector(`tr[data-layer-index="${layerIndex}"]`) as HTMLElement | null;
+    const row = tableRegion.querySelector<HTMLElement>(`tr[data-layer-index="${layerIndex}"]`);
     row?.focus();
     row?.scrollIntoView({ block: 'center' });
   }

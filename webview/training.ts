@@ -353,7 +353,7 @@ function onMessage(m: TrainingHostMessage): void {
     startRun(m.run);
     return;
   }
-  if (!run || m.runId !== run.runId) return;
+  if (m.runId !== run?.runId) return;
   if (phase !== 'running' && phase !== 'stopping') return; // nothing after the end of a run
   switch (m.type) {
     case 'batch':

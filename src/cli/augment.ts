@@ -5,7 +5,7 @@
  * batch (the panel's preview, for terminals and CI). Runs in the visualization worker, so TF.js'
  * own console notices stay off stdout. Exit codes: 0 written, 2 bad input, 1 internal error.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';

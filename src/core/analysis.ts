@@ -7,6 +7,7 @@ import type { Diagnostic, ModelSpec, ReadResult, SourceLanguage } from './model/
 import { analyzeModel } from './shapes/analyze';
 import type { ModelSummary } from './shapes/types';
 import { readPython } from './source/python/reader';
+import type * as TypeScriptReader from './source/typescript/reader';
 
 export interface FileAnalysis {
   language: SourceLanguage;
@@ -39,7 +40,7 @@ export function readSource(text: string, language: SourceLanguage, fileName?: st
   if (language === 'python') return readPython(text);
   // Loaded on first use: the TypeScript compiler is large, and Python users never need it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require('./source/typescript/reader') as typeof import('./source/typescript/reader');
+  const ts = require('./source/typescript/reader') as typeof TypeScriptReader;
   return ts.readTypeScript(text, fileName ?? 'model.ts');
 }
 
@@ -86,7 +87,7 @@ function asUsedInside(own: ModelSummary, all: ModelSummary[]): ModelSummary {
   for (const outer of all) {
     for (const layer of outer.layers) {
       const used = layer.nested;
-      const same = used && used.name === own.name && used.range.start.line === own.range.start.line && used.range.start.column === own.range.start.column;
+      const same = used?.name === own.name && used.range.start.line === own.range.start.line && used.range.start.column === own.range.start.column;
       if (same && used.inputShapes.every((s) => s !== null)) return used;
     }
   }

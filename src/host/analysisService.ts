@@ -44,7 +44,7 @@ export class AnalysisService extends Disposables {
     if (!language) return undefined;
     const key = document.uri.toString();
     const cached = this.cache.get(key);
-    if (cached && cached.version === document.version) return cached;
+    if (cached?.version === document.version) return cached;
     const result: DocumentAnalysis = {
       uri: document.uri, version: document.version,
       analysis: analyzeSource(document.getText(), language, document.fileName),

@@ -34,7 +34,7 @@ export function buildPayload(uri: string, fileName: string, analysis: FileAnalys
     const cfg = spec.layers[layer.index] && arithmeticConfig(spec.layers[layer.index]);
     if (cfg) arithmetic[layer.index] = cfg;
   }
-  const image = model.inputShapes.find((s) => s && s.length === 4 && typeof s[1] === 'number' && typeof s[2] === 'number');
+  const image = model.inputShapes.find((s) => s?.length === 4 && typeof s[1] === 'number' && typeof s[2] === 'number');
   const diagnostics = [...analysis.diagnostics, ...model.diagnostics].map((d) => ({ severity: d.severity, message: d.message, line: d.range.start.line }));
   return {
     uri, fileName,

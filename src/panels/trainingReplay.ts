@@ -58,7 +58,7 @@ export class TrainingReplayBuffer {
         return true;
       default: {
         const cur = this.current;
-        if (!cur || cur.run.runId !== event.runId || cur.end) return false;
+        if (cur?.run.runId !== event.runId || cur.end) return false;
         if (event.type === 'batch') cur.lastBatch = event;
         else if (event.type === 'epoch') {
           // A resumed or repeated epoch replaces the earlier one, keeping epochs in order.

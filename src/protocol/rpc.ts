@@ -41,7 +41,7 @@ export interface RequestContext<G = unknown> {
   /** Aborted when the caller cancels (or the connection closes): long work checks it and stops. */
   readonly signal: AbortSignal;
   /** Sends an update to the caller before the answer (ignored when the caller went away). */
-  progress(data: G): void;
+  readonly progress: (data: G) => void;
 }
 
 export interface RequestOptions<G = unknown> {

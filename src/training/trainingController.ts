@@ -40,7 +40,7 @@ export class TrainingController extends Disposables {
     this.status.command = { title: 'Choose backend', command: 'workbench.action.openSettings', arguments: ['convlens.backend'] };
     // Where Install Native Backend puts tfjs-node; the training worker inherits the variable.
     process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
-    this.register({ dispose: () => { for (const run of this.running.values()) run.session.terminate(); } });
+    this.register({ dispose: () => { for (const run of this.running.values()) void run.session.terminate(); } });
   }
 
   /** Shows the last run's backend in the status bar; hidden until then, as people who never train need no status item. */

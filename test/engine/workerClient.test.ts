@@ -41,7 +41,7 @@ describe('worker runtime', function () {
     assert.deepStrictEqual(await client.request(echo, { text: 'hello' }), { text: 'hello' });
     assert.deepStrictEqual(await Promise.all([client.request(echo, { text: 'a' }), client.request(echo, { text: 'b' })]), [{ text: 'a' }, { text: 'b' }]);
     await assert.rejects(client.request(wrongAnswer, null), /the answer to 'wrongAnswer' is malformed/);
-    await assert.rejects(client.request(echo, { text: 3 } as unknown as { text: string }), (e: Error) => e.name === 'ProtocolError' && /invalid parameters for 'echo'/.test(e.message));
+    await assert.rejects(client.request(echo, { text: 3 } as unknown as { text: string }), (e: Error) => e.name === 'ProtocolError' && e.message.includes('invalid parameters for \'echo\''));
   });
 
   it('relays progress before the answer', async () => {
@@ -55,7 +55,7 @@ describe('worker runtime', function () {
     const controller = new AbortController();
     const pending = client.request(waitForCancel, { tag: 'one' }, { signal: controller.signal });
     controller.abort();
-    await assert.rejects(pending, (e: Error) => e.name === 'CancelledError' && /'waitForCancel' was cancelled/.test(e.message));
+    await assert.rejects(pending, (e: Error) => e.name === 'CancelledError' && e.message.includes('\'waitForCancel\' was cancelled'));
     await lineSeen('aborted one');
     assert.deepStrictEqual(await client.request(echo, { text: 'still here' }), { text: 'still here' });
   });
@@ -63,7 +63,7 @@ describe('worker runtime', function () {
   it('a request that outlives its timeout rejects, and its handler is aborted', async () => {
     const timed = echoClient(50);
     try {
-      await assert.rejects(timed.client.request(waitForCancel, { tag: 'late' }), (e: Error) => e.name === 'RpcTimeoutError' && /'waitForCancel' got no response within 50 ms/.test(e.message));
+      await assert.rejects(timed.client.request(waitForCancel, { tag: 'late' }), (e: Error) => e.name === 'RpcTimeoutError' && e.message.includes('\'waitForCancel\' got no response within 50 ms'));
       await timed.lineSeen('aborted late');
     } finally {
       timed.client.dispose();
@@ -93,7 +93,7 @@ describe('worker runtime', function () {
       await assert.rejects(p, (e: Error) => e instanceof WorkerFailedError && e.failure === 'crashed' && e.message === 'the echo worker crashed: boom outside the handler');
     }
     assert.deepStrictEqual(await client.request(echo, { text: 'again' }), { text: 'again' });
-    await assert.rejects(client.request(crash, { exitCode: 3 }), (e: Error) => e instanceof WorkerFailedError && e.exitCode === 3 && /the echo worker stopped \(exit code 3\) before answering 'crash'/.test(e.message));
+    await assert.rejects(client.request(crash, { exitCode: 3 }), (e: Error) => e instanceof WorkerFailedError && e.exitCode === 3 && e.message.includes('the echo worker stopped (exit code 3) before answering \'crash\''));
     assert.deepStrictEqual(await client.request(echo, { text: 'and again' }), { text: 'and again' });
   });
 

@@ -129,7 +129,7 @@ describe('Rpc', () => {
 
   it('streams progress before the answer', async () => {
     const { a, b, pump } = pair();
-    b.on(square, async ({ n }, { progress }) => {
+    b.on(square, ({ n }, { progress }) => {
       progress('started');
       progress('halfway');
       return n * n;

@@ -49,7 +49,7 @@ function drawFigure(demo: Demo, stepIndex: number): SVGElement {
   let x = 4;
   const win = (gx: number, s: Step) =>
     svg('rect', { x: gx + s.at[1] * CELL, y: TOP + s.at[0] * CELL, width: s.size[1] * CELL, height: s.size[0] * CELL, class: 'window' });
-  const current = (r: number, c: number) => (step && step.out[0] === r && step.out[1] === c ? 'current' : '');
+  const current = (r: number, c: number) => (step?.out[0] === r && step.out[1] === c ? 'current' : '');
   const sign = (t: string) => { parts.push(svg('text', { x: x + GAP / 2 - 6, y: TOP + 3 * CELL, class: 'op' }, t)); x += GAP; };
   if (!inPool) {
     const cells = demo.input.cells;
@@ -123,7 +123,7 @@ export class ArithmeticView {
     this.stop();
     const layer = this.layers.find((l) => l.index === layerIndex) ?? this.layers[0];
     if (!layer) return;
-    const picker = this.element.querySelector('#arith-picker') as (HTMLElement & { value: string }) | null;
+    const picker = this.element.querySelector<HTMLElement & { value: string }>('#arith-picker');
     if (picker) picker.value = String(layer.index);
     this.demo = buildDemo(layer.config);
     const c = layer.config;

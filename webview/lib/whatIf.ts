@@ -78,7 +78,7 @@ export class WhatIf {
       return;
     }
     this.error.textContent = '';
-    if (this.input && size.height === this.input.height && size.width === this.input.width) {
+    if (size.height === this.input?.height && size.width === this.input.width) {
       this.clear();
       return;
     }

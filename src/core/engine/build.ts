@@ -94,7 +94,7 @@ function createLayer(tf: Tf, layer: LayerSpec, options: BuildOptions, extra: Rec
     guarded(layer, 'pointwise_initializer', () => fixPointwiseInitializer(tf, created, cfg.pointwiseInitializer));
   }
   if (cfg.factory === 'resizing') {
-    fixResizing(tf, created, cfg.args['height'] as number, cfg.args['width'] as number, String(cfg.args['interpolation'] ?? 'bilinear'));
+    fixResizing(tf, created, cfg.args['height'] as number, cfg.args['width'] as number, (cfg.args['interpolation'] as string | undefined) ?? 'bilinear');
   }
   return created;
 }

@@ -45,7 +45,7 @@ export class ArgReader {
     const v = this.layer.config[key];
     const reason = unknownIn(v);
     if (reason !== undefined) throw new UnresolvedLayerError(this.layer, `argument '${key}': ${reason}`);
-    return v === null ? undefined : v;
+    return v ?? undefined;
   }
 
   fail(key: string, reason: string): never {

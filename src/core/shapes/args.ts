@@ -29,7 +29,7 @@ export class Args {
   private raw(key: string): ConfigValue | undefined {
     const v = this.config[key];
     if (isUnknown(v)) throw new UnknownArgument(key, v.unknown);
-    return v === null ? undefined : v;
+    return v ?? undefined;
   }
 
   /** Raw access for rules with unusual argument forms (padding, cropping, target_shape). */

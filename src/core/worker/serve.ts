@@ -24,7 +24,7 @@ export interface Answer {
 }
 
 export function answer<D extends RequestDef>(def: D, handler: Handler<D>, options: { queued?: boolean } = {}): Answer {
-  return { def, handler: handler as Handler<RequestDef>, queued: options.queued === true };
+  return { def, handler, queued: options.queued === true };
 }
 
 /** Answers these requests for the life of the worker thread. */

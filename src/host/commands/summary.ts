@@ -3,7 +3,7 @@ import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
 
 export function summaryCommands({ analysis, panels }: CommandServices): CommandTable {
-  const showSummary = async (view: 'table' | 'arithmetic', args: unknown[]): Promise<void> => {
+  const showSummary = (view: 'table' | 'arithmetic', args: unknown[]): void => {
     const target = commandTarget(analysis, args);
     if (!target) return;
     const found = analysis.get(target.document)?.analysis.models ?? [];
@@ -16,7 +16,7 @@ export function summaryCommands({ analysis, panels }: CommandServices): CommandT
     const layerIndex = view === 'arithmetic'
       ? model.layers.findIndex((l) => l.range.start.line - 1 <= target.line && target.line <= l.range.end.line - 1 && /Conv2D|Pooling2D/.test(l.className))
       : -1;
-    await panels.showSummary(target.document.uri, model.name, view, layerIndex >= 0 ? layerIndex : undefined);
+    panels.showSummary(target.document.uri, model.name, view, layerIndex >= 0 ? layerIndex : undefined);
   };
   return {
     'convlens.showSummary': (...args) => showSummary('table', args),

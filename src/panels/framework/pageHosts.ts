@@ -4,16 +4,22 @@
  * page a test means without each panel exposing its own query helpers.
  */
 import type * as vscode from 'vscode';
-import type { PanelProtocol } from '../../protocol/panel';
-import type { WebviewHost } from './webviewHost';
+import type { Rpc } from '../../protocol/rpc';
 
-type AnyHost = WebviewHost<PanelProtocol>;
+/** What the list needs of a page (a WebviewHost of any protocol). */
+export interface ListedPage {
+  readonly id: string;
+  readonly key: string;
+  readonly channel: { readonly testRpc: Rpc | undefined; readonly isReady: boolean };
+}
+
+type AnyHost = ListedPage;
 
 export class PageHosts {
   private readonly hosts = new Set<AnyHost>();
   private readonly active = new Map<string, AnyHost>();
 
-  add(host: WebviewHost<PanelProtocol>): vscode.Disposable {
+  add(host: ListedPage): vscode.Disposable {
     this.hosts.add(host);
     this.active.set(host.id, host);
     return {
@@ -29,7 +35,7 @@ export class PageHosts {
   }
 
   /** The page was shown or focused: it is the one `find(id)` means. */
-  activate(host: WebviewHost<PanelProtocol>): void {
+  activate(host: ListedPage): void {
     if (this.hosts.has(host)) this.active.set(host.id, host);
   }
 

@@ -55,14 +55,15 @@ export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>, I
     return this.adopt(webviewPanel, key, undefined, init);
   }
 
-  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const restored = v.is(this.kind.protocol.state, state) ? (state as StateOf<P>) : undefined;
     const key = restored && this.kind.keyOf(restored);
     if (key === undefined || this.panels.has(key)) {
       webviewPanel.dispose(); // nothing to re-attach to, or that panel is already open
-      return;
+      return Promise.resolve();
     }
     this.adopt(webviewPanel, key, restored);
+    return Promise.resolve();
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, key: string, restored?: StateOf<P>, init?: Init): Panel {

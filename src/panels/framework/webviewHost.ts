@@ -27,16 +27,16 @@ export interface PageContext {
 export interface Surface {
   readonly webview: vscode.Webview;
   readonly visible: boolean;
-  readonly onDidChangeVisible: vscode.Event<boolean>;
-  readonly onDidDispose: vscode.Event<void>;
+  readonly onDidChangeVisible: (listener: (visible: boolean) => void) => vscode.Disposable;
+  readonly onDidDispose: (listener: () => void) => vscode.Disposable;
 }
 
 export function panelSurface(panel: vscode.WebviewPanel): Surface {
   return {
     webview: panel.webview,
     get visible() { return panel.visible; },
-    onDidChangeVisible: (listener, thisArg, disposables) => panel.onDidChangeViewState((e) => listener.call(thisArg, e.webviewPanel.visible), undefined, disposables),
-    onDidDispose: panel.onDidDispose,
+    onDidChangeVisible: (listener) => panel.onDidChangeViewState((e) => listener(e.webviewPanel.visible)),
+    onDidDispose: (listener) => panel.onDidDispose(listener),
   };
 }
 
@@ -44,8 +44,8 @@ export function viewSurface(view: vscode.WebviewView): Surface {
   return {
     webview: view.webview,
     get visible() { return view.visible; },
-    onDidChangeVisible: (listener, thisArg, disposables) => view.onDidChangeVisibility(() => listener.call(thisArg, view.visible), undefined, disposables),
-    onDidDispose: view.onDidDispose,
+    onDidChangeVisible: (listener) => view.onDidChangeVisibility(() => listener(view.visible)),
+    onDidDispose: (listener) => view.onDidDispose(listener),
   };
 }
 
@@ -77,8 +77,9 @@ export abstract class WebviewHost<P extends PanelProtocol> extends Disposables {
     this.id = page.id;
     this.key = page.key;
     const webview = surface.webview;
-    webview.options = webviewOptions(context.extensionUri, vscode.Uri.joinPath);
-    webview.html = buildWebviewHtml(webview, extensionResource(context.extensionUri, vscode.Uri.joinPath), {
+    const joinPath = (base: vscode.Uri, ...parts: string[]): vscode.Uri => vscode.Uri.joinPath(base, ...parts);
+    webview.options = webviewOptions(context.extensionUri, joinPath);
+    webview.html = buildWebviewHtml(webview, extensionResource(context.extensionUri, joinPath), {
       script: page.script, title: page.title, styles: page.styles, mode: page.mode, testHooks: context.testMode, initial: page.initial,
     });
     this.channel = this.register(new WebviewChannel(webview, page.protocol, {

@@ -8,7 +8,7 @@ export interface Pages {
   sideView: PageDriver;
   augment: PageDriver;
   /** A model's training panel, or the one last shown or focused. */
-  training(modelKey?: string): PageDriver;
+  training: (modelKey?: string) => PageDriver;
 }
 
 export function pages(api: ConvLensApi): Pages {

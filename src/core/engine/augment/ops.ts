@@ -170,7 +170,7 @@ function project(tf: Tf, y: Tensor4D, transforms: ProjectiveTransform[], s: Geom
       : tf.image.transform(images, tf.tensor2d(rows, [rows.length, 8]), s.interpolation, s.fillMode, s.fillValue);
   const n = y.shape[0];
   if (quirks.batchBroken && n > 1) {
-    const images = tf.split(y, n, 0) as Tensor4D[];
+    const images = tf.split<Tensor4D>(y, n, 0);
     return tf.concat(images.map((img, i) => apply(img, [transforms[i]])), 0);
   }
   return apply(y, transforms);

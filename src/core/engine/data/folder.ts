@@ -96,7 +96,7 @@ export async function decodeImage(file: string, [h, w, c]: ImageShape): Promise<
 async function decodeAll(items: Listed[], shape: ImageShape, root: string, skipped: SkippedFile[]): Promise<Split> {
   const size = shape[0] * shape[1] * shape[2];
   const x = new Float32Array(items.length * size);
-  const ok: boolean[] = new Array(items.length).fill(false);
+  const ok = new Array<boolean>(items.length).fill(false);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -30,7 +30,7 @@ export function modelIO(spec: ModelSpec): ModelIO {
   const outIndex = spec.kind === 'sequential' ? spec.layers.length - 1 : spec.outputs[0];
   const outLayer = spec.layers[outIndex];
   const outShape = summary.layers.find((l) => l.index === outIndex)?.outputShape ?? null;
-  const units = outShape && outShape.length === 2 ? outShape[1] : null;
+  const units = outShape?.length === 2 ? outShape[1] : null;
   let activation: string | undefined;
   if (outLayer) {
     const a = outLayer.config['activation'];

@@ -25,11 +25,6 @@ export interface TrainingSessionOptions {
 
 type EventOf<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
 
-export interface TrainingSession {
-  on<T extends Exclude<TrainEvent['type'], 'error'>>(type: T, listener: (event: EventOf<T>) => void): this;
-  on(type: 'event', listener: (event: TrainEvent) => void): this;
-}
-
 export class TrainingSession extends EventEmitter {
   /** Resolves with the report (also when cancelled); rejects with a TrainingError. */
   readonly result: Promise<TrainReport>;
@@ -54,6 +49,13 @@ export class TrainingSession extends EventEmitter {
     );
     // A caller that only listens to events must not get an unhandled rejection.
     this.result.catch(() => undefined);
+  }
+
+  /** Listens to one kind of event ('epoch', 'batch', 'checkpoint', …), or to every event ('event'). */
+  override on<T extends Exclude<TrainEvent['type'], 'error'>>(type: T, listener: (event: EventOf<T>) => void): this;
+  override on(type: 'event', listener: (event: TrainEvent) => void): this;
+  override on(type: string, listener: (event: never) => void): this {
+    return super.on(type, listener as (...args: unknown[]) => void);
   }
 
   /** Asks the worker to stop after the batch in progress; the result resolves with status 'cancelled'. */
