@@ -21,7 +21,7 @@ const nodeBundles = [
   ...Object.entries(workers).map(([name, entry]) => ({ entry, out: name })),
 ];
 
-const webviewBundles = ['summary', 'training', 'augment', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
+const webviewBundles = ['summary', 'training', 'augment', 'inspect', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
 
 function files({ entry, out }) {
   return { entryPoints: [entry], outfile: `dist/${out}.js` };

@@ -8,7 +8,10 @@ import { registerEditorFeatures } from './editor/features';
 import { AnalysisService } from './host/analysisService';
 import { registerCommands } from './host/commands';
 import { createPageContext, registerPanels, type PanelsApi } from './panels';
+import { VizClient } from './core/viz/vizClient';
+import { inspectableRuns } from './host/runs';
 import { registerAugmentPanel, type AugmentPanelApi } from './panels/augmentPanel';
+import { registerInspectPanel, type InspectPanelApi } from './panels/inspectPanel';
 import { createTestApi, type TestApi } from './panels/framework/testDriver';
 import { registerTrainingPanels, type TrainingPanelsApi } from './panels/trainingPanel';
 import { TrainingController } from './training/trainingController';
@@ -21,6 +24,7 @@ export interface EditorApi {
   training: TrainingPanelsApi;
   trainer: TrainingController;
   augment: AugmentPanelApi;
+  inspect: InspectPanelApi;
   /** Drives the pages as a user would; only when VS Code runs the extension under test (ExtensionMode.Test). */
   test?: TestApi;
 }
@@ -42,10 +46,14 @@ export function activate(context: vscode.ExtensionContext): ConvLensApi {
   const training = registerTrainingPanels(context, pages);
   const trainer = new TrainingController(context, training);
   subs.push(trainer);
-  const augment = registerAugmentPanel(context, pages, analysis);
-  const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment });
+  // One visualization worker answers every panel's requests; it starts on the first one.
+  const viz = new VizClient();
+  subs.push({ dispose: () => viz.dispose() });
+  const augment = registerAugmentPanel(context, pages, analysis, viz);
+  const inspect = registerInspectPanel(context, pages, viz, inspectableRuns);
+  const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment, inspect });
   const test = pages.testMode ? createTestApi(pages.hosts) : undefined;
-  return { analysis, editor: { registeredCommands, panels, training, trainer, augment, test }, training };
+  return { analysis, editor: { registeredCommands, panels, training, trainer, augment, inspect, test }, training };
 }
 
 export function deactivate(): void {

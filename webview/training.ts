@@ -52,6 +52,7 @@ const speed = h('span', { id: 'images-per-sec', class: 'value' }, '—');
 const etaText = h('span', { id: 'eta', class: 'value' }, '—');
 const stop = h('vscode-button', { id: 'stop', secondary: true, disabled: true, 'aria-label': 'Stop training' }, 'Stop') as HTMLElement & { disabled: boolean };
 const revealSource = h('button', { id: 'reveal', class: 'link', type: 'button' }, 'Show model source');
+const inspectRun = h('vscode-button', { id: 'inspect', secondary: true, hidden: true, title: 'What the trained model sees: feature maps, filter patterns, Grad-CAM' }, 'Inspect');
 const progressFill = h('div', { class: 'progress-fill' });
 const progressBar = h('div', { id: 'progress', class: 'progress', role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, progressFill);
 
@@ -77,6 +78,7 @@ stop.addEventListener('click', () => {
   renderStatus();
 });
 revealSource.addEventListener('click', () => host.post({ type: 'reveal' }));
+inspectRun.addEventListener('click', () => host.post({ type: 'inspect' }));
 
 app.replaceChildren(
   h('header', { class: 'header training-header' },
@@ -89,7 +91,7 @@ app.replaceChildren(
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'Images/s'), speed),
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'ETA'), etaText),
       h('span', { class: 'spacer' }),
-      revealSource, stop),
+      revealSource, inspectRun, stop),
     progressBar),
   h('section', { class: 'charts', 'aria-label': 'Charts' }, lossChart.element, accChart.element),
   h('div', { class: 'details' },
@@ -123,6 +125,8 @@ function renderStatus(): void {
   status.className = `status ${phase}`;
   stop.disabled = !running;
   stop.setAttribute('aria-disabled', String(!running));
+  // A run that ended with a saved model can be looked into.
+  inspectRun.hidden = phase !== 'done' && phase !== 'stopped';
   document.body.dataset.phase = phase;
 }
 

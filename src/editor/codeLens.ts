@@ -1,6 +1,7 @@
 /**
  * CodeLens above each model definition: `N layers · P params`, `Summary`, `Train`, and
- * `Augmentation` when the model starts with augmentation layers.
+ * `Augmentation` when the model starts with augmentation layers, and `Inspect` when it has a
+ * trained run.
  */
 import * as vscode from 'vscode';
 import { layerCount } from '../core/shapes/counts';
@@ -11,6 +12,7 @@ import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
+import { inspectableRuns } from '../host/runs';
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
@@ -26,6 +28,10 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
     super();
     this.register(analysis.onDidChange(() => this.changed.fire()));
     this.register(onConfigurationChanged(['codeLens.enabled'], () => this.changed.fire()));
+    // A training run that saves its model makes the model inspectable: show `Inspect` then.
+    const runs = this.register(vscode.workspace.createFileSystemWatcher('**/.convlens/runs/*/model.json'));
+    this.register(runs.onDidCreate(() => this.changed.fire()));
+    this.register(runs.onDidDelete(() => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -44,6 +50,10 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
         // Only where there is something to see: augmentation layers the input meets first.
         ...(spec && inputPipeline(spec).augmentations.length > 0
           ? [new vscode.CodeLens(line, { title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: args, tooltip: 'See what the augmentation layers do to an image, as training applies them' })]
+          : []),
+        // Only for a model that has a trained run to look into.
+        ...(inspectableRuns(document.uri, model.name).length > 0
+          ? [new vscode.CodeLens(line, { title: 'Inspect', command: 'convlens.inspectModel', arguments: args, tooltip: 'What the trained convnet sees: feature maps, filter patterns, Grad-CAM heatmaps' })]
           : []),
       ];
     });

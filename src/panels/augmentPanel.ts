@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
-import { VizClient } from '../core/viz/vizClient';
+import type { VizClient } from '../core/viz/vizClient';
 import type { AnalysisService } from '../host/analysisService';
 import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
 import { holdLatest } from './framework/channel';
@@ -153,8 +153,7 @@ async function findModel(analysis: AnalysisService, uri: vscode.Uri, name: strin
   return i >= 0 ? read?.specs[i] : undefined;
 }
 
-export function registerAugmentPanel(context: vscode.ExtensionContext, pages: PageContext, analysis: AnalysisService): AugmentPanelApi {
-  const client = new VizClient();
+export function registerAugmentPanel(context: vscode.ExtensionContext, pages: PageContext, analysis: AnalysisService, client: VizClient): AugmentPanelApi {
   const panels = new PanelManager(pages, {
     viewType: AUGMENT_VIEW_TYPE,
     protocol: augmentProtocol,
@@ -178,10 +177,7 @@ export function registerAugmentPanel(context: vscode.ExtensionContext, pages: Pa
       await panels.show(KEY).retarget({ uri, spec });
     },
     settled: () => panels.get(KEY)?.settled() ?? Promise.resolve(),
-    dispose() {
-      panels.dispose();
-      client.dispose();
-    },
+    dispose: () => panels.dispose(),
   };
   context.subscriptions.push(api);
   return api;

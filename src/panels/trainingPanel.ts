@@ -34,6 +34,8 @@ export interface TrainingPanelHandle {
   onStop(listener: (runId: string) => void): vscode.Disposable;
   /** The user asked to see the model's source. */
   onReveal(listener: () => void): vscode.Disposable;
+  /** The user asked to inspect the model's last run. */
+  onInspect(listener: () => void): vscode.Disposable;
   /** Opens the tab again if it was closed, and brings it forward. */
   reveal(): void;
   /** Closes the tab (the handle and its buffer stay). */
@@ -77,6 +79,7 @@ class ModelTrainingPanel implements TrainingPanelHandle {
   private page?: TrainingPage;
   private readonly stopEmitter = new vscode.EventEmitter<string>();
   private readonly revealEmitter = new vscode.EventEmitter<void>();
+  private readonly inspectEmitter = new vscode.EventEmitter<void>();
 
   constructor(readonly modelKey: string, public title: string, private readonly open: (model: ModelTrainingPanel) => void) {}
 
@@ -104,6 +107,10 @@ class ModelTrainingPanel implements TrainingPanelHandle {
     return this.revealEmitter.event(listener);
   }
 
+  onInspect(listener: () => void): vscode.Disposable {
+    return this.inspectEmitter.event(listener);
+  }
+
   reveal(): void {
     this.open(this);
     if (this.page) this.page.title = `Training: ${this.title}`;
@@ -127,6 +134,9 @@ class ModelTrainingPanel implements TrainingPanelHandle {
       case 'reveal':
         this.revealEmitter.fire();
         break;
+      case 'inspect':
+        this.inspectEmitter.fire();
+        break;
       case 'ready':
         break;
     }
@@ -136,6 +146,7 @@ class ModelTrainingPanel implements TrainingPanelHandle {
     this.page?.dispose();
     this.stopEmitter.dispose();
     this.revealEmitter.dispose();
+    this.inspectEmitter.dispose();
   }
 }
 

@@ -12,9 +12,10 @@ import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
-import type { TrainingPanelsApi } from '../panels/trainingPanel';
+import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingPanel';
 import { readConfiguration } from '../host/configuration';
 import { Disposables } from '../host/disposables';
+import { workspaceRootFor } from '../host/runs';
 import { RunAdapter, readPastRuns, throttleBatches } from './runAdapter';
 import type { TrainChoices } from './projectSettings';
 
@@ -30,8 +31,15 @@ function modelKeyOf(uri: vscode.Uri, modelName: string): string {
   return `${uri.toString()}#${modelName}`;
 }
 
+/** The document and model of a key (a model name never contains '#'; a uri's fragment may). */
+function parseModelKey(key: string): { uri: vscode.Uri; modelName: string } | undefined {
+  const i = key.lastIndexOf('#');
+  return i > 0 ? { uri: vscode.Uri.parse(key.slice(0, i)), modelName: key.slice(i + 1) } : undefined;
+}
+
 export class TrainingController extends Disposables {
   private readonly running = new Map<string, StartedRun>();
+  private readonly wired = new WeakSet<TrainingPanelHandle>();
   private readonly status = this.register(vscode.window.createStatusBarItem('convlens.backend', vscode.StatusBarAlignment.Right, 100));
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly panels: TrainingPanelsApi) {
@@ -41,6 +49,13 @@ export class TrainingController extends Disposables {
     // Where Install Native Backend puts tfjs-node; the training worker inherits the variable.
     process.env[NATIVE_MODULES_ENV] = path.join(context.globalStorageUri.fsPath, 'native');
     this.register({ dispose: () => { for (const run of this.running.values()) void run.session.terminate(); } });
+    // A panel restored after a window reload gets its buttons and the model's earlier runs back.
+    this.register(panels.onDidRestorePanel((handle) => {
+      const owner = parseModelKey(handle.modelKey);
+      if (!owner) return;
+      this.wire(handle, owner.uri, owner.modelName);
+      if (!handle.isRunning) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(owner.uri)), owner.modelName));
+    }));
   }
 
   /** Shows the last run's backend in the status bar; hidden until then, as people who never train need no status item. */
@@ -64,7 +79,7 @@ export class TrainingController extends Disposables {
       void vscode.window.showInformationMessage(`ConvLens: ${spec.name} is already training; showing its progress.`);
       return existing;
     }
-    const root = this.rootOf(uri);
+    const root = workspaceRootFor(uri);
     const { backend, nativeKernels } = readConfiguration();
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
@@ -72,6 +87,7 @@ export class TrainingController extends Disposables {
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, spec.name);
+    this.wire(panel, uri, spec.name);
     panel.setHistory(readPastRuns(runsRoot(root), spec.name));
     const runId = `${Date.now().toString(36)}-${spec.name}`;
     let onBatch: ((e: Extract<TrainEvent, { type: 'batch' }>) => void) | undefined;
@@ -104,10 +120,6 @@ export class TrainingController extends Disposables {
     return run;
   }
 
-  private rootOf(uri: vscode.Uri): string {
-    return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-  }
-
   /**
    * Opens (or reopens) a model's training panel: a run in progress is replayed into it and
    * continues live; otherwise it shows the model's earlier runs.
@@ -115,7 +127,16 @@ export class TrainingController extends Disposables {
   showPanel(uri: vscode.Uri, modelName: string): void {
     const modelKey = modelKeyOf(uri, modelName);
     const handle = this.panels.show(modelKey, modelName);
-    if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(this.rootOf(uri)), modelName));
+    this.wire(handle, uri, modelName);
+    if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(uri)), modelName));
+  }
+
+  /** The panel's "Show model source" and "Inspect" buttons act on the model's document (once per panel handle). */
+  private wire(handle: TrainingPanelHandle, uri: vscode.Uri, modelName: string): void {
+    if (this.wired.has(handle)) return;
+    this.wired.add(handle);
+    this.register(handle.onReveal(() => void vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One })));
+    this.register(handle.onInspect(() => void vscode.commands.executeCommand('convlens.inspectModel', uri, modelName)));
   }
 
   /** A notification with Cancel; cancelling stops the worker within one batch. */

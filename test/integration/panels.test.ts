@@ -8,36 +8,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
-import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { canInspectWorkbench, screenshot, shootThemes } from './helpers/screenshots';
 import { pages } from './helpers/pages';
-import { activateExtension, closeAllEditors, openExample, sleep, waitFor } from './helpers/vscode';
+import { activateExtension, closeAllEditors, openExample, waitFor } from './helpers/vscode';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
-
-async function setTheme(theme: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await sleep(800); // the webview receives the new --vscode-* variables asynchronously
-}
-
-/** Screenshots of the workbench in each theme (only under the offline runner, which can take them). */
-async function shootThemes(name: string, query: (selectors: string[]) => Promise<Record<string, string | null>>): Promise<void> {
-  if (!canInspectWorkbench()) return;
-  try {
-    for (const [suffix, theme] of THEMES) {
-      await setTheme(theme);
-      // VS Code marks the webview's body with the theme kind once it has restyled it.
-      const kind = suffix === 'light' ? 'vscode-light' : suffix === 'dark' ? 'vscode-dark' : 'vscode-high-contrast';
-      await waitFor(async () => (await query([`body.${kind}`]))[`body.${kind}`] !== null, 10000, `the webview to switch to ${theme}`);
-      await sleep(300);
-      const file = await screenshot(`${name}-${suffix}`);
-      assert.ok(file, `screenshot ${name}-${suffix}`);
-    }
-  } finally {
-    await setTheme(undefined);
-  }
-}
-
 describe('summary panel and side view', () => {
   let api: ConvLensApi;
   before(async () => {

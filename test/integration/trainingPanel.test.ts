@@ -11,19 +11,13 @@ import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../../src/panels/trainingPanel';
 import type { PastRun, RunInfo, TrainingEvent } from '../../src/protocol/training';
-import { canInspectWorkbench, screenshot } from './helpers/screenshots';
+import { canInspectWorkbench, screenshot, shootThemes } from './helpers/screenshots';
 import { pages, type Pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, sleep, waitFor } from './helpers/vscode';
 
-const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
 const CLASSES = ['cat', 'dog', 'bird'];
 const SETTINGS = { dataset: 'synthetic-3', epochs: 3, batchSize: 32, validationSplit: 0.1, seed: 7 };
 const BATCHES = 8;
-
-async function setTheme(theme: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await sleep(800);
-}
 
 function runInfo(runId: string, modelName: string): RunInfo {
   return {
@@ -154,15 +148,9 @@ describe('training panel', () => {
       // Toasts left by earlier suites' training runs would cover the report.
       await vscode.commands.executeCommand('notifications.clearAll');
       try {
-        for (const [suffix, theme] of THEMES) {
-          await setTheme(theme);
-          const kind = suffix === 'light' ? 'vscode-light' : suffix === 'dark' ? 'vscode-dark' : 'vscode-high-contrast';
-          await waitFor(async () => (await query([`body.${kind}`], key))[`body.${kind}`] !== null, 10000, `the webview to switch to ${theme}`);
-          await sleep(400); // the charts re-read their colours on the next frame
-          assert.ok(await screenshot(`training-${suffix}`), `screenshot training-${suffix}`);
-        }
+        // 400 ms: the charts re-read their colours on the next frame.
+        await shootThemes('training', (s) => query(s, key), 400);
       } finally {
-        await setTheme(undefined);
         await vscode.commands.executeCommand('workbench.view.explorer');
       }
     }

@@ -14,7 +14,8 @@ import type { BackendPreference } from '../engine/backend/select';
 import type { ModelSpec } from '../model/spec';
 import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
-import { augmentPreview } from './vizProtocol';
+import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
+import { augmentPreview, inspectActivations, inspectFilters, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 export interface VizClientOptions {
   /** The worker script; default: core/worker/scriptPath.ts' lookup for 'vizWorker'. */
@@ -46,6 +47,33 @@ export class VizClient {
   /** Resolves with the preview, or rejects with an Error whose message is one line (a DataError keeps its name). */
   augmentPreview(spec: ModelSpec, request: AugmentPreviewRequest, options: VizRequestOptions = {}): Promise<AugmentPreview> {
     return this.worker.request(augmentPreview, { spec, request, backend: this.options.backend }, options);
+  }
+
+  /** Loads a trained model (a run folder or a model.json) in the worker, which keeps it for the requests below. */
+  inspectOpen(source: string, options: VizRequestOptions = {}): Promise<InspectModelInfo> {
+    return this.worker.request(inspectOpen, { source }, options);
+  }
+
+  predict(source: string, image: InspectImage, options: VizRequestOptions = {}): Promise<Prediction> {
+    return this.worker.request(inspectPredict, { source, image }, options);
+  }
+
+  activations(source: string, image: InspectImage, layer: string, options: VizRequestOptions = {}): Promise<LayerActivations> {
+    return this.worker.request(inspectActivations, { source, image, layer }, options);
+  }
+
+  gradCam(source: string, image: InspectImage, target: { classIndex?: number; layer?: string }, options: VizRequestOptions = {}): Promise<GradCamResult> {
+    return this.worker.request(inspectGradCam, { source, image, ...target }, options);
+  }
+
+  /** Patterns arrive through onPattern as each finishes; aborting stops the gradient ascent. */
+  filters(source: string, request: FilterRequest, options: VizRequestOptions & { onPattern?: (pattern: FilterPattern) => void } = {}): Promise<{ count: number }> {
+    // The whole set may take minutes on a large model: the request waits as long as it runs (it can be stopped).
+    return this.worker.request(inspectFilters, { source, request }, { signal: options.signal, onProgress: options.onPattern, timeoutMs: 0 });
+  }
+
+  kernels(source: string, options: VizRequestOptions = {}): Promise<KernelImages | null> {
+    return this.worker.request(inspectKernels, { source }, options);
   }
 
   /** Terminates the worker; requests still pending reject, later ones reject at once. */

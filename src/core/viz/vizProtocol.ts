@@ -8,16 +8,15 @@
  */
 import * as v from 'valibot';
 import { PngDataUrl, request } from '../../protocol/define';
+import {
+  FilterPatternSchema, FilterRequestSchema, GradCamResultSchema, InspectModelInfoSchema, KernelImagesSchema, LayerActivationsSchema, PredictionSchema, SampleRequestSchema,
+} from '../../protocol/inspect';
 import { BackendPreferenceSchema } from '../engine/backend/schemas';
 import { ModelSpecSchema } from '../model/specSchema';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 
 const AugmentPreviewRequestSchema: v.GenericSchema<AugmentPreviewRequest> = v.object({
-  sample: v.variant('kind', [
-    v.object({ kind: v.literal('synthetic'), index: v.number() }),
-    v.object({ kind: v.literal('mnist'), index: v.number() }),
-    v.object({ kind: v.literal('file'), path: v.string() }),
-  ]),
+  sample: SampleRequestSchema,
   count: v.number(),
   seed: v.number(),
 });
@@ -43,3 +42,20 @@ export const augmentPreview = request(
   v.object({ spec: ModelSpecSchema, request: AugmentPreviewRequestSchema, backend: v.optional(BackendPreferenceSchema) }),
   AugmentPreviewSchema,
 );
+
+// ---- inspecting a trained model (the inspection panel; the schemas are the panel's own) ----
+
+/** A run folder or a TF.js model.json: the worker keeps the last one it opened loaded. */
+const Source = v.pipe(v.string(), v.minLength(1));
+
+export const inspectOpen = request('inspectOpen', v.object({ source: Source }), InspectModelInfoSchema);
+export const inspectPredict = request('inspectPredict', v.object({ source: Source, image: SampleRequestSchema }), PredictionSchema);
+export const inspectActivations = request('inspectActivations', v.object({ source: Source, image: SampleRequestSchema, layer: v.string() }), LayerActivationsSchema);
+export const inspectGradCam = request(
+  'inspectGradCam',
+  v.object({ source: Source, image: SampleRequestSchema, classIndex: v.optional(v.number()), layer: v.optional(v.string()) }),
+  GradCamResultSchema,
+);
+/** Patterns come as progress, one per filter, as each finishes; the result counts them. */
+export const inspectFilters = request('inspectFilters', v.object({ source: Source, request: FilterRequestSchema }), v.object({ count: v.number() }), FilterPatternSchema);
+export const inspectKernels = request('inspectKernels', v.object({ source: Source }), v.nullable(KernelImagesSchema));

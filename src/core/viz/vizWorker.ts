@@ -10,24 +10,41 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { RequestDef } from '../../protocol/define';
-import { selectBackend, type BackendPreference } from '../engine/backend/select';
+import { backendLabel, selectBackend, type BackendPreference } from '../engine/backend/select';
 import { answer, serve, type Handler } from '../worker/serve';
 import { augmentationPreview } from './augmentPreview';
-import { augmentPreview } from './vizProtocol';
+import { InspectSession } from './inspect/session';
+import { augmentPreview, inspectActivations, inspectFilters, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 let tf: typeof tfjs | undefined;
-let backend: BackendPreference | undefined;
+/** The backend in use and whether ConvLens' native kernels run its convolutions. */
+let backend: { want: BackendPreference; nativeKernels: boolean; label: string } | undefined;
 
 /** TF.js on the wanted backend, loaded once. */
-async function tfOn(want: BackendPreference): Promise<typeof tfjs> {
+async function tfOn(want: BackendPreference, nativeKernels = false): Promise<typeof tfjs> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   tf ??= require('@tensorflow/tfjs') as typeof tfjs;
-  if (want !== backend) {
-    // Native (oneDNN) kernels speed up convolutions, which a preview never runs.
-    await selectBackend(tf, want, { nativeKernels: false });
-    backend = want;
+  if (want !== backend?.want || nativeKernels !== backend.nativeKernels) {
+    const info = await selectBackend(tf, want, { nativeKernels });
+    backend = { want, nativeKernels, label: backendLabel(info) };
   }
   return tf;
+}
+
+/**
+ * The model the inspection panel looks at, loaded once and kept until another is asked for.
+ * Inspection runs the model's convolutions (Grad-CAM, filter patterns: many forward and
+ * backward passes), so it takes the best backend with the native kernels, unlike a preview.
+ */
+let inspected: InspectSession | undefined;
+
+async function inspection(source: string): Promise<InspectSession> {
+  const t = await tfOn('auto', true);
+  if (inspected?.info.source === source) return inspected;
+  inspected?.dispose();
+  inspected = undefined;
+  inspected = await InspectSession.open(t, source, backend?.label ?? t.getBackend());
+  return inspected;
 }
 
 /** A visualization request: queued behind the others, its error reduced to one line (a panel shows it as is). */
@@ -43,5 +60,15 @@ function visualization<D extends RequestDef>(def: D, handler: Handler<D>) {
 }
 
 serve([
+  // Native (oneDNN) kernels speed up convolutions, which a preview never runs.
   visualization(augmentPreview, async ({ spec, request, backend: want }) => augmentationPreview(await tfOn(want ?? 'cpu'), spec, request)),
+  visualization(inspectOpen, async ({ source }) => (await inspection(source)).info),
+  visualization(inspectPredict, async ({ source, image }) => (await inspection(source)).predict(image)),
+  visualization(inspectActivations, async ({ source, image, layer }) => (await inspection(source)).activations(image, layer)),
+  visualization(inspectGradCam, async ({ source, image, classIndex, layer }) => (await inspection(source)).gradCam(image, { classIndex, layer })),
+  visualization(inspectFilters, async ({ source, request }, { signal, progress }) => {
+    const patterns = await (await inspection(source)).filters(request, { signal, onPattern: progress });
+    return { count: patterns.length };
+  }),
+  visualization(inspectKernels, async ({ source }) => (await (await inspection(source)).kernels()) ?? null),
 ]);

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { PanelsApi } from '../../panels';
 import type { AugmentPanelApi } from '../../panels/augmentPanel';
+import type { InspectPanelApi } from '../../panels/inspectPanel';
 import type { TrainingController } from '../../training/trainingController';
 import type { AnalysisService } from '../analysisService';
 
@@ -16,4 +17,5 @@ export interface CommandServices {
   panels: PanelsApi;
   trainer: TrainingController;
   augment: AugmentPanelApi;
+  inspect: InspectPanelApi;
 }

@@ -7,6 +7,7 @@ export interface Pages {
   summary: PageDriver;
   sideView: PageDriver;
   augment: PageDriver;
+  inspect: PageDriver;
   /** A model's training panel, or the one last shown or focused. */
   training: (modelKey?: string) => PageDriver;
 }
@@ -18,6 +19,7 @@ export function pages(api: ConvLensApi): Pages {
     summary: test.page('convlens.summary'),
     sideView: test.page('convlens.modelView'),
     augment: test.page('convlens.augment'),
+    inspect: test.page('convlens.inspect'),
     training: (modelKey) => test.page('convlens.training', modelKey),
   };
 }

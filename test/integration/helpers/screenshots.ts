@@ -17,8 +17,11 @@
  * return undefined, so tests can still run there (use `canInspectWorkbench()` to skip
  * checks that need them).
  */
+import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vscode from 'vscode';
+import { sleep, waitFor } from './vscode';
 
 const POLL_MS = 100;
 const DEFAULT_TIMEOUT_MS = 20000;
@@ -52,10 +55,6 @@ function safeName(name: string): string {
   const cleaned = name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '');
   if (!cleaned) throw new Error(`Unusable screenshot name: ${JSON.stringify(name)}`);
   return cleaned;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Writes a request, waits for its response file, and removes the response. */
@@ -119,4 +118,29 @@ export async function queryWebview(
   const result: Record<string, string | null> = {};
   for (const s of selectors) result[s] = response.result?.[s] ?? null;
   return result;
+}
+
+const THEMES: [string, string][] = [['light', 'Default Light Modern'], ['dark', 'Default Dark Modern'], ['hc', 'Default High Contrast']];
+
+async function setTheme(theme: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await sleep(800); // the webview receives the new --vscode-* variables asynchronously
+}
+
+/** Screenshots of the workbench in each theme (only under the offline runner, which can take them). */
+export async function shootThemes(name: string, query: (selectors: string[]) => Promise<Record<string, string | null>>, settleMs = 300): Promise<void> {
+  if (!canInspectWorkbench()) return;
+  try {
+    for (const [suffix, theme] of THEMES) {
+      await setTheme(theme);
+      // VS Code marks the webview's body with the theme kind once it has restyled it.
+      const kind = suffix === 'light' ? 'vscode-light' : suffix === 'dark' ? 'vscode-dark' : 'vscode-high-contrast';
+      await waitFor(async () => (await query([`body.${kind}`]))[`body.${kind}`] !== null, 10000, `the webview to switch to ${theme}`);
+      await sleep(settleMs);
+      const file = await screenshot(`${name}-${suffix}`);
+      assert.ok(file, `screenshot ${name}-${suffix}`);
+    }
+  } finally {
+    await setTheme(undefined);
+  }
 }

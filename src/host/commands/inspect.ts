@@ -1,0 +1,28 @@
+/** Inspect Model: the inspection panel on the latest trained run of the model under the cursor (or the CodeLens' model). */
+import * as vscode from 'vscode';
+import { inspectableRuns } from '../runs';
+import { commandTarget, warnNoModel } from './target';
+import type { CommandServices, CommandTable } from './types';
+
+export function inspectCommands({ analysis, inspect }: CommandServices): CommandTable {
+  return {
+    'convlens.inspectModel': async (...args) => {
+      const target = commandTarget(analysis, args);
+      if (!target) return;
+      const models = analysis.get(target.document)?.analysis.models ?? [];
+      const model = models.find((m) => m.name === target.modelName) ?? models[0];
+      if (!model) {
+        warnNoModel(target.document);
+        return;
+      }
+      const runs = inspectableRuns(target.document.uri, model.name);
+      if (runs.length === 0) {
+        const train = 'Train';
+        const choice = await vscode.window.showInformationMessage(`ConvLens: ${model.name} has no trained run to inspect yet. Train it first.`, train);
+        if (choice === train) await vscode.commands.executeCommand('convlens.trainModel', target.document.uri, model.name);
+        return;
+      }
+      await inspect.show({ source: runs[0].source, uri: target.document.uri, modelName: model.name, runs });
+    },
+  };
+}
