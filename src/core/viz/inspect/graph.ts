@@ -136,7 +136,15 @@ export interface Split {
   tail(a: Tensor, x: Tensor): Tensor;
 }
 
-export function splitAt(model: tfjs.LayersModel, layerName: string): Split {
+export interface SplitOptions {
+  /**
+   * Computes the model's output from the inputs of the outer model's output layer instead of
+   * applying that layer (Grad-CAM takes a classifier's logits: its last Dense without softmax).
+   */
+  output?: (layer: Layer, inputs: Tensor[]) => Tensor;
+}
+
+export function splitAt(model: tfjs.LayersModel, layerName: string, options: SplitOptions = {}): Split {
   const location = findLayer(model, layerName);
   if (!location) throw new DataError(`model '${model.name}' has no layer '${layerName}'`);
   const outer = model as Graph;
@@ -151,12 +159,15 @@ export function splitAt(model: tfjs.LayersModel, layerName: string): Split {
     return head(layer as Graph, runGraph(graph, inputs, node.inputTensors), rest);
   };
 
+  const output = outer.outputs[0];
+  const outputNode = output?.sourceLayer.inboundNodes[output.nodeIndex];
   const tail = (graph: Graph, inputs: Tensor[], path: Layer[], a: Tensor): Tensor[] => {
     const [layer, ...rest] = path as [Layer, ...Layer[]];
     const node = nodeOf(graph, layer);
     return runGraph(graph, inputs, graph.outputs, (n, nodeInputs) => {
-      if (n !== node) return undefined;
-      return rest.length === 0 ? [a] : tail(layer as Graph, nodeInputs(), rest, a);
+      if (n === node) return rest.length === 0 ? [a] : tail(layer as Graph, nodeInputs(), rest, a);
+      if (graph === outer && n === outputNode && options.output) return [options.output(n.outboundLayer, nodeInputs())];
+      return undefined;
     });
   };
 
