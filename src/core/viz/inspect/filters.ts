@@ -12,6 +12,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { DataError } from '../../engine/data/types';
 import { mulberry32, subSeed } from '../../engine/data/rng';
 import { pngDataUrl } from '../png';
+import { findLayer, splitAt } from './graph';
 import type { FilterPattern, FilterRequest, InspectLayer, InspectModelInfo, KernelImages } from './types';
 
 type Tf = typeof tfjs;
@@ -40,8 +41,10 @@ export function convLayer(info: InspectModelInfo, name: string): InspectLayer & 
 
 /** The outer model's layer `name` as a function of the model's input (its weights, no copy). */
 function layerFunction(tf: Tf, model: tfjs.LayersModel, layer: InspectLayer): (x: Tensor) => Tensor {
+  // tf.model cannot reach into a nested model ('Graph disconnected'): graph.ts walks it by hand.
   if (layer.parent !== undefined) {
-    throw new DataError(`filter patterns of a layer inside a nested model (${layer.parent}/${layer.name}) are not supported yet`);
+    const split = splitAt(model, `${layer.parent}/${layer.name}`);
+    return (x) => split.head(x);
   }
   const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(layer.name).output });
   return (x) => sub.apply(x) as Tensor;
@@ -134,8 +137,7 @@ export async function filterPatterns(tf: Tf, model: tfjs.LayersModel, info: Insp
 export async function firstConvKernels(tf: Tf, model: tfjs.LayersModel, info: InspectModelInfo): Promise<KernelImages | undefined> {
   const first = info.layers.find((l) => l.kind === 'conv');
   if (!first) return undefined;
-  const layer = findLayer(model, first.name);
-  const kernel = layer?.getWeights()[0];
+  const kernel = findLayer(model, first.parent === undefined ? first.name : `${first.parent}/${first.name}`)?.layer.getWeights()[0];
   if (kernel?.rank !== 4) return undefined;
   const [kh, kw, inChannels, filters] = kernel.shape as [number, number, number, number];
   const shown = inChannels === 1 || inChannels === 3 ? inChannels : 1;
@@ -153,14 +155,4 @@ export async function firstConvKernels(tf: Tf, model: tfjs.LayersModel, info: In
   const images: string[] = [];
   for (let i = 0; i < filters; i++) images.push(await pngDataUrl(data.subarray(i * size, (i + 1) * size), kh, kw, shown));
   return { layer: first.name, shape: [kh, kw, inChannels], images };
-}
-
-/** A layer by name, the outer model's or a nested model's. */
-function findLayer(model: tfjs.LayersModel, name: string): tfjs.layers.Layer | undefined {
-  for (const layer of model.layers) {
-    if (layer.name === name) return layer;
-    const inner = (layer as Partial<tfjs.LayersModel>).layers ? findLayer(layer as tfjs.LayersModel, name) : undefined;
-    if (inner) return inner;
-  }
-  return undefined;
 }

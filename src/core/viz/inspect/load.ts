@@ -13,7 +13,8 @@ import { DataError } from '../../engine/data/types';
 import { loadModelFile } from '../../engine/train/modelFiles';
 import { runsRoot } from '../../engine/train/runDir';
 import type { TrainReport } from '../../engine/train/types';
-import type { InspectLayer, InspectModelInfo } from './types';
+import { describeLayers, lastConvLayer } from './graph';
+import type { InspectModelInfo } from './types';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -30,9 +31,6 @@ interface RunFacts {
   pixelScale?: number;
   augmentation?: string[];
 }
-
-const CONV_CLASSES = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'Conv2DTranspose']);
-const POOL_CLASSES = new Set(['MaxPooling2D', 'AveragePooling2D']);
 
 function readJsonFile<T>(file: string): T | undefined {
   if (!fs.existsSync(file)) return undefined;
@@ -60,55 +58,6 @@ function runFacts(dir: string): RunFacts {
 
 function isNestedModel(layer: Layer): layer is tfjs.LayersModel {
   return Array.isArray((layer as Partial<tfjs.LayersModel>).layers);
-}
-
-/** The output shape without the batch axis, or null when it is not one fully known tensor. */
-function outputShape(layer: Layer): number[] | null {
-  let shape: unknown;
-  try {
-    shape = layer.outputShape;
-  } catch {
-    return null; // a layer applied more than once has no single output shape
-  }
-  if (!Array.isArray(shape) || shape.some((d) => Array.isArray(d))) return null;
-  const dims = (shape as (number | null)[]).slice(1);
-  return dims.every((d): d is number => typeof d === 'number') ? dims : null;
-}
-
-function layerKind(className: string, shape: number[] | null): InspectLayer['kind'] {
-  if (shape?.length !== 3) return 'other';
-  if (CONV_CLASSES.has(className)) return 'conv';
-  return POOL_CLASSES.has(className) ? 'pool' : 'other';
-}
-
-/** The model's layers in data-flow order, each nested model followed by its own layers. */
-export function describeLayers(model: tfjs.LayersModel): InspectLayer[] {
-  const out: InspectLayer[] = [];
-  const walk = (m: tfjs.LayersModel, parent: string | undefined): void => {
-    for (const layer of m.layers) {
-      const className = layer.getClassName();
-      const shape = outputShape(layer);
-      out.push({ name: layer.name, className, shape, kind: layerKind(className, shape), ...(parent === undefined ? {} : { parent }) });
-      if (isNestedModel(layer)) walk(layer, layer.name);
-    }
-  };
-  walk(model, undefined);
-  return out;
-}
-
-/**
- * Grad-CAM's default layer: the last layer with a 4-D output of spatial size > 1, from the
- * first convolution on (a Rescaling before it is 4-D too but sees nothing), looking into
- * nested models (their own layers, not the model as a whole). Null without a convolution.
- */
-export function lastConvLayer(layers: InspectLayer[], nestedModels: ReadonlySet<string>): string | null {
-  const first = layers.findIndex((l) => l.kind === 'conv');
-  if (first < 0) return null;
-  let last: string | null = null;
-  for (const l of layers.slice(first)) {
-    if (l.shape?.length === 3 && l.shape[0] * l.shape[1] > 1 && !nestedModels.has(l.name)) last = l.name;
-  }
-  return last;
 }
 
 /** The first layer that changes the pixels: input layers, identity stand-ins (augmentation) and model wrappers skipped. */
@@ -186,8 +135,6 @@ export async function loadInspectable(tf: Tf, source: string, backend: string): 
     const rescaling = rescalingLayer(model);
     const pixelScale = facts.pixelScale ?? (rescaling ? 255 : 1);
     const layers = describeLayers(model);
-    const nested = new Set(model.layers.filter(isNestedModel).map((l) => l.name));
-    for (const l of layers) if (l.parent !== undefined) nested.add(l.parent);
     const info: InspectModelInfo = {
       source: isDir ? resolved : path.dirname(resolved),
       modelName: facts.modelName ?? model.name,
@@ -196,7 +143,7 @@ export async function loadInspectable(tf: Tf, source: string, backend: string): 
       preprocessing: preprocessing(input, pixelScale, rescaling, facts),
       classNames: facts.classNames ?? indexClassNames(model),
       layers,
-      lastConvLayer: lastConvLayer(layers, nested),
+      lastConvLayer: lastConvLayer(layers),
       backend,
     };
     return { model, info };
