@@ -35,7 +35,7 @@ describe('inspect: filter patterns', function () {
     await selectBackend(tf, 'cpu');
     const run = await trainedRun();
     loaded = await loadInspectable(tf, run.runDir, 'cpu');
-    const sub = tf.model({ inputs: loaded.model.inputs, outputs: loaded.model.getLayer(LAYER).output as tfjs.SymbolicTensor });
+    const sub = tf.model({ inputs: loaded.model.inputs, outputs: loaded.model.getLayer(LAYER).output });
     meanActivation = (images) => tf.tidy(() => (sub.predict(images) as tfjs.Tensor4D).mean([1, 2]).arraySync() as number[][]);
   });
   after(() => loaded.model.dispose());
@@ -47,13 +47,13 @@ describe('inspect: filter patterns', function () {
   it('patterns excite their filter far more than real images do', async () => {
     const { info } = loaded;
     const shape: [number, number, number] = [info.input.height, info.input.width, info.input.channels];
-    const real = tf.tidy(() => tf.stack(Array.from({ length: 20 }, (_, i) => tf.tensor3d(syntheticSample(i, shape).pixels, shape))).mul(info.pixelScale) as tfjs.Tensor4D);
+    const real = tf.tidy<tfjs.Tensor4D>(() => tf.stack(Array.from({ length: 20 }, (_, i) => tf.tensor3d(syntheticSample(i, shape).pixels, shape))).mul(info.pixelScale));
     const perImage = meanActivation(real);
     // The same images shown as a pattern is (Chollet's deprocess: centre, 0.1 std, + 0.5, clip), to compare at equal contrast.
-    const realShown = tf.tidy(() => {
+    const realShown = tf.tidy<tfjs.Tensor4D>(() => {
       const x = real.div(info.pixelScale);
       const { mean, variance } = tf.moments(x, [1, 2, 3], true);
-      return x.sub(mean).div(variance.sqrt().add(1e-5)).mul(0.1).add(0.5).clipByValue(0, 1).mul(info.pixelScale) as tfjs.Tensor4D;
+      return x.sub(mean).div(variance.sqrt().add(1e-5)).mul(0.1).add(0.5).clipByValue(0, 1).mul(info.pixelScale);
     });
     const perShown = meanActivation(realShown);
     tf.dispose([real, realShown]);
