@@ -10,6 +10,7 @@ import type { Diagnostic } from '../core/model/spec';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
+import { addInspectCommands } from './inspect';
 import { addTrainCommand } from './train';
 
 /** A failure the user can fix; printed as one line, never a stack trace. */
@@ -71,6 +72,7 @@ function buildProgram(io: Io): Command {
     .action((file: string, options: { json?: boolean; style: SummaryStyle }) => summaryCommand(io, file, options));
   addTrainCommand(program, io);
   addAugmentCommand(program, io);
+  addInspectCommands(program, io);
   return program;
 }
 

@@ -1,0 +1,268 @@
+/**
+ * A trained model made ready for inspection: its run folder (written by `convlens train` or
+ * the Train CodeLens) or a TF.js layers model.json on its own, loaded with its weights and
+ * described (input size, pixel range, class names, every layer including nested models').
+ * Also finds runs: the latest run of a model defined in a source file, and all its runs,
+ * newest first, for the panel's run picker.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { analyzeSource, languageForFile } from '../../analysis';
+import { DataError } from '../../engine/data/types';
+import { loadModelFile } from '../../engine/train/modelFiles';
+import { runsRoot } from '../../engine/train/runDir';
+import type { TrainReport } from '../../engine/train/types';
+import { describeLayers, lastConvLayer } from './graph';
+import type { InspectModelInfo } from './types';
+
+type Tf = typeof tfjs;
+type Layer = tfjs.layers.Layer;
+
+export interface Inspectable {
+  model: tfjs.LayersModel;
+  info: InspectModelInfo;
+}
+
+/** What a run folder says about the data the model was trained on (report.json, else settings.json). */
+interface RunFacts {
+  modelName?: string;
+  classNames?: string[];
+  pixelScale?: number;
+  augmentation?: string[];
+}
+
+function readJsonFile<T>(file: string): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new DataError(`corrupt JSON in ${file}: ${firstLine(e)}`);
+  }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+function runFacts(dir: string): RunFacts {
+  const report = readJsonFile<Partial<TrainReport>>(path.join(dir, 'report.json'));
+  const settings = readJsonFile<{ model?: string; dataset?: { classNames?: string[] } }>(path.join(dir, 'settings.json'));
+  return {
+    modelName: report?.model ?? settings?.model,
+    classNames: report?.dataset?.classNames ?? settings?.dataset?.classNames,
+    pixelScale: report?.input?.pixelScale,
+    augmentation: report?.input?.augmentation,
+  };
+}
+
+function isNestedModel(layer: Layer): layer is tfjs.LayersModel {
+  return Array.isArray((layer as Partial<tfjs.LayersModel>).layers);
+}
+
+/** The first layer that changes the pixels: input layers, identity stand-ins (augmentation) and model wrappers skipped. */
+function firstWorkingLayer(model: tfjs.LayersModel): Layer | undefined {
+  for (const layer of model.layers) {
+    const className = layer.getClassName();
+    if (className === 'InputLayer') continue;
+    if (isNestedModel(layer)) {
+      const inner = firstWorkingLayer(layer);
+      if (inner) return inner;
+      continue;
+    }
+    if (className === 'Activation' && (layer.getConfig()['activation'] ?? 'linear') === 'linear') continue;
+    return layer;
+  }
+  return undefined;
+}
+
+/** A Rescaling that takes 0–255 to about [0, 1] or [-1, 1] (as training decides, see engine/augment/plan.ts). */
+function rescalingLayer(model: tfjs.LayersModel): Layer | undefined {
+  const layer = firstWorkingLayer(model);
+  if (layer?.getClassName() !== 'Rescaling') return undefined;
+  const scale = layer.getConfig()['scale'];
+  return typeof scale === 'number' && scale > 0 && scale * 255 <= 2.01 ? layer : undefined;
+}
+
+function imageInput(model: tfjs.LayersModel, source: string): InspectModelInfo['input'] {
+  const shape = model.inputs.length === 1 ? model.inputs[0].shape : [];
+  const [, height, width, channels] = shape;
+  if (shape.length !== 4 || typeof height !== 'number' || typeof width !== 'number' || typeof channels !== 'number') {
+    throw new DataError(`${source}: the model's input is not one image of known size (input shape ${JSON.stringify(model.inputs.map((i) => i.shape))})`);
+  }
+  return { height, width, channels };
+}
+
+/** Index labels for a bare model.json: one per output unit (a single sigmoid unit is two classes). */
+function indexClassNames(model: tfjs.LayersModel): string[] {
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
+  return Array.from({ length: units === 1 ? 2 : units }, (_, i) => String(i));
+}
+
+function preprocessing(input: InspectModelInfo['input'], pixelScale: number, rescaling: Layer | undefined, facts: RunFacts): string[] {
+  const lines = [`resized to ${input.height}×${input.width}`, input.channels === 1 ? 'greyscale' : input.channels === 3 ? 'RGB' : `${input.channels} channels`];
+  if (pixelScale === 255) {
+    lines.push(rescaling ? `pixels 0–255: the model's ${rescaling.name} (Rescaling) scales them itself` : 'pixels 0–255, as the run trained on them');
+  } else lines.push('pixels 0–1');
+  if (facts.augmentation?.length) lines.push('no augmentation (it applies while training only)');
+  return lines;
+}
+
+async function loadLayers(tf: Tf, file: string): Promise<tfjs.LayersModel> {
+  try {
+    return await loadModelFile(tf, file);
+  } catch (e) {
+    throw new DataError(`cannot load the model in ${file}: ${firstLine(e)}`);
+  }
+}
+
+/**
+ * Loads a run folder or a model.json for inspection. `backend` is the label of the TF.js
+ * backend already selected (it is only reported). A run's class names and pixel range come
+ * from its report.json; a bare model.json gets index labels and 0–1 pixels unless it starts
+ * with a Rescaling layer.
+ */
+export async function loadInspectable(tf: Tf, source: string, backend: string): Promise<Inspectable> {
+  const resolved = path.resolve(source);
+  if (!fs.existsSync(resolved)) throw new DataError(`no such run folder or model.json: ${source}`);
+  const isDir = fs.statSync(resolved).isDirectory();
+  const modelJson = isDir ? path.join(resolved, 'model.json') : resolved;
+  if (!fs.existsSync(modelJson)) throw new DataError(`no model.json in ${source}: the run has not saved a model (still training, or it failed)`);
+  const facts: RunFacts = isDir ? runFacts(resolved) : {};
+  const model = await loadLayers(tf, modelJson);
+  try {
+    const input = imageInput(model, source);
+    const rescaling = rescalingLayer(model);
+    const pixelScale = facts.pixelScale ?? (rescaling ? 255 : 1);
+    const layers = describeLayers(model);
+    const info: InspectModelInfo = {
+      source: isDir ? resolved : path.dirname(resolved),
+      modelName: facts.modelName ?? model.name,
+      input,
+      pixelScale,
+      preprocessing: preprocessing(input, pixelScale, rescaling, facts),
+      classNames: facts.classNames ?? indexClassNames(model),
+      layers,
+      lastConvLayer: lastConvLayer(layers),
+      backend,
+    };
+    return { model, info };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+// ---- finding runs ----
+
+export interface RunSummary {
+  /** The run folder's name (`<ISO time>-<model>`). */
+  runId: string;
+  folder: string;
+  /** ISO time the run started (from its folder name). */
+  startedAt: string;
+  /** report.json's status; 'unfinished' without a report (still training, or it crashed). */
+  status: TrainReport['status'] | 'unfinished';
+  /** The last epoch's validation accuracy, null when unknown. */
+  valAccuracy: number | null;
+  /** Whether the folder holds a model.json to inspect. */
+  hasModel: boolean;
+}
+
+/** `2026-12-03T08-38-36.542Z-model`: createRunDir's ISO time with ':' made '-'. */
+const RUN_NAME = /^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2}(?:\.\d+)?Z)-(.+)$/;
+
+/** createRunDir's folder label for a model name. */
+function runLabel(modelName: string): string {
+  return modelName.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '').slice(0, 60) || 'model';
+}
+
+function summarise(folder: string, startedAt: string): RunSummary {
+  let report: Partial<TrainReport> | undefined;
+  try {
+    report = readJsonFile<Partial<TrainReport>>(path.join(folder, 'report.json'));
+  } catch {
+    report = undefined; // a picker lists a run with a damaged report as unfinished rather than failing
+  }
+  const last = report?.history?.[report.history.length - 1];
+  return {
+    runId: path.basename(folder),
+    folder,
+    startedAt,
+    status: report?.status ?? 'unfinished',
+    valAccuracy: typeof last?.val_acc === 'number' ? last.val_acc : null,
+    hasModel: fs.existsSync(path.join(folder, 'model.json')),
+  };
+}
+
+function isRunOf(folder: string, label: string, modelName: string): boolean {
+  try {
+    const settings = readJsonFile<{ model?: string }>(path.join(folder, 'settings.json'));
+    if (settings?.model !== undefined) return settings.model === modelName;
+  } catch {
+    // fall back on the folder name
+  }
+  const rest = RUN_NAME.exec(path.basename(folder))?.[4];
+  return rest === label || (rest !== undefined && rest.startsWith(`${label}-`) && /^\d+$/.test(rest.slice(label.length + 1)));
+}
+
+/**
+ * The runs of `modelName` under `.convlens/runs/` in the folder of `sourceFileOrDir` and
+ * each folder above it (up to `stopAt`, else the filesystem root), newest first.
+ */
+export function listRuns(sourceFileOrDir: string, modelName: string, options: { stopAt?: string } = {}): RunSummary[] {
+  const start = path.resolve(sourceFileOrDir);
+  let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
+  const stopAt = options.stopAt === undefined ? undefined : path.resolve(options.stopAt);
+  const label = runLabel(modelName);
+  const runs: RunSummary[] = [];
+  for (;;) {
+    const root = runsRoot(dir);
+    if (fs.existsSync(root)) {
+      for (const name of fs.readdirSync(root)) {
+        const m = RUN_NAME.exec(name);
+        const folder = path.join(root, name);
+        if (m && fs.statSync(folder).isDirectory() && isRunOf(folder, label, modelName)) runs.push(summarise(folder, `${m[1]}:${m[2]}:${m[3]}`));
+      }
+    }
+    const parent = path.dirname(dir);
+    if (dir === stopAt || parent === dir) break;
+    dir = parent;
+  }
+  return runs.sort((a, b) => (a.startedAt === b.startedAt ? b.runId.localeCompare(a.runId) : b.startedAt.localeCompare(a.startedAt)));
+}
+
+/** The model a source file defines by `name`, or its only one. */
+function modelNameIn(file: string, name: string | undefined): string {
+  const language = languageForFile(file);
+  if (!language) throw new DataError(`${file} is not a run folder, a model.json or a Python/TypeScript/JavaScript source file`);
+  const specs = analyzeSource(fs.readFileSync(file, 'utf8'), language, file).specs;
+  const names = specs.map((s) => s.name);
+  if (specs.length === 0) throw new DataError(`no Keras or TF.js model definitions found in ${file}`);
+  if (name !== undefined) {
+    const found = specs.find((s) => s.name === name) ?? specs.find((s) => s.kerasName === name);
+    if (!found) throw new DataError(`no model named '${name}' in ${file}; models found: ${names.join(', ')}`);
+    return found.name;
+  }
+  if (specs.length > 1) throw new DataError(`${file} defines ${specs.length} models (${names.join(', ')}): choose one with --model NAME`);
+  return specs[0].name;
+}
+
+/**
+ * What `<model>` on the command line names: a run folder or a model.json as they are, or a
+ * source file (with `model` when it defines several) meaning that model's latest run with a
+ * saved model. Returns the run folder or model.json path.
+ */
+export function resolveModelSource(arg: string, options: { model?: string; stopAt?: string } = {}): string {
+  const resolved = path.resolve(arg);
+  if (!fs.existsSync(resolved)) throw new DataError(`no such run folder, model.json or source file: ${arg}`);
+  if (fs.statSync(resolved).isDirectory()) {
+    if (!fs.existsSync(path.join(resolved, 'model.json'))) throw new DataError(`no model.json in ${arg}: not a finished run folder`);
+    return resolved;
+  }
+  if (resolved.toLowerCase().endsWith('.json')) return resolved;
+  const name = modelNameIn(resolved, options.model);
+  const run = listRuns(resolved, name, { stopAt: options.stopAt }).find((r) => r.hasModel);
+  if (!run) throw new DataError(`no trained run of model '${name}' in .convlens/runs beside ${arg} or above it: train it first (convlens train ${arg} --model ${name} --data ...)`);
+  return run.folder;
+}
