@@ -64,11 +64,11 @@ const filters = new FiltersTab(host, feedback);
 const gradcam = new GradCamTab(host, feedback);
 
 const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'What the convnet sees' },
-  h('vscode-tab-header', { slot: 'header', id: 'tab-activations' }, 'Activations'),
+  h('vscode-tab-header', { slot: 'header', 'data-tab': 'activations' }, 'Activations'),
   h('vscode-tab-panel', {}, activations.element),
-  h('vscode-tab-header', { slot: 'header', id: 'tab-filters' }, 'Filters'),
+  h('vscode-tab-header', { slot: 'header', 'data-tab': 'filters' }, 'Filters'),
   h('vscode-tab-panel', {}, filters.element),
-  h('vscode-tab-header', { slot: 'header', id: 'tab-gradcam' }, 'Class activation'),
+  h('vscode-tab-header', { slot: 'header', 'data-tab': 'gradcam' }, 'Class activation'),
   h('vscode-tab-panel', {}, gradcam.element)) as HTMLElement & { selectedIndex: number };
 tabs.addEventListener('vsc-tabs-select', (e) => {
   tab = TABS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'activations';

@@ -5,6 +5,8 @@
  * kernels — for the image the page shows. The page's AbortSignal reaches the worker, so a
  * newer request, Stop, or closing the panel cancels the work in progress.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SampleRequest } from '../core/engine/data/catalog';
 import { IMAGE_EXTENSIONS } from '../core/engine/data/folder';
@@ -32,10 +34,32 @@ export interface InspectPanelApi extends vscode.Disposable {
   show(target: InspectTarget, tab?: InspectTab): Promise<void>;
 }
 
-/** The first image to look at: a digit for a 28×28 greyscale model, else a synthetic shape. */
+/** The first image to look at: one of the kind the run trained on (its first image file, for a folder). */
 function firstImage(info: InspectModelInfo): SampleRequest {
-  const mnist = info.input.height === 28 && info.input.width === 28 && info.input.channels === 1;
-  return mnist ? { kind: 'mnist', index: 0 } : { kind: 'synthetic', index: 0 };
+  if (info.trainedOn === 'mnist') return { kind: 'mnist', index: 0 };
+  const file = info.dataFolder && firstImageFile(info.dataFolder);
+  if (file) return { kind: 'file', path: file };
+  const digits = info.trainedOn === undefined && info.input.height === 28 && info.input.width === 28 && info.input.channels === 1;
+  return digits ? { kind: 'mnist', index: 0 } : { kind: 'synthetic', index: 0 };
+}
+
+/** The first image of a class-per-subfolder image folder (in name order), if any is left there. */
+function firstImageFile(folder: string, depth = 0): string | undefined {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch {
+    return undefined;
+  }
+  for (const e of entries) {
+    const full = path.join(folder, e.name);
+    if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) return full;
+    if (e.isDirectory() && depth < 1) {
+      const inner = firstImageFile(full, depth + 1);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /** Folder-trained runs remember their image folder; the file dialog starts there. */

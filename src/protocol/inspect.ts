@@ -36,6 +36,7 @@ export const InspectModelInfoSchema: v.GenericSchema<InspectModelInfo> = v.objec
   pixelScale: Num,
   preprocessing: v.array(v.string()),
   classNames: v.array(v.string()),
+  trainedOn: v.optional(v.string()),
   dataFolder: v.optional(v.string()),
   layers: v.array(LayerSchema),
   lastConvLayer: v.nullable(v.string()),

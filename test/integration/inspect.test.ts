@@ -53,6 +53,8 @@ describe('inspection panel', function () {
     const report = await run.finished;
     assert.ok(report, 'the model trained');
     runDir = report.runDir;
+    // The "trained" toast would cover the panel in the screenshots.
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
   after(async () => {
     await closeAllEditors();
@@ -73,6 +75,8 @@ describe('inspection panel', function () {
       return q?.['#model-name'] === 'seer' && q['#prediction li'] ? q : undefined;
     }, 60000, 'the panel to show the model and a prediction');
     assert.match(dom['#meta'] ?? '', /input 28×28×1 · 4 classes/);
+    // The first image is of the kind the run trained on.
+    assert.match(dom['#image-label'] ?? '', /synthetic/);
     assert.match(dom['#prediction li'] ?? '', /%/);
   });
 
@@ -93,7 +97,7 @@ describe('inspection panel', function () {
   });
 
   it('draws a class activation heatmap over the image', async () => {
-    await panel().click('#tab-gradcam');
+    await panel().click('vscode-tab-header[data-tab="gradcam"]');
     const r = await waitFor(async () => {
       const q = await panel().query(['#gradcam-summary', '#gradcam-overlay', '#gradcam-heatmap']);
       return q['#gradcam-overlay'] !== null && q['#gradcam-heatmap'] !== null ? q : undefined;
@@ -106,11 +110,11 @@ describe('inspection panel', function () {
   });
 
   it('finds filter patterns one by one, and shows the first layer\'s kernels', async () => {
-    await panel().click('#tab-filters');
+    await panel().click('vscode-tab-header[data-tab="filters"]');
     const kernels = nth('#kernel-grid', 9);
     await waitFor(async () => count(await panel().query(kernels), kernels) === 8, 60000, 'the 8 kernels of conv2d');
     await panel().type('#filter-count', '4');
-    await panel().type('#filter-steps', '20');
+    await panel().type('#filter-steps', '200');
     await panel().click('#filter-run');
     const patterns = nth('#filter-grid', 5);
     const r = await waitFor(async () => {

@@ -36,15 +36,15 @@ async function tfOn(want: BackendPreference, nativeKernels = false): Promise<typ
  * Inspection runs the model's convolutions (Grad-CAM, filter patterns: many forward and
  * backward passes), so it takes the best backend with the native kernels, unlike a preview.
  */
-let inspected: InspectSession | undefined;
+let inspected: { source: string; session: InspectSession } | undefined;
 
 async function inspection(source: string): Promise<InspectSession> {
   const t = await tfOn('auto', true);
-  if (inspected?.info.source === source) return inspected;
-  inspected?.dispose();
+  if (inspected?.source === source) return inspected.session;
+  inspected?.session.dispose();
   inspected = undefined;
-  inspected = await InspectSession.open(t, source, backend?.label ?? t.getBackend());
-  return inspected;
+  inspected = { source, session: await InspectSession.open(t, source, backend?.label ?? t.getBackend()) };
+  return inspected.session;
 }
 
 /** A visualization request: queued behind the others, its error reduced to one line (a panel shows it as is). */

@@ -209,11 +209,13 @@ export function featureMapLayers(layers: readonly InspectLayer[]): InspectLayer[
  * the first convolution on (so a Rescaling in front of a conv-less model does not count). The
  * spatial-size rule skips MobileNetV3's 1×1 logits Conv2D (tf-keras-vis #61, PR #85); allowing
  * non-conv layers picks the activation after the last conv when there is one (keras.io's
- * choice for Xception, 'block14_sepconv2_act'). Null without a convolution.
+ * choice for Xception, 'block14_sepconv2_act'); pooling layers are skipped, as Chollet takes
+ * VGG16's block5_conv3 rather than the coarser block5_pool. Null without a convolution.
  */
 export function lastConvLayer(layers: readonly InspectLayer[]): string | null {
   const firstConv = layers.findIndex((l) => l.kind === 'conv');
   if (firstConv < 0) return null;
-  const candidates = layers.slice(firstConv).filter((l) => l.shape?.length === 3 && l.shape[0] * l.shape[1] > 1);
+  // Pooling only halves the resolution of what the conv before it saw (Chollet takes block5_conv3, not block5_pool).
+  const candidates = layers.slice(firstConv).filter((l) => l.kind !== 'pool' && l.shape?.length === 3 && l.shape[0] * l.shape[1] > 1);
   return candidates.at(-1)?.name ?? null;
 }

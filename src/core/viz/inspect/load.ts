@@ -30,6 +30,9 @@ interface RunFacts {
   classNames?: string[];
   pixelScale?: number;
   augmentation?: string[];
+  /** The dataset the run trained on, and its image folder when it was one. */
+  trainedOn?: string;
+  dataFolder?: string;
 }
 
 function readJsonFile<T>(file: string): T | undefined {
@@ -47,12 +50,15 @@ function firstLine(e: unknown): string {
 
 function runFacts(dir: string): RunFacts {
   const report = readJsonFile<Partial<TrainReport>>(path.join(dir, 'report.json'));
-  const settings = readJsonFile<{ model?: string; dataset?: { classNames?: string[] } }>(path.join(dir, 'settings.json'));
+  const settings = readJsonFile<{ model?: string; dataset?: { classNames?: string[] }; settings?: { data?: { kind?: string; path?: string } } }>(path.join(dir, 'settings.json'));
+  const data = settings?.settings?.data;
   return {
     modelName: report?.model ?? settings?.model,
     classNames: report?.dataset?.classNames ?? settings?.dataset?.classNames,
     pixelScale: report?.input?.pixelScale,
     augmentation: report?.input?.augmentation,
+    trainedOn: report?.dataset?.kind ?? data?.kind,
+    dataFolder: data?.kind === 'folder' ? data.path : undefined,
   };
 }
 
@@ -142,6 +148,8 @@ export async function loadInspectable(tf: Tf, source: string, backend: string): 
       pixelScale,
       preprocessing: preprocessing(input, pixelScale, rescaling, facts),
       classNames: facts.classNames ?? indexClassNames(model),
+      trainedOn: facts.trainedOn,
+      dataFolder: facts.dataFolder,
       layers,
       lastConvLayer: lastConvLayer(layers),
       backend,

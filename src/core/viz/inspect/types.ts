@@ -31,6 +31,8 @@ export interface InspectModelInfo {
   /** One sentence each: what was done to an image before the model saw it ('resized to 28×28', 'greyscale', 'pixels 0–1'). */
   preprocessing: string[];
   classNames: string[];
+  /** The dataset the run trained on ('mnist', 'synthetic', 'folder'), when known: the first image shown comes from it. */
+  trainedOn?: string;
   /** The image folder the run trained on, when it did (the panel's file picker starts there). */
   dataFolder?: string;
   /** Every layer, nested models' layers included (after their parent), in the order the data flows. */
