@@ -11,7 +11,8 @@ import * as path from 'path';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { MAX_PREVIEW_COUNT, type PreviewSample } from '../core/viz/augmentPreview';
 import { VizClient } from '../core/viz/vizClient';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, readModel } from './train';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
+import { readModel } from './train';
 
 interface Io {
   out: (s: string) => void;
@@ -66,7 +67,7 @@ export async function runAugment(file: string, o: AugmentCliOptions, io: Io, cli
     return EXIT_OK;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const usage = e instanceof UsageError || (e instanceof Error && e.name === 'DataError');
+    const usage = isUsageError(e);
     io.err(`convlens: ${usage ? '' : 'internal error: '}${message}`);
     return usage ? EXIT_USAGE : EXIT_INTERNAL;
   } finally {

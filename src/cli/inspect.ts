@@ -21,7 +21,8 @@ import { prepareImage } from '../core/viz/inspect/image';
 import { loadInspectable, resolveModelSource, type Inspectable } from '../core/viz/inspect/load';
 import { predict } from '../core/viz/inspect/predict';
 import type { ClassScore, InspectImage, InspectModelInfo } from '../core/viz/inspect/types';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './train';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
+
 
 type Tf = typeof tfjs;
 
@@ -114,7 +115,7 @@ async function guarded(io: Io, body: () => Promise<void>, dispose: () => void = 
     return EXIT_OK;
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    const usage = e instanceof UsageError || (e instanceof Error && e.name === 'DataError');
+    const usage = isUsageError(e);
     io.err(`convlens: ${usage ? '' : 'internal error: '}${message}`);
     return usage ? EXIT_USAGE : EXIT_INTERNAL;
   } finally {

@@ -11,12 +11,9 @@ import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
 import { addInspectCommands } from './inspect';
+import { EXIT_USAGE, UsageError } from './errors';
 import { addTrainCommand } from './train';
 
-/** A failure the user can fix; printed as one line, never a stack trace. */
-class UsageError extends Error {}
-
-const EXIT_USAGE = 2;
 
 interface Io {
   out: (s: string) => void;

@@ -17,11 +17,8 @@ import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
+import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
 
-export const EXIT_OK = 0;
-export const EXIT_INTERNAL = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_CANCELLED = 130;
 
 export interface TrainIo {
   out: (s: string) => void;
@@ -44,8 +41,6 @@ export interface TrainCliOptions {
   json?: boolean;
   resume?: string;
 }
-
-export class UsageError extends Error {}
 
 function int(value: string, what: string, min: number): number {
   const n = Number(value);
@@ -151,7 +146,7 @@ export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, de
     prepared = prepareTraining(file, o);
   } catch (e) {
     io.err(`convlens: ${e instanceof Error ? e.message : String(e)}`);
-    return e instanceof UsageError || (e instanceof Error && (e.name === 'DataError' || e.name === 'CompileError')) ? EXIT_USAGE : EXIT_INTERNAL;
+    return isUsageError(e) || (e instanceof Error && e.name === 'CompileError') ? EXIT_USAGE : EXIT_INTERNAL;
   }
   const { spec, settings } = prepared;
   const session = new TrainingSession(spec, settings, deps.session);
