@@ -27,6 +27,7 @@ const LayerSchema: v.GenericSchema<InspectLayer> = v.object({
   shape: v.nullable(v.array(v.nullable(v.number()))) as v.GenericSchema<number[] | null>,
   kind: v.picklist(['conv', 'pool', 'other']),
   parent: v.optional(v.string()),
+  formula: v.optional(v.string()),
 });
 
 export const InspectModelInfoSchema: v.GenericSchema<InspectModelInfo> = v.object({

@@ -84,10 +84,12 @@ describe('inspection panel', function () {
     // The first conv layer has 8 filters: 8 pictures, the 9th absent.
     const grid = nth('#activation-grid', 9);
     const r = await waitFor(async () => {
-      const q = await panel().query(['#activation-summary', ...grid]);
+      const q = await panel().query(['#activation-summary', '#activation-formula', ...grid]);
       return count(q, grid) === 8 ? q : undefined;
     }, 60000, 'eight feature maps');
     assert.match(r['#activation-summary'] ?? '', /8 feature maps of 26×26/);
+    // The arithmetic behind 26: a 3×3 kernel over 28 pixels, no padding, stride 1.
+    assert.match(r['#activation-formula'] ?? '', /⌊\(28 − 3 \+ 2·0\)\/1⌋ \+ 1 = 26/);
     const srcs = await panel().attributes('#activation-grid img', 'src');
     assert.ok(srcs.every((s) => s?.startsWith('data:image/png;base64,')), 'every channel is a PNG');
     // The next layer (max pooling) has the same 8 channels at 13×13.
@@ -124,6 +126,28 @@ describe('inspection panel', function () {
     assert.match(r['#filter-progress'] ?? '', /4 of 4 patterns/);
     await shootThemes('inspect-filters', (s) => panel().query(s));
     assert.deepStrictEqual(await panel().cspViolations(), [], 'the inspection panel broke no CSP rule');
+  });
+
+  it('keeps the extension host responsive while patterns are computed, and Stop ends the ascent', async () => {
+    await panel().type('#filter-count', '16');
+    await panel().type('#filter-steps', '1000');
+    await panel().click('#filter-run');
+    await waitFor(async () => /^[1-9]\d* of 16 patterns/.test((await panel().query(['#filter-progress']))['#filter-progress'] ?? ''), 60000, 'the first pattern');
+    // The extension host answers at once: the ascent runs in the visualization worker.
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
+      latencies.push(Date.now() - t0);
+    }
+    assert.ok(Math.max(...latencies) < 200, `CodeLens latencies while patterns are computed: ${latencies.join(', ')} ms`);
+    await panel().click('#filter-run'); // now labelled Stop
+    const stopped = await waitFor(async () => {
+      const text = (await panel().query(['#filter-progress']))['#filter-progress'] ?? '';
+      return text.startsWith('Stopped after') ? text : undefined;
+    }, 15000, 'the ascent to stop');
+    const done = Number(/Stopped after (\d+) of 16/.exec(stopped)?.[1]);
+    assert.ok(done >= 1 && done < 16, stopped);
   });
 
   it('opens from the training panel\'s Inspect button when a run has ended', async () => {

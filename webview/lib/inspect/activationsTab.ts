@@ -14,6 +14,7 @@ export class ActivationsTab {
   readonly element: HTMLElement;
   private readonly picker = select('activation-layer', 'Layer', () => this.changed());
   private readonly summary = h('p', { id: 'activation-summary', class: 'muted meta' });
+  private readonly formula = h('p', { id: 'activation-formula', class: 'meta formula' });
   private readonly grid = h('div', { id: 'activation-grid', class: 'grid channels', role: 'list', 'aria-label': 'Feature maps, one per channel' });
   private readonly latest = new Latest();
   private layers: { value: string; label: string }[] = [];
@@ -27,7 +28,7 @@ export class ActivationsTab {
     this.element = h('section', { class: 'tab-body' },
       h('div', { class: 'toolbar' }, this.picker.element, prev, next),
       h('p', { class: 'muted meta' }, 'Each picture is one channel of the layer\'s output for this image, scaled on its own: bright where the filter fires.'),
-      this.summary, this.grid);
+      this.summary, this.formula, this.grid);
   }
 
   get layer(): string | undefined {
@@ -68,6 +69,8 @@ export class ActivationsTab {
     const dead = a.channels.filter((c) => c.dead).length;
     this.summary.textContent = `${a.layer.name} (${a.layer.className}): ${channels} feature maps of ${height}×${width}` +
       (dead > 0 ? ` · ${dead} dead (never fire on this image)` : '');
+    // The conv arithmetic behind the shape, as the summary panel shows it.
+    this.formula.textContent = a.layer.formula ?? '';
     this.grid.replaceChildren(...a.channels.map((c) => figure(c.image, c.dead ? `#${c.index} dead` : `#${c.index}`, {
       tooltip: `channel ${c.index}: min ${fmt(c.min)}, mean ${fmt(c.mean)}, max ${fmt(c.max)}${c.dead ? ' (all zero)' : ''}`,
       classes: c.dead ? 'dead' : '',

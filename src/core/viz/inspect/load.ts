@@ -14,7 +14,10 @@ import { loadModelFile } from '../../engine/train/modelFiles';
 import { runsRoot } from '../../engine/train/runDir';
 import type { TrainReport } from '../../engine/train/types';
 import { describeLayers, lastConvLayer } from './graph';
-import type { InspectModelInfo } from './types';
+import type { InspectLayer, InspectModelInfo } from './types';
+import type { ModelSpec } from '../../model/spec';
+import { analyzeModel } from '../../shapes/analyze';
+import type { ModelSummary } from '../../shapes/types';
 
 type Tf = typeof tfjs;
 type Layer = tfjs.layers.Layer;
@@ -64,6 +67,30 @@ function runFacts(dir: string): RunFacts {
 
 function isNestedModel(layer: Layer): layer is tfjs.LayersModel {
   return Array.isArray((layer as Partial<tfjs.LayersModel>).layers);
+}
+
+/**
+ * The shape arithmetic of each layer, from the static analysis of the spec the run was built
+ * from (the same formulas as the summary panel): a layer's name in the built model is its
+ * name in the spec. A spec that cannot be analysed leaves the layers as they are.
+ */
+function withFormulas(layers: InspectLayer[], spec: ModelSpec | undefined): InspectLayer[] {
+  if (!spec) return layers;
+  let summary: ModelSummary;
+  try {
+    summary = analyzeModel(spec);
+  } catch {
+    return layers;
+  }
+  const byName = new Map<string, string>();
+  const collect = (m: ModelSummary): void => {
+    for (const l of m.layers) {
+      if (l.formulas.shape.length > 0) byName.set(l.name, l.formulas.shape.join('; '));
+      if (l.nested) collect(l.nested);
+    }
+  };
+  collect(summary);
+  return layers.map((l) => (byName.has(l.name) ? { ...l, formula: byName.get(l.name) } : l));
 }
 
 /** The first layer that changes the pixels: input layers, identity stand-ins (augmentation) and model wrappers skipped. */
@@ -140,7 +167,7 @@ export async function loadInspectable(tf: Tf, source: string, backend: string): 
     const input = imageInput(model, source);
     const rescaling = rescalingLayer(model);
     const pixelScale = facts.pixelScale ?? (rescaling ? 255 : 1);
-    const layers = describeLayers(model);
+    const layers = withFormulas(describeLayers(model), isDir ? readJsonFile<ModelSpec>(path.join(resolved, 'spec.json')) : undefined);
     const info: InspectModelInfo = {
       source: isDir ? resolved : path.dirname(resolved),
       modelName: facts.modelName ?? model.name,

@@ -18,6 +18,8 @@ export interface InspectLayer {
   kind: 'conv' | 'pool' | 'other';
   /** The nested model (e.g. a frozen VGG16 base) this layer lives in, when it is not the outer model's own. */
   parent?: string;
+  /** How its output shape arises, from the static analysis of the run's model (e.g. 'height, width: ⌊(28 − 3 + 2·0)/1⌋ + 1 = 26'). */
+  formula?: string;
 }
 
 export interface InspectModelInfo {
