@@ -158,4 +158,16 @@ describe('inspection panel', function () {
     await training.click('#inspect');
     await waitFor(async () => (await panel().query(['#model-name']).catch((): Record<string, string | null> => ({})))['#model-name'] === 'seer', 60000, 'the inspection panel');
   });
+
+  it('inspects a TF.js model.json given as a file (the explorer\'s context menu)', async () => {
+    await vscode.commands.executeCommand('convlens.inspectModel', vscode.Uri.file(path.join(runDir!, 'model.json')));
+    // A bare model.json knows no class names: its classes are the output's indices.
+    const top = '#prediction li .class-label';
+    const dom = await waitFor(async () => {
+      const q = await panel().query(['#meta', '#preprocessing', top]).catch(() => undefined);
+      return /^[0-3]$/.test(q?.[top] ?? '') ? q : undefined;
+    }, 60000, 'the panel on the model file, with index labels');
+    assert.match(dom['#meta'] ?? '', /input 28×28×1 · 4 classes/);
+    assert.match(dom['#preprocessing'] ?? '', /pixels 0–1/);
+  });
 });

@@ -1,4 +1,7 @@
-/** Inspect Model: the inspection panel on the latest trained run of the model under the cursor (or the CodeLens' model). */
+/**
+ * Inspect Model: the inspection panel on the latest trained run of the model under the cursor
+ * (or the CodeLens' model), or on a TF.js layers model.json.
+ */
 import * as vscode from 'vscode';
 import { inspectableRuns } from '../runs';
 import { commandTarget, warnNoModel } from './target';
@@ -7,6 +10,12 @@ import type { CommandServices, CommandTable } from './types';
 export function inspectCommands({ analysis, inspect }: CommandServices): CommandTable {
   return {
     'convlens.inspectModel': async (...args) => {
+      // A TF.js model.json (from the explorer's context menu, or the file open in the editor).
+      const file = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+      if (file?.scheme === 'file' && file.path.endsWith('.json')) {
+        await inspect.show({ source: file.fsPath, runs: [] });
+        return;
+      }
       const target = commandTarget(analysis, args);
       if (!target) return;
       const models = analysis.get(target.document)?.analysis.models ?? [];
