@@ -66,8 +66,13 @@ export class FiltersTab {
     const onPattern = (p: FilterPattern): void => {
       done++;
       this.progressText.textContent = `${done} of ${count} patterns${done < count ? '…' : ''}`;
-      const ratio = p.startActivation > 0 ? ` · ×${(p.activation / p.startActivation).toFixed(1)}` : '';
-      this.grid.append(figure(p.image, `#${p.index}${ratio}`, { tooltip: `filter ${p.index}: mean activation ${p.activation.toPrecision(3)} (${p.startActivation.toPrecision(3)} on the starting noise)` }));
+      // A ReLU filter that is zero everywhere on the starting noise has a zero gradient: the ascent cannot move it.
+      const silent = p.startActivation === 0 && p.activation === 0;
+      const ratio = p.startActivation > 0 ? ` · ×${(p.activation / p.startActivation).toFixed(1)}` : silent ? ' · silent' : '';
+      const tooltip = silent
+        ? `filter ${p.index} never fires on grey noise, so its gradient is zero and the pattern stays noise`
+        : `filter ${p.index}: mean activation ${p.activation.toPrecision(3)} (${p.startActivation.toPrecision(3)} on the starting noise)`;
+      this.grid.append(figure(p.image, `#${p.index}${ratio}`, { tooltip, classes: silent ? 'dead' : '' }));
     };
     try {
       const filters = Array.from({ length: count }, (_, i) => i);
