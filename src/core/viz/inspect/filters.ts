@@ -7,6 +7,11 @@
  * start from grey plus noise (uniform·20 + 128), step = gradient / (RMS(gradient) + 1e-5)
  * (step size 1), N steps; then deprocess for display (centre, scale to 0.1 of the standard
  * deviation, + 0.5, clip to [0, 1], ×255).
+ *
+ * One change from Chollet: the ascent climbs the filter's output before its activation
+ * function. A ReLU filter that is zero everywhere on the starting noise (common in small
+ * nets, rare in VGG16) has a zero gradient there and would never move; its pre-activation
+ * always has a gradient. The activations reported are the layer's real (post-activation) ones.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { DataError } from '../../engine/data/types';
@@ -78,6 +83,28 @@ function checkRequest(request: FilterRequest, channels: number): void {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** The part of a TF.js conv layer the ascent switches: its activation object (the layer's own field, applied last in call()). */
+interface WithActivation {
+  activation?: { apply(x: Tensor): Tensor; getClassName(): string } | null;
+}
+
+/**
+ * Runs `work` with the layer's activation function replaced by the identity, then puts it back.
+ * Safe here: the visualization worker runs one request at a time, and nothing else holds the model.
+ */
+async function withoutActivation<T>(tf: Tf, model: tfjs.LayersModel, layer: InspectLayer, work: () => Promise<T>): Promise<T> {
+  const target = findLayer(model, layer.parent ? `${layer.parent}/${layer.name}` : layer.name)?.layer as WithActivation | undefined;
+  const original = target?.activation;
+  if (!target || !original || original.getClassName() === 'linear') return work();
+  // TF.js' own linear activation, taken from an Activation layer: conv layers also ask it for its class name.
+  target.activation = (tf.layers.activation({ activation: 'linear' }) as unknown as WithActivation).activation;
+  try {
+    return await work();
+  } finally {
+    target.activation = original;
+  }
+}
+
 /**
  * Filter patterns for `request.filters` of conv layer `request.layer`, one after the other
  * (each reported through `onPattern` when done). Deterministic for a seed. Every tensor it
@@ -91,30 +118,35 @@ export async function filterPatterns(tf: Tf, model: tfjs.LayersModel, info: Insp
   // Model units per 0–255 unit: the ascent runs in Chollet's units whatever the model takes.
   const unit = info.pixelScale / 255;
   const patterns: FilterPattern[] = [];
+  const activationOf = async (x255: Tensor, index: number): Promise<number> => {
+    const a = meanActivation(x255, index);
+    const value = (await a.data())[0];
+    a.dispose();
+    return value;
+  };
+  const meanActivation = (x255: Tensor, index: number): tfjs.Scalar =>
+    tf.tidy(() => {
+      const a = layerOf(x255.mul(unit));
+      return a.slice([0, 0, 0, index], [-1, -1, -1, 1]).mean();
+    });
   for (const index of request.filters) {
     if (options.signal?.aborted) break;
-    const meanActivation = (x255: Tensor): tfjs.Scalar =>
-      tf.tidy(() => {
-        const a = layerOf(x255.mul(unit));
-        return a.slice([0, 0, 0, index], [-1, -1, -1, 1]).mean();
-      });
-    const ascend = tf.valueAndGrad(meanActivation);
+    const ascend = tf.grad((x255: Tensor) => meanActivation(x255, index));
     let x: Tensor = tf.tensor4d(startImage(info, request.seed, index), [1, height, width, channels]);
-    let startActivation = NaN;
     try {
-      for (let step = 0; step < request.steps; step++) {
-        const { value, grad } = ascend(x);
-        if (step === 0) startActivation = (await value.data())[0];
-        const next = tf.tidy(() => x.add(grad.div(grad.square().mean().sqrt().add(1e-5))));
-        tf.dispose([value, grad, x]);
-        x = next;
-        await nextTurn();
-        if (options.signal?.aborted) break;
-      }
+      const startActivation = await activationOf(x, index);
+      await withoutActivation(tf, model, layer, async () => {
+        for (let step = 0; step < request.steps; step++) {
+          const grad = ascend(x);
+          const next = tf.tidy(() => x.add(grad.div(grad.square().mean().sqrt().add(1e-5))));
+          tf.dispose([grad, x]);
+          x = next;
+          await nextTurn();
+          if (options.signal?.aborted) break;
+        }
+      });
       if (options.signal?.aborted) break;
-      const final = meanActivation(x);
-      const activation = (await final.data())[0];
-      final.dispose();
+      const activation = await activationOf(x, index);
       const shown = deprocess(tf, x);
       const pixels = (await shown.data()) as Float32Array;
       const shownChannels = shown.shape[3] as 1 | 3;
