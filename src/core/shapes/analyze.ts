@@ -33,6 +33,7 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
     }
     const analyzed = analyzeLayer(spec, layer, index, inputs, diagnostics);
     const summary = spec.trainable === false || layer.config.trainable === false ? frozen(analyzed) : analyzed;
+    if (layer.sharedWith !== undefined) summary.sharedWith = layer.sharedWith;
     shapes.push(summary.outputShape);
     layers.push(summary);
   });
@@ -41,7 +42,7 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   let nonTrainable = 0;
   let complete = true;
   for (const l of layers) {
-    if (spec.layers[l.index].sharedWith !== undefined) continue; // shared weights count once
+    if (l.sharedWith !== undefined) continue; // shared weights count once
     if (l.trainableParams === null || l.nonTrainableParams === null) complete = false;
     trainable += l.trainableParams ?? 0;
     nonTrainable += l.nonTrainableParams ?? 0;
@@ -73,7 +74,13 @@ function firstInputLayerShape(layers: LayerSummary[]): Shape | null {
 function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | undefined, diagnostics: Diagnostic[]): Shape | null {
   if (override) return override[0] ?? null;
   if (spec.inputShape) return [null, ...spec.inputShape];
-  if (spec.layers[0]?.className !== 'InputLayer' && spec.layers.length > 0) {
+  if (spec.inputShapeUnknown) {
+    // Declared, only not known statically (a shape read from the data): no fix to suggest.
+    diagnostics.push({
+      severity: 'info', range: spec.range, code: 'unknown-input-shape',
+      message: `The input shape of model "${spec.name}" is unknown: ${spec.inputShapeUnknown}; its shapes and parameters are unknown`,
+    });
+  } else if (spec.layers[0]?.className !== 'InputLayer' && spec.layers.length > 0) {
     diagnostics.push({
       severity: 'warning', range: spec.range, code: 'no-input-shape',
       message: `Model "${spec.name}" has no input shape, so its shapes and parameters are unknown until it sees data: ` +
@@ -109,7 +116,10 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
   }
   diagnostics.push(...checkLayerArguments(layer));
   const missing = inputs.findIndex((s) => s === null);
-  if (missing >= 0) return unknownLayer(layer, index, 'its input shape is unknown');
+  if (missing >= 0) {
+    const declaredUnknown = spec.kind === 'sequential' && index === 0 ? spec.inputShapeUnknown : undefined;
+    return unknownLayer(layer, index, declaredUnknown ? `the model's input shape is unknown: ${declaredUnknown}` : 'its input shape is unknown');
+  }
   const known = inputs as Shape[];
   let out: RuleOutput;
   try {

@@ -5,7 +5,7 @@
  * and model objects exactly as Keras would (names included) without running anything.
  */
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
-import { MERGE_FUNCTIONS, camelToSnake, findLayerClass, toSnakeCase } from '../model/catalog';
+import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications';
 import {
   NONE, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
@@ -201,7 +201,7 @@ export class ModelRuntime {
 
   private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {
     const info = findLayerClass(name);
-    const className = info?.className ?? name;
+    const className = canonicalClassName(name);
     let unresolved: string | undefined;
     if (!info) unresolved = `ConvLens does not know the layer ${name}`;
     else if (info.opaque) unresolved = info.opaque;
@@ -238,8 +238,12 @@ export class ModelRuntime {
   private keywordConfig(className: string, args: CallArgs, range: SourceRange): { config: Map<string, Value>; ranges: Map<string, SourceRange> } {
     const config = new Map<string, Value>();
     const ranges = new Map<string, SourceRange>();
-    const positional = findLayerClass(className)?.positional ?? [];
-    args.positional.forEach((value, i) => {
+    const info = findLayerClass(className);
+    // A class the catalog does not describe is unresolved already (createLayer says why): its
+    // positional parameters are unknown, so none of its arguments can be called surplus.
+    const given = info ? args.positional : [];
+    const positional = info?.positional ?? [];
+    given.forEach((value, i) => {
       const key = positional[i];
       if (key === undefined) {
         this.diagnostics.push({
