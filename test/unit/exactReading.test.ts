@@ -152,6 +152,35 @@ describe('reading published Keras code exactly', () => {
     });
   });
 
+  describe('model.layers in the course\'s fine-tuning (Chollet, Deep Learning with Python, 5.3)', () => {
+    it('unfreezes block5 through layer.name and layer.trainable, and feeds a conv base that starts a Sequential its own input', () => {
+      const source = py(
+        'from keras.applications import VGG16',
+        'from keras import layers, models',
+        "conv_base = VGG16(weights='imagenet', include_top=False, input_shape=(150, 150, 3))",
+        'conv_base.trainable = True',
+        'set_trainable = False',
+        'for layer in conv_base.layers:',
+        "    if layer.name == 'block5_conv1':",
+        '        set_trainable = True',
+        '    layer.trainable = set_trainable',
+        'model = models.Sequential()',
+        'model.add(conv_base)',
+        'model.add(layers.Flatten())',
+        "model.add(layers.Dense(256, activation='relu'))",
+        "model.add(layers.Dense(1, activation='sigmoid'))");
+      // VGG16's 3×3 convolutions, (3·3·c_in + 1)·c_out each:
+      //   frozen, blocks 1–4: 1,792 + 36,928 + 73,856 + 147,584 + 295,168 + 2·590,080 + 1,180,160 + 2·2,359,808 = 7,635,264
+      //   trainable, block5: 3·2,359,808 = 7,079,424
+      // 150 halved five times (floor): 75, 37, 18, 9, 4 -> Flatten 4·4·512 = 8,192
+      // Dense(256): (8,192 + 1)·256 = 2,097,408; Dense(1): (256 + 1)·1 = 257
+      assert.deepStrictEqual(totals(model(source, 'conv_base')), [7635264 + 7079424, 7079424, 7635264, true]);
+      const m = model(source, 'model');
+      assert.deepStrictEqual(totals(m), [7635264 + 7079424 + 2097408 + 257, 7079424 + 2097408 + 257, 7635264, true]);
+      assert.ok(!m.diagnostics.some((d) => d.code === 'no-input-shape'), JSON.stringify(m.diagnostics));
+    });
+  });
+
   describe('false diagnostics', () => {
     it('calls an Input shape read from the data unknown, with the reason, not missing', () => {
       const m = model(py(

@@ -14,6 +14,8 @@ import type { LayerFormulas, LayerSummary, ModelSummary, Shape } from './types';
 /**
  * @param inputOverride input shapes to use instead of the model's own: a nested model
  * (e.g. an augmentation Sequential applied inside a functional model) takes its caller's.
+ * An unknown (null) one leaves the model its own, as a conv base that starts a Sequential
+ * (`Sequential([conv_base, Flatten(), ...])`) is fed by its own Input.
  */
 export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]): ModelSummary {
   const diagnostics: Diagnostic[] = [...spec.diagnostics];
@@ -25,7 +27,8 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   spec.layers.forEach((layer, index) => {
     let inputs: (Shape | null)[];
     if (layer.className === 'InputLayer') {
-      inputs = spec.kind === 'functional' && inputOverride ? [inputOverride[spec.inputs.indexOf(index)] ?? null] : [];
+      const given = spec.kind === 'functional' ? inputOverride?.[spec.inputs.indexOf(index)] : undefined;
+      inputs = given ? [given] : [];
     } else if (spec.kind === 'sequential') {
       inputs = [index === 0 ? sequentialInput : shapes[index - 1]];
     } else {
@@ -72,15 +75,17 @@ function firstInputLayerShape(layers: LayerSummary[]): Shape | null {
 }
 
 function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | undefined, diagnostics: Diagnostic[]): Shape | null {
-  if (override) return override[0] ?? null;
+  if (override?.[0]) return override[0];
   if (spec.inputShape) return [null, ...spec.inputShape];
+  // Fed by its caller, whose input is unknown: the caller says why.
+  if (override) return null;
   if (spec.inputShapeUnknown) {
     // Declared, only not known statically (a shape read from the data): no fix to suggest.
     diagnostics.push({
       severity: 'info', range: spec.range, code: 'unknown-input-shape',
       message: `The input shape of model "${spec.name}" is unknown: ${spec.inputShapeUnknown}; its shapes and parameters are unknown`,
     });
-  } else if (spec.layers[0]?.className !== 'InputLayer' && spec.layers.length > 0) {
+  } else if (spec.layers.length > 0 && !hasOwnInput(spec)) {
     diagnostics.push({
       severity: 'warning', range: spec.range, code: 'no-input-shape',
       message: `Model "${spec.name}" has no input shape, so its shapes and parameters are unknown until it sees data: ` +
@@ -88,6 +93,13 @@ function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | unde
     });
   }
   return null;
+}
+
+/** Whether a model declares its input: an Input, `input_shape`, or a first nested model that does. */
+function hasOwnInput(spec: ModelSpec): boolean {
+  if (spec.kind === 'functional') return spec.inputs.length > 0;
+  const first = spec.layers[0];
+  return spec.inputShape !== undefined || first?.className === 'InputLayer' || (first?.nested !== undefined && hasOwnInput(first.nested));
 }
 
 function unknownLayer(layer: LayerSpec, index: number, reason: string): LayerSummary {
