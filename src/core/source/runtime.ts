@@ -328,8 +328,8 @@ export class ModelRuntime {
 
   /** Remembers each application's output, so `layer.output` and `layer.input` can be answered. */
   private recordApplication(objectId: number, tensor: SymbolicTensor): SymbolicTensor {
-    const list = this.applications.get(objectId);
-    if (list) list.push(tensor);
+    const calls = this.applications.get(objectId);
+    if (calls) calls.push(tensor);
     else this.applications.set(objectId, [tensor]);
     return tensor;
   }
