@@ -43,6 +43,8 @@ describe('convlens CLI', () => {
     assert.strictEqual(m.totalParams, 93322);
     assert.strictEqual(m.trainableParams, 93322);
     assert.strictEqual(m.nonTrainableParams, 0);
+    assert.strictEqual(m.complete, true);
+    assert.ok(!('totalParamsAtLeast' in m), 'a lower bound only when the total is unknown');
     assert.deepStrictEqual(m.diagnostics, []);
     const conv = m.layers[0];
     assert.deepStrictEqual(Object.keys(conv).sort(), ['className', 'formula', 'name', 'nonTrainableParams', 'outputShape', 'params', 'range', 'trainableParams'].sort());
@@ -50,6 +52,41 @@ describe('convlens CLI', () => {
     assert.strictEqual(conv.name, 'conv2d');
     assert.ok(conv.range.start.line >= 1 && conv.range.start.column >= 1);
     assert.ok(m.range.start.line >= 1);
+  });
+
+  it('prints an unknown total as null with its lower bound beside it, never as a number', () => {
+    // keras.io's siamese network with a contrastive loss, shortened: the Lambda cannot be
+    // evaluated statically, so the siamese model's totals are unknown.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-'));
+    const file = path.join(tmp, 'siamese.py');
+    fs.writeFileSync(file, [
+      'import keras',
+      'from keras import layers',
+      'input = layers.Input((28, 28, 1))',
+      'x = layers.Conv2D(4, (5, 5), activation="tanh")(input)',
+      'x = layers.AveragePooling2D(pool_size=(2, 2))(x)',
+      'x = layers.Flatten()(x)',
+      'x = layers.Dense(10, activation="tanh")(x)',
+      'embedding = keras.Model(input, x, name="embedding")',
+      'input_1 = layers.Input((28, 28, 1))',
+      'input_2 = layers.Input((28, 28, 1))',
+      'merge = layers.Lambda(lambda v: v[0] - v[1])([embedding(input_1), embedding(input_2)])',
+      'siamese = keras.Model(inputs=[input_1, input_2], outputs=layers.Dense(1)(merge))',
+    ].join('\n'));
+    const report = JSON.parse(run(['summary', file, '--json']).out) as JsonReport;
+    const [embedding, siamese] = report.models;
+    // Conv2D(4, 5×5) on 1 channel: (5·5·1 + 1)·4 = 104; 28 → 24, pool → 12, flatten 12·12·4 = 576;
+    // Dense(10) on 576: (576 + 1)·10 = 5,770. Total 104 + 5,770 = 5,874, float32: 4 bytes each.
+    assert.deepStrictEqual(
+      [embedding.complete, embedding.totalParams, embedding.trainableParams, embedding.nonTrainableParams, embedding.sizeBytes, embedding.totalParamsAtLeast],
+      [true, 5874, 5874, 0, 5874 * 4, undefined]);
+    // The siamese model counts the tower once (not 2·5,874) and the rest is unknown.
+    assert.deepStrictEqual(
+      [siamese.complete, siamese.totalParams, siamese.trainableParams, siamese.nonTrainableParams, siamese.sizeBytes],
+      [false, null, null, null, null]);
+    assert.deepStrictEqual(
+      [siamese.totalParamsAtLeast, siamese.trainableParamsAtLeast, siamese.nonTrainableParamsAtLeast, siamese.sizeBytesAtLeast],
+      [5874, 5874, 0, 5874 * 4]);
   });
 
   it('uses TF.js names and layout with --style tfjs', () => {

@@ -149,6 +149,27 @@ export function findLayerClass(name: string): LayerClassInfo | undefined {
   return byLowerName.get(name.toLowerCase());
 }
 
+/**
+ * Keras' alias spellings follow a pattern (MaxPool3D for MaxPooling3D, Convolution1D for
+ * Conv1D); a class the catalog does not describe yet still gets its canonical name, so its
+ * automatic name is Keras' ('max_pooling3d', not 'max_pool3d').
+ */
+const KERAS_ALIAS_PATTERNS: readonly [RegExp, string][] = [
+  [/^GlobalAvgPool(\dD)$/, 'GlobalAveragePooling$1'],
+  [/^GlobalMaxPool(\dD)$/, 'GlobalMaxPooling$1'],
+  [/^AvgPool(\dD)$/, 'AveragePooling$1'],
+  [/^MaxPool(\dD)$/, 'MaxPooling$1'],
+  [/^(Separable)?Convolution(\dD(?:Transpose)?)$/, '$1Conv$2'],
+];
+
+/** The canonical Keras class for a name written in code: the catalog's, else Keras' alias rules, else the name itself. */
+export function canonicalClassName(name: string): string {
+  const info = findLayerClass(name);
+  if (info) return info.className;
+  const pattern = KERAS_ALIAS_PATTERNS.find(([re]) => re.test(name));
+  return pattern ? name.replace(pattern[0], pattern[1]) : name;
+}
+
 /** The class of a spec's layer, by its canonical name only (what the readers write in `className`). */
 export function layerClass(className: string): LayerClassInfo | undefined {
   const info = byLowerName.get(className.toLowerCase());

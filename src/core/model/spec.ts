@@ -102,6 +102,11 @@ export interface ModelSpec {
   layers: LayerSpec[];
   /** Sequential only: the input shape without the batch axis, if the code gives one. */
   inputShape?: (number | null)[];
+  /**
+   * Sequential only: the code declares an input shape but its value is not known statically
+   * (`Input(shape=(x_train.shape[1],))`): why. Not the same as declaring none.
+   */
+  inputShapeUnknown?: string;
   /** Functional only: indices of input and output layers. */
   inputs: number[];
   outputs: number[];

@@ -57,6 +57,7 @@ export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({
   range: SourceRangeSchema,
   layers: v.array(LayerSchema),
   inputShape: v.optional(v.array(v.nullable(v.number()))),
+  inputShapeUnknown: v.optional(v.string()),
   inputs: v.array(Index),
   outputs: v.array(Index),
   compile: v.optional(CompileSchema),

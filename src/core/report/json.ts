@@ -1,6 +1,8 @@
 /**
  * The JSON form of a file's analysis (`convlens summary --json`): a stable, documented
- * shape for scripts and CI. Ranges are 1-based line and column.
+ * shape for scripts and CI. Ranges are 1-based line and column. A total that is not known
+ * (some layer could not be counted) is `null`, never a number a script could take for the
+ * real one; what was counted is beside it as `…AtLeast`, a lower bound.
  */
 import type { FileAnalysis } from '../analysis';
 import type { Diagnostic, SourceRange } from '../model/spec';
@@ -24,10 +26,16 @@ export interface JsonModel {
   kind: 'sequential' | 'functional';
   range: SourceRange;
   layers: JsonLayer[];
-  totalParams: number;
-  trainableParams: number;
-  nonTrainableParams: number;
-  sizeBytes: number;
+  /** Null when `complete` is false: the exact figure is unknown. */
+  totalParams: number | null;
+  trainableParams: number | null;
+  nonTrainableParams: number | null;
+  sizeBytes: number | null;
+  /** Only when `complete` is false: what the layers that could be counted add up to. */
+  totalParamsAtLeast?: number;
+  trainableParamsAtLeast?: number;
+  nonTrainableParamsAtLeast?: number;
+  sizeBytesAtLeast?: number;
   complete: boolean;
   diagnostics: Diagnostic[];
 }
@@ -47,12 +55,25 @@ function jsonLayer(l: LayerSummary, tfjsNames: boolean): JsonLayer {
   };
 }
 
+type Totals = Pick<JsonModel, 'totalParams' | 'trainableParams' | 'nonTrainableParams' | 'sizeBytes' |
+  'totalParamsAtLeast' | 'trainableParamsAtLeast' | 'nonTrainableParamsAtLeast' | 'sizeBytesAtLeast'>;
+
+function totals(m: ModelSummary): Totals {
+  if (m.complete) {
+    return { totalParams: m.totalParams, trainableParams: m.trainableParams, nonTrainableParams: m.nonTrainableParams, sizeBytes: m.sizeBytes };
+  }
+  return {
+    totalParams: null, trainableParams: null, nonTrainableParams: null, sizeBytes: null,
+    totalParamsAtLeast: m.totalParams, trainableParamsAtLeast: m.trainableParams,
+    nonTrainableParamsAtLeast: m.nonTrainableParams, sizeBytesAtLeast: m.sizeBytes,
+  };
+}
+
 function jsonModel(m: ModelSummary, tfjsNames: boolean): JsonModel {
   return {
     name: m.name, kerasName: m.kerasName, kind: m.kind, range: m.range,
     layers: m.layers.map((l) => jsonLayer(l, tfjsNames)),
-    totalParams: m.totalParams, trainableParams: m.trainableParams, nonTrainableParams: m.nonTrainableParams,
-    sizeBytes: m.sizeBytes, complete: m.complete, diagnostics: m.diagnostics,
+    ...totals(m), complete: m.complete, diagnostics: m.diagnostics,
   };
 }
 

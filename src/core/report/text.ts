@@ -10,10 +10,19 @@ export type SummaryStyle = 'keras' | 'tfjs';
 const pad = (s: string, width: number, right = false): string => (right ? s.padStart(width) : s.padEnd(width));
 const count = (n: number | null): string => (n === null ? '?' : formatCount(n));
 
+/**
+ * Keras' `name[node][tensor]`: a layer or model applied n times has nodes 0 … n−1, in the
+ * order of its applications. TF.js (like Keras 2) also gives a model a node of its own when it
+ * is built, so its applications start at node 1.
+ */
 function connectedTo(model: ModelSummary, layer: LayerSummary, style: SummaryStyle): string[] {
   return layer.inbound.map((i) => {
     const src = model.layers[i];
-    return style === 'keras' ? `${src?.name ?? '?'}[0][0]` : `${src?.tfjsName ?? '?'}[0][0]`;
+    if (!src) return '?[0][0]';
+    const first = src.sharedWith ?? i;
+    const earlier = model.layers.slice(first, i).filter((l) => (l.sharedWith ?? l.index) === first).length;
+    const node = earlier + (style === 'tfjs' && src.nested ? 1 : 0);
+    return `${style === 'keras' ? src.name : src.tfjsName}[${node}][0]`;
   });
 }
 

@@ -14,6 +14,8 @@ import type { LayerFormulas, LayerSummary, ModelSummary, Shape } from './types';
 /**
  * @param inputOverride input shapes to use instead of the model's own: a nested model
  * (e.g. an augmentation Sequential applied inside a functional model) takes its caller's.
+ * An unknown (null) one leaves the model its own, as a conv base that starts a Sequential
+ * (`Sequential([conv_base, Flatten(), ...])`) is fed by its own Input.
  */
 export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]): ModelSummary {
   const diagnostics: Diagnostic[] = [...spec.diagnostics];
@@ -25,7 +27,8 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   spec.layers.forEach((layer, index) => {
     let inputs: (Shape | null)[];
     if (layer.className === 'InputLayer') {
-      inputs = spec.kind === 'functional' && inputOverride ? [inputOverride[spec.inputs.indexOf(index)] ?? null] : [];
+      const given = spec.kind === 'functional' ? inputOverride?.[spec.inputs.indexOf(index)] : undefined;
+      inputs = given ? [given] : [];
     } else if (spec.kind === 'sequential') {
       inputs = [index === 0 ? sequentialInput : shapes[index - 1]];
     } else {
@@ -33,6 +36,7 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
     }
     const analyzed = analyzeLayer(spec, layer, index, inputs, diagnostics);
     const summary = spec.trainable === false || layer.config.trainable === false ? frozen(analyzed) : analyzed;
+    if (layer.sharedWith !== undefined) summary.sharedWith = layer.sharedWith;
     shapes.push(summary.outputShape);
     layers.push(summary);
   });
@@ -41,7 +45,7 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   let nonTrainable = 0;
   let complete = true;
   for (const l of layers) {
-    if (spec.layers[l.index].sharedWith !== undefined) continue; // shared weights count once
+    if (l.sharedWith !== undefined) continue; // shared weights count once
     if (l.trainableParams === null || l.nonTrainableParams === null) complete = false;
     trainable += l.trainableParams ?? 0;
     nonTrainable += l.nonTrainableParams ?? 0;
@@ -71,9 +75,17 @@ function firstInputLayerShape(layers: LayerSummary[]): Shape | null {
 }
 
 function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | undefined, diagnostics: Diagnostic[]): Shape | null {
-  if (override) return override[0] ?? null;
+  if (override?.[0]) return override[0];
   if (spec.inputShape) return [null, ...spec.inputShape];
-  if (spec.layers[0]?.className !== 'InputLayer' && spec.layers.length > 0) {
+  // Fed by its caller, whose input is unknown: the caller says why.
+  if (override) return null;
+  if (spec.inputShapeUnknown) {
+    // Declared, only not known statically (a shape read from the data): no fix to suggest.
+    diagnostics.push({
+      severity: 'info', range: spec.range, code: 'unknown-input-shape',
+      message: `The input shape of model "${spec.name}" is unknown: ${spec.inputShapeUnknown}; its shapes and parameters are unknown`,
+    });
+  } else if (spec.layers.length > 0 && !hasOwnInput(spec)) {
     diagnostics.push({
       severity: 'warning', range: spec.range, code: 'no-input-shape',
       message: `Model "${spec.name}" has no input shape, so its shapes and parameters are unknown until it sees data: ` +
@@ -81,6 +93,13 @@ function sequentialInputShape(spec: ModelSpec, override: (Shape | null)[] | unde
     });
   }
   return null;
+}
+
+/** Whether a model declares its input: an Input, `input_shape`, or a first nested model that does. */
+function hasOwnInput(spec: ModelSpec): boolean {
+  if (spec.kind === 'functional') return spec.inputs.length > 0;
+  const first = spec.layers[0];
+  return spec.inputShape !== undefined || first?.className === 'InputLayer' || (first?.nested !== undefined && hasOwnInput(first.nested));
 }
 
 function unknownLayer(layer: LayerSpec, index: number, reason: string): LayerSummary {
@@ -109,7 +128,10 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
   }
   diagnostics.push(...checkLayerArguments(layer));
   const missing = inputs.findIndex((s) => s === null);
-  if (missing >= 0) return unknownLayer(layer, index, 'its input shape is unknown');
+  if (missing >= 0) {
+    const declaredUnknown = spec.kind === 'sequential' && index === 0 ? spec.inputShapeUnknown : undefined;
+    return unknownLayer(layer, index, declaredUnknown ? `the model's input shape is unknown: ${declaredUnknown}` : 'its input shape is unknown');
+  }
   const known = inputs as Shape[];
   let out: RuleOutput;
   try {

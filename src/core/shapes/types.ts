@@ -34,6 +34,8 @@ export interface LayerSummary {
   unknownReason?: string;
   /** Indices of the layers feeding this one. */
   inbound: number[];
+  /** Index of the earlier entry that is the same layer or model applied again (its weights count there). */
+  sharedWith?: number;
   range: SourceRange;
   /** A whole model used as a layer. */
   nested?: ModelSummary;

@@ -5,10 +5,11 @@
  * and model objects exactly as Keras would (names included) without running anything.
  */
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
-import { MERGE_FUNCTIONS, camelToSnake, findLayerClass, toSnakeCase } from '../model/catalog';
+import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications';
+import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, list, str, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 
@@ -42,6 +43,7 @@ export class ModelRuntime {
   private readonly kerasUids = new Map<string, number>();
   private readonly tfjsUids = new Map<string, number>();
   private readonly namedAtModuleLevel = new Set<number>();
+  private readonly applications = new Map<number, SymbolicTensor[]>();
 
   constructor(readonly language: SourceLanguage) {}
 
@@ -55,8 +57,9 @@ export class ModelRuntime {
       case 'ref':
         return { kind: 'ref', path: canonicalPath(`${target.path}.${name}`) };
       case 'model':
+        return this.modelAttribute(target.model, name) ?? { kind: 'method', target, name };
       case 'layer':
-        return { kind: 'method', target, name };
+        return layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
       case 'tensor':
         return unknown(`tensor attribute '${name}' is only known when the model runs`);
       case 'unknown':
@@ -64,6 +67,56 @@ export class ModelRuntime {
       default:
         return unknown(`'${name}' of a ${target.kind}`);
     }
+  }
+
+  /** `model.layers`, `model.name`, `model.input(s)`, `model.output(s)`; undefined for a method. */
+  private modelAttribute(model: ModelObject, name: string): Value | undefined {
+    switch (name) {
+      case 'layers':
+        return list(modelLayers(model).map(asValue));
+      case 'name':
+        return str(model.kerasName);
+      case 'input': case 'inputs': case 'output': case 'outputs': {
+        const missing = model.kind === 'sequential' ? this.traceSequential(model) : undefined;
+        return missing ? unknown(missing) : modelTensors(model, name);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * A Sequential's tensors exist once Keras builds it on its input: applies each layer in turn
+   * from that input, once, so `model.layers[-2].output` is a tensor. Returns why it cannot.
+   */
+  private traceSequential(model: ModelObject): string | undefined {
+    if (model.outputs.length > 0) return undefined;
+    const input = this.sequentialInputTensor(model);
+    if (!input) return `Sequential model ${model.kerasName} has no input shape, so it has no tensors yet`;
+    let x: Value = { kind: 'tensor', tensor: input };
+    for (const item of model.sequence) {
+      x = 'sequence' in item ? this.applyModel(item, x, item.range) : this.applyLayer(item, x, item.range);
+      if (x.kind !== 'tensor') return `the layers of Sequential model ${model.kerasName} could not be traced`;
+    }
+    model.inputs = [input];
+    model.outputs = [x.tensor];
+    return undefined;
+  }
+
+  /** The Input a Sequential starts from: the one it was given, or the one Keras makes from `input_shape`. */
+  private sequentialInputTensor(model: ModelObject): SymbolicTensor | undefined {
+    const given = model.sequentialInput;
+    if (given) return this.applications.get(given.id)?.[0] ?? this.inputNode(given, given.range);
+    const first = model.sequence[0];
+    if (!first || 'sequence' in first || !model.implicitInputName) return undefined;
+    const config = new Map<string, Value>([['name', str(model.implicitInputName)]]);
+    const shape = first.config.get('input_shape');
+    const batchShape = first.config.get('batch_input_shape');
+    const inputDim = first.config.get('input_dim');
+    if (shape) config.set('shape', shape);
+    else if (batchShape) config.set('batch_shape', batchShape);
+    else if (inputDim) config.set('shape', list([inputDim], true));
+    return this.inputNode(this.newLayer('InputLayer', config, new Map(), first.range), first.range);
   }
 
   /** Calls a library value. Never throws: what it cannot evaluate becomes an unknown value. */
@@ -169,7 +222,7 @@ export class ModelRuntime {
         return (t as Extract<Value, { kind: 'tensor' }>).tensor;
       },
       layer: (className, config, range) => this.newLayer(className, new Map(Object.entries(config)), new Map(), range),
-      apply: (layer, input, range) => (this.connect(layer, [input], range) as Extract<Value, { kind: 'tensor' }>).tensor,
+      apply: (layer, input, range) => this.connect(layer, [input], range).tensor,
       model: (inputs, outputs, name, range) => {
         const args = callArgs();
         args.keyword.set('name', { kind: 'string', value: name });
@@ -201,7 +254,7 @@ export class ModelRuntime {
 
   private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {
     const info = findLayerClass(name);
-    const className = info?.className ?? name;
+    const className = canonicalClassName(name);
     let unresolved: string | undefined;
     if (!info) unresolved = `ConvLens does not know the layer ${name}`;
     else if (info.opaque) unresolved = info.opaque;
@@ -238,8 +291,12 @@ export class ModelRuntime {
   private keywordConfig(className: string, args: CallArgs, range: SourceRange): { config: Map<string, Value>; ranges: Map<string, SourceRange> } {
     const config = new Map<string, Value>();
     const ranges = new Map<string, SourceRange>();
-    const positional = findLayerClass(className)?.positional ?? [];
-    args.positional.forEach((value, i) => {
+    const info = findLayerClass(className);
+    // A class the catalog does not describe is unresolved already (createLayer says why): its
+    // positional parameters are unknown, so none of its arguments can be called surplus.
+    const given = info ? args.positional : [];
+    const positional = info?.positional ?? [];
+    given.forEach((value, i) => {
       const key = positional[i];
       if (key === undefined) {
         this.diagnostics.push({
@@ -261,8 +318,20 @@ export class ModelRuntime {
 
   private createInput(cfg: { config: Map<string, Value>; ranges: Map<string, SourceRange> }, range: SourceRange): Value {
     const layer = this.newLayer('InputLayer', cfg.config, cfg.ranges, range);
+    return { kind: 'tensor', tensor: this.inputNode(layer, range) };
+  }
+
+  private inputNode(layer: LayerObject, range: SourceRange): SymbolicTensor {
     const node: GraphNode = { id: this.nextId++, inputLayer: layer, inputs: [], range };
-    return { kind: 'tensor', tensor: { node } };
+    return this.recordApplication(layer.id, { node });
+  }
+
+  /** Remembers each application's output, so `layer.output` and `layer.input` can be answered. */
+  private recordApplication(objectId: number, tensor: SymbolicTensor): SymbolicTensor {
+    const calls = this.applications.get(objectId);
+    if (calls) calls.push(tensor);
+    else this.applications.set(objectId, [tensor]);
+    return tensor;
   }
 
   private newModel(kind: ModelObject['kind'], args: CallArgs, range: SourceRange): ModelObject {
@@ -294,7 +363,7 @@ export class ModelRuntime {
       // Keras 3 turns a first layer's input_shape into an InputLayer, which takes a name.
       if (model.sequence.length === 0 && !model.sequentialInput &&
         (cfg.has('input_shape') || cfg.has('batch_input_shape') || cfg.has('input_dim'))) {
-        this.kerasUid('input_layer');
+        model.implicitInputName = this.kerasUid('input_layer');
       }
       model.sequence.push(item.layer);
     } else if (item.kind === 'model') {
@@ -312,7 +381,13 @@ export class ModelRuntime {
     const outputs = args.keyword.get('outputs') ?? args.positional[1];
     model.inputs = inputs ? collectTensors([inputs]) : [];
     model.outputs = outputs ? collectTensors([outputs]) : [];
-    if (model.outputs.length === 0) this.warn(range, 'could not resolve the outputs of this model');
+    if (model.outputs.length === 0) {
+      // Never an empty model that looks complete: one unresolved entry carries the reason
+      // (and the shape engine reports it).
+      const reason = `the outputs of this model are not known: ${outputs ? describe(outputs) : 'none were given'}`;
+      const placeholder = this.newLayer('Unknown', new Map(), new Map(), range, reason);
+      model.outputs = [this.connect(placeholder, [], range).tensor];
+    }
     return { kind: 'model', model };
   }
 
@@ -324,16 +399,16 @@ export class ModelRuntime {
     return this.connect(layer, tensors, range);
   }
 
-  private connect(layer: LayerObject, inputs: SymbolicTensor[], range: SourceRange): Value {
+  private connect(layer: LayerObject, inputs: SymbolicTensor[], range: SourceRange): Extract<Value, { kind: 'tensor' }> {
     const node: GraphNode = { id: this.nextId++, layer, inputs, range };
-    return { kind: 'tensor', tensor: { node } };
+    return { kind: 'tensor', tensor: this.recordApplication(layer.id, { node }) };
   }
 
   private applyModel(model: ModelObject, input: Value | undefined, range: SourceRange): Value {
     const tensors = input ? collectTensors([input]) : [];
     if (tensors.length === 0) return unknown('a model was applied to something that is not a tensor');
     const node: GraphNode = { id: this.nextId++, nestedModel: model, inputs: tensors, range };
-    return { kind: 'tensor', tensor: { node } };
+    return { kind: 'tensor', tensor: this.recordApplication(model.id, { node }) };
   }
 
   private callMethod(target: Value, name: string, args: CallArgs, range: SourceRange): Value {
@@ -344,9 +419,16 @@ export class ModelRuntime {
       case 'add':
         if (model.kind !== 'sequential') return unknown('add() on a functional model');
         if (args.positional[0]) this.sequentialAdd(model, args.positional[0], range);
+        // A Sequential grows: tensors traced before this layer no longer end the model.
+        model.inputs = [];
+        model.outputs = [];
         return NONE;
       case 'apply':
         return this.applyModel(model, args.positional[0], range);
+      case 'get_layer':
+      case 'getLayer':
+        if (model.kind === 'sequential') this.traceSequential(model);
+        return getLayer(model, args.keyword.get('name') ?? args.keyword.get('index') ?? args.positional[0]);
       case 'compile':
         model.compile = this.compileCall(args, range);
         return NONE;

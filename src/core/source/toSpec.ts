@@ -4,7 +4,7 @@
  */
 import type { CompileSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
 import { camelToSnake, toSnakeCase } from '../model/catalog';
-import { declaredInputShape } from '../model/inputShape';
+import { declaredInputShape, type DeclaredInputShape } from '../model/inputShape';
 import type { CompileCall, GraphNode, LayerObject, ModelObject, Value } from './values';
 
 export function toModelSpecs(models: ModelObject[], language: SourceLanguage): ModelSpec[] {
@@ -57,20 +57,16 @@ function nestedSpec(model: ModelObject, range: SourceRange, inbound: number[], c
 
 function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect, convert: Convert, depth: number): ModelSpec {
   const spec = baseSpec(m, language, dialect);
-  const seen = new Map<number, number>();
+  const firstUse = new Map<number, number>();
   m.sequence.forEach((item, i) => {
     const inbound = i === 0 ? [] : [i - 1];
-    if ('sequence' in item) {
-      spec.layers.push(nestedSpec(item, item.range, inbound, convert, depth));
-      return;
-    }
-    const ls = layerSpec(item, item.range, inbound);
-    const first = seen.get(item.id);
-    if (first !== undefined) ls.sharedWith = first;
-    else seen.set(item.id, i);
+    const ls = 'sequence' in item ? nestedSpec(item, item.range, inbound, convert, depth) : layerSpec(item, item.range, inbound);
+    markShared(ls, item.id, i, firstUse);
     spec.layers.push(ls);
   });
-  spec.inputShape = sequentialInputShape(m);
+  const declared = sequentialInputShape(m);
+  if (declared && 'shape' in declared) spec.inputShape = declared.shape;
+  else if (declared?.problem === 'unknown') spec.inputShapeUnknown = `${declared.key} is not known statically (${declared.detail})`;
   if (spec.layers.length > 0) {
     spec.inputs = [0];
     spec.outputs = [spec.layers.length - 1];
@@ -78,21 +74,28 @@ function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
   return spec;
 }
 
-/** Input shape without the batch axis, from an Input, `input_shape`, `batch_input_shape` or `input_dim`. */
-function sequentialInputShape(m: ModelObject): (number | null)[] | undefined {
-  const fromInput = m.sequentialInput ? knownInputShape(m.sequentialInput.config) : undefined;
+/**
+ * The input shape a Sequential declares, from an Input, `input_shape`, `batch_input_shape` or
+ * `input_dim`: a shape without the batch axis, or why it is not known. A malformed one is
+ * the shape engine's to report.
+ */
+function sequentialInputShape(m: ModelObject): DeclaredInputShape {
+  const fromInput = m.sequentialInput ? declaredInputShape(configObject(m.sequentialInput.config)) : undefined;
   if (fromInput) return fromInput;
   const first = m.sequence[0];
   if (!first || 'sequence' in first) return undefined;
-  return knownInputShape(first.config);
+  return declaredInputShape(configObject(first.config));
 }
 
-/** A declared input shape, when it is known; an unknown or malformed one is the shape engine's to report. */
-function knownInputShape(config: Map<string, Value>): (number | null)[] | undefined {
-  const declared = declaredInputShape(configObject(config));
-  return declared && 'shape' in declared ? declared.shape : undefined;
+/**
+ * A layer or a whole model applied again (a siamese tower) is one set of weights: later
+ * applications point at the first, so the totals count them once, as Keras does.
+ */
+function markShared(ls: LayerSpec, objectId: number, index: number, firstUse: Map<number, number>): void {
+  const first = firstUse.get(objectId);
+  if (first !== undefined) ls.sharedWith = first;
+  else firstUse.set(objectId, index);
 }
-
 
 function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect, convert: Convert, depth: number): ModelSpec {
   const spec = baseSpec(m, language, dialect);
@@ -108,19 +111,19 @@ function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
   }
   const ordered = [...reached.values()].sort((a, b) => a.id - b.id);
   const indexOf = new Map<number, number>();
-  const layerFirstIndex = new Map<number, number>();
+  const firstUse = new Map<number, number>();
   ordered.forEach((node, i) => {
     indexOf.set(node.id, i);
     const inbound = node.inputs.map((t) => indexOf.get(t.node.id)!);
     if (node.inputLayer) {
       spec.layers.push(layerSpec(node.inputLayer, node.range, []));
     } else if (node.nestedModel) {
-      spec.layers.push(nestedSpec(node.nestedModel, node.range, inbound, convert, depth));
+      const ls = nestedSpec(node.nestedModel, node.range, inbound, convert, depth);
+      markShared(ls, node.nestedModel.id, i, firstUse);
+      spec.layers.push(ls);
     } else if (node.layer) {
       const ls = layerSpec(node.layer, node.range, inbound);
-      const first = layerFirstIndex.get(node.layer.id);
-      if (first !== undefined) ls.sharedWith = first;
-      else layerFirstIndex.set(node.layer.id, i);
+      markShared(ls, node.layer.id, i, firstUse);
       spec.layers.push(ls);
     }
   });

@@ -67,6 +67,8 @@ export interface ModelObject {
   /** Sequential: the layers (or nested models) added, with the tensor-free Input if one was given. */
   sequence: (LayerObject | ModelObject)[];
   sequentialInput?: LayerObject;
+  /** Sequential: the name Keras gives the InputLayer it makes from a first layer's `input_shape`. */
+  implicitInputName?: string;
   inputs: SymbolicTensor[];
   outputs: SymbolicTensor[];
   kerasName: string;
