@@ -35,6 +35,7 @@ export const LayerSummarySchema: v.GenericSchema<LayerSummary> = v.object({
   unknownReason: v.optional(v.string()),
   inbound: v.array(Int),
   range: SourceRangeSchema,
+  sharedWith: v.optional(Count),
   nested: v.optional(v.lazy(() => ModelSummarySchema)),
 });
 
