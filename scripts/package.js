@@ -6,7 +6,8 @@
 //     here (sharp with its platform binaries, the TypeScript compiler's parser), copied
 //     into a staging folder with their dependencies, so vsce packages exactly those.
 // Then prints the VSIX's size and what takes the space, and puts the development build back
-// (dist/ as `npm run build` leaves it), so the tests keep running on it.
+// (dist/ as `npm run build` leaves it), so the tests keep running on it, and removes the
+// staging folder.
 //   node scripts/package.js [--out file.vsix]
 'use strict';
 const { execFileSync } = require('child_process');
@@ -20,10 +21,9 @@ const STAGE = path.join(ROOT, '.cache', 'vsix');
 const TARGET = `${process.platform}-${process.arch}`;
 const VSCE = path.join(ROOT, 'node_modules', '.bin', 'vsce');
 
-/** Files of the runtime packages that the extension never loads (TypeScript: only its parser runs). */
+/** Files of the runtime packages that the extension never loads (TypeScript: only its parser runs); licences and READMEs (libvips lists its libraries' licences there) stay. */
 const PACKAGE_JUNK = [
   'node_modules/**/*.map',
-  'node_modules/**/*.md',
   'node_modules/**/*.d.ts',
   'node_modules/**/*.d.mts',
   'node_modules/**/*.d.cts',
@@ -125,7 +125,7 @@ function report(vsix) {
     parts.set(partOf(e.name), part);
   }
   const mb = (n) => `${(n / 1e6).toFixed(2)} MB`.padStart(9);
-  console.log(`\n${path.relative(ROOT, vsix)}: ${mb(fs.statSync(vsix).size).trim()} (${entries.length} files); compressed / unpacked by part:`);
+  console.log(`\n${vsix}: ${mb(fs.statSync(vsix).size).trim()} (${entries.length} files); compressed / unpacked by part:`);
   for (const [name, p] of [...parts].sort((a, b) => b[1].compressed - a[1].compressed)) console.log(`${mb(p.compressed)} ${mb(p.size)}  ${name} (${p.files})`);
 }
 
@@ -145,6 +145,7 @@ function main() {
     // Back to the development build the tests run on.
     run(process.execPath, ['esbuild.js'], { stdio: 'inherit' });
     fs.rmSync(path.join(ROOT, 'dist', 'wasm'), { recursive: true, force: true });
+    fs.rmSync(STAGE, { recursive: true, force: true });
   }
   report(vsix);
 }
