@@ -3,11 +3,14 @@
 // API is a no-op (so only ConvLens' own work is timed). Also checks that activating does not
 // load tfjs or the TypeScript compiler. Target (issue #3): under 100 ms.
 //   npm run bench:activation
+//   node bench/activation.js <folder>   (an unpacked VSIX's extension/ folder, say)
 'use strict';
 const Module = require('module');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
+/** The extension measured: this repository's build, or the folder given. */
+const EXTENSION = path.resolve(process.argv[2] ?? ROOT);
 
 /** A value that accepts any property access, call or `new`, returning more of itself. */
 function anything() {
@@ -50,10 +53,10 @@ Module._load = function (request, parent, isMain) {
 };
 
 const t0 = performance.now();
-const ext = require(path.join(ROOT, 'dist/extension.js'));
+const ext = require(path.join(EXTENSION, 'dist/extension.js'));
 const loaded = performance.now();
 const storage = { fsPath: require('os').tmpdir() };
-const context = { subscriptions: [], extensionUri: anything(), extensionPath: ROOT, globalState: anything(), workspaceState: anything(), storageUri: storage, globalStorageUri: storage };
+const context = { subscriptions: [], extensionUri: anything(), extensionPath: EXTENSION, globalState: anything(), workspaceState: anything(), storageUri: storage, globalStorageUri: storage };
 ext.activate(context);
 const activated = performance.now();
 

