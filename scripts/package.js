@@ -90,6 +90,12 @@ function stage() {
     fs.mkdirSync(path.dirname(path.join(STAGE, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(STAGE, f));
   }
+  // The project has no public repository yet, so vsce cannot turn the README's relative links
+  // into URLs: the packaged README names each picture and file in words instead (they stay in the repo).
+  const readme = path.join(STAGE, 'README.md');
+  if (fs.existsSync(readme)) {
+    fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace(/!\[([^\]]*)\]\((?!https?:)[^)]*\)/g, '*(screenshot: $1)*').replace(/\[([^\]]*)\]\((?!https?:|#)[^)]*\)/g, '$1'));
+  }
   const { roots, packages } = runtimeClosure();
   for (const [name, { dir }] of packages)
     fs.cpSync(dir, path.join(STAGE, 'node_modules', name), {
@@ -140,7 +146,7 @@ function main() {
   }
   try {
     stage();
-    run(VSCE, ['package', '--target', TARGET, '--out', vsix], { cwd: STAGE, stdio: 'inherit' });
+    run(VSCE, ['package', '--allow-missing-repository', '--target', TARGET, '--out', vsix], { cwd: STAGE, stdio: 'inherit' });
   } finally {
     // Back to the development build the tests run on.
     run(process.execPath, ['esbuild.js'], { stdio: 'inherit' });
