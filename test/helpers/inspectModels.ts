@@ -2,6 +2,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { describeLayers, lastConvLayer } from '../../src/core/viz/inspect/graph';
 import type { InspectModelInfo } from '../../src/core/viz/inspect/types';
+import { mulberry32 } from '../../src/core/engine/data/rng';
 
 /** What load.ts would say about `model`, built from the same graph walk. */
 export function inspectInfo(model: tfjs.LayersModel, classNames: string[], pixelScale = 1): InspectModelInfo {
@@ -20,14 +21,5 @@ export function inspectInfo(model: tfjs.LayersModel, classNames: string[], pixel
   };
 }
 
-/** Mulberry32: a small seeded generator, so weights and toy images are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the engine's mulberry32), so weights and toy images are the same on every run. */
+export const seededRandom = mulberry32;
