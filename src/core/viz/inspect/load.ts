@@ -11,7 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeSource, languageForFile } from '../../analysis';
 import { DataError } from '../../engine/data/types';
 import { loadModelFile } from '../../engine/train/modelFiles';
-import { runsRoot } from '../../engine/train/runDir';
+import { runFolderLabel, runsRoot } from '../../engine/train/runDir';
 import type { TrainReport } from '../../engine/train/types';
 import { describeLayers, lastConvLayer } from './graph';
 import type { InspectLayer, InspectModelInfo } from './types';
@@ -207,11 +207,6 @@ export interface RunSummary {
 /** `2026-12-03T08-38-36.542Z-model`: createRunDir's ISO time with ':' made '-'. */
 const RUN_NAME = /^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2}(?:\.\d+)?Z)-(.+)$/;
 
-/** createRunDir's folder label for a model name. */
-function runLabel(modelName: string): string {
-  return modelName.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '').slice(0, 60) || 'model';
-}
-
 function summarise(folder: string, startedAt: string): RunSummary {
   let report: Partial<TrainReport> | undefined;
   try {
@@ -249,7 +244,7 @@ export function listRuns(sourceFileOrDir: string, modelName: string, options: { 
   const start = path.resolve(sourceFileOrDir);
   let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
   const stopAt = options.stopAt === undefined ? undefined : path.resolve(options.stopAt);
-  const label = runLabel(modelName);
+  const label = runFolderLabel(modelName);
   const runs: RunSummary[] = [];
   for (;;) {
     const root = runsRoot(dir);
