@@ -5,11 +5,9 @@
  * kernels — for the image the page shows. The page's AbortSignal reaches the worker, so a
  * newer request, Stop, or closing the panel cancels the work in progress.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SampleRequest } from '../core/engine/data/catalog';
-import { IMAGE_EXTENSIONS } from '../core/engine/data/folder';
+import { IMAGE_EXTENSIONS, listFolder } from '../core/engine/data/folder';
 import type { InspectModelInfo } from '../core/viz/inspect/types';
 import type { VizClient } from '../core/viz/vizClient';
 import { inspectProtocol, type InspectHostMessage, type InspectTab, type InspectWebviewMessage, type RunChoice } from '../protocol/inspect';
@@ -43,23 +41,13 @@ function firstImage(info: InspectModelInfo): SampleRequest {
   return digits ? { kind: 'mnist', index: 0 } : { kind: 'synthetic', index: 0 };
 }
 
-/** The first image of a class-per-subfolder image folder (in name order), if any is left there. */
-function firstImageFile(folder: string, depth = 0): string | undefined {
-  let entries: fs.Dirent[];
+/** The first training image of an image folder, listed as the training loader lists it; undefined when it is gone or empty. */
+function firstImageFile(folder: string): string | undefined {
   try {
-    entries = fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    return listFolder(folder).train[0]?.file;
   } catch {
     return undefined;
   }
-  for (const e of entries) {
-    const full = path.join(folder, e.name);
-    if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) return full;
-    if (e.isDirectory() && depth < 1) {
-      const inner = firstImageFile(full, depth + 1);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
 }
 
 /** Folder-trained runs remember their image folder; the file dialog starts there. */
@@ -71,6 +59,8 @@ function imageFolderOf(info: InspectModelInfo | undefined): vscode.Uri | undefin
 class InspectPanel extends PanelHost<typeof inspectProtocol> {
   private target?: InspectTarget;
   private info?: InspectModelInfo;
+  /** The run being loaded, so the page's `ready` does not start a second load of it. */
+  private loading?: InspectTarget;
   /** The model message on screen, sent again when the page reloads. */
   private shown?: InspectHostMessage;
 
@@ -88,17 +78,21 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
 
   /** Loads the run in the worker and shows it; a failure is shown in the panel, in one line. */
   async open(target: InspectTarget, tab?: InspectTab): Promise<void> {
-    this.target = target;
     this.title = `Inspect: ${target.modelName ?? 'model'}`;
     if (tab) this.post({ type: 'focus', tab });
-    if (this.info?.source === target.source && this.shown) {
+    if (this.target?.source === target.source && this.shown) {
+      this.target = target;
       this.post(this.shown);
       return;
     }
+    // The page's requests keep going to the run on screen until the new one has loaded.
+    this.target ??= target;
+    this.loading = target;
     this.post({ type: 'loading', what: 'Loading the trained model in the worker…' });
     try {
       const info = await this.viz.inspectOpen(target.source);
-      if (this.target !== target) return; // another run was chosen meanwhile
+      if (this.loading !== target) return; // another run was chosen meanwhile
+      this.target = target;
       this.info = info;
       this.title = `Inspect: ${info.modelName}`;
       const document = target.uri && target.modelName ? { uri: target.uri.toString(), modelName: target.modelName } : undefined;
@@ -106,7 +100,12 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
       this.post(this.shown);
       if (tab) this.post({ type: 'focus', tab });
     } catch (e) {
+      if (this.loading !== target) return;
+      // The run on screen stays: its page gets its model back (picker and meta line), then the error.
+      if (this.shown) this.post(this.shown);
       this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      if (this.loading === target) this.loading = undefined;
     }
   }
 
@@ -117,7 +116,7 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
   protected async onMessage(message: InspectWebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        if (!this.shown && this.target) await this.open(this.target);
+        if (!this.shown && !this.loading && this.target) await this.open(this.target);
         return;
       case 'selectRun':
         if (this.target && message.source !== this.target.source) await this.open({ ...this.target, source: message.source });
