@@ -66,11 +66,11 @@ export class FiltersTab {
     const onPattern = (p: FilterPattern): void => {
       done++;
       this.progressText.textContent = `${done} of ${count} patterns${done < count ? '…' : ''}`;
-      // A ReLU filter that is zero everywhere on the starting noise has a zero gradient: the ascent cannot move it.
+      // Zero before and after: the ascent (which climbs the pre-activation) never made this filter fire.
       const silent = p.startActivation === 0 && p.activation === 0;
       const ratio = p.startActivation > 0 ? ` · ×${(p.activation / p.startActivation).toFixed(1)}` : silent ? ' · silent' : '';
       const tooltip = silent
-        ? `filter ${p.index} never fires on grey noise, so its gradient is zero and the pattern stays noise`
+        ? `filter ${p.index} stayed at zero: even after the ascent its output never rises above zero`
         : `filter ${p.index}: mean activation ${p.activation.toPrecision(3)} (${p.startActivation.toPrecision(3)} on the starting noise)`;
       this.grid.append(figure(p.image, `#${p.index}${ratio}`, { tooltip, classes: silent ? 'dead' : '' }));
     };
