@@ -111,16 +111,69 @@ export interface ModelSpec {
   inputs: number[];
   outputs: number[];
   compile?: CompileSpec;
+  /** The last `model.fit(...)` / `fit_generator(...)` call on this model, when the code has one. */
+  fit?: FitSpec;
   /** False after `model.trainable = False` (a frozen conv base): all weights non-trainable. */
   trainable?: boolean;
   /** Problems found while reading (not shape problems: those come from the shape engine). */
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Training settings written in the user's `model.fit(...)`: they become the Train command's
+ * defaults (a project's convlens.json and the last run still win where the user set them).
+ * Each field is absent when the code does not give it or its value is not known statically.
+ */
+export interface FitSpec {
+  epochs?: number;
+  batchSize?: number;
+  validationSplit?: number;
+  /** `callbacks=[EarlyStopping(patience=...)]`. */
+  earlyStoppingPatience?: number;
+  stepsPerEpoch?: number;
+  validationSteps?: number;
+  /** The first argument (x or a generator) as written: its variable name when it is a plain name or `gen.flow...(...)` call target. */
+  data?: { variable?: string; text: string; range: SourceRange };
+  validationData?: { variable?: string; text: string; range: SourceRange };
+  /** The call was the legacy `fit_generator`. */
+  legacyGenerator?: boolean;
+  range: SourceRange;
+}
+
+/**
+ * A Keras `ImageDataGenerator(...)` bound to a variable (Chollet 1st edition's augmentation
+ * API) and the iterators made from it (`flow_from_directory`, `flow`).
+ */
+export interface DataGeneratorSpec {
+  /** The variable it is bound to ('train_datagen', 'datagen'). */
+  name: string;
+  /** The constructor's keyword arguments, Keras' names, as read (unknowns kept with a reason). */
+  config: ConfigObject;
+  /** Options Keras has that ConvLens does not apply (featurewise_center, zca_whitening, ...), each with the reason. */
+  unsupported: { option: string; reason: string }[];
+  flows: DataFlowSpec[];
+  range: SourceRange;
+}
+
+export interface DataFlowSpec {
+  /** The variable the iterator is bound to ('train_generator'), when it is bound to one. */
+  name?: string;
+  method: 'flow_from_directory' | 'flow';
+  /** flow_from_directory's directory, when it is a literal or a known string. */
+  directory?: string;
+  targetSize?: [number, number];
+  batchSize?: number;
+  classMode?: string;
+  colorMode?: string;
+  range: SourceRange;
+}
+
 /** The result of reading one source file. */
 export interface ReadResult {
   language: SourceLanguage;
   models: ModelSpec[];
+  /** The ImageDataGenerators the file defines (Python only), in source order. */
+  generators?: DataGeneratorSpec[];
   /** File-level problems: syntax errors, unresolvable imports used for models. */
   diagnostics: Diagnostic[];
 }
