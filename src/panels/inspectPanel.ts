@@ -109,6 +109,13 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
     }
   }
 
+  /** Closing the panel frees the model the worker kept for it (a VGG-sized model holds hundreds of MB). */
+  override dispose(): void {
+    const source = this.target?.source;
+    super.dispose();
+    if (source) void this.viz.inspectClose(source).catch(() => undefined);
+  }
+
   protected override onReady(): void {
     if (this.shown) this.post(this.shown);
   }
@@ -119,7 +126,10 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
         if (!this.shown && !this.loading && this.target) await this.open(this.target);
         return;
       case 'selectRun':
-        if (this.target && message.source !== this.target.source) await this.open({ ...this.target, source: message.source });
+        // Only a run the picker offered: the page cannot point the worker at any folder on disk.
+        if (this.target && message.source !== this.target.source && this.target.runs.some((r) => r.source === message.source)) {
+          await this.open({ ...this.target, source: message.source });
+        }
         return;
       case 'reveal':
         if (this.target?.uri) await vscode.window.showTextDocument(this.target.uri, { viewColumn: vscode.ViewColumn.One });

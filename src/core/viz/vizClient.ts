@@ -15,7 +15,7 @@ import type { ModelSpec } from '../model/spec';
 import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
-import { augmentPreview, inspectActivations, inspectFilters, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
+import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 export interface VizClientOptions {
   /** The worker script; default: core/worker/scriptPath.ts' lookup for 'vizWorker'. */
@@ -74,6 +74,11 @@ export class VizClient {
 
   kernels(source: string, options: VizRequestOptions = {}): Promise<KernelImages | null> {
     return this.worker.request(inspectKernels, { source }, options);
+  }
+
+  /** Frees the worker's copy of the model of `source`, when it is the one kept (a closed panel's). */
+  async inspectClose(source: string): Promise<boolean> {
+    return (await this.worker.request(inspectClose, { source })).closed;
   }
 
   /** Terminates the worker; requests still pending reject, later ones reject at once. */

@@ -58,4 +58,6 @@ export const inspectGradCam = request(
 );
 /** Patterns come as progress, one per filter, as each finishes; the result counts them. */
 export const inspectFilters = request('inspectFilters', v.object({ source: Source, request: FilterRequestSchema }), v.object({ count: v.number() }), FilterPatternSchema);
+/** Frees the model the worker keeps for `source` (the panel was closed); closed: false when another model is kept. */
+export const inspectClose = request('inspectClose', v.object({ source: Source }), v.object({ closed: v.boolean() }));
 export const inspectKernels = request('inspectKernels', v.object({ source: Source }), v.nullable(KernelImagesSchema));

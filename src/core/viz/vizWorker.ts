@@ -10,11 +10,12 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { RequestDef } from '../../protocol/define';
+import { DataError } from '../engine/data/types';
 import { backendLabel, selectBackend, type BackendPreference } from '../engine/backend/select';
 import { answer, serve, type Handler } from '../worker/serve';
 import { augmentationPreview } from './augmentPreview';
 import { InspectSession } from './inspect/session';
-import { augmentPreview, inspectActivations, inspectFilters, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
+import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 let tf: typeof tfjs | undefined;
 /** The backend in use and whether ConvLens' native kernels run its convolutions. */
@@ -66,9 +67,21 @@ serve([
   visualization(inspectPredict, async ({ source, image }) => (await inspection(source)).predict(image)),
   visualization(inspectActivations, async ({ source, image, layer }) => (await inspection(source)).activations(image, layer)),
   visualization(inspectGradCam, async ({ source, image, classIndex, layer }) => (await inspection(source)).gradCam(image, { classIndex, layer })),
-  visualization(inspectFilters, async ({ source, request }, { signal, progress }) => {
-    const patterns = await (await inspection(source)).filters(request, { signal, onPattern: progress });
+  visualization(inspectFilters, async ({ source, request }, { signal, progress, yieldTurn }) => {
+    const session = await inspection(source);
+    // A filter set can take minutes: other pictures asked for meanwhile are made between two filters.
+    const betweenFilters = async (): Promise<void> => {
+      await yieldTurn();
+      if (inspected?.session !== session) throw new DataError('filter patterns stopped: the model was closed or another one opened meanwhile');
+    };
+    const patterns = await session.filters(request, { signal, onPattern: progress, betweenFilters });
     return { count: patterns.length };
+  }),
+  visualization(inspectClose, ({ source }) => {
+    if (inspected?.source !== source) return { closed: false };
+    inspected.session.dispose();
+    inspected = undefined;
+    return { closed: true };
   }),
   visualization(inspectKernels, async ({ source }) => (await (await inspection(source)).kernels()) ?? null),
 ]);

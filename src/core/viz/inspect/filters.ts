@@ -30,6 +30,11 @@ export interface FilterOptions {
   signal?: AbortSignal;
   /** Each pattern as soon as it is finished. */
   onPattern?: (pattern: FilterPattern) => void;
+  /**
+   * Awaited after each pattern, with the model back as it was (the worker lets waiting
+   * requests run there); throwing stops the run.
+   */
+  betweenFilters?: () => Promise<void>;
 }
 
 /** The layer as a conv layer of the model, or a DataError listing the conv layers there are. */
@@ -154,6 +159,7 @@ export async function filterPatterns(tf: Tf, model: tfjs.LayersModel, info: Insp
       const pattern: FilterPattern = { index, image: await pngDataUrl(pixels, height, width, shownChannels, { minSide: 0 }), activation, startActivation };
       patterns.push(pattern);
       options.onPattern?.(pattern);
+      await options.betweenFilters?.();
     } finally {
       x.dispose();
     }

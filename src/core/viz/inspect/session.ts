@@ -11,6 +11,7 @@ import { gradCam } from './gradcam';
 import { prepareImage } from './image';
 import { loadInspectable } from './load';
 import { predict } from './predict';
+import type { FilterOptions } from './filters';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './types';
 
 type Tf = typeof tfjs;
@@ -51,7 +52,7 @@ export class InspectSession {
     }
   }
 
-  filters(request: FilterRequest, options: { signal?: AbortSignal; onPattern?: (pattern: FilterPattern) => void } = {}): Promise<FilterPattern[]> {
+  filters(request: FilterRequest, options: FilterOptions = {}): Promise<FilterPattern[]> {
     return filterPatterns(this.tf, this.model, this.info, request, options);
   }
 
