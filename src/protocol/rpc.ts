@@ -134,6 +134,16 @@ export class Rpc {
     return true;
   }
 
+  /**
+   * The other side was replaced (a hidden webview reloads its document, and its new script
+   * numbers its requests from 1 again): the handlers still working for the old one are
+   * aborted, their answers dropped, so none reaches the new page under a reused id.
+   */
+  abortRunning(): void {
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
   /** Rejects every pending request, aborts the handlers still running, and refuses later requests. */
   dispose(reason?: string): void {
     if (this.disposed) return;
@@ -211,7 +221,8 @@ export class Rpc {
         } catch (e) {
           reply = { type: 'response', id, error: e instanceof Error ? e.message : String(e), errorName: e instanceof Error ? e.name : undefined };
         } finally {
-          this.running.delete(id);
+          // The id may belong to a newer request by now (see abortRunning).
+          if (this.running.get(id) === controller) this.running.delete(id);
         }
         // A cancelled request's caller has already moved on.
         if (controller.signal.aborted) return;

@@ -207,6 +207,29 @@ describe('Rpc', () => {
     await assert.rejects(rpc.request(testRequests.query, { selectors: [] }), /after the webview was closed/);
   });
 
+  it("abortRunning drops the old page's answers, and a reused id belongs to the new request", async () => {
+    const sent: RpcMessage[] = [];
+    const rpc = new Rpc((m) => sent.push(m));
+    const finishers: (() => void)[] = [];
+    const signals: AbortSignal[] = [];
+    rpc.on(square, ({ n }, c) => {
+      signals.push(c.signal);
+      return new Promise<number>((resolve) => finishers.push(() => resolve(n * n)));
+    });
+    rpc.handle({ type: 'request', id: 1, method: 'square', params: { n: 2 } });
+    rpc.abortRunning(); // the page reloaded
+    assert.strictEqual(signals[0].aborted, true);
+    rpc.handle({ type: 'request', id: 1, method: 'square', params: { n: 3 } }); // the new page's first request
+    finishers[0]();
+    await new Promise((r) => setImmediate(r));
+    assert.deepStrictEqual(sent, [], "the old page's answer is dropped");
+    rpc.handle({ type: 'cancel', id: 1 });
+    assert.strictEqual(signals[1].aborted, true, 'the old request finishing did not unhook the new one from cancel');
+    finishers[1]();
+    await new Promise((r) => setImmediate(r));
+    assert.deepStrictEqual(sent, [], 'a cancelled request is not answered');
+  });
+
   it('rejects and cleans up when posting throws', async () => {
     const rpc = new Rpc(() => { throw new Error('webview is disposed'); });
     await assert.rejects(rpc.request(testRequests.query, { selectors: [] }), /webview is disposed/);

@@ -63,9 +63,13 @@ export class WebviewChannel<P extends PanelProtocol> implements vscode.Disposabl
     else this.held = (this.options.hold ?? holdAll)(this.held, message);
   }
 
-  /** The page reloads its document (it was hidden): hold messages until its next `ready`. */
+  /**
+   * The page reloads its document (it was hidden): hold messages until its next `ready`, and
+   * stop answering the old document's requests (the new one cannot receive those answers).
+   */
   reset(): void {
     this.ready = false;
+    this.rpc.abortRunning();
   }
 
   get isReady(): boolean {
