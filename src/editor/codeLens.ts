@@ -12,7 +12,7 @@ import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
-import { inspectableRuns } from '../host/runs';
+import { hasInspectableRuns } from '../host/runs';
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
@@ -52,7 +52,7 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
           ? [new vscode.CodeLens(line, { title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: args, tooltip: 'See what the augmentation layers do to an image, as training applies them' })]
           : []),
         // Only for a model that has a trained run to look into.
-        ...(inspectableRuns(document.uri, model.name).length > 0
+        ...(hasInspectableRuns(document.uri, model.name)
           ? [new vscode.CodeLens(line, { title: 'Inspect', command: 'convlens.inspectModel', arguments: args, tooltip: 'What the trained convnet sees: feature maps, filter patterns, Grad-CAM heatmaps' })]
           : []),
       ];

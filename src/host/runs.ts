@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { listRuns } from '../core/viz/inspect/load';
+import { hasInspectableRun, listRuns } from '../core/viz/inspect/load';
 import type { RunChoice } from '../protocol/inspect';
 
 /** The folder runs of this document's models are written under. */
@@ -24,4 +24,10 @@ export function inspectableRuns(uri: vscode.Uri, modelName: string): RunChoice[]
       const acc = r.valAccuracy === null ? '' : ` · val acc ${(r.valAccuracy * 100).toFixed(1)}%`;
       return { source: r.folder, label: `${when}${status}${acc}` };
     });
+}
+
+/** Whether the model has a run to inspect: cheap enough for every CodeLens refresh (no report is read). */
+export function hasInspectableRuns(uri: vscode.Uri, modelName: string): boolean {
+  const root = workspaceRootFor(uri);
+  return hasInspectableRun(root, modelName, { stopAt: root });
 }

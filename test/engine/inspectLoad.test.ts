@@ -10,7 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import { SYNTHETIC_CLASSES } from '../../src/core/engine/data/synthetic';
 import { modelArtifacts, writeModelFiles } from '../../src/core/engine/train/modelFiles';
-import { listRuns, loadInspectable, resolveModelSource } from '../../src/core/viz/inspect/load';
+import { hasInspectableRun, listRuns, loadInspectable, resolveModelSource } from '../../src/core/viz/inspect/load';
 import { trainedRun, type TrainedRun } from './inspectFixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -101,11 +101,23 @@ describe('inspect: loading runs and model files', function () {
     try {
       assert.deepStrictEqual(listRuns(t.file, 'shapes').map((r) => [r.runId, r.status]), [[path.basename(newer), 'unfinished'], [path.basename(t.runDir), report.status], [path.basename(older), 'unfinished']]);
       assert.strictEqual(resolveModelSource(t.file, { model: 'shapes' }), t.runDir);
+      // The CodeLens' cheap check agrees with the list: a run with a model.json, none for a model never trained.
+      assert.strictEqual(hasInspectableRun(t.file, 'shapes'), true);
+      assert.strictEqual(hasInspectableRun(t.file, 'shape'), false, 'another label: not a run of this model');
+      assert.strictEqual(hasInspectableRun(t.file, 'never_trained'), false);
     } finally {
       fs.rmSync(older, { recursive: true });
       fs.rmSync(newer, { recursive: true });
     }
     assert.strictEqual(resolveModelSource(t.runDir), t.runDir);
+    // Only unfinished runs (no model.json): nothing to inspect.
+    const modelJson = path.join(t.runDir, 'model.json');
+    fs.renameSync(modelJson, `${modelJson}.away`);
+    try {
+      assert.strictEqual(hasInspectableRun(t.file, 'shapes'), false);
+    } finally {
+      fs.renameSync(`${modelJson}.away`, modelJson);
+    }
     assert.throws(() => resolveModelSource(t.file), /defines 2 models \(shapes, dense_only\): choose one with --model NAME/);
   });
 });

@@ -225,15 +225,45 @@ function summarise(folder: string, startedAt: string): RunSummary {
   };
 }
 
+/** Whether a run folder's name carries the model's label (createRunDir names it so, with -2, -3… on a clash). */
+function namedFor(name: string, label: string): boolean {
+  const rest = RUN_NAME.exec(name)?.[4];
+  return rest === label || (rest !== undefined && rest.startsWith(`${label}-`) && /^\d+$/.test(rest.slice(label.length + 1)));
+}
+
+/**
+ * Whether the folder is a run of this model. Its name is checked first (no file read), then
+ * settings.json, which tells apart two models whose names make the same label.
+ */
 function isRunOf(folder: string, label: string, modelName: string): boolean {
+  if (!namedFor(path.basename(folder), label)) return false;
   try {
     const settings = readJsonFile<{ model?: string }>(path.join(folder, 'settings.json'));
-    if (settings?.model !== undefined) return settings.model === modelName;
+    return settings?.model === undefined || settings.model === modelName;
   } catch {
-    // fall back on the folder name
+    return true; // an unreadable settings.json: the folder name decides
   }
-  const rest = RUN_NAME.exec(path.basename(folder))?.[4];
-  return rest === label || (rest !== undefined && rest.startsWith(`${label}-`) && /^\d+$/.test(rest.slice(label.length + 1)));
+}
+
+/** The run folders of `modelName` (with their start time), nearest `.convlens/runs/` first, unsorted. */
+function* runFolders(sourceFileOrDir: string, modelName: string, stopAtOption: string | undefined): Generator<{ folder: string; startedAt: string }> {
+  const start = path.resolve(sourceFileOrDir);
+  let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
+  const stopAt = stopAtOption === undefined ? undefined : path.resolve(stopAtOption);
+  const label = runFolderLabel(modelName);
+  for (;;) {
+    const root = runsRoot(dir);
+    if (fs.existsSync(root)) {
+      for (const name of fs.readdirSync(root)) {
+        const m = RUN_NAME.exec(name);
+        const folder = path.join(root, name);
+        if (m && fs.statSync(folder).isDirectory() && isRunOf(folder, label, modelName)) yield { folder, startedAt: `${m[1]}:${m[2]}:${m[3]}` };
+      }
+    }
+    const parent = path.dirname(dir);
+    if (dir === stopAt || parent === dir) break;
+    dir = parent;
+  }
 }
 
 /**
@@ -241,25 +271,19 @@ function isRunOf(folder: string, label: string, modelName: string): boolean {
  * each folder above it (up to `stopAt`, else the filesystem root), newest first.
  */
 export function listRuns(sourceFileOrDir: string, modelName: string, options: { stopAt?: string } = {}): RunSummary[] {
-  const start = path.resolve(sourceFileOrDir);
-  let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
-  const stopAt = options.stopAt === undefined ? undefined : path.resolve(options.stopAt);
-  const label = runFolderLabel(modelName);
-  const runs: RunSummary[] = [];
-  for (;;) {
-    const root = runsRoot(dir);
-    if (fs.existsSync(root)) {
-      for (const name of fs.readdirSync(root)) {
-        const m = RUN_NAME.exec(name);
-        const folder = path.join(root, name);
-        if (m && fs.statSync(folder).isDirectory() && isRunOf(folder, label, modelName)) runs.push(summarise(folder, `${m[1]}:${m[2]}:${m[3]}`));
-      }
-    }
-    const parent = path.dirname(dir);
-    if (dir === stopAt || parent === dir) break;
-    dir = parent;
-  }
+  const runs = [...runFolders(sourceFileOrDir, modelName, options.stopAt)].map((r) => summarise(r.folder, r.startedAt));
   return runs.sort((a, b) => (a.startedAt === b.startedAt ? b.runId.localeCompare(a.runId) : b.startedAt.localeCompare(a.startedAt)));
+}
+
+/**
+ * Whether `modelName` has a run with a saved model, as listRuns would find it, without reading
+ * the reports: the editor asks this for every model on every CodeLens refresh.
+ */
+export function hasInspectableRun(sourceFileOrDir: string, modelName: string, options: { stopAt?: string } = {}): boolean {
+  for (const { folder } of runFolders(sourceFileOrDir, modelName, options.stopAt)) {
+    if (fs.existsSync(path.join(folder, 'model.json'))) return true;
+  }
+  return false;
 }
 
 /** The model a source file defines by `name`, or its only one. */
