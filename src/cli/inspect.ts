@@ -154,7 +154,7 @@ export async function runFilters(arg: string, o: FiltersCliOptions, io: Io): Pro
   }, () => model?.dispose());
 }
 
-/** The layers to show: those asked for (conv or pooling layers only), else every one. */
+/** The layers to show: those asked for (conv or pooling layers only, as in the panel), else every one. */
 function activationLayers(info: InspectModelInfo, names: string[] | undefined): string[] {
   const maps = info.layers.filter((l) => l.kind === 'conv' || l.kind === 'pool');
   if (maps.length === 0) throw new DataError(`${info.modelName} has no conv layer`);
@@ -210,7 +210,8 @@ export async function runGradcam(arg: string, o: GradcamCliOptions, io: Io): Pro
     model = loaded.model;
     const { info } = loaded;
     if (info.lastConvLayer === null) throw new DataError(`${info.modelName} has no conv layer: Grad-CAM needs one`);
-    if (o.layer !== undefined) convLayer(info, o.layer);
+    // The layers the panel's Grad-CAM tab offers: conv or pooling layers, nested ones too.
+    if (o.layer !== undefined) activationLayers(info, [o.layer]);
     const target = classIndex(info, o.class);
     const file = path.resolve(o.out ?? path.join(info.source, 'inspect', 'gradcam.png'));
     const { x, label } = await prepareImage(tf, info, image);
@@ -263,7 +264,7 @@ export function addInspectCommands(program: Command, io: Io, onExit: (code: numb
   withImage(common(program.command('gradcam')))
     .description('write a Grad-CAM class activation heatmap over an image (PNG) and where it peaks')
     .option('--class <index|label>', 'the class to explain (default: the predicted one)')
-    .option('--layer <name>', 'a conv layer (default: the last one, inside a nested conv base too)')
+    .option('--layer <name>', 'a conv or pooling layer (default: the last conv layer, inside a nested conv base too)')
     .option('--out <png>', 'the overlay PNG (default: the run folder\'s inspect/gradcam.png)')
     .action(async (model: string, options: GradcamCliOptions) => onExit(await runGradcam(model, options, io)));
 }

@@ -111,9 +111,18 @@ describe('convlens activations / filters / gradcam (CLI)', function () {
     assertOneLineUsage(await run(['gradcam', t.runDir, '--image', path.join(t.dir, 'missing.png')]), /no such image file/);
   });
 
+  it('gradcam --layer takes a pooling layer, as the panel does', async () => {
+    const png = path.join(out, 'cam-pool.png');
+    const r = await run(['gradcam', t.runDir, '--image', 'synthetic', '--layer', 'max_pooling2d', '--out', png, '--json']);
+    assert.strictEqual(r.code, 0, r.err);
+    const json = JSON.parse(r.out) as { layer: string; heatmap: { width: number; height: number } };
+    assert.strictEqual(json.layer, 'max_pooling2d');
+    assert.ok(fs.statSync(png).size > 0);
+  });
+
   it('exit 2 with one line: a layer that is not a conv layer (listing those that are), a model without one', async () => {
     assertOneLineUsage(await run(['filters', t.runDir, '--layer', 'flatten']), /^convlens: 'flatten' \(Flatten\) is not a conv layer; the conv layers are conv2d, conv2d_1\n$/);
-    assertOneLineUsage(await run(['gradcam', t.runDir, '--image', 'mnist', '--layer', 'dense']), /the conv layers are conv2d, conv2d_1/);
+    assertOneLineUsage(await run(['gradcam', t.runDir, '--image', 'mnist', '--layer', 'dense']), /'dense' is not a conv or pooling layer; those are conv2d, max_pooling2d, conv2d_1/);
     assertOneLineUsage(await run(['activations', t.runDir, '--image', 'synthetic', '--layer', 'dense']), /'dense' is not a conv or pooling layer; those are conv2d, max_pooling2d, conv2d_1/);
     assertOneLineUsage(await run(['filters', t.denseRunDir, '--layer', 'dense']), /^convlens: dense_only has no conv layer/);
     assertOneLineUsage(await run(['gradcam', t.denseRunDir, '--image', 'synthetic']), /^convlens: dense_only has no conv layer/);
