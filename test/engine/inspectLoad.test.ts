@@ -10,7 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import { SYNTHETIC_CLASSES } from '../../src/core/engine/data/synthetic';
 import { modelArtifacts, writeModelFiles } from '../../src/core/engine/train/modelFiles';
-import { hasInspectableRun, listRuns, loadInspectable, resolveModelSource } from '../../src/core/viz/inspect/load';
+import { hasInspectableRun, listRuns, loadInspectable, notALayersModel, resolveModelSource } from '../../src/core/viz/inspect/load';
 import { trainedRun, type TrainedRun } from './inspectFixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -83,6 +83,14 @@ describe('inspect: loading runs and model files', function () {
     fs.cpSync(t.runDir, badReport, { recursive: true });
     fs.writeFileSync(path.join(badReport, 'report.json'), '{');
     await assert.rejects(loadInspectable(tf, badReport, 'cpu'), /^DataError: corrupt JSON in .*report\.json/);
+  });
+
+  it('tells a TF.js model.json from any other JSON file (the palette command is offered on every open .json)', () => {
+    assert.strictEqual(notALayersModel(path.join(t.runDir, 'model.json')), undefined);
+    assert.match(notALayersModel(path.join(t.runDir, 'report.json')) ?? '', /^report\.json is not a TF\.js layers model \(a model\.json has "modelTopology" and "weightsManifest"\)$/);
+    const broken = path.join(t.dir, 'broken.json');
+    fs.writeFileSync(broken, '{"modelTopology": ');
+    assert.match(notALayersModel(broken) ?? '', /^broken\.json is not readable JSON \(/);
   });
 
   it("lists a model's runs newest first and resolves a source file to the latest", () => {

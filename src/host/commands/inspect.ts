@@ -3,6 +3,7 @@
  * (or the CodeLens' model), or on a TF.js layers model.json.
  */
 import * as vscode from 'vscode';
+import { notALayersModel } from '../../core/viz/inspect/load';
 import { inspectableRuns } from '../runs';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
@@ -13,7 +14,9 @@ export function inspectCommands({ analysis, inspect }: CommandServices): Command
       // A TF.js model.json (from the explorer's context menu, or the file open in the editor).
       const file = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
       if (file?.scheme === 'file' && file.path.endsWith('.json')) {
-        await inspect.show({ source: file.fsPath, runs: [] });
+        const why = notALayersModel(file.fsPath);
+        if (why) void vscode.window.showWarningMessage(`ConvLens: ${why}. Inspect works on a TF.js model.json or a model trained by ConvLens.`);
+        else await inspect.show({ source: file.fsPath, runs: [] });
         return;
       }
       const target = commandTarget(analysis, args);

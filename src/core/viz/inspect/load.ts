@@ -267,6 +267,24 @@ function* runFolders(sourceFileOrDir: string, modelName: string, stopAtOption: s
 }
 
 /**
+ * Why `file` is not a TF.js layers model.json (undefined when it is one): it must parse and
+ * carry a `modelTopology` and a `weightsManifest`, as tf.LayersModel.save writes them.
+ */
+export function notALayersModel(file: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    return `${path.basename(file)} is not readable JSON (${firstLine(e)})`;
+  }
+  const o = json as { modelTopology?: unknown; weightsManifest?: unknown } | null;
+  if (typeof o !== 'object' || o === null || typeof o.modelTopology !== 'object' || !Array.isArray(o.weightsManifest)) {
+    return `${path.basename(file)} is not a TF.js layers model (a model.json has "modelTopology" and "weightsManifest")`;
+  }
+  return undefined;
+}
+
+/**
  * The runs of `modelName` under `.convlens/runs/` in the folder of `sourceFileOrDir` and
  * each folder above it (up to `stopAt`, else the filesystem root), newest first.
  */
