@@ -9,7 +9,7 @@
  * still be shown (readers check with Number.isFinite).
  */
 import * as v from 'valibot';
-import { Count, message, messages, Metric, Num, Ready, type Infer } from './define';
+import { Count, message, messages, Metric, Num, PngDataUrl, Ready, type Infer } from './define';
 import { panelProtocol } from './panel';
 
 const OptionalMetric = v.optional(Metric);
@@ -50,8 +50,8 @@ const MisclassifiedSchema = v.object({
   index: Count,
   label: Count,
   predicted: Count,
-  /** A `data:image/…` URL (the panel's CSP allows img-src data:). */
-  imageDataUrl: v.optional(v.pipe(v.string(), v.startsWith('data:image/'))),
+  /** The misclassified image as a PNG data URL (the panel's CSP allows img-src data:). */
+  imageDataUrl: v.optional(PngDataUrl),
 });
 export type Misclassified = Infer<typeof MisclassifiedSchema>;
 
