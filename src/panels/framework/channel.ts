@@ -38,7 +38,6 @@ export class WebviewChannel<P extends PanelProtocol> implements vscode.Disposabl
   private held: ToWebviewOf<P>[] = [];
   /** RPC and test traffic, always held in full: every request must reach the page. */
   private heldRaw: unknown[] = [];
-  private readyWaiters: (() => void)[] = [];
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly webview: vscode.Webview, protocol: P, private readonly options: ChannelOptions<P>) {
@@ -76,18 +75,12 @@ export class WebviewChannel<P extends PanelProtocol> implements vscode.Disposabl
     return this.ready;
   }
 
-  /** Resolves once the page has said `ready`. */
-  whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
-  }
-
   dispose(): void {
     this.listener.dispose();
     this.rpc.dispose();
     this.testRpc?.dispose();
     this.held = [];
     this.heldRaw = [];
-    this.readyWaiters = [];
   }
 
   private sendRaw(message: unknown): void {
@@ -97,17 +90,10 @@ export class WebviewChannel<P extends PanelProtocol> implements vscode.Disposabl
 
   private markReady(): void {
     this.ready = true;
-    try {
-      this.options.onReady?.();
-      const held = [...this.held, ...this.heldRaw];
-      this.held = [];
-      this.heldRaw = [];
-      for (const m of held) void this.webview.postMessage(m);
-    } finally {
-      // Whatever onReady did, the page is loaded: nobody waiting for it may hang.
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.options.onReady?.();
+    const held = [...this.held, ...this.heldRaw];
+    this.held = [];
+    this.heldRaw = [];
+    for (const m of held) void this.webview.postMessage(m);
   }
 }

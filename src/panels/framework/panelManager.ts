@@ -37,11 +37,6 @@ export class PanelManager<P extends PanelProtocol, Panel extends PanelHost<P>, I
     return this.panels.get(key);
   }
 
-  /** The panel last shown or focused. */
-  get active(): Panel | undefined {
-    return this.context.hosts.find(this.kind.viewType) as Panel | undefined;
-  }
-
   /** Reveals the key's panel, creating it beside the editor if needed (a new one leaves the focus in the editor). */
   show(key: string, init?: Init, preserveFocus = true): Panel {
     const existing = this.panels.get(key);

@@ -68,9 +68,4 @@ export class Latest {
       (e: unknown) => { if (this.controller === controller) feedback.report(e); },
     );
   }
-
-  stop(): void {
-    this.controller?.abort();
-    this.controller = undefined;
-  }
 }
