@@ -9,17 +9,14 @@
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as tfjs from '@tensorflow/tfjs';
 import { BACKEND_ORDER, backendLabel, selectBackend, type BackendPreference } from '../core/engine/backend/select';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { DataError } from '../core/engine/data/types';
 import { writeAtomic } from '../core/engine/train/modelFiles';
-import { layerActivations } from '../core/viz/inspect/activations';
-import { DEFAULT_FILTER_STEPS, convLayer, filterPatterns } from '../core/viz/inspect/filters';
-import { gradCam } from '../core/viz/inspect/gradcam';
-import { prepareImage } from '../core/viz/inspect/image';
-import { loadInspectable, resolveModelSource, type Inspectable } from '../core/viz/inspect/load';
-import { predict } from '../core/viz/inspect/predict';
+import type * as tfjs from '@tensorflow/tfjs';
+import { DEFAULT_FILTER_STEPS, convLayer } from '../core/viz/inspect/filters';
+import { resolveModelSource } from '../core/viz/inspect/load';
+import { InspectSession } from '../core/viz/inspect/session';
 import type { ClassScore, InspectImage, InspectModelInfo } from '../core/viz/inspect/types';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
 
@@ -91,13 +88,13 @@ function outDir(info: InspectModelInfo, out: string | undefined, what: string): 
   return path.resolve(out ?? path.join(info.source, 'inspect', what));
 }
 
-/** TF.js on the backend, then the model: the one place a command's tensors come from. */
-async function load(arg: string, o: CommonOptions): Promise<{ tf: Tf; loaded: Inspectable }> {
+/** TF.js on the backend, then the model, opened as the panel's worker opens it: the one place a command's tensors come from. */
+async function open(arg: string, o: CommonOptions): Promise<InspectSession> {
   const source = resolveModelSource(arg, { model: o.model });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf = require('@tensorflow/tfjs') as Tf;
   const backend = await selectBackend(tf, o.backend);
-  return { tf, loaded: await loadInspectable(tf, source, backendLabel(backend)) };
+  return InspectSession.open(tf, source, backendLabel(backend));
 }
 
 function inputJson(info: InspectModelInfo): Record<string, unknown> {
@@ -131,18 +128,17 @@ function filterIndices(o: FiltersCliOptions, channels: number): number[] {
 }
 
 export async function runFilters(arg: string, o: FiltersCliOptions, io: Io): Promise<number> {
-  let model: tfjs.LayersModel | undefined;
+  let session: InspectSession | undefined;
   return guarded(io, async () => {
     const steps = wholeNumber(o.steps, '--steps', 1);
     const seed = wholeNumber(o.seed, '--seed');
-    const { tf, loaded } = await load(arg, o);
-    model = loaded.model;
-    const { info } = loaded;
+    session = await open(arg, o);
+    const { info } = session;
     const layer = convLayer(info, o.layer);
     const filters = filterIndices(o, layer.shape[2]);
     const dir = outDir(info, o.out, `filters-${layer.name}`);
     const written: { index: number; file: string; activation: number; startActivation: number }[] = [];
-    await filterPatterns(tf, loaded.model, info, { layer: layer.name, filters, steps, seed }, {
+    await session.filters({ layer: layer.name, filters, steps, seed }, {
       onPattern: (p) => {
         const file = writePng(path.join(dir, `filter-${p.index}.png`), p.image);
         written.push({ index: p.index, file, activation: p.activation, startActivation: p.startActivation });
@@ -151,7 +147,7 @@ export async function runFilters(arg: string, o: FiltersCliOptions, io: Io): Pro
     });
     if (o.json) io.out(JSON.stringify({ model: info.modelName, layer: layer.name, steps, filters: written }));
     else io.out(`${info.modelName}: ${written.length} filter patterns of ${layer.name} (${steps} steps, seed ${seed}) in ${dir}`);
-  }, () => model?.dispose());
+  }, () => session?.dispose());
 }
 
 /** The layers to show: those asked for (conv or pooling layers only, as in the panel), else every one. */
@@ -166,30 +162,24 @@ function activationLayers(info: InspectModelInfo, names: string[] | undefined): 
 }
 
 export async function runActivations(arg: string, o: ActivationsCliOptions, io: Io): Promise<number> {
-  let model: tfjs.LayersModel | undefined;
+  let session: InspectSession | undefined;
   return guarded(io, async () => {
     const image = imageOf(o);
-    const { tf, loaded } = await load(arg, o);
-    model = loaded.model;
-    const { info } = loaded;
+    session = await open(arg, o);
+    const { info } = session;
     const names = activationLayers(info, o.layer);
     const dir = outDir(info, o.out, 'activations');
-    const { x, label } = await prepareImage(tf, info, image);
-    try {
-      const [predicted] = predict(tf, loaded.model, info, x);
-      const layers = [];
-      for (const name of names) {
-        const a = await layerActivations(tf, loaded.model, info, x, name);
-        const channels = a.channels.map((c) => ({ index: c.index, mean: c.mean, max: c.max, file: writePng(path.join(dir, name, `channel-${c.index}.png`), c.image) }));
-        layers.push({ name, className: a.layer.className, shape: a.shape, channels });
-        if (!o.json) io.out(`${name} (${a.layer.className}) ${a.shape.join('×')}: ${channels.length} channels, ${a.channels.filter((c) => c.dead).length} dead → ${path.join(dir, name)}`);
-      }
-      if (o.json) io.out(JSON.stringify({ model: info.modelName, image: label, input: inputJson(info), predicted: scoreJson(predicted), layers }));
-      else io.out(`${label}: predicted ${predicted.label} (${(predicted.probability * 100).toFixed(1)}%); input ${info.preprocessing.join(', ')}`);
-    } finally {
-      x.dispose();
+    const { label, top: [predicted] } = await session.predict(image);
+    const layers = [];
+    for (const name of names) {
+      const a = await session.activations(image, name);
+      const channels = a.channels.map((c) => ({ index: c.index, mean: c.mean, max: c.max, file: writePng(path.join(dir, name, `channel-${c.index}.png`), c.image) }));
+      layers.push({ name, className: a.layer.className, shape: a.shape, channels });
+      if (!o.json) io.out(`${name} (${a.layer.className}) ${a.shape.join('×')}: ${channels.length} channels, ${a.channels.filter((c) => c.dead).length} dead → ${path.join(dir, name)}`);
     }
-  }, () => model?.dispose());
+    if (o.json) io.out(JSON.stringify({ model: info.modelName, image: label, input: inputJson(info), predicted: scoreJson(predicted), layers }));
+    else io.out(`${label}: predicted ${predicted.label} (${(predicted.probability * 100).toFixed(1)}%); input ${info.preprocessing.join(', ')}`);
+  }, () => session?.dispose());
 }
 
 /** --class as an index or a label of the run's classes. */
@@ -203,30 +193,25 @@ function classIndex(info: InspectModelInfo, value: string | undefined): number |
 }
 
 export async function runGradcam(arg: string, o: GradcamCliOptions, io: Io): Promise<number> {
-  let model: tfjs.LayersModel | undefined;
+  let session: InspectSession | undefined;
   return guarded(io, async () => {
     const image = imageOf(o);
-    const { tf, loaded } = await load(arg, o);
-    model = loaded.model;
-    const { info } = loaded;
+    session = await open(arg, o);
+    const { info } = session;
     if (info.lastConvLayer === null) throw new DataError(`${info.modelName} has no conv layer: Grad-CAM needs one`);
     // The layers the panel's Grad-CAM tab offers: conv or pooling layers, nested ones too.
     if (o.layer !== undefined) activationLayers(info, [o.layer]);
     const target = classIndex(info, o.class);
     const file = path.resolve(o.out ?? path.join(info.source, 'inspect', 'gradcam.png'));
-    const { x, label } = await prepareImage(tf, info, image);
-    try {
-      const cam = await gradCam(tf, loaded.model, info, x, { classIndex: target, layer: o.layer });
-      writePng(file, cam.overlayImage);
-      if (o.json) {
-        io.out(JSON.stringify({ model: info.modelName, layer: cam.layer, image: label, input: inputJson(info), predicted: scoreJson(cam.predicted), class: scoreJson(cam.target), heatmap: cam.heatmap, peak: cam.peak }));
-      } else {
-        io.out(`${label}: predicted ${cam.predicted.label} (${(cam.predicted.probability * 100).toFixed(1)}%); heatmap of ${cam.target.label} at ${cam.layer}, peak at x ${cam.peak.x}, y ${cam.peak.y} → ${file}`);
-      }
-    } finally {
-      x.dispose();
+    const { label } = await session.predict(image);
+    const cam = await session.gradCam(image, { classIndex: target, layer: o.layer });
+    writePng(file, cam.overlayImage);
+    if (o.json) {
+      io.out(JSON.stringify({ model: info.modelName, layer: cam.layer, image: label, input: inputJson(info), predicted: scoreJson(cam.predicted), class: scoreJson(cam.target), heatmap: cam.heatmap, peak: cam.peak }));
+    } else {
+      io.out(`${label}: predicted ${cam.predicted.label} (${(cam.predicted.probability * 100).toFixed(1)}%); heatmap of ${cam.target.label} at ${cam.layer}, peak at x ${cam.peak.x}, y ${cam.peak.y} → ${file}`);
     }
-  }, () => model?.dispose());
+  }, () => session?.dispose());
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
