@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../../src/panels/trainingPanel';
 import type { PastRun, RunInfo, TrainingEvent } from '../../src/protocol/training';
+import { pngDataUrl } from '../../src/core/viz/png';
 import { canInspectWorkbench, screenshot, shootThemes } from './helpers/screenshots';
 import { pages, type Pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, sleep, waitFor } from './helpers/vscode';
@@ -48,18 +49,30 @@ function epochOf(runId: string, epoch: number): TrainingEvent[] {
   return out;
 }
 
-/** A small SVG "image" for the misclassified gallery (any data:image/ URL is allowed by the CSP). */
-function imageUrl(label: string): string {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28"><rect width="28" height="28" fill="#111"/><text x="14" y="19" font-size="12" text-anchor="middle" fill="#eee">${label}</text></svg>`;
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+/**
+ * Misclassified thumbnails as the host sends them: PNG data URLs (the protocol refuses any
+ * other image). Each is a 28×28 diagonal ramp whose direction depends on the pair, made once.
+ */
+const thumbnails = new Map<string, string>();
+async function makeThumbnail(label: string): Promise<void> {
+  const pixels = new Float32Array(28 * 28);
+  const flip = label.charCodeAt(0) % 2 === 0;
+  for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) pixels[y * 28 + x] = ((flip ? 27 - x : x) + y) / 54;
+  thumbnails.set(label, await pngDataUrl(pixels, 28, 28, 1));
 }
+function imageUrl(label: string): string {
+  const url = thumbnails.get(label);
+  if (!url) throw new Error(`no thumbnail made for ${label}`);
+  return url;
+}
+const MISCLASSIFIED = [{ index: 4, label: 0, predicted: 1 }, { index: 17, label: 1, predicted: 2 }, { index: 31, label: 2, predicted: 1 }, { index: 40, label: 2, predicted: 0 }];
 
 const DONE = (runId: string): TrainingEvent => ({
   type: 'done', runId,
   report: {
     testAccuracy: 0.8733, testLoss: 0.3561, imagesPerSec: 1432, runDir: '/tmp/convlens-runs/three_classes/run-1',
     confusion: [[92, 5, 3], [7, 85, 8], [4, 11, 85]], classNames: CLASSES, perClassAccuracy: [0.92, 0.85, 0.85],
-    misclassified: [{ index: 4, label: 0, predicted: 1 }, { index: 17, label: 1, predicted: 2 }, { index: 31, label: 2, predicted: 1 }, { index: 40, label: 2, predicted: 0 }]
+    misclassified: MISCLASSIFIED
       .map((m) => ({ ...m, imageDataUrl: imageUrl(`${m.label}${m.predicted}`) })),
   },
 });
@@ -79,6 +92,7 @@ describe('training panel', () => {
     const exports = (await activateExtension<ConvLensApi>()).exports;
     api = exports.training;
     page = pages(exports).training;
+    for (const m of MISCLASSIFIED) await makeThumbnail(`${m.label}${m.predicted}`);
   });
   after(closeAllEditors);
 
