@@ -1,0 +1,195 @@
+/**
+ * The generative engine's parts on TF.js' cpu backend: the losses as Keras computes them
+ * (checked against TF.js' own binaryCrossentropy metric and worked values), the latent grid
+ * at the normal quantiles (checked against Python's statistics.NormalDist), a VAE that learns
+ * to reconstruct MNIST digits, and a GAN step that updates each player only through its own
+ * optimizer. No tensors leak.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { analyzeSource } from '../../src/core/analysis';
+import { selectBackend } from '../../src/core/engine/backend/select';
+import { loadMnist } from '../../src/core/engine/data/mnist';
+import { batchImages, identity } from '../../src/core/engine/train/evaluate';
+import { ganTrainStep, interpolate, latentPoints } from '../../src/core/generative/gan';
+import { binaryCrossentropy, klLoss, reconstructionLoss } from '../../src/core/generative/losses';
+import { buildGan, buildVae, cutAt } from '../../src/core/generative/models';
+import { findGenerativeRecipes, type GanRecipe, type VaeRecipe } from '../../src/core/generative/recipe';
+import { decodePoints, encodeMeans, manifoldGrid, normalQuantile, vaeEvaluate, vaeTrainStep } from '../../src/core/generative/vae';
+
+const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
+
+function recipeOf(file: string) {
+  const analysis = analyzeSource(fs.readFileSync(path.join(examples, file), 'utf8'), 'python');
+  return { specs: analysis.specs, recipe: findGenerativeRecipes(analysis.specs, analysis.models)[0] };
+}
+
+/** keras.io's DCGAN recipe at MNIST's scale: a Dense + Conv2DTranspose generator, a strided-conv discriminator. */
+const SMALL_GAN = `import keras
+from keras import layers
+latent_dim = 8
+discriminator = keras.Sequential([
+    keras.Input(shape=(14, 14, 1)),
+    layers.Conv2D(8, kernel_size=4, strides=2, padding="same"),
+    layers.LeakyReLU(negative_slope=0.2),
+    layers.Flatten(),
+    layers.Dropout(0.2),
+    layers.Dense(1, activation="sigmoid"),
+], name="discriminator")
+generator = keras.Sequential([
+    keras.Input(shape=(latent_dim,)),
+    layers.Dense(7 * 7 * 8),
+    layers.Reshape((7, 7, 8)),
+    layers.Conv2DTranspose(8, kernel_size=4, strides=2, padding="same"),
+    layers.LeakyReLU(negative_slope=0.2),
+    layers.Conv2D(1, kernel_size=5, padding="same", activation="sigmoid"),
+], name="generator")
+`;
+
+const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+
+describe('generative engine', function () {
+  this.timeout(300000);
+  before(async () => {
+    // Training steps run on the backend a run would get (wasm with ConvLens' kernels here).
+    await selectBackend(tf, 'auto');
+  });
+
+  describe('losses', () => {
+    it("Keras' binary cross-entropy equals TF.js' own binaryCrossentropy metric (clipped at 1e-7, mean over the last axis)", () => {
+      const target = tf.tensor2d([[0, 1, 1], [1, 0, 0.3]]);
+      const probabilities = tf.tensor2d([[0.1, 0.8, 1], [0, 0.4, 0.5]]);
+      const ours = binaryCrossentropy(tf, target, probabilities).arraySync() as number[];
+      const theirs = tf.metrics.binaryCrossentropy(target, probabilities).arraySync() as number[];
+      ours.forEach((v, i) => close(v, theirs[i]));
+      tf.dispose([target, probabilities]);
+    });
+
+    it('reconstruction loss sums over pixels per image; KL is 0 for N(0, 1) and ½·μ² per unit-variance dimension', () => {
+      // One 2×2×1 image, prediction 0.5 everywhere: 4 pixels × ln 2 each.
+      const images = tf.tensor4d([1, 0, 1, 0], [1, 2, 2, 1]);
+      const half = tf.fill<tf.Rank.R4>([1, 2, 2, 1], 0.5);
+      close(reconstructionLoss(tf, images, half).arraySync(), 4 * Math.log(2));
+      const zeros = tf.zeros<tf.Rank.R2>([3, 2]);
+      close(klLoss(tf, zeros, zeros).arraySync(), 0);
+      const mean = tf.tensor2d([[1, 2], [0, 0]]);
+      // Batch mean of per-image sums: (½·1 + ½·4 + 0) / 2 = 1.25.
+      close(klLoss(tf, mean, tf.zeros([2, 2])).arraySync(), 1.25);
+      tf.dispose([images, half, zeros, mean]);
+    });
+  });
+
+  it("the manifold grid sits at the normal quantiles of 0.05…0.95, as Chollet's norm.ppf grid", () => {
+    // python3 -c "from statistics import NormalDist; print(NormalDist().inv_cdf(p))"
+    const reference: [number, number][] = [[0.001, -3.090232306167813], [0.01, -2.3263478740408408], [0.05, -1.6448536269514726], [0.3, -0.5244005127080407], [0.5, 0], [0.95, 1.6448536269514715]];
+    for (const [p, q] of reference) close(normalQuantile(p), q, 1e-8);
+    const grid = manifoldGrid(15);
+    assert.strictEqual(grid.length, 225);
+    close(grid[0][0], -1.6448536269514726, 1e-8);
+    close(grid[224][1], 1.6448536269514715, 1e-8);
+    assert.deepStrictEqual(grid[1][1], grid[0][1], 'a row keeps z₂ and steps z₁');
+    close(grid[7 * 15 + 7][0], 0, 1e-12);
+    assert.throws(() => normalQuantile(1), RangeError);
+  });
+
+  it('cutAt keeps what the chosen outputs depend on, re-indexed', () => {
+    const source = fs.readFileSync(path.join(examples, 'vae.py'), 'utf8');
+    const encoder = analyzeSource(source, 'python').specs.find((s) => s.name === 'encoder')!;
+    const cut = cutAt(encoder, ['z_mean']);
+    assert.deepStrictEqual(cut.layers.map((l) => l.name), encoder.layers.filter((l) => l.name !== 'z_log_var').map((l) => l.name));
+    assert.deepStrictEqual(cut.outputs, [cut.layers.length - 1]);
+    assert.ok(cut.layers.every((l) => l.inbound.every((i) => i < cut.layers.length)));
+  });
+
+  it('a VAE learns to reconstruct digits: validation loss falls well below the untrained one; decoding and encoding work; no leaks', async () => {
+    const { specs, recipe } = recipeOf('vae.py');
+    const vae = recipe as VaeRecipe;
+    const models = buildVae(tf, specs, vae);
+    const mnist = loadMnist();
+    const order = identity(2048);
+    const valOrder = identity(512);
+    const val = batchImages(tf, mnist.validation, [28, 28, 1], valOrder, 0, 512);
+    const optimizer = tf.train.adam(1e-3);
+    try {
+      const before = await vaeEvaluate(tf, models, val, 7);
+      const tensorsBefore = tf.memory().numTensors;
+      let step = 0;
+      for (let epoch = 0; epoch < 3; epoch++) {
+        for (let start = 0; start < 2048; start += 64) {
+          const x = batchImages(tf, mnist.train, [28, 28, 1], order, start, start + 64);
+          const losses = await vaeTrainStep(tf, models, optimizer, x, 100 + step++);
+          x.dispose();
+          assert.ok(Number.isFinite(losses.loss) && Math.abs(losses.loss - losses.reconstruction_loss - losses.kl_loss) < 1e-3 * losses.loss);
+        }
+      }
+      // The optimizer's moments are made on the first step; after that, nothing grows.
+      const tensorsAfter = tf.memory().numTensors;
+      const after = await vaeEvaluate(tf, models, val, 7);
+      // Untrained: ≈ 784·ln 2 ≈ 543 per digit; a few hundred steps bring it under 250.
+      assert.ok(before.reconstruction_loss > 450, `untrained ${before.reconstruction_loss}`);
+      assert.ok(after.reconstruction_loss < 0.5 * before.reconstruction_loss, `${before.reconstruction_loss} → ${after.reconstruction_loss}`);
+      assert.ok(after.kl_loss > 0, 'the latent code carries information');
+      const stepTensors = tf.memory().numTensors;
+      const x = batchImages(tf, mnist.train, [28, 28, 1], order, 0, 64);
+      await vaeTrainStep(tf, models, optimizer, x, 999);
+      x.dispose();
+      assert.strictEqual(tf.memory().numTensors, stepTensors, 'a training step leaks nothing');
+      assert.ok(tensorsAfter - tensorsBefore <= 2 * models.encoder.trainableWeights.length + 2 * models.decoder.trainableWeights.length + 2, 'only the optimizer state was added');
+      const means = await encodeMeans(tf, models, val.slice<tf.Tensor4D>(0, 10));
+      assert.strictEqual(means.length, 10);
+      assert.strictEqual(means[0].length, 2);
+      const decoded = decodePoints(tf, models.decoder, manifoldGrid(3));
+      assert.deepStrictEqual(decoded.shape, [9, 28, 28, 1]);
+      decoded.dispose();
+    } finally {
+      tf.dispose([val]);
+      optimizer.dispose();
+      models.encoder.dispose();
+      models.decoder.dispose();
+    }
+  });
+
+  it('a GAN step updates each player through its own optimizer only, and leaks nothing', async () => {
+    // keras.io's pair at 64×64×3 takes minutes per step on a CPU: the same recipe, small.
+    const analysis = analyzeSource(SMALL_GAN, 'python');
+    const gan = findGenerativeRecipes(analysis.specs, analysis.models)[0] as GanRecipe;
+    assert.deepStrictEqual(gan, { kind: 'gan', generator: 'generator', discriminator: 'discriminator', latentDim: 8, imageShape: [14, 14, 1] });
+    const models = buildGan(tf, analysis.specs, gan);
+    const real = tf.randomUniform<tf.Rank.R4>([4, 14, 14, 1], 0, 1, 'float32', 3);
+    const snapshot = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    const changed = (a: number[][], b: number[][]) => a.some((w, i) => w.some((v, k) => v !== b[i][k]));
+    try {
+      const g0 = snapshot(models.generator);
+      const d0 = snapshot(models.discriminator);
+      const frozenG = { discriminator: tf.train.adam(1e-4), generator: tf.train.sgd(0) };
+      const losses = await ganTrainStep(tf, models, frozenG, real, gan.latentDim, 11);
+      assert.ok(Number.isFinite(losses.d_loss) && Number.isFinite(losses.g_loss), JSON.stringify(losses));
+      // Untrained, the discriminator is near chance: BCE ≈ ln 2.
+      assert.ok(Math.abs(losses.d_loss - Math.log(2)) < 0.2, `d_loss ${losses.d_loss}`);
+      assert.ok(changed(snapshot(models.discriminator), d0), 'the discriminator learned');
+      assert.ok(!changed(snapshot(models.generator), g0), 'the generator step with a zero learning rate left the generator alone');
+      const d1 = snapshot(models.discriminator);
+      const frozenD = { discriminator: tf.train.sgd(0), generator: tf.train.adam(1e-4) };
+      const before = tf.memory().numTensors;
+      await ganTrainStep(tf, models, frozenD, real, gan.latentDim, 12);
+      assert.ok(!changed(snapshot(models.discriminator), d1), "the generator's step does not move the discriminator");
+      assert.ok(changed(snapshot(models.generator), g0), 'the generator learned');
+      await ganTrainStep(tf, models, frozenD, real, gan.latentDim, 13);
+      assert.strictEqual(tf.memory().numTensors, before + 2 * models.generator.trainableWeights.length, "only the generator's Adam moments were added");
+      for (const o of [frozenG, frozenD]) Object.values(o).forEach((opt) => opt.dispose());
+    } finally {
+      real.dispose();
+      models.generator.dispose();
+      models.discriminator.dispose();
+    }
+  });
+
+  it('latent points are seeded; interpolation includes both ends', () => {
+    assert.deepStrictEqual(latentPoints(tf, 3, 4, 5), latentPoints(tf, 3, 4, 5));
+    assert.notDeepStrictEqual(latentPoints(tf, 3, 4, 5), latentPoints(tf, 3, 4, 6));
+    assert.deepStrictEqual(interpolate([0, 2], [1, 4], 3), [[0, 2], [0.5, 3], [1, 4]]);
+    assert.throws(() => interpolate([0], [1, 2], 3), /sizes 1 and 2/);
+  });
+});
