@@ -12,6 +12,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { scoreLoss } from './losses';
+import { trainableVariables } from './models';
 
 type Tf = typeof tfjs;
 
@@ -31,8 +32,6 @@ export interface GanLosses {
   g_loss: number;
 }
 
-const variables = (model: tfjs.LayersModel): tfjs.Variable[] => model.trainableWeights.map((w) => w.read() as tfjs.Variable);
-
 /** One keras.io train_step on a batch of real images (in the generator's output range); seeds differ per step. */
 export async function ganTrainStep(tf: Tf, models: GanModels, optimizers: GanOptimizers, real: tfjs.Tensor4D, latentDim: number, seed: number): Promise<GanLosses> {
   const n = real.shape[0];
@@ -42,11 +41,11 @@ export async function ganTrainStep(tf: Tf, models: GanModels, optimizers: GanOpt
     const combined = tf.concat([fake, real]);
     const labels = tf.concat([tf.ones([n, 1]), tf.zeros([n, 1])]).add<tfjs.Tensor2D>(tf.randomUniform([2 * n, 1], 0, 1, 'float32', seed + 1).mul(0.05));
     return scoreLoss(tf, labels, discriminator.apply(combined) as tfjs.Tensor2D);
-  }, true, variables(discriminator));
+  }, true, trainableVariables(discriminator));
   const gLoss = optimizers.generator.minimize(() => {
     const fake = generator.apply(tf.randomNormal([n, latentDim], 0, 1, 'float32', seed + 2)) as tfjs.Tensor4D;
     return scoreLoss(tf, tf.zeros<tfjs.Rank.R2>([n, 1]), discriminator.apply(fake) as tfjs.Tensor2D);
-  }, true, variables(generator));
+  }, true, trainableVariables(generator));
   try {
     const [d, g] = await Promise.all([dLoss!.data(), gLoss!.data()]);
     return { d_loss: d[0], g_loss: g[0] };

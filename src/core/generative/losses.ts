@@ -3,7 +3,8 @@
  * match the keras.io examples' logs:
  *
  * - Keras' `binary_crossentropy` clips the prediction to [1e-7, 1 − 1e-7] and averages over
- *   the last axis (the backends' nn.py `binary_crossentropy`, losses.py).
+ *   the last axis; TF.js' `tf.metrics.binaryCrossentropy` does the same (and is what a
+ *   classifier's compile uses, engine/train/compile.ts).
  * - keras.io "Variational AutoEncoder" (and Chollet 2nd ed. 12.4): reconstruction loss
  *   `mean(sum(binary_crossentropy(data, reconstruction), axis=(1, 2)))` (summed over the
  *   pixels of each image), KL `mean(sum(-0.5·(1 + log σ² − μ² − σ²), axis=1))`, total = sum.
@@ -12,21 +13,9 @@ import type * as tfjs from '@tensorflow/tfjs';
 
 type Tf = typeof tfjs;
 
-/** Keras' backend epsilon. */
-export const KERAS_EPSILON = 1e-7;
-
-/** Element-wise binary cross-entropy of probabilities, averaged over the last axis (Keras' binary_crossentropy). */
-export function binaryCrossentropy(tf: Tf, target: tfjs.Tensor, probabilities: tfjs.Tensor): tfjs.Tensor {
-  return tf.tidy(() => {
-    const p = probabilities.clipByValue(KERAS_EPSILON, 1 - KERAS_EPSILON);
-    const bce = target.mul(p.log()).add(tf.scalar(1).sub(target).mul(tf.scalar(1).sub(p).log()));
-    return bce.mean(-1).neg();
-  });
-}
-
 /** The VAE's reconstruction loss: per-image sum over pixels of Keras' BCE, averaged over the batch. */
 export function reconstructionLoss(tf: Tf, images: tfjs.Tensor4D, reconstruction: tfjs.Tensor4D): tfjs.Scalar {
-  return tf.tidy(() => binaryCrossentropy(tf, images, reconstruction).sum([1, 2]).mean<tfjs.Scalar>());
+  return tf.tidy(() => tf.metrics.binaryCrossentropy(images, reconstruction).sum([1, 2]).mean<tfjs.Scalar>());
 }
 
 /** KL divergence of N(μ, σ²) from N(0, 1), summed over the latent axis, averaged over the batch. */
@@ -36,5 +25,5 @@ export function klLoss(tf: Tf, zMean: tfjs.Tensor2D, zLogVar: tfjs.Tensor2D): tf
 
 /** Mean BCE of one score per image against 0/1 labels (the GAN players' loss_fn, keras.losses.BinaryCrossentropy()). */
 export function scoreLoss(tf: Tf, labels: tfjs.Tensor2D, scores: tfjs.Tensor2D): tfjs.Scalar {
-  return tf.tidy(() => binaryCrossentropy(tf, labels, scores).mean<tfjs.Scalar>());
+  return tf.tidy(() => tf.metrics.binaryCrossentropy(labels, scores).mean<tfjs.Scalar>());
 }

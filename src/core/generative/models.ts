@@ -13,6 +13,11 @@ import type { VaeModels } from './vae';
 
 type Tf = typeof tfjs;
 
+/** The variables an optimizer updates for a model: its trainable weights. */
+export function trainableVariables(...models: tfjs.LayersModel[]): tfjs.Variable[] {
+  return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tfjs.Variable));
+}
+
 function specNamed(specs: readonly ModelSpec[], name: string): ModelSpec {
   const spec = specs.find((s) => s.name === name);
   if (!spec) throw new Error(`the file no longer defines a model named '${name}'`);

@@ -6,6 +6,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { klLoss, reconstructionLoss } from './losses';
+import { trainableVariables } from './models';
 
 type Tf = typeof tfjs;
 
@@ -38,9 +39,14 @@ function lossTensors(tf: Tf, models: VaeModels, images: tfjs.Tensor4D, seed: num
   return { total: reconstructionLossValue.add<tfjs.Scalar>(kl), reconstruction: reconstructionLossValue, kl };
 }
 
-/** The weights an optimizer updates: both models' trainable variables. */
-export function vaeVariables(models: VaeModels): tfjs.Variable[] {
-  return [...models.encoder.trainableWeights, ...models.decoder.trainableWeights].map((w) => w.read() as tfjs.Variable);
+/** Reads [total, reconstruction, kl] scalars as the named losses, and disposes them. */
+async function readLosses(tf: Tf, scalars: tfjs.Tensor[]): Promise<VaeLosses> {
+  try {
+    const [loss, reconstruction, kl] = await Promise.all(scalars.map(async (t) => (await t.data())[0]));
+    return { loss, reconstruction_loss: reconstruction, kl_loss: kl };
+  } finally {
+    tf.dispose(scalars);
+  }
 }
 
 /** One optimisation step on a batch (images in [0, 1]); returns the batch's losses before the update. */
@@ -50,27 +56,16 @@ export async function vaeTrainStep(tf: Tf, models: VaeModels, optimizer: tfjs.Op
     const { total: t, reconstruction, kl } = lossTensors(tf, models, images, seed, true);
     parts = [tf.keep(reconstruction), tf.keep(kl)];
     return t;
-  }, true, vaeVariables(models));
-  try {
-    const [loss, reconstruction, kl] = await Promise.all([total!, ...parts].map(async (t) => (await t.data())[0]));
-    return { loss, reconstruction_loss: reconstruction, kl_loss: kl };
-  } finally {
-    tf.dispose([total!, ...parts]);
-  }
+  }, true, trainableVariables(models.encoder, models.decoder));
+  return readLosses(tf, [total!, ...parts]);
 }
 
 /** The losses of a batch without training (validation), with the same seeded sampling. */
 export async function vaeEvaluate(tf: Tf, models: VaeModels, images: tfjs.Tensor4D, seed: number): Promise<VaeLosses> {
-  const tensors = tf.tidy(() => {
+  return readLosses(tf, tf.tidy(() => {
     const { total, reconstruction, kl } = lossTensors(tf, models, images, seed, false);
     return [total, reconstruction, kl];
-  });
-  try {
-    const [loss, reconstruction, kl] = await Promise.all(tensors.map(async (t) => (await t.data())[0]));
-    return { loss, reconstruction_loss: reconstruction, kl_loss: kl };
-  } finally {
-    tf.dispose(tensors);
-  }
+  }));
 }
 
 /** The latent means of images (what the latent-space scatter plots), one row per image. */
