@@ -26,11 +26,11 @@ export interface GanOptimizers {
   generator: tfjs.Optimizer;
 }
 
-/** Named as keras.io's GAN logs them. */
-export interface GanLosses {
+/** A type, not an interface, so it is a Record<string, number> of losses. Named as keras.io's GAN logs them. */
+export type GanLosses = {
   d_loss: number;
   g_loss: number;
-}
+};
 
 /** One keras.io train_step on a batch of real images (in the generator's output range); seeds differ per step. */
 export async function ganTrainStep(tf: Tf, models: GanModels, optimizers: GanOptimizers, real: tfjs.Tensor4D, latentDim: number, seed: number): Promise<GanLosses> {

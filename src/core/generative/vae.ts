@@ -16,12 +16,12 @@ export interface VaeModels {
   decoder: tfjs.LayersModel;
 }
 
-/** Named as keras.io's VAE logs them. */
-export interface VaeLosses {
+/** A type, not an interface, so it is a Record<string, number> of losses. Named as keras.io's VAE logs them. */
+export type VaeLosses = {
   loss: number;
   reconstruction_loss: number;
   kl_loss: number;
-}
+};
 
 function encode(models: VaeModels, images: tfjs.Tensor4D, training: boolean): [tfjs.Tensor2D, tfjs.Tensor2D] {
   const out = models.encoder.apply(images, { training }) as tfjs.Tensor[];

@@ -64,7 +64,7 @@ const EvaluationSchema: v.GenericSchema<Evaluation> = v.object({
   })),
 });
 
-const DatasetInfoSchema: v.GenericSchema<DatasetInfo> = v.object({
+export const DatasetInfoSchema: v.GenericSchema<DatasetInfo> = v.object({
   name: v.string(),
   kind: v.picklist(['mnist', 'synthetic', 'folder']),
   inputShape: Shape3,

@@ -1,0 +1,69 @@
+/**
+ * One trainer per recipe, behind the same face, so the run loop (run.ts) does not care which
+ * it drives: train a batch, score the validation split (the VAE; a GAN has no such loss),
+ * and decode latent points into images for the sample grid.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Split } from '../../engine/data';
+import { subSeed } from '../../engine/data/rng';
+import { ganTrainStep } from '../gan';
+import { decodePoints, vaeEvaluate, vaeTrainStep } from '../vae';
+import type { GenerativeRecipe } from '../recipe';
+import { LossMeans, batchTensor, epochBatches } from './batches';
+
+type Tf = typeof tfjs;
+
+export interface Trainer {
+  /** Keras' optimizer as the log names it. */
+  readonly optimizer: string;
+  trainBatch(images: tfjs.Tensor4D, seed: number): Promise<Record<string, number>>;
+  /** `val_`-prefixed losses of the split; empty where the recipe has none. */
+  validate(split: Split, batchSize: number, seed: number): Promise<Record<string, number>>;
+  decode(points: number[][]): tfjs.Tensor4D;
+  dispose(): void;
+}
+
+/**
+ * keras.io's VAE compiles with `keras.optimizers.Adam()` (learning rate 0.001); its DCGAN
+ * with Adam(learning_rate=0.0001) for each player. ConvLens does not read a subclassed
+ * model's compile call yet, so these are the recipes' published settings.
+ */
+export const VAE_LEARNING_RATE = 1e-3;
+export const GAN_LEARNING_RATE = 1e-4;
+
+export function makeTrainer(tf: Tf, recipe: GenerativeRecipe, models: Record<string, tfjs.LayersModel>): Trainer {
+  if (recipe.kind === 'vae') {
+    const vae = { encoder: models.encoder, decoder: models.decoder };
+    const optimizer = tf.train.adam(VAE_LEARNING_RATE);
+    return {
+      optimizer: `Adam(learning_rate=${VAE_LEARNING_RATE})`,
+      trainBatch: (images, seed) => vaeTrainStep(tf, vae, optimizer, images, seed),
+      async validate(split, batchSize, seed) {
+        const means = new LossMeans();
+        for (const [i, indices] of epochBatches(split.count, batchSize, seed).entries()) {
+          const images = batchTensor(tf, split, indices, recipe.imageShape);
+          try {
+            means.add(await vaeEvaluate(tf, vae, images, subSeed(seed, i)), indices.length);
+          } finally {
+            images.dispose();
+          }
+        }
+        return means.means('val_');
+      },
+      decode: (points) => decodePoints(tf, vae.decoder, points),
+      dispose: () => optimizer.dispose(),
+    };
+  }
+  const gan = { generator: models.generator, discriminator: models.discriminator };
+  const optimizers = { discriminator: tf.train.adam(GAN_LEARNING_RATE), generator: tf.train.adam(GAN_LEARNING_RATE) };
+  return {
+    optimizer: `Adam(learning_rate=${GAN_LEARNING_RATE}) for each player`,
+    trainBatch: (images, seed) => ganTrainStep(tf, gan, optimizers, images, recipe.latentDim, seed),
+    validate: () => Promise.resolve({}),
+    decode: (points) => decodePoints(tf, gan.generator, points),
+    dispose: () => {
+      optimizers.discriminator.dispose();
+      optimizers.generator.dispose();
+    },
+  };
+}

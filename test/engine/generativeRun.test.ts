@@ -1,0 +1,106 @@
+/**
+ * A VAE and a GAN trained as a user's Train command trains them: in the training worker
+ * (GenerativeSession), into a run folder with per-epoch losses under Keras' names, a sample
+ * grid per epoch, checkpoints, Cancel within a batch and resume to the run's epoch count.
+ * Synthetic shapes keep each epoch to a second or so on the CPU.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyzeSource } from '../../src/core/analysis';
+import type { ModelSpec } from '../../src/core/model/spec';
+import { findGenerativeRecipes, type GenerativeRecipe } from '../../src/core/generative/recipe';
+import { GenerativeSession } from '../../src/core/generative/train/session';
+import type { GenerativeSettings } from '../../src/core/generative/train/types';
+
+const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
+
+function read(code: string): { specs: ModelSpec[]; recipe: GenerativeRecipe } {
+  const analysis = analyzeSource(code, 'python');
+  return { specs: analysis.specs, recipe: findGenerativeRecipes(analysis.specs, analysis.models)[0] };
+}
+
+/** The keras.io DCGAN recipe at 14×14 (its 64×64×3 original takes minutes per step on the CPU). */
+const SMALL_GAN = `import keras
+from keras import layers
+discriminator = keras.Sequential([
+    keras.Input(shape=(14, 14, 1)),
+    layers.Conv2D(8, kernel_size=4, strides=2, padding="same"),
+    layers.LeakyReLU(negative_slope=0.2),
+    layers.Flatten(),
+    layers.Dense(1, activation="sigmoid"),
+], name="discriminator")
+generator = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(7 * 7 * 8),
+    layers.Reshape((7, 7, 8)),
+    layers.Conv2DTranspose(8, kernel_size=4, strides=2, padding="same"),
+    layers.LeakyReLU(negative_slope=0.2),
+    layers.Conv2D(1, kernel_size=5, padding="same", activation="sigmoid"),
+], name="generator")
+`;
+
+function settings(outDir: string, extra: Partial<GenerativeSettings> = {}): GenerativeSettings {
+  return { data: { kind: 'synthetic', count: 320 }, epochs: 2, batchSize: 32, validationSplit: 0.2, seed: 3, backend: 'auto', outDir, ...extra };
+}
+
+describe('generative runs in the training worker', function () {
+  this.timeout(300000);
+  let out: string;
+  beforeEach(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-gen-'));
+  });
+  afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("trains keras.io's VAE with its three losses, train and validation, then resumes to the run's epoch count", async () => {
+    const { specs, recipe } = read(fs.readFileSync(path.join(examples, 'vae.py'), 'utf8'));
+    assert.strictEqual(recipe.kind, 'vae');
+    const epochs: number[] = [];
+    const first = new GenerativeSession(specs, recipe, settings(out));
+    first.on('epoch', (e) => epochs.push(e.epoch));
+    const report = await first.result;
+    assert.strictEqual(report.status, 'completed');
+    assert.deepStrictEqual(epochs, [1, 2]);
+    const logs = report.history[1].logs;
+    for (const key of ['loss', 'reconstruction_loss', 'kl_loss', 'val_loss', 'val_reconstruction_loss', 'val_kl_loss']) {
+      assert.ok(Number.isFinite(logs[key]), `${key} is ${logs[key]}`);
+    }
+    // keras.io's total is the sum of its parts; a summed BCE over 784 pixels starts in the hundreds.
+    assert.ok(Math.abs(logs.loss - (logs.reconstruction_loss + logs.kl_loss)) < 1e-3 * logs.loss, JSON.stringify(logs));
+    assert.ok(logs.reconstruction_loss > 10 && logs.reconstruction_loss < 784, `reconstruction ${logs.reconstruction_loss}`);
+    assert.ok(report.history[1].logs.loss < report.history[0].logs.loss, 'the loss falls from epoch 1 to 2');
+    for (const h of report.history) assert.ok(fs.statSync(path.join(report.runDir, h.samples)).size > 100, h.samples);
+    assert.ok(fs.existsSync(path.join(report.runDir, report.models.decoder)));
+    assert.strictEqual(new Set(report.tensorsAfterEpoch).size, 1, `tensors per epoch: ${report.tensorsAfterEpoch.join(', ')}`);
+
+    const resumed = await new GenerativeSession(specs, recipe, settings(out, { epochs: 3, resume: report.runDir })).result;
+    assert.strictEqual(resumed.startEpoch, 3);
+    assert.deepStrictEqual(resumed.history.map((h) => h.epoch), [1, 2, 3], 'the history carries on from the checkpoint');
+    assert.strictEqual(resumed.runDir, report.runDir);
+  });
+
+  it('trains a DCGAN with d_loss and g_loss per epoch, a sample grid per epoch, and stops within a batch on Cancel', async () => {
+    const { specs, recipe } = read(SMALL_GAN);
+    assert.strictEqual(recipe.kind, 'gan');
+    const report = await new GenerativeSession(specs, recipe, settings(out, { data: { kind: 'synthetic', count: 160 } })).result;
+    assert.deepStrictEqual(Object.keys(report.history[0].logs).sort(), ['d_loss', 'g_loss']);
+    const grids = report.history.map((h) => fs.readFileSync(path.join(report.runDir, h.samples)));
+    assert.strictEqual(grids.length, 2);
+    assert.ok(!grids[0].equals(grids[1]), 'the generator changed between epochs');
+
+    const session = new GenerativeSession(specs, recipe, settings(out, { epochs: 1000 }));
+    let batchesSeen = 0;
+    session.on('batch', () => {
+      if (++batchesSeen === 3) session.cancel();
+    });
+    const cancelled = await session.result;
+    assert.strictEqual(cancelled.status, 'cancelled');
+    assert.ok(batchesSeen <= 4, `batches after Cancel: ${batchesSeen - 3}`);
+  });
+
+  it('refuses data of another size than the recipe makes, in one line', async () => {
+    const { specs, recipe } = read(SMALL_GAN);
+    await assert.rejects(new GenerativeSession(specs, recipe, settings(out, { data: { kind: 'mnist' } })).result, /28×28×1.*14×14×1|28x28x1.*14x14x1/);
+  });
+});
