@@ -106,7 +106,7 @@ function scoreJson(s: ClassScore): { index: number; label: string; probability: 
 }
 
 /** Runs a command body; a DataError or UsageError is one line and exit 2. */
-async function guarded(io: Io, body: () => Promise<void>, dispose: () => void = () => undefined): Promise<number> {
+export async function guarded(io: Io, body: () => Promise<void>, dispose: () => void = () => undefined): Promise<number> {
   try {
     await body();
     return EXIT_OK;

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../core/model/spec';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
+import { addGenerateCommands } from './generate';
 import { addInspectCommands } from './inspect';
 import { EXIT_USAGE, UsageError } from './errors';
 import { addTrainCommand } from './train';
@@ -70,6 +71,7 @@ function buildProgram(io: Io): Command {
   addTrainCommand(program, io);
   addAugmentCommand(program, io);
   addInspectCommands(program, io);
+  addGenerateCommands(program, io);
   return program;
 }
 

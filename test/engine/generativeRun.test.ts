@@ -13,6 +13,7 @@ import type { ModelSpec } from '../../src/core/model/spec';
 import { findGenerativeRecipes, type GenerativeRecipe } from '../../src/core/generative/recipe';
 import { GenerativeSession } from '../../src/core/generative/train/session';
 import type { GenerativeSettings } from '../../src/core/generative/train/types';
+import { runEncode, runInterpolate, runSample } from '../../src/cli/generate';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -103,4 +104,40 @@ describe('generative runs in the training worker', function () {
     const { specs, recipe } = read(SMALL_GAN);
     await assert.rejects(new GenerativeSession(specs, recipe, settings(out, { data: { kind: 'mnist' } })).result, /28×28×1.*14×14×1|28x28x1.*14x14x1/);
   });
+
+  it('samples, interpolates and encodes from the command line, on the run or on the source file', async () => {
+    const file = path.join(out, 'vae.py');
+    fs.copyFileSync(path.join(examples, 'vae.py'), file);
+    const { specs, recipe } = read(fs.readFileSync(file, 'utf8'));
+    const report = await new GenerativeSession(specs, recipe, settings(out, { epochs: 1 })).result;
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const io = { out: (s: string) => lines.push(s), err: (s: string) => errors.push(s) };
+    const common = { backend: 'auto' as const, json: true };
+
+    assert.strictEqual(await runSample(file, { ...common, seed: '1' }, io), 0, errors.join('\n'));
+    const sample = JSON.parse(lines.pop() as string) as { run: string; kind: string; grid: number; file: string; points: number[][] };
+    assert.strictEqual(sample.run, report.runDir, 'the source file means its recipe\'s latest run');
+    assert.strictEqual(sample.kind, 'manifold');
+    assert.strictEqual(sample.points.length, 225);
+    // Chollet's grid: 15 × 15 digits of 28 pixels with a 1-pixel gutter.
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(sample.file).metadata();
+    assert.deepStrictEqual([meta.width, meta.height], [15 * 28 + 14, 15 * 28 + 14]);
+
+    assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '-2,0', to: '2,0', steps: '5', seed: '1' }, io), 0, errors.join('\n'));
+    const path5 = JSON.parse(lines.pop() as string) as { points: number[][] };
+    assert.deepStrictEqual(path5.points.map((p) => p[0]), [-2, -1, 0, 1, 2]);
+
+    assert.strictEqual(await runEncode(report.runDir, { ...common, count: '40' }, io), 0, errors.join('\n'));
+    const codesFile = (JSON.parse(lines.pop() as string) as { file: string }).file;
+    const encoded = JSON.parse(fs.readFileSync(codesFile, 'utf8')) as { points: number[][]; labels: number[]; classNames: string[] };
+    assert.strictEqual(encoded.points.length, 40);
+    assert.ok(encoded.points.every((p) => p.length === 2 && p.every(Number.isFinite)));
+    assert.ok(encoded.labels.every((l) => l >= 0 && l < encoded.classNames.length));
+
+    assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '1,2,3', steps: '4', seed: '1' }, io), 2);
+    assert.match(errors.pop() as string, /latent point needs 2 finite numbers/);
+  });
 });
+

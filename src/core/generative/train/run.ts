@@ -39,7 +39,8 @@ export interface GenerativeHooks {
   control?: TrainControl;
 }
 
-function runLabel(recipe: GenerativeRecipe): string {
+/** The name a recipe's run folders carry (`…-vae-decoder`), and settings.json's `model`. */
+export function recipeRunName(recipe: GenerativeRecipe): string {
   return recipe.kind === 'vae' ? `vae-${recipe.decoder}` : `gan-${recipe.generator}`;
 }
 
@@ -82,9 +83,9 @@ export async function runGenerativeTraining(tf: Tf, specs: readonly ModelSpec[],
   const trainer = makeTrainer(tf, recipe, models);
   const tensorsAfterEpoch: number[] = [];
   try {
-    const runDir = settings.resume ?? createRunDir(settings.outDir, runLabel(recipe));
+    const runDir = settings.resume ?? createRunDir(settings.outDir, recipeRunName(recipe));
     if (!settings.resume) writeJson(path.join(runDir, 'specs.json'), Object.values(rolesOf(recipe)).map((name) => specs.find((s) => s.name === name)));
-    writeJson(path.join(runDir, 'settings.json'), { recipe, settings, optimizer: trainer.optimizer, backend, dataset: { ...dataset, skipped: dataset.skipped.length } });
+    writeJson(path.join(runDir, 'settings.json'), { model: recipeRunName(recipe), recipe, settings, optimizer: trainer.optimizer, backend, dataset: { ...dataset, skipped: dataset.skipped.length } });
     log(`optimizer: ${trainer.optimizer}, as the keras.io ${recipe.kind === 'vae' ? 'VAE' : 'DCGAN'} example compiles it`);
     if (settings.resume) log(`resumed ${runDir} after epoch ${startEpoch - 1} (optimizer state starts afresh)`);
     emit({ type: 'run', runDir, startEpoch, recipe });
