@@ -45,7 +45,7 @@ const nodeBundles = [
   ...Object.entries(workers).map(([name, entry]) => ({ entry, out: name })),
 ];
 
-const webviewBundles = ['summary', 'training', 'augment', 'inspect', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
+const webviewBundles = ['summary', 'training', 'augment', 'inspect', 'latent', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
 
 /** A development build's source maps would otherwise sit beside the minified bundles. */
 function removeSourceMaps() {

@@ -9,9 +9,11 @@ import { AnalysisService } from './host/analysisService';
 import { registerCommands } from './host/commands';
 import { createPageContext, registerPanels, type PanelsApi } from './panels';
 import { VizClient } from './core/viz/vizClient';
-import { inspectableRuns } from './host/runs';
+import { generativeRunsOf, inspectableRuns } from './host/runs';
 import { registerAugmentPanel, type AugmentPanelApi } from './panels/augmentPanel';
 import { registerInspectPanel, type InspectPanelApi } from './panels/inspectPanel';
+import { registerLatentPanel, type LatentPanelApi } from './panels/latentPanel';
+import { GenerativeTrainer } from './training/generativeTrainer';
 import { createTestApi, type TestApi } from './panels/framework/testDriver';
 import { registerTrainingPanels, type TrainingPanelsApi } from './panels/trainingPanel';
 import { TrainingController } from './training/trainingController';
@@ -25,6 +27,8 @@ export interface EditorApi {
   trainer: TrainingController;
   augment: AugmentPanelApi;
   inspect: InspectPanelApi;
+  latent: LatentPanelApi;
+  generative: GenerativeTrainer;
   /** Drives the pages as a user would; only when VS Code runs the extension under test (ExtensionMode.Test). */
   test?: TestApi;
 }
@@ -51,9 +55,12 @@ export function activate(context: vscode.ExtensionContext): ConvLensApi {
   subs.push({ dispose: () => viz.dispose() });
   const augment = registerAugmentPanel(context, pages, analysis, viz);
   const inspect = registerInspectPanel(context, pages, viz, inspectableRuns);
-  const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment, inspect });
+  const latent = registerLatentPanel(context, pages, viz, generativeRunsOf);
+  const generative = new GenerativeTrainer(context);
+  subs.push(generative);
+  const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment, inspect, latent, generative });
   const test = pages.testMode ? createTestApi(pages.hosts) : undefined;
-  return { analysis, editor: { registeredCommands, panels, training, trainer, augment, inspect, test }, training };
+  return { analysis, editor: { registeredCommands, panels, training, trainer, augment, inspect, latent, generative, test }, training };
 }
 
 export function deactivate(): void {

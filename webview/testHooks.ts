@@ -32,7 +32,11 @@ rpc.on(testRequests.query, ({ selectors }) => Object.fromEntries(selectors.map((
 
 rpc.on(testRequests.click, ({ selector }) => {
   const el = first(selector);
-  if (el instanceof HTMLElement) el.click();
+  // A picture or a canvas reads where it was clicked (the latent plane): click its centre, as a user aiming at it would.
+  if (el instanceof HTMLCanvasElement || el instanceof HTMLImageElement) {
+    const r = el.getBoundingClientRect();
+    el.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 }));
+  } else if (el instanceof HTMLElement) el.click();
   else if (el instanceof SVGElement) el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
   else return false;
   return true;

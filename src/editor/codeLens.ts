@@ -1,7 +1,7 @@
 /**
  * CodeLens above each model definition: `N layers · P params`, `Summary`, `Train`, and
- * `Augmentation` when the model starts with augmentation layers, and `Inspect` when it has a
- * trained run.
+ * `Augmentation` when the model starts with augmentation layers, `Inspect` when it has a
+ * trained run, and `Latent Space` on a trained VAE's decoder or GAN's generator.
  */
 import * as vscode from 'vscode';
 import { layerCount } from '../core/shapes/counts';
@@ -12,7 +12,8 @@ import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
-import { hasInspectableRuns } from '../host/runs';
+import { generativeRuns, hasInspectableRuns } from '../host/runs';
+import { findGenerativeRecipes } from '../core/generative/recipe';
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
@@ -29,15 +30,19 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
     this.register(analysis.onDidChange(() => this.changed.fire()));
     this.register(onConfigurationChanged(['codeLens.enabled'], () => this.changed.fire()));
     // A training run that saves its model makes the model inspectable: show `Inspect` then.
-    const runs = this.register(vscode.workspace.createFileSystemWatcher('**/.convlens/runs/*/model.json'));
-    this.register(runs.onDidCreate(() => this.changed.fire()));
-    this.register(runs.onDidDelete(() => this.changed.fire()));
+    // A VAE's or GAN's first checkpoint makes it explorable: show `Latent Space` then.
+    for (const pattern of ['**/.convlens/runs/*/model.json', '**/.convlens/runs/*/checkpoint/latest.json']) {
+      const runs = this.register(vscode.workspace.createFileSystemWatcher(pattern));
+      this.register(runs.onDidCreate(() => this.changed.fire()));
+      this.register(runs.onDidDelete(() => this.changed.fire()));
+    }
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!readConfiguration()['codeLens.enabled']) return [];
     const result = this.analysis.get(document);
     if (!result) return [];
+    const recipes = findGenerativeRecipes(result.analysis.specs, result.analysis.models);
     return result.analysis.models.flatMap((model, i) => {
       const range = toVsRange(model.range);
       const line = new vscode.Range(range.start, range.start);
@@ -51,6 +56,9 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
         ...(spec && inputPipeline(spec).augmentations.length > 0
           ? [new vscode.CodeLens(line, { title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: args, tooltip: 'See what the augmentation layers do to an image, as training applies them' })]
           : []),
+        // On a VAE's decoder or a GAN's generator (the part that makes images), once the recipe has a run.
+        ...recipes.filter((r) => (r.kind === 'vae' ? r.decoder : r.generator) === model.name && generativeRuns(document.uri, r).length > 0).map((r) =>
+          new vscode.CodeLens(line, { title: 'Latent Space', command: 'convlens.exploreLatentSpace', arguments: args, tooltip: `Explore the trained ${r.kind.toUpperCase()}'s latent space: decode points, interpolate, sample` })),
         // Only for a model that has a trained run to look into.
         ...(hasInspectableRuns(document.uri, model.name)
           ? [new vscode.CodeLens(line, { title: 'Inspect', command: 'convlens.inspectModel', arguments: args, tooltip: 'What the trained convnet sees: feature maps, filter patterns, Grad-CAM heatmaps' })]

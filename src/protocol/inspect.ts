@@ -85,7 +85,7 @@ export const KernelImagesSchema: v.GenericSchema<KernelImages> = v.object({
 });
 
 /** A run the panel can switch to. */
-const RunChoiceSchema = v.object({
+export const RunChoiceSchema = v.object({
   source: v.string(),
   /** '2026-12-03 08:12 · val acc 97.6%'. */
   label: v.string(),

@@ -89,12 +89,17 @@ export function decodePoints(tf: Tf, decoder: tfjs.LayersModel, points: number[]
  * equally probable; the cell in row i, column j decodes z = [q[j], q[i]], as his loop does.
  */
 export function manifoldGrid(n: number): number[][] {
-  const quantiles = Array.from({ length: n }, (_, i) => normalQuantile(0.05 + (0.9 * i) / Math.max(1, n - 1)));
+  const quantiles = manifoldQuantiles(n);
   const points: number[][] = [];
   for (let row = 0; row < n; row++) {
     for (let col = 0; col < n; col++) points.push([quantiles[col], quantiles[row]]);
   }
   return points;
+}
+
+/** `norm.ppf(np.linspace(0.05, 0.95, n))`: where the grid's columns (and rows) sit in the latent plane. */
+export function manifoldQuantiles(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => normalQuantile(0.05 + (0.9 * i) / Math.max(1, n - 1)));
 }
 
 /** The standard normal's inverse CDF (Acklam's rational approximation, relative error < 1.2e-9). */

@@ -15,6 +15,8 @@ import type { ModelSpec } from '../model/spec';
 import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
+import type { LatentOverview } from '../generative/overview';
+import { latentClose, latentDecode, latentOpen, latentSamples } from './vizProtocol';
 import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 export interface VizClientOptions {
@@ -79,6 +81,25 @@ export class VizClient {
   /** Frees the worker's copy of the model of `source`, when it is the one kept (a closed panel's). */
   async inspectClose(source: string): Promise<boolean> {
     return (await this.worker.request(inspectClose, { source })).closed;
+  }
+
+  /** Opens a VAE or GAN run in the worker (kept for the requests below): its history, manifold and scatter. */
+  latentOpen(source: string, options: VizRequestOptions = {}): Promise<LatentOverview> {
+    return this.worker.request(latentOpen, { source }, options);
+  }
+
+  /** Latent points decoded to PNG data URLs. */
+  async latentDecode(source: string, points: number[][], options: VizRequestOptions = {}): Promise<string[]> {
+    return (await this.worker.request(latentDecode, { source, points }, options)).images;
+  }
+
+  /** `count` standard-normal points from `seed`, decoded. */
+  latentSamples(source: string, count: number, seed: number, options: VizRequestOptions = {}): Promise<{ points: number[][]; images: string[] }> {
+    return this.worker.request(latentSamples, { source, count, seed }, options);
+  }
+
+  async latentClose(source: string): Promise<boolean> {
+    return (await this.worker.request(latentClose, { source })).closed;
   }
 
   /** Terminates the worker; requests still pending reject, later ones reject at once. */

@@ -11,6 +11,7 @@ import { PngDataUrl, request } from '../../protocol/define';
 import {
   FilterPatternSchema, FilterRequestSchema, GradCamResultSchema, InspectModelInfoSchema, KernelImagesSchema, LayerActivationsSchema, PredictionSchema, SampleRequestSchema,
 } from '../../protocol/inspect';
+import { DecodedSchema, LatentOverviewSchema } from '../../protocol/latent';
 import { BackendPreferenceSchema } from '../engine/backend/schemas';
 import { ModelSpecSchema } from '../model/specSchema';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
@@ -61,3 +62,10 @@ export const inspectFilters = request('inspectFilters', v.object({ source: Sourc
 /** Frees the model the worker keeps for `source` (the panel was closed); closed: false when another model is kept. */
 export const inspectClose = request('inspectClose', v.object({ source: Source }), v.object({ closed: v.boolean() }));
 export const inspectKernels = request('inspectKernels', v.object({ source: Source }), v.nullable(KernelImagesSchema));
+
+// ---- exploring a VAE's or GAN's latent space (the latent-space panel) ----
+
+export const latentOpen = request('latentOpen', v.object({ source: Source }), LatentOverviewSchema);
+export const latentDecode = request('latentDecode', v.object({ source: Source, points: v.array(v.array(v.number())) }), DecodedSchema);
+export const latentSamples = request('latentSamples', v.object({ source: Source, count: v.number(), seed: v.number() }), v.object({ points: v.array(v.array(v.number())), images: v.array(PngDataUrl) }));
+export const latentClose = request('latentClose', v.object({ source: Source }), v.object({ closed: v.boolean() }));

@@ -15,6 +15,9 @@ import { backendLabel, selectBackend, type BackendPreference } from '../engine/b
 import { answer, serve, type Handler } from '../worker/serve';
 import { augmentationPreview } from './augmentPreview';
 import { InspectSession } from './inspect/session';
+import { LatentSession } from '../generative/latent';
+import { decodeToDataUrls, latentOverview } from '../generative/overview';
+import { latentClose, latentDecode, latentOpen, latentSamples } from './vizProtocol';
 import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 let tf: typeof tfjs | undefined;
@@ -46,6 +49,18 @@ async function inspection(source: string): Promise<InspectSession> {
   inspected = undefined;
   inspected = { source, session: await InspectSession.open(t, source, backend?.label ?? t.getBackend()) };
   return inspected.session;
+}
+
+/** The VAE or GAN run the latent-space panel explores, kept like the inspected model. */
+let explored: { source: string; session: LatentSession } | undefined;
+
+async function exploration(source: string): Promise<LatentSession> {
+  const t = await tfOn('auto', true);
+  if (explored?.source === source) return explored.session;
+  explored?.session.dispose();
+  explored = undefined;
+  explored = { source, session: await LatentSession.open(t, source) };
+  return explored.session;
 }
 
 /** A visualization request: queued behind the others, its error reduced to one line (a panel shows it as is). */
@@ -81,6 +96,19 @@ serve([
     if (inspected?.source !== source) return { closed: false };
     inspected.session.dispose();
     inspected = undefined;
+    return { closed: true };
+  }),
+  visualization(latentOpen, async ({ source }) => latentOverview(await exploration(source))),
+  visualization(latentDecode, async ({ source, points }) => ({ images: await decodeToDataUrls(await exploration(source), points) })),
+  visualization(latentSamples, async ({ source, count, seed }) => {
+    const session = await exploration(source);
+    const points = session.randomPoints(count, seed);
+    return { points, images: await decodeToDataUrls(session, points) };
+  }),
+  visualization(latentClose, ({ source }) => {
+    if (explored?.source !== source) return { closed: false };
+    explored.session.dispose();
+    explored = undefined;
     return { closed: true };
   }),
   visualization(inspectKernels, async ({ source }) => (await (await inspection(source)).kernels()) ?? null),

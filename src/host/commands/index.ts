@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { augmentationCommands } from './augmentation';
 import { inspectCommands } from './inspect';
+import { latentCommands } from './latent';
 import { nativeBackendCommands } from './nativeBackend';
 import { settingsCommands } from './settings';
 import { summaryCommands } from './summary';
@@ -12,7 +13,7 @@ import { trainingCommands } from './training';
 import type { CommandServices, CommandTable } from './types';
 
 export function commandTable(services: CommandServices): CommandTable {
-  const groups = [summaryCommands(services), trainingCommands(services), augmentationCommands(services), inspectCommands(services), settingsCommands(), nativeBackendCommands(services)];
+  const groups = [summaryCommands(services), trainingCommands(services), augmentationCommands(services), inspectCommands(services), latentCommands(services), settingsCommands(), nativeBackendCommands(services)];
   const table: CommandTable = {};
   for (const group of groups) {
     for (const [id, handler] of Object.entries(group)) {

@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import type { TrainChoices } from '../../training/projectSettings';
 import { askTrainChoices } from '../../training/trainFlow';
 import type { StartedRun } from '../../training/trainingController';
+import type { StartedGenerativeRun } from '../../training/generativeTrainer';
+import { findGenerativeRecipes } from '../../core/generative/recipe';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
 
-export function trainingCommands({ context, analysis, trainer }: CommandServices): CommandTable {
-  const train = async (args: unknown[]): Promise<StartedRun | undefined> => {
+export function trainingCommands({ context, analysis, trainer, generative }: CommandServices): CommandTable {
+  const train = async (args: unknown[]): Promise<StartedRun | StartedGenerativeRun | undefined> => {
     const target = commandTarget(analysis, args);
     if (!target) return undefined;
     const result = analysis.get(target.document)?.analysis;
@@ -17,8 +19,11 @@ export function trainingCommands({ context, analysis, trainer }: CommandServices
       warnNoModel(target.document, ' to train');
       return undefined;
     }
+    // A part of a VAE or GAN trains as the recipe it belongs to: alone it has no loss to learn from.
+    // (An encoder's sampling layer may stay unknown: the recipe cuts the encoder at z_mean and z_log_var.)
+    const recipe = findGenerativeRecipes(result.specs, result.models).find((r) => Object.values(r).includes(model.name));
     const errors = model.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0 || !model.complete) {
+    if (errors.length > 0 || (!model.complete && !recipe)) {
       void vscode.window.showErrorMessage(`ConvLens: ${model.name} cannot be built yet: ${errors[0]?.message ?? 'some shapes or parameters are unknown'}.`);
       return undefined;
     }
@@ -26,6 +31,7 @@ export function trainingCommands({ context, analysis, trainer }: CommandServices
     const given = args[2] as TrainChoices | undefined;
     const choices = given ?? await askTrainChoices(context.workspaceState, target.document.uri, model.name);
     if (!choices) return undefined;
+    if (recipe) return generative.start(target.document.uri, result.specs, recipe, choices);
     return trainer.start(target.document.uri, result.specs[index], choices);
   };
   return {

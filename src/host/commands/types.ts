@@ -3,6 +3,8 @@ import type * as vscode from 'vscode';
 import type { PanelsApi } from '../../panels';
 import type { AugmentPanelApi } from '../../panels/augmentPanel';
 import type { InspectPanelApi } from '../../panels/inspectPanel';
+import type { LatentPanelApi } from '../../panels/latentPanel';
+import type { GenerativeTrainer } from '../../training/generativeTrainer';
 import type { TrainingController } from '../../training/trainingController';
 import type { AnalysisService } from '../analysisService';
 
@@ -18,4 +20,6 @@ export interface CommandServices {
   trainer: TrainingController;
   augment: AugmentPanelApi;
   inspect: InspectPanelApi;
+  latent: LatentPanelApi;
+  generative: GenerativeTrainer;
 }

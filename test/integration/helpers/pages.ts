@@ -8,6 +8,7 @@ export interface Pages {
   sideView: PageDriver;
   augment: PageDriver;
   inspect: PageDriver;
+  latent: PageDriver;
   /** A model's training panel, or the one last shown or focused. */
   training: (modelKey?: string) => PageDriver;
 }
@@ -20,6 +21,7 @@ export function pages(api: ConvLensApi): Pages {
     sideView: test.page('convlens.modelView'),
     augment: test.page('convlens.augment'),
     inspect: test.page('convlens.inspect'),
+    latent: test.page('convlens.latent'),
     training: (modelKey) => test.page('convlens.training', modelKey),
   };
 }

@@ -1,0 +1,73 @@
+/**
+ * What the latent-space panel draws when it opens a run, computed in the visualization
+ * worker: the run's history (losses per epoch, and each epoch's sample grid as a picture),
+ * a 2-D VAE's manifold (Chollet's 15×15 figure) with the quantiles its rows and columns sit
+ * at, and the encoded validation images for the scatter and the concept vectors.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeRecipe, type ImageShape3 } from './recipe';
+import type { LatentSession } from './latent';
+import { manifoldQuantiles } from './vae';
+
+/** Chollet's figure: 15 × 15 decoded digits. */
+export const MANIFOLD_SIZE = 15;
+/** Validation images encoded for the scatter (enough to see the classes' clusters, quick to encode). */
+export const SCATTER_COUNT = 1000;
+
+export interface LatentOverview {
+  /** The run folder. */
+  source: string;
+  /** "VAE: encoder + decoder, latent 2". */
+  title: string;
+  kind: 'vae' | 'gan';
+  latentDim: number;
+  imageShape: ImageShape3;
+  status: string;
+  epochsCompleted: number;
+  dataName: string;
+  classNames: string[];
+  history: { epoch: number; logs: Record<string, number>; samples: string | null }[];
+  /** A 2-D VAE's manifold: the PNG (cells of `cell` pixels with a 1-pixel gutter) and the quantile of each row/column. */
+  manifold?: { image: string; axis: number[]; cell: number };
+  /** A VAE's encoded validation images: latent means and their classes. */
+  scatter?: { points: number[][]; labels: number[] };
+}
+
+const dataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
+
+function readSamples(runDir: string, file: string): string | null {
+  try {
+    return dataUrl(fs.readFileSync(path.join(runDir, file)));
+  } catch {
+    return null; // a grid that is gone (a folder tidied by hand) is shown as missing, not fatal
+  }
+}
+
+export async function latentOverview(session: LatentSession): Promise<LatentOverview> {
+  const { info } = session;
+  const overview: LatentOverview = {
+    source: info.runDir,
+    title: describeRecipe(info.recipe),
+    kind: info.recipe.kind,
+    latentDim: info.recipe.latentDim,
+    imageShape: info.recipe.imageShape,
+    status: info.status,
+    epochsCompleted: info.epochsCompleted,
+    dataName: info.data.kind === 'folder' ? info.data.path : info.data.kind,
+    classNames: info.classNames,
+    history: info.history.map((h) => ({ epoch: h.epoch, logs: h.logs, samples: readSamples(info.runDir, h.samples) })),
+  };
+  if (info.recipe.kind === 'vae') {
+    if (info.recipe.latentDim === 2) {
+      overview.manifold = { image: dataUrl(await session.grid(session.manifoldPoints(MANIFOLD_SIZE), MANIFOLD_SIZE)), axis: manifoldQuantiles(MANIFOLD_SIZE), cell: info.recipe.imageShape[1] };
+    }
+    overview.scatter = await session.encode(SCATTER_COUNT);
+  }
+  return overview;
+}
+
+/** Each point decoded as a PNG data URL (the panel's live decoding, interpolation and samples). */
+export async function decodeToDataUrls(session: LatentSession, points: number[][]): Promise<string[]> {
+  return (await session.decode(points)).map(dataUrl);
+}
