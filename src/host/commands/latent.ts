@@ -3,6 +3,7 @@
  * model under the cursor (or the CodeLens' model) belongs to; a run folder may be given too
  * (the trainer passes the run it just finished).
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { findGenerativeRecipes } from '../../core/generative/recipe';
 import { generativeRuns } from '../runs';
@@ -31,7 +32,9 @@ export function latentCommands({ analysis, latent }: CommandServices): CommandTa
         if (choice === train) await vscode.commands.executeCommand('convlens.trainModel', target.document.uri, modelName);
         return;
       }
-      await latent.show({ source, uri: target.document.uri, modelName, runs });
+      // A run folder given from elsewhere (the trainer's, or another workspace's) joins the picker.
+      const choices = runs.some((r) => r.source === source) ? runs : [{ source, label: path.basename(source) }, ...runs];
+      await latent.show({ source, uri: target.document.uri, modelName, runs: choices });
     },
   };
 }
