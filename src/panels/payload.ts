@@ -7,6 +7,17 @@ import { findLayerClass } from '../core/model/catalog';
 import type { LayerSpec, ModelSpec } from '../core/model/spec';
 import { Args } from '../core/shapes/args';
 import type { ArithmeticConfig, ModelPayload } from '../protocol/summary';
+import { describeRecipe, findGenerativeRecipes } from '../core/generative/recipe';
+import { rolesOf } from '../core/generative/train/types';
+
+/** "VAE: encoder + decoder, latent 2 · this model is its decoder", for a model that is part of one. */
+export function recipeLine(analysis: FileAnalysis, modelName: string): string | undefined {
+  for (const recipe of findGenerativeRecipes(analysis.specs, analysis.models)) {
+    const role = Object.entries(rolesOf(recipe)).find(([, name]) => name === modelName)?.[0];
+    if (role) return `${describeRecipe(recipe)} · this model is its ${role}; Train trains both`;
+  }
+  return undefined;
+}
 
 /** Kernel, strides and padding of a 2-D conv/pool layer, read like Keras does; undefined if not known statically. */
 export function arithmeticConfig(layer: LayerSpec): ArithmeticConfig | undefined {
@@ -39,7 +50,7 @@ export function buildPayload(uri: string, fileName: string, analysis: FileAnalys
   return {
     uri, fileName,
     modelNames: analysis.models.map((m) => m.name),
-    model, arithmetic, diagnostics,
+    model, arithmetic, diagnostics, recipe: recipeLine(analysis, model.name),
     inputSize: image ? { height: image[1] as number, width: image[2] as number } : undefined,
   };
 }

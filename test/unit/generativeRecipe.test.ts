@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource } from '../../src/core/analysis';
 import { describeRecipe, findGenerativeRecipes } from '../../src/core/generative/recipe';
+import { buildPayload } from '../../src/panels/payload';
 
 const examples = path.join(__dirname, '..', '..', 'examples', 'keras');
 const recipesOf = (source: string) => {
@@ -21,6 +22,14 @@ describe('generative recipes', () => {
     const recipes = recipesOf(fs.readFileSync(path.join(examples, 'vae.py'), 'utf8'));
     assert.deepStrictEqual(recipes, [{ kind: 'vae', encoder: 'encoder', decoder: 'decoder', latentDim: 2, imageShape: [28, 28, 1], zMean: 'z_mean', zLogVar: 'z_log_var' }]);
     assert.strictEqual(describeRecipe(recipes[0]), 'VAE: encoder + decoder, latent 2');
+  });
+
+  it('says in the summary panel which recipe a model is part of, and nothing for a plain model', () => {
+    const analysis = analyzeSource(fs.readFileSync(path.join(examples, 'vae.py'), 'utf8'), 'python');
+    const decoder = analysis.models.findIndex((m) => m.name === 'decoder');
+    assert.strictEqual(buildPayload('file:///vae.py', 'vae.py', analysis, decoder).recipe, 'VAE: encoder + decoder, latent 2 · this model is its decoder; Train trains both');
+    const plain = analyzeSource(fs.readFileSync(path.join(examples, 'lenet5.py'), 'utf8'), 'python');
+    assert.strictEqual(buildPayload('file:///lenet5.py', 'lenet5.py', plain, 0).recipe, undefined);
   });
 
   it("keras.io's DCGAN: generator (latent 128 → 64×64×3) + discriminator (→ one score)", () => {
