@@ -7,6 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'fs';
 import { analyzeSource, languageForFile, type FileAnalysis } from '../core/analysis';
 import type { Diagnostic } from '../core/model/spec';
+import { isModelFile, openModelFile } from '../core/modelFile/open';
+import type { ModelFileInfo } from '../core/modelFile/types';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
@@ -49,7 +51,33 @@ function summaryText(file: string, analysis: FileAnalysis, style: SummaryStyle):
   return parts.join('\n\n');
 }
 
+/** One line of what a model file says about itself: "Keras HDF5 (.h5, legacy format) · Keras 2.4.0 · tensorflow · optimizer state saved · float32 weights". */
+export function modelFileLine(info: ModelFileInfo): string {
+  return [
+    info.formatLabel,
+    info.kerasVersion && `Keras ${info.kerasVersion}`,
+    info.backend && `${info.backend} backend`,
+    info.savedAt && `saved ${info.savedAt}`,
+    info.optimizerSaved ? 'optimizer state saved' : 'no optimizer state',
+    info.weightDtypes.length > 0 && `${info.weightDtypes.join('/')} weights`,
+  ].filter(Boolean).join(' · ');
+}
+
+/** A saved model (.keras, .h5, TF.js model.json) summarised from its config, with what the file says about itself. */
+function modelFileSummary(io: Io, file: string, options: { json?: boolean; style: SummaryStyle }): void {
+  let opened: ReturnType<typeof openModelFile>;
+  try {
+    opened = openModelFile(file);
+  } catch (e) {
+    throw new UsageError((e instanceof Error ? e.message : String(e)).split('\n')[0]);
+  }
+  const analysis: FileAnalysis = { language: 'python', specs: [opened.spec], models: [opened.summary], diagnostics: [] };
+  if (options.json) io.out(JSON.stringify({ ...toJsonReport(analysis, file, options.style), modelFile: opened.file.info }, null, 2));
+  else io.out(`${file}: ${modelFileLine(opened.file.info)}\n\n${summaryText(file, analysis, options.style)}`);
+}
+
 function summaryCommand(io: Io, file: string, options: { json?: boolean; style: SummaryStyle }): void {
+  if (isModelFile(file)) return modelFileSummary(io, file, options);
   const text = readFile(file);
   const language = languageForFile(file);
   if (!language) throw new UsageError(`unsupported file type: ${file} (ConvLens reads .py, .ts, .tsx, .js, .jsx, .mjs and .cjs files)`);
@@ -63,8 +91,8 @@ function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   program.command('summary')
-    .description('print every model in a Keras (.py) or TF.js (.ts/.js) file, like model.summary(), with formulas')
-    .argument('<file>', 'a Python, TypeScript or JavaScript file')
+    .description('print every model in a Keras (.py) or TF.js (.ts/.js) file, or a saved .keras, .h5 or TF.js model.json, like model.summary(), with formulas')
+    .argument('<file>', 'a Python, TypeScript or JavaScript file, or a .keras, .h5/.hdf5 or model.json')
     .option('--json', 'print JSON instead of text')
     .addOption(new Option('--style <style>', 'table layout and layer names').choices(['keras', 'tfjs']).default('keras'))
     .action((file: string, options: { json?: boolean; style: SummaryStyle }) => summaryCommand(io, file, options));
