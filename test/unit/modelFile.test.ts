@@ -1,6 +1,6 @@
 /**
  * Saved model files read without Python: real files written by Keras 2.1, 2.4, 3.12 and the
- * TF.js converter (test/fixtures/model-files, sources and licences beside each). Their totals
+ * TF.js converter, in the legacy .h5, the Keras 3 .keras and the TF.js formats (test/fixtures/model-files, sources and licences beside each). Their totals
  * come out of the same shape engine as code, from the file's model config; they are checked
  * against the sum of the weight shapes the file itself stores (an independent count, read
  * from the HDF5 datasets or the weights manifest) and the figures in the fixtures' SOURCE.txt.
@@ -24,6 +24,7 @@ describe('saved model files', () => {
     [fixture('keras2-h5-resnet8-cifar10', 'pretrainedResnet.h5'), '2.4.0', 78666, 480, 'functional'],
     [fixture('keras2.1-h5-sequential-wgan-discriminator', 'wgan_discriminator.h5'), '2.1.3', 97536, 192, 'sequential'],
     [fixture('keras3-h5-mnist-mlp', 'mnist_model.h5'), '3.12.0', 101770, 0, 'sequential'],
+    [fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras'), '3.12.0', 225034, 0, 'sequential'],
     [fixture('tfjs-layers-doodlenet', 'model.json'), '2.2.4-tf', 544201, 0, 'sequential'],
   ];
 
@@ -52,6 +53,21 @@ describe('saved model files', () => {
     const { spec, summary } = openModelFile(fixture('keras2.1-h5-sequential-wgan-discriminator', 'wgan_discriminator.h5'));
     assert.deepStrictEqual(spec.inputShape, [28, 28, 1]);
     assert.deepStrictEqual(summary.inputShapes, [[null, 28, 28, 1]]);
+  });
+
+  it("reads a Keras 3 .keras file's layers as Keras' summary lists them (no InputLayer row in a Sequential)", () => {
+    const { summary, file } = openModelFile(fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras'));
+    assert.deepStrictEqual(summary.layers.map((l) => `${l.name} ${JSON.stringify(l.outputShape)} ${l.params}`), [
+      'conv2d [null,26,26,32] 320', 'max_pooling2d [null,13,13,32] 0', 'conv2d_1 [null,11,11,64] 18496', 'max_pooling2d_1 [null,5,5,64] 0',
+      'flatten [null,1600] 0', 'dense [null,128] 204928', 'dense_1 [null,10] 1290',
+    ]);
+    assert.strictEqual(file.info.formatLabel, 'Keras 3 (.keras)');
+    assert.strictEqual(file.info.savedAt, '2026-01-16@16:59:14');
+    assert.strictEqual(file.info.optimizerSaved, true);
+    // h5py lists the same arrays: layers/<name>/vars/0 and 1 (SOURCE.txt).
+    assert.deepStrictEqual(file.weights.map((l) => `${l.layer}: ${l.weights.map((w) => w.shape.join('×')).join(', ')}`), [
+      'conv2d: 3×3×1×32, 32', 'conv2d_1: 3×3×32×64, 64', 'dense: 1600×128, 128', 'dense_1: 128×10, 10',
+    ]);
   });
 
   it('says what the file says about itself: format, optimizer state, weight dtype', () => {

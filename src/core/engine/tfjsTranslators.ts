@@ -120,7 +120,10 @@ export const TRANSLATORS: Record<string, Translator> = {
     return 'dropout';
   },
   BatchNormalization: (a, out) => {
-    setIfDefined(out, 'axis', a.number('axis'));
+    // tf.keras 2.x saves the axis as a one-element list ([3]) in model files.
+    const axis = a.raw('axis');
+    if (Array.isArray(axis) && axis.length === 1 && typeof axis[0] === 'number') out['axis'] = axis[0];
+    else setIfDefined(out, 'axis', a.number('axis'));
     setIfDefined(out, 'momentum', a.number('momentum'));
     setIfDefined(out, 'epsilon', a.number('epsilon'));
     setIfDefined(out, 'center', a.bool('center'));

@@ -64,6 +64,9 @@ function endpointNames(v: unknown): string[] {
 function layerConfig(entry: LayerEntry): ConfigObject {
   const config: ConfigObject = isObject(entry.config) ? { ...entry.config } : {};
   for (const key of STORAGE_KEYS) delete config[key];
+  // Keras 3 stores a dtype policy object ({class_name: 'DTypePolicy', config: {name: 'float32'}}) where code passes a dtype name.
+  const dtype = config.dtype;
+  if (isObject(dtype) && isObject(dtype.config) && typeof dtype.config.name === 'string') config.dtype = dtype.config.name;
   return config;
 }
 
@@ -84,13 +87,20 @@ function sequential(config: unknown, name: string, depth: number): ModelSpec {
     name, kerasName: isObject(config) && typeof config.name === 'string' ? config.name : name, kind: 'sequential', language: 'python', dialect: 'keras',
     range: FILE_RANGE, layers, inputs: [], outputs: [], diagnostics: [],
   };
-  // The input shape sits on an InputLayer (kept as the table's first row by the engine) or the first layer's batch_input_shape.
+  // The input shape sits on an InputLayer (which Keras' summary of a Sequential does not list) or the first layer's batch_input_shape.
+  if (layers[0]?.className === 'InputLayer') {
+    const declared = declaredInputShape(layers[0].config);
+    if (declared && 'shape' in declared) {
+      spec.inputShape = declared.shape;
+      layers.shift();
+    }
+  }
   const first = layers[0];
-  if (first && first.className !== 'InputLayer') {
+  if (first && spec.inputShape === undefined) {
     const declared = declaredInputShape(first.config);
     if (declared && 'shape' in declared) spec.inputShape = declared.shape;
   }
-  if (!first || (first.className !== 'InputLayer' && spec.inputShape === undefined)) {
+  if (spec.inputShape === undefined) {
     const build = isObject(config) ? config.build_input_shape : undefined;
     if (Array.isArray(build) && build.every((d) => d === null || typeof d === 'number')) spec.inputShape = (build as (number | null)[]).slice(1);
   }
