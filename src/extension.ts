@@ -13,6 +13,7 @@ import { generativeRunsOf, inspectableRuns } from './host/runs';
 import { registerAugmentPanel, type AugmentPanelApi } from './panels/augmentPanel';
 import { registerInspectPanel, type InspectPanelApi } from './panels/inspectPanel';
 import { registerLatentPanel, type LatentPanelApi } from './panels/latentPanel';
+import { registerModelFileEditors } from './panels/modelFileEditor';
 import { GenerativeTrainer } from './training/generativeTrainer';
 import { createTestApi, type TestApi } from './panels/framework/testDriver';
 import { registerTrainingPanels, type TrainingPanelsApi } from './panels/trainingPanel';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ConvLensApi {
   const pages = createPageContext(context);
   const panels = registerPanels(context, pages, analysis);
   registerEditorFeatures(context, analysis);
+  registerModelFileEditors(context, pages);
   const training = registerTrainingPanels(context, pages);
   const trainer = new TrainingController(context, training);
   subs.push(trainer);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { analyzeSource, languageForFile, type FileAnalysis } from '../core/analysis';
 import type { Diagnostic } from '../core/model/spec';
 import { isModelFile, openModelFile } from '../core/modelFile/open';
-import type { ModelFileInfo } from '../core/modelFile/types';
+import { modelFileLine } from '../core/modelFile/describe';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
@@ -49,18 +49,6 @@ function summaryText(file: string, analysis: FileAnalysis, style: SummaryStyle):
   const diagnostics = [...analysis.diagnostics, ...analysis.models.flatMap((m) => m.diagnostics)];
   if (diagnostics.length > 0) parts.push(['Diagnostics:', ...diagnostics.map((d) => diagnosticLine(file, d))].join('\n'));
   return parts.join('\n\n');
-}
-
-/** One line of what a model file says about itself: "Keras HDF5 (.h5, legacy format) · Keras 2.4.0 · tensorflow · optimizer state saved · float32 weights". */
-export function modelFileLine(info: ModelFileInfo): string {
-  return [
-    info.formatLabel,
-    info.kerasVersion && `Keras ${info.kerasVersion}`,
-    info.backend && `${info.backend} backend`,
-    info.savedAt && `saved ${info.savedAt}`,
-    info.optimizerSaved ? 'optimizer state saved' : 'no optimizer state',
-    info.weightDtypes.length > 0 && `${info.weightDtypes.join('/')} weights`,
-  ].filter(Boolean).join(' · ');
 }
 
 /** A saved model (.keras, .h5, TF.js model.json) summarised from its config, with what the file says about itself. */

@@ -36,6 +36,8 @@ const ModelPayloadSchema = v.object({
   arithmetic: v.record(v.pipe(v.string(), v.regex(/^\d+$/)), ArithmeticConfigSchema),
   /** Height and width of the model's image input, when it has one: prefills the what-if fields. */
   inputSize: v.optional(SizeSchema),
+  /** A saved model file's own facts ("Keras 3 (.keras) · Keras 3.12.0 · optimizer state saved · float32 weights"). */
+  fileInfo: v.optional(v.string()),
   /** The generative recipe the model is part of ("VAE: encoder + decoder, latent 2 · this is the decoder"). */
   recipe: v.optional(v.string()),
   /** File-level and model diagnostics, for the list under the table. */

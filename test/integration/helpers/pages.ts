@@ -9,6 +9,8 @@ export interface Pages {
   augment: PageDriver;
   inspect: PageDriver;
   latent: PageDriver;
+  /** The editor of a saved model file (.keras, .h5, or model.json under Open With). */
+  modelFile: (viewType?: string) => PageDriver;
   /** A model's training panel, or the one last shown or focused. */
   training: (modelKey?: string) => PageDriver;
 }
@@ -22,6 +24,7 @@ export function pages(api: ConvLensApi): Pages {
     augment: test.page('convlens.augment'),
     inspect: test.page('convlens.inspect'),
     latent: test.page('convlens.latent'),
+    modelFile: (viewType = 'convlens.modelFile') => test.page(viewType),
     training: (modelKey) => test.page('convlens.training', modelKey),
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * Saved model files in a real VS Code: a Keras 3 `.keras` file and a legacy `.h5` open in
+ * ConvLens' read-only editor (as a double-click in the explorer would), which shows the same
+ * summary page as code: the layer table and totals from the file's config, what the file
+ * says about itself, and a what-if input size. A TF.js model.json opens with Open With; a
+ * file that is not a model shows one line saying so.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ConvLensApi } from '../../src/extension';
+import { pages } from './helpers/pages';
+import { shootThemes } from './helpers/screenshots';
+import { activateExtension, closeAllEditors, waitFor, workspaceRoot } from './helpers/vscode';
+
+const fixture = (...p: string[]) => vscode.Uri.file(path.join(workspaceRoot().fsPath, '..', 'test', 'fixtures', 'model-files', ...p));
+
+describe('saved model files', function () {
+  this.timeout(120000);
+  let api: ConvLensApi;
+  const temp: string[] = [];
+
+  before(async () => {
+    api = (await activateExtension<ConvLensApi>()).exports;
+  });
+  after(async () => {
+    await closeAllEditors();
+    for (const f of temp) fs.rmSync(f, { force: true });
+  });
+
+  async function openFile(uri: vscode.Uri, viewType?: string): Promise<Record<string, string | null>> {
+    // vscode.open uses the default editor for the file, as a double-click does; Open With names one.
+    if (viewType) await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+    else await vscode.commands.executeCommand('vscode.open', uri);
+    const page = pages(api).modelFile(viewType);
+    return waitFor(async () => {
+      const q = await page.query(['#model-name', '#file-info', '#total-params', '#trainable-params', '#non-trainable-params', '#empty']).catch(() => undefined);
+      return q && (q['#total-params'] || q['#empty']) ? q : undefined;
+    }, 30000, `${path.basename(uri.fsPath)} in the model-file editor`);
+  }
+
+  it('opens a Keras 3 .keras file as its summary: the table, totals, and what the file says about itself', async () => {
+    const q = await openFile(fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras'));
+    assert.strictEqual(q['#model-name'], 'mnist_cnn');
+    assert.strictEqual(q['#total-params'], '225,034');
+    assert.strictEqual(q['#file-info'], 'Keras 3 (.keras) · Keras 3.12.0 · saved 2026-01-16@16:59:14 · optimizer state saved · float32 weights');
+    const page = pages(api).modelFile();
+    const rows = await page.query(['tr[data-layer-index="5"]']);
+    assert.match(rows['tr[data-layer-index="5"]'] ?? '', /dense.*Dense.*\(None, 128\).*204,928/s);
+    assert.deepStrictEqual(await page.cspViolations(), []);
+    await shootThemes('model-file', (s) => page.query(s));
+  });
+
+  it("opens a tf.keras 2.4 ResNet-8 .h5 with its BatchNormalization's non-trainable statistics", async () => {
+    const q = await openFile(fixture('keras2-h5-resnet8-cifar10', 'pretrainedResnet.h5'));
+    assert.strictEqual(q['#total-params'], '78,666');
+    assert.strictEqual(q['#non-trainable-params'], '480');
+    assert.match(q['#file-info'] ?? '', /^Keras HDF5 \(\.h5, legacy format\) · Keras 2\.4\.0 · tensorflow backend/);
+  });
+
+  it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {
+    const q = await openFile(fixture('tfjs-layers-doodlenet', 'model.json'), 'convlens.modelJson');
+    assert.strictEqual(q['#total-params'], '544,201');
+    const bad = path.join(workspaceRoot().fsPath, 'not_a_model.h5');
+    fs.writeFileSync(bad, 'this is text, not HDF5');
+    temp.push(bad);
+    const e = await openFile(vscode.Uri.file(bad));
+    assert.strictEqual(e['#empty'], 'ConvLens cannot read not_a_model.h5: ' + bad + ' is not an HDF5 file (a Keras .h5 starts with the HDF5 signature)');
+  });
+});
