@@ -12,12 +12,15 @@
  * placement, not the models.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import { loadMnist } from '../../src/core/engine/data/mnist';
 import { openModelFile } from '../../src/core/modelFile/open';
 import { loadStoredModel } from '../../src/core/modelFile/weights';
+import { runGradcam } from '../../src/cli/inspect';
 
 const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'model-files');
 
@@ -78,6 +81,21 @@ describe('saved Keras models with their weights', function () {
     } finally {
       model.dispose();
     }
+  });
+
+  it('inspects a .keras file from the command line as a run: the digit predicted, its Grad-CAM at the last conv layer', async () => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const out = path.join(os.tmpdir(), `convlens-gradcam-${process.pid}.png`);
+    const code = await runGradcam(path.join(fixtures, 'keras3-keras-mnist-cnn', 'mnist_cnn.keras'), { image: 'mnist', index: '5', backend: 'auto', json: true, out }, { out: (l) => lines.push(l), err: (l) => errors.push(l) });
+    fs.rmSync(out, { force: true });
+    assert.strictEqual(code, 0, errors.join('\n'));
+    const result = JSON.parse(lines[0]) as { model: string; layer: string; image: string; predicted: { label: string; probability: number } };
+    assert.strictEqual(result.model, 'mnist_cnn');
+    assert.strictEqual(result.layer, 'conv2d_1', 'the last conv layer');
+    // The label the data set gives this digit is what the trained model predicts, with confidence.
+    assert.strictEqual(result.predicted.label, /MNIST digit (\d)/.exec(result.image)?.[1]);
+    assert.ok(result.predicted.probability > 0.9);
   });
 
   it('refuses stored weights whose shapes do not fit the model, in one line', () => {

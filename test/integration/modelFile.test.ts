@@ -59,6 +59,18 @@ describe('saved model files', function () {
     assert.match(q['#file-info'] ?? '', /^Keras HDF5 \(\.h5, legacy format\) · Keras 2\.4\.0 · tensorflow backend/);
   });
 
+  it('inspects a .keras file with its own weights: the first MNIST digit, predicted as the digit it is', async () => {
+    await vscode.commands.executeCommand('convlens.inspectModel', fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras'));
+    const q = await waitFor(async () => {
+      const r = await pages(api).inspect.query(['#model-name', '#image-label', '#prediction li']).catch(() => undefined);
+      return r?.['#model-name'] === 'mnist_cnn' && r['#prediction li'] ? r : undefined;
+    }, 60000, 'the inspection panel on the .keras file');
+    const digit = /MNIST digit (\d)/.exec(q['#image-label'] ?? '')?.[1];
+    assert.ok(digit !== undefined, q['#image-label'] ?? '');
+    // The top class, first in the list: the digit shown, with a confident probability.
+    assert.match(q['#prediction li'] ?? '', new RegExp(`^${digit}\\s*(9\\d|100)\\.\\d%`));
+  });
+
   it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {
     const q = await openFile(fixture('tfjs-layers-doodlenet', 'model.json'), 'convlens.modelJson');
     assert.strictEqual(q['#total-params'], '544,201');

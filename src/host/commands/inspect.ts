@@ -1,9 +1,9 @@
 /**
  * Inspect Model: the inspection panel on the latest trained run of the model under the cursor
- * (or the CodeLens' model), or on a TF.js layers model.json.
+ * (or the CodeLens' model), on a TF.js layers model.json, or on a Keras .keras/.h5 file.
  */
 import * as vscode from 'vscode';
-import { notALayersModel } from '../../core/viz/inspect/load';
+import { isKerasFile, notALayersModel } from '../../core/viz/inspect/load';
 import { inspectableRuns } from '../runs';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
@@ -13,6 +13,11 @@ export function inspectCommands({ analysis, inspect }: CommandServices): Command
     'convlens.inspectModel': async (...args) => {
       // A TF.js model.json (from the explorer's context menu, or the file open in the editor).
       const file = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+      // A Keras model file (from the explorer's context menu): its own weights, read by ConvLens.
+      if (file?.scheme === 'file' && isKerasFile(file.fsPath)) {
+        await inspect.show({ source: file.fsPath, runs: [] });
+        return;
+      }
       if (file?.scheme === 'file' && file.path.endsWith('.json')) {
         const why = notALayersModel(file.fsPath);
         if (why) void vscode.window.showWarningMessage(`ConvLens: ${why}. Inspect works on a TF.js model.json or a model trained by ConvLens.`);

@@ -11,6 +11,13 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeSource, languageForFile } from '../../analysis';
 import { DataError } from '../../engine/data/types';
 import { loadModelFile } from '../../engine/train/modelFiles';
+import { openModelFile } from '../../modelFile/open';
+import { loadStoredModel } from '../../modelFile/weights';
+
+/** A Keras model file (`model.save()`'s .keras, or the legacy .h5), by its name. */
+export function isKerasFile(file: string): boolean {
+  return /\.(keras|h5|hdf5)$/i.test(file);
+}
 import { runFolderLabel, runsRoot } from '../../engine/train/runDir';
 import type { TrainReport } from '../../engine/train/types';
 import { describeLayers, lastConvLayer } from './graph';
@@ -155,22 +162,33 @@ async function loadLayers(tf: Tf, file: string): Promise<tfjs.LayersModel> {
  * from its report.json; a bare model.json gets index labels and 0–1 pixels unless it starts
  * with a Rescaling layer.
  */
+/** A Keras model file (.keras, .h5) with its stored weights, and the spec its config gives (for the formulas). */
+function loadKerasFile(tf: Tf, file: string): { model: tfjs.LayersModel; spec: ModelSpec } {
+  try {
+    const opened = openModelFile(file);
+    return { model: loadStoredModel(tf, opened), spec: opened.spec };
+  } catch (e) {
+    throw new DataError(`cannot load the model in ${file}: ${firstLine(e)}`);
+  }
+}
+
 export async function loadInspectable(tf: Tf, source: string, backend: string): Promise<Inspectable> {
   const resolved = path.resolve(source);
-  if (!fs.existsSync(resolved)) throw new DataError(`no such run folder or model.json: ${source}`);
+  if (!fs.existsSync(resolved)) throw new DataError(`no such run folder, model.json or Keras model file: ${source}`);
   const isDir = fs.statSync(resolved).isDirectory();
   const modelJson = isDir ? path.join(resolved, 'model.json') : resolved;
   if (!fs.existsSync(modelJson)) throw new DataError(`no model.json in ${source}: the run has not saved a model (still training, or it failed)`);
   const facts: RunFacts = isDir ? runFacts(resolved) : {};
-  const model = await loadLayers(tf, modelJson);
+  const keras = !isDir && isKerasFile(resolved) ? loadKerasFile(tf, resolved) : undefined;
+  const model = keras?.model ?? await loadLayers(tf, modelJson);
   try {
     const input = imageInput(model, source);
     const rescaling = rescalingLayer(model);
     const pixelScale = facts.pixelScale ?? (rescaling ? 255 : 1);
-    const layers = withFormulas(describeLayers(model), isDir ? readJsonFile<ModelSpec>(path.join(resolved, 'spec.json')) : undefined);
+    const layers = withFormulas(describeLayers(model), keras?.spec ?? (isDir ? readJsonFile<ModelSpec>(path.join(resolved, 'spec.json')) : undefined));
     const info: InspectModelInfo = {
       source: isDir ? resolved : path.dirname(resolved),
-      modelName: facts.modelName ?? model.name,
+      modelName: facts.modelName ?? keras?.spec.name ?? model.name,
       input,
       pixelScale,
       preprocessing: preprocessing(input, pixelScale, rescaling, facts),
@@ -332,7 +350,7 @@ export function resolveModelSource(arg: string, options: { model?: string; stopA
     if (!fs.existsSync(path.join(resolved, 'model.json'))) throw new DataError(`no model.json in ${arg}: not a finished run folder`);
     return resolved;
   }
-  if (resolved.toLowerCase().endsWith('.json')) return resolved;
+  if (resolved.toLowerCase().endsWith('.json') || isKerasFile(resolved)) return resolved;
   const name = modelNameIn(resolved, options.model);
   const run = listRuns(resolved, name, { stopAt: options.stopAt }).find((r) => r.hasModel);
   if (!run) throw new DataError(`no trained run of model '${name}' in .convlens/runs beside ${arg} or above it: train it first (convlens train ${arg} --model ${name} --data ...)`);
