@@ -93,8 +93,11 @@ describe('generative engine', function () {
     for (const [p, q] of reference) close(normalQuantile(p), q, 1e-8);
     const grid = manifoldGrid(15);
     assert.strictEqual(grid.length, 225);
+    // Top-left is low z₁ and high z₂; bottom-right high z₁ and low z₂ (z₂ upwards, as a plot).
     close(grid[0][0], -1.6448536269514726, 1e-8);
-    close(grid[224][1], 1.6448536269514715, 1e-8);
+    close(grid[0][1], 1.6448536269514715, 1e-8);
+    close(grid[224][0], 1.6448536269514715, 1e-8);
+    close(grid[224][1], -1.6448536269514726, 1e-8);
     assert.deepStrictEqual(grid[1][1], grid[0][1], 'a row keeps z₂ and steps z₁');
     close(grid[7 * 15 + 7][0], 0, 1e-12);
     assert.throws(() => normalQuantile(1), RangeError);

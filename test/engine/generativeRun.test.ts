@@ -135,6 +135,8 @@ describe('generative runs in the training worker', function () {
     assert.strictEqual(encoded.points.length, 40);
     assert.ok(encoded.points.every((p) => p.length === 2 && p.every(Number.isFinite)));
     assert.ok(encoded.labels.every((l) => l >= 0 && l < encoded.classNames.length));
+    // Spread over the split (stored class after class), so every class is in the scatter.
+    assert.deepStrictEqual([...new Set(encoded.labels)].sort(), encoded.classNames.map((_, i) => i));
 
     assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '1,2,3', steps: '4', seed: '1' }, io), 2);
     assert.match(errors.pop() as string, /latent point needs 2 finite numbers/);

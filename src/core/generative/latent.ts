@@ -160,9 +160,12 @@ export class LatentSession {
     const data = await loadDataset(this.info.data, { inputShape: recipe.imageShape, validationSplit: this.validationSplit, seed: this.seed });
     const split = data.validation.count > 0 ? data.validation : data.train;
     const count = Math.min(max, split.count);
+    // Evenly spaced over the split, not its first images: splits are stored class after class,
+    // so the first thousand MNIST digits would be only 0s to 4s.
+    const picked = Array.from({ length: count }, (_, i) => Math.floor((i * split.count) / count));
     const points: number[][] = [];
     for (let start = 0; start < count; start += 256) {
-      const indices = Array.from({ length: Math.min(256, count - start) }, (_, i) => start + i);
+      const indices = picked.slice(start, start + 256);
       const images = batchTensor(this.tf, split, indices, recipe.imageShape);
       try {
         points.push(...(await encodeMeans(this.tf, { encoder: this.models.encoder, decoder: this.models.decoder }, images)));
@@ -170,7 +173,7 @@ export class LatentSession {
         images.dispose();
       }
     }
-    return { points, labels: Array.from(split.y.subarray(0, count)) };
+    return { points, labels: picked.map((i) => split.y[i]) };
   }
 
   dispose(): void {

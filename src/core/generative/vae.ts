@@ -86,13 +86,15 @@ export function decodePoints(tf: Tf, decoder: tfjs.LayersModel, points: number[]
 /**
  * Chollet's latent-space figure for a 2-D latent space (1st ed. 8.4): an n × n grid at the
  * normal distribution's quantiles `norm.ppf(np.linspace(0.05, 0.95, n))`, so that cells are
- * equally probable; the cell in row i, column j decodes z = [q[j], q[i]], as his loop does.
+ * equally probable. Oriented as keras.io's `plot_latent_space` (`grid_y[::-1]`) and as a
+ * plot: z₁ grows to the right, z₂ upwards, so the grid sits the same way as the scatter of
+ * encoded images beside it. The cell in row i, column j decodes z = [q[j], q[n − 1 − i]].
  */
 export function manifoldGrid(n: number): number[][] {
   const quantiles = manifoldQuantiles(n);
   const points: number[][] = [];
   for (let row = 0; row < n; row++) {
-    for (let col = 0; col < n; col++) points.push([quantiles[col], quantiles[row]]);
+    for (let col = 0; col < n; col++) points.push([quantiles[col], quantiles[n - 1 - row]]);
   }
   return points;
 }

@@ -11,12 +11,11 @@ import { formatPoint, type PageServices } from './state';
 const EXTENT = 3;
 const SIZE = 360;
 
-function palette(): string[] {
-  const css = getComputedStyle(document.body);
-  const names = ['blue', 'orange', 'green', 'red', 'purple', 'yellow'];
-  const colours = names.map((n) => css.getPropertyValue(`--vscode-charts-${n}`).trim()).filter(Boolean);
-  return [...(colours.length ? colours : ['#3794ff', '#d18616', '#89d185', '#f14c4c', '#b180d7', '#cca700']), '#4fc1ff', '#c586c0', '#6a9955', '#ce9178'];
-}
+/**
+ * Tableau 10: ten hues told apart in light, dark and high-contrast themes alike (the theme's six
+ * chart colours are too few for ten digits). media/latent.css gives the legend the same ones.
+ */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 export class LatentPlane {
   readonly element: HTMLElement;
@@ -25,12 +24,11 @@ export class LatentPlane {
   private readonly legend = h('ul', { id: 'scatter-legend', class: 'legend' });
   private readonly summary = h('p', { id: 'scatter-summary', class: 'sr-only' });
   private view?: LatentOverview;
-  private colours = palette();
 
   constructor(private readonly services: PageServices) {
     this.element = h('section', { id: 'plane', class: 'plane', 'aria-labelledby': 'plane-title' },
       h('h2', { id: 'plane-title' }, 'The latent plane'),
-      h('p', { class: 'muted' }, 'Left: what the decoder makes of each point of a 15×15 grid (at the normal distribution\'s quantiles, so each cell is equally likely). Right: where the encoder puts validation images, by class. Point at either to decode that point.'),
+      h('p', { class: 'muted' }, 'Left: what the decoder makes of each point of a 15×15 grid at the normal distribution\'s 5%–95% quantiles (±1.64, so each cell is equally likely). Right: where the encoder puts validation images, by class, over ±3. Both with z1 to the right and z2 upwards; point at either to decode that point.'),
       h('div', { class: 'plane-row' }, this.manifold, h('div', {}, this.canvas, this.legend, this.summary)));
     // Hovering decodes live (a newer point aborts the decoding in flight); a click or a drag picks too.
     this.canvas.addEventListener('pointermove', (e) => this.pick(this.fromCanvas(e)));
@@ -52,7 +50,6 @@ export class LatentPlane {
   }
 
   retheme(): void {
-    this.colours = palette();
     this.draw();
   }
 
@@ -75,7 +72,7 @@ export class LatentPlane {
     return [clamp(((e.clientX - r.left) / r.width) * 2 * EXTENT - EXTENT), clamp(EXTENT - ((e.clientY - r.top) / r.height) * 2 * EXTENT)];
   }
 
-  /** A click on the manifold picks that cell's grid point (row i, column j decodes [axis[j], axis[i]], as Chollet's loop does). */
+  /** A click on the manifold picks that cell's grid point (row i, column j decodes [axis[j], axis[n − 1 − i]]: z₂ upwards, vae.ts). */
   private fromManifold(e: MouseEvent): number[] | undefined {
     const m = this.view?.manifold;
     if (!m) return undefined;
@@ -83,7 +80,7 @@ export class LatentPlane {
     const n = m.axis.length;
     const col = Math.min(n - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * n)));
     const row = Math.min(n - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * n)));
-    return [m.axis[col], m.axis[row]];
+    return [m.axis[col], m.axis[n - 1 - row]];
   }
 
   private draw(): void {
@@ -99,7 +96,7 @@ export class LatentPlane {
     ctx.stroke();
     scatter.points.forEach((p, i) => {
       const [px, py] = toPx(p[0], p[1]);
-      ctx.fillStyle = this.colours[scatter.labels[i] % this.colours.length];
+      ctx.fillStyle = PALETTE[scatter.labels[i] % PALETTE.length];
       ctx.fillRect(px - 1.5, py - 1.5, 3, 3);
     });
     const current = this.services.point.value;
