@@ -18,6 +18,7 @@ import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
+import { recipeToTrain, runRecipeTrain } from './trainRecipe';
 
 
 export interface TrainIo {
@@ -141,6 +142,9 @@ export interface RunTrainDeps {
 }
 
 export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, deps: RunTrainDeps = {}): Promise<number> {
+  // A VAE's or GAN's model trains as its whole recipe (trainRecipe.ts).
+  const recipe = recipeToTrain(file, o.model);
+  if (recipe) return runRecipeTrain(file, recipe, o, io, deps);
   let prepared: { spec: ModelSpec; settings: TrainSettings };
   try {
     prepared = prepareTraining(file, o);

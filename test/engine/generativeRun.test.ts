@@ -14,6 +14,7 @@ import { findGenerativeRecipes, type GenerativeRecipe } from '../../src/core/gen
 import { GenerativeSession } from '../../src/core/generative/train/session';
 import type { GenerativeSettings } from '../../src/core/generative/train/types';
 import { runEncode, runInterpolate, runSample } from '../../src/cli/generate';
+import { runTrainCli } from '../../src/cli/train';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -140,6 +141,22 @@ describe('generative runs in the training worker', function () {
 
     assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '1,2,3', steps: '4', seed: '1' }, io), 2);
     assert.match(errors.pop() as string, /latent point needs 2 finite numbers/);
+  });
+
+  it('convlens train on a VAE file trains the whole recipe, one JSON line per epoch with its losses', async () => {
+    const file = path.join(out, 'vae.py');
+    fs.copyFileSync(path.join(examples, 'vae.py'), file);
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const code = await runTrainCli([file, '--data', 'synthetic', '--epochs', '2', '--json'], { out: (s) => lines.push(s), err: (s) => errors.push(s) });
+    assert.strictEqual(code, 0, errors.join('\n'));
+    const epochs = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.type === 'epoch');
+    assert.deepStrictEqual(epochs.map((e) => e.epoch), [1, 2]);
+    for (const key of ['loss', 'reconstruction_loss', 'kl_loss', 'val_loss']) assert.strictEqual(typeof epochs[1][key], 'number', key);
+    assert.match(errors[0], /^training VAE: encoder \+ decoder, latent 2/);
+    // --model naming either part means the same recipe; a classifier file is untouched by this path.
+    assert.strictEqual(await runTrainCli([file, '--model', 'decoder', '--data', 'mnist', '--epochs', '1', '--json', '--batch-size', '0'], { out: () => undefined, err: (s) => errors.push(s) }), 2);
+    assert.match(errors.at(-1) ?? '', /--batch-size must be a whole number ≥ 1/);
   });
 });
 
