@@ -55,7 +55,11 @@ const interpolation = new Interpolation(services);
 const concept = new ConceptVector(services);
 const history = new History();
 
+/** The run on screen, so that reading it again (a run in progress) keeps what the user set. */
+let shownSource: string | undefined;
+
 function show(view: LatentOverview, runs: RunChoice[], document: { uri: string; modelName: string } | undefined): void {
+  const sameRun = view.source === shownSource;
   const restored = host.state?.source === view.source ? host.state : undefined;
   host.state = { source: view.source, uri: document?.uri ?? restored?.uri, modelName: document?.modelName ?? restored?.modelName };
   title.textContent = view.title;
@@ -74,8 +78,11 @@ function show(view: LatentOverview, runs: RunChoice[], document: { uri: string; 
   concept.show(view);
   history.show(view);
   samples.draw();
-  // Start at the origin: the centre of the prior, the most typical image.
-  point.set(Array.from({ length: view.latentDim }, () => 0), 'open');
+  // Start at the origin, the centre of the prior (the most typical image); a run that was
+  // read again after another epoch keeps the point being looked at.
+  const keep = sameRun && point.value.length === view.latentDim;
+  point.set(keep ? point.value : Array.from({ length: view.latentDim }, () => 0), 'open');
+  shownSource = view.source;
 }
 
 function onMessage(m: LatentHostMessage): void {

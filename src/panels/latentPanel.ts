@@ -26,6 +26,8 @@ export interface LatentTarget {
 
 export interface LatentPanelApi extends vscode.Disposable {
   show(target: LatentTarget): Promise<void>;
+  /** A run in progress wrote another epoch: the panel, when it shows that run, reads it again. */
+  refresh(source: string): Promise<void>;
 }
 
 class LatentPanel extends PanelHost<typeof latentProtocol> {
@@ -39,17 +41,18 @@ class LatentPanel extends PanelHost<typeof latentProtocol> {
     this.answer('samples', ({ count, seed }, { signal }) => this.viz.latentSamples(this.source(), count, seed, { signal }));
   }
 
-  async open(target: LatentTarget): Promise<void> {
-    if (this.target?.source === target.source && this.shown) {
+  /** Shows a run; `reload` reads it again (a run in progress finished another epoch). */
+  async open(target: LatentTarget, reload = false): Promise<void> {
+    if (this.target?.source === target.source && this.shown && !reload) {
       this.target = target;
       this.post(this.shown);
       return;
     }
     this.target ??= target;
     this.loading = target;
-    this.post({ type: 'loading', what: 'Loading the run and encoding its validation images…' });
+    if (!reload) this.post({ type: 'loading', what: 'Loading the run and encoding its validation images…' });
     try {
-      const view = await this.viz.latentOpen(target.source);
+      const view = await this.viz.latentOpen(target.source, { reload });
       if (this.loading !== target) return;
       this.target = target;
       this.title = `Latent space: ${view.title.split(':')[0]}`;
@@ -93,6 +96,10 @@ class LatentPanel extends PanelHost<typeof latentProtocol> {
     }
   }
 
+  get shownTarget(): LatentTarget | undefined {
+    return this.target;
+  }
+
   private source(): string {
     if (!this.target) throw new Error('no run is open in the latent-space panel');
     return this.target.source;
@@ -119,6 +126,11 @@ export function registerLatentPanel(context: vscode.ExtensionContext, pages: Pag
   const api: LatentPanelApi = {
     async show(target) {
       await panels.show(KEY).open(target);
+    },
+    async refresh(source) {
+      const panel = panels.get(KEY);
+      const target = panel?.shownTarget;
+      if (panel && target?.source === source) await panel.open(target, true);
     },
     dispose: () => panels.dispose(),
   };

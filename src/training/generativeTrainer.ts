@@ -1,7 +1,8 @@
 /**
  * Train on a VAE or GAN: the recipe (both its models) trains in the training worker with a
- * progress notification that has Cancel (losses by Keras' names, batch by batch), and the
- * latent-space panel opens on the run when it completes.
+ * progress notification that has Cancel (losses by Keras' names, batch by batch); the
+ * latent-space panel opens on the run after its first epoch and follows it epoch by epoch
+ * (losses, per-epoch samples, the decoder as it is now).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -29,7 +30,8 @@ function lossLine(logs: Record<string, number>): string {
 export class GenerativeTrainer extends Disposables {
   private readonly running = new Map<string, StartedGenerativeRun>();
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  /** `refreshPanel`: a run wrote another epoch; the latent-space panel reads it again when it shows that run. */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly refreshPanel: (runDir: string) => Promise<void>) {
     super();
     this.register({ dispose: () => this.running.forEach((run) => void run.session.terminate()) });
   }
@@ -48,10 +50,20 @@ export class GenerativeTrainer extends Disposables {
     };
     const session = new GenerativeSession(specs, recipe, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
     const title = `Training ${describeRecipe(recipe)}`;
+    const imageModel = recipe.kind === 'vae' ? recipe.decoder : recipe.generator;
+    let first = 1;
     const progress = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (bar, token) => {
       token.onCancellationRequested(() => session.cancel());
       session.on('batch', (e) => bar.report({ message: `epoch ${e.epoch}/${settings.epochs} · batch ${e.batch}/${e.batches} · ${lossLine(e.logs)}` }));
       session.on('epoch', () => bar.report({ increment: 100 / settings.epochs }));
+      // The first checkpoint makes the run explorable: the panel opens on it and follows it epoch by epoch.
+      session.on('checkpoint', (e) => {
+        if (!session.runDir) return;
+        const runDir = session.runDir;
+        if (e.epoch === first) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, runDir);
+        else void this.refreshPanel(runDir);
+      });
+      session.on('run', (e) => { first = e.startEpoch; });
       return session.result;
     });
     const finished = Promise.resolve(progress).then(
@@ -59,9 +71,12 @@ export class GenerativeTrainer extends Disposables {
         const last = report.history.at(-1);
         const explore = 'Explore Latent Space';
         const summary = `ConvLens: ${recipe.kind.toUpperCase()} ${report.status === 'cancelled' ? 'stopped' : 'trained'} after ${report.epochsCompleted} epoch${report.epochsCompleted === 1 ? '' : 's'}${last ? ` (${lossLine(last.logs)})` : ''}.`;
-        if (report.status === 'completed') await vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, recipe.kind === 'vae' ? recipe.decoder : recipe.generator, report.runDir);
-        else void vscode.window.showInformationMessage(summary, explore).then((choice) => {
-          if (choice === explore) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, recipe.kind === 'vae' ? recipe.decoder : recipe.generator, report.runDir);
+        if (report.status === 'completed') {
+          // The panel already follows the run: read it once more for the final models and report.
+          await vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, report.runDir);
+          await this.refreshPanel(report.runDir);
+        } else void vscode.window.showInformationMessage(summary, explore).then((choice) => {
+          if (choice === explore) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, report.runDir);
         });
         return report;
       },

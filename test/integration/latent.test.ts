@@ -117,6 +117,22 @@ describe('latent-space panel', function () {
     await waitFor(async () => (await text('#concept-caption')).startsWith("current + 2.0 × (square − circle)"), 30000, 'the concept vector applied');
   });
 
+  it('opens on a run in progress after its first epoch and follows it to the end', async () => {
+    const file = vscode.Uri.file(files[0]);
+    const run = await vscode.commands.executeCommand<StartedGenerativeRun>('convlens.trainModel', file, 'encoder', { ...choices, epochs: 20, seed: 4 });
+    // While it trains: an unfinished run, some epochs in.
+    const during = await waitFor(async () => {
+      const meta = await text('#meta').catch(() => '');
+      return /^(\d+) epochs? on synthetic · unfinished/.test(meta) ? meta : undefined;
+    }, 60000, 'the panel on the unfinished run');
+    const report = await run.finished;
+    assert.ok(report);
+    runs.push(report.runDir);
+    assert.ok(Number(/^(\d+)/.exec(during)?.[1]) < 20, during);
+    await waitFor(async () => (await text('#meta')).startsWith('20 epochs on synthetic · images'), 30000, 'the finished run');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   it('puts a Latent Space CodeLens on the trained decoder', async () => {
     const file = vscode.Uri.file(files[0]);
     const lens = await waitFor(async () => {

@@ -84,8 +84,8 @@ export class VizClient {
   }
 
   /** Opens a VAE or GAN run in the worker (kept for the requests below): its history, manifold and scatter. */
-  latentOpen(source: string, options: VizRequestOptions = {}): Promise<LatentOverview> {
-    return this.worker.request(latentOpen, { source }, options);
+  latentOpen(source: string, options: VizRequestOptions & { reload?: boolean } = {}): Promise<LatentOverview> {
+    return this.worker.request(latentOpen, { source, reload: options.reload }, { signal: options.signal });
   }
 
   /** Latent points decoded to PNG data URLs. */

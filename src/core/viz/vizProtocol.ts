@@ -65,7 +65,8 @@ export const inspectKernels = request('inspectKernels', v.object({ source: Sourc
 
 // ---- exploring a VAE's or GAN's latent space (the latent-space panel) ----
 
-export const latentOpen = request('latentOpen', v.object({ source: Source }), LatentOverviewSchema);
+/** `reload`: read the run again (a run in progress wrote another epoch). */
+export const latentOpen = request('latentOpen', v.object({ source: Source, reload: v.optional(v.boolean()) }), LatentOverviewSchema);
 export const latentDecode = request('latentDecode', v.object({ source: Source, points: v.array(v.array(v.number())) }), DecodedSchema);
 export const latentSamples = request('latentSamples', v.object({ source: Source, count: v.number(), seed: v.number() }), v.object({ points: v.array(v.array(v.number())), images: v.array(PngDataUrl) }));
 export const latentClose = request('latentClose', v.object({ source: Source }), v.object({ closed: v.boolean() }));

@@ -54,9 +54,9 @@ async function inspection(source: string): Promise<InspectSession> {
 /** The VAE or GAN run the latent-space panel explores, kept like the inspected model. */
 let explored: { source: string; session: LatentSession } | undefined;
 
-async function exploration(source: string): Promise<LatentSession> {
+async function exploration(source: string, reload = false): Promise<LatentSession> {
   const t = await tfOn('auto', true);
-  if (explored?.source === source) return explored.session;
+  if (explored?.source === source && !reload) return explored.session;
   explored?.session.dispose();
   explored = undefined;
   explored = { source, session: await LatentSession.open(t, source) };
@@ -98,7 +98,7 @@ serve([
     inspected = undefined;
     return { closed: true };
   }),
-  visualization(latentOpen, async ({ source }) => latentOverview(await exploration(source))),
+  visualization(latentOpen, async ({ source, reload }) => latentOverview(await exploration(source, reload))),
   visualization(latentDecode, async ({ source, points }) => ({ images: await decodeToDataUrls(await exploration(source), points) })),
   visualization(latentSamples, async ({ source, count, seed }) => {
     const session = await exploration(source);
