@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, languageForFile } from '../core/analysis';
+import { isModelFile, openModelFile } from '../core/modelFile/open';
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
 import { dataArgumentHelp, describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
@@ -41,6 +42,7 @@ export interface TrainCliOptions {
   seed: string;
   json?: boolean;
   resume?: string;
+  freezeUntil?: string;
 }
 
 function int(value: string, what: string, min: number): number {
@@ -55,8 +57,25 @@ function fraction(value: string, what: string): number {
   return n;
 }
 
+/** A saved model's spec (with its compile settings), for fine-tuning; a UsageError says what is wrong in one line. */
+function readSavedModel(file: string): ModelSpec {
+  try {
+    return openModelFile(file).spec;
+  } catch (e) {
+    throw new UsageError((e instanceof Error ? e.message : String(e)).split('\n')[0]);
+  }
+}
+
+/** `--freeze-until LAYER`: that layer and every one before it stop learning (Chollet's fine-tuning keeps the base frozen). */
+function freezeUntil(spec: ModelSpec, layer: string): ModelSpec {
+  const last = spec.layers.findIndex((l) => l.name === layer);
+  if (last < 0) throw new UsageError(`--freeze-until: no layer '${layer}' in ${spec.name}; layers: ${spec.layers.map((l) => l.name).join(', ')}`);
+  return { ...spec, layers: spec.layers.map((l, i) => (i <= last ? { ...l, config: { ...l.config, trainable: false } } : l)) };
+}
+
 /** The model `name` of `file` (or its only model); a UsageError says what is wrong in one line. */
 export function readModel(file: string, name: string | undefined): ModelSpec {
+  if (isModelFile(file)) return readSavedModel(file);
   let text: string;
   try {
     if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a model file`);
@@ -82,7 +101,8 @@ export function readModel(file: string, name: string | undefined): ModelSpec {
 
 /** Checks everything that can be checked before starting the worker; returns the settings. */
 export function prepareTraining(file: string, o: TrainCliOptions): { spec: ModelSpec; settings: TrainSettings } {
-  const spec = readModel(file, o.model);
+  const read = readModel(file, o.model);
+  const spec = o.freezeUntil === undefined ? read : freezeUntil(read, o.freezeUntil);
   const data: DatasetSpec = parseDatasetSpec(o.data);
   const settings: TrainSettings = {
     data,
@@ -94,6 +114,8 @@ export function prepareTraining(file: string, o: TrainCliOptions): { spec: Model
     nativeKernels: o.nativeKernels !== false,
     outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))),
     resume: o.resume === undefined ? undefined : path.resolve(o.resume),
+    // A saved model trains on from its own weights: fine-tuning.
+    initialWeights: isModelFile(file) && o.resume === undefined ? path.resolve(file) : undefined,
   };
   if (settings.resume !== undefined && !fs.existsSync(path.join(settings.resume, 'checkpoint', 'model.json'))) {
     throw new UsageError(`no checkpoint to resume in ${settings.resume} (expected checkpoint/model.json)`);
@@ -266,8 +288,8 @@ export function addTrainCommand(
 ): Command {
   return program
     .command('train')
-    .description('train a model from a Keras (.py) or TF.js (.ts/.js) file on MNIST, synthetic shapes or an image folder')
-    .argument('<file>', 'a Python, TypeScript or JavaScript file')
+    .description('train a model from a Keras (.py) or TF.js (.ts/.js) file, or fine-tune a saved .keras/.h5/model.json, on MNIST, synthetic shapes or an image folder')
+    .argument('<file>', 'a Python, TypeScript or JavaScript file, or a saved model')
     .option('--model <name>', 'the model to train, when the file defines several')
     .requiredOption('--data <source>', dataArgumentHelp())
     .option('--epochs <n>', 'epochs to train', '5')
@@ -278,6 +300,7 @@ export function addTrainCommand(
     .option('--no-native-kernels', "on wasm, use TF.js' own kernels instead of ConvLens' oneDNN convolutions")
     .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits', '1')
     .option('--resume <runDir>', 'continue a run folder from its last checkpoint')
+    .option('--freeze-until <layer>', 'fine-tuning: keep this layer and every one before it frozen')
     .option('--json', 'one JSON line per epoch and a final JSON summary line on stdout')
     .action(async (file: string, options: TrainCliOptions) => {
       onExit(await runTrain(file, options, deps.io ?? defaultIo(io), deps));

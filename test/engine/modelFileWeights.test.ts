@@ -21,6 +21,9 @@ import { loadMnist } from '../../src/core/engine/data/mnist';
 import { openModelFile } from '../../src/core/modelFile/open';
 import { loadStoredModel } from '../../src/core/modelFile/weights';
 import { runGradcam } from '../../src/cli/inspect';
+import { runTrainCli } from '../../src/cli/train';
+import { loadModelFile } from '../../src/core/engine/train/modelFiles';
+import { readModelFile } from '../../src/core/modelFile/open';
 
 const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'model-files');
 
@@ -96,6 +99,33 @@ describe('saved Keras models with their weights', function () {
     // The label the data set gives this digit is what the trained model predicts, with confidence.
     assert.strictEqual(result.predicted.label, /MNIST digit (\d)/.exec(result.image)?.[1]);
     assert.ok(result.predicted.probability > 0.9);
+  });
+
+  it('fine-tunes a .keras file from its own weights, at a tenth of its learning rate, with the layers up to --freeze-until frozen', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-finetune-'));
+    try {
+      const file = path.join(fixtures, 'keras3-keras-mnist-cnn', 'mnist_cnn.keras');
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const code = await runTrainCli([file, '--data', 'mnist', '--epochs', '1', '--freeze-until', 'conv2d_1', '--out', out, '--json'], { out: (l) => lines.push(l), err: (l) => errors.push(l) });
+      assert.strictEqual(code, 0, errors.join('\n'));
+      assert.ok(errors.some((l) => l.includes('fine-tuning trained weights: learning rate 0.0001, a tenth of the compiled 0.001')), errors.join('\n'));
+      const epoch = JSON.parse(lines.find((l) => l.includes('"epoch"')) ?? '{}') as { acc: number };
+      // Trained weights from the first batch on: a random start averages far below this over its first epoch.
+      assert.ok(epoch.acc > 0.99, `first-epoch accuracy ${epoch.acc}`);
+      const summary = JSON.parse(lines.at(-1) ?? '{}') as { runDir: string };
+      const tuned = await loadModelFile(tf, path.join(summary.runDir, 'model.json'));
+      try {
+        const stored = readModelFile(file).weights;
+        const kernel = async (layer: string) => Array.from(await tuned.getLayer(layer).getWeights()[0].data());
+        assert.deepStrictEqual(await kernel('conv2d_1'), Array.from(stored.find((l) => l.layer === 'conv2d_1')!.weights[0].values()), 'a frozen layer keeps its weights');
+        assert.notDeepStrictEqual(await kernel('dense'), Array.from(stored.find((l) => l.layer === 'dense')!.weights[0].values()), 'a trainable layer learned');
+      } finally {
+        tuned.dispose();
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('refuses stored weights whose shapes do not fit the model, in one line', () => {

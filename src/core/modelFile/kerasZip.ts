@@ -9,6 +9,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { ModelConfigError } from './configToSpec';
 import { child, dtypeName, isDataset, isGroup, openHdf5, stringAttr, type H5Group } from './hdf5';
+import { storedCompile } from './compileInfo';
 import type { ModelFile, StoredLayer } from './types';
 
 /** keras.src.utils.naming.to_snake_case. */
@@ -93,6 +94,7 @@ export function readKerasZip(bytes: Uint8Array, fileName: string): ModelFile {
       optimizerSaved, weightDtypes: [...new Set(weights.flatMap((l) => l.weights.map((w) => w.dtype)))],
     },
     config,
+    compile: storedCompile((config as { compile_config?: unknown }).compile_config),
     weights,
   };
 }

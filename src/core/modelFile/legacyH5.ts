@@ -7,6 +7,7 @@
  */
 import { ModelConfigError } from './configToSpec';
 import { child, dtypeName, isDataset, isGroup, openHdf5, stringAttr, stringListAttr, type H5Group } from './hdf5';
+import { storedCompile } from './compileInfo';
 import type { ModelFile, StoredLayer } from './types';
 
 function layerWeights(root: H5Group): StoredLayer[] {
@@ -35,6 +36,12 @@ export function readLegacyH5(bytes: Uint8Array, fileName: string): ModelFile {
       throw new ModelConfigError(`${fileName}: its model_config attribute is not JSON (${(e as Error).message})`);
     }
   }
+  let compile: ModelFile['compile'];
+  try {
+    compile = storedCompile(JSON.parse(stringAttr(file, 'training_config') ?? 'null'));
+  } catch {
+    compile = undefined; // an unreadable training config only means no compile settings
+  }
   const weightsRoot = child(file, 'model_weights');
   const root = isGroup(weightsRoot) ? weightsRoot : file;
   const weights = stringListAttr(root, 'layer_names').length > 0 ? layerWeights(root) : [];
@@ -47,6 +54,7 @@ export function readLegacyH5(bytes: Uint8Array, fileName: string): ModelFile {
       optimizerSaved: isGroup(child(file, 'optimizer_weights')), weightDtypes: dtypes,
     },
     config,
+    compile,
     weights,
   };
 }

@@ -88,6 +88,7 @@ export function openModelFile(file: string): OpenedModelFile {
   if (read.config === undefined) throw new ModelConfigError(`${file} holds weights only (no model config): load it onto a model defined in code`);
   const name = path.basename(file).replace(/\.(keras|h5|hdf5|json)$/i, '');
   const spec = modelSpecFromConfig(read.config, name === 'model' ? path.basename(path.dirname(path.resolve(file))) || name : name);
+  if (read.compile) spec.compile = { ...read.compile, range: FILE_RANGE };
   const summary = analyzeModel(spec);
   summary.diagnostics.push(...checkStoredWeights(summary, read.weights));
   return { file: read, spec, summary };

@@ -31,8 +31,18 @@ export interface ModelFileInfo {
   weightDtypes: string[];
 }
 
+/** How the file's model was compiled (Keras 3's `compile_config`, a legacy file's `training_config`). */
+export interface StoredCompile {
+  optimizer?: string;
+  learningRate?: number;
+  loss?: string;
+  fromLogits?: boolean;
+  metrics?: string[];
+}
+
 export interface ModelFile {
   info: ModelFileInfo;
+  compile?: StoredCompile;
   /** `{class_name, config}` of the model; undefined for a weights-only file. */
   config?: unknown;
   weights: StoredLayer[];

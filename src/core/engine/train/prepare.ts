@@ -37,11 +37,21 @@ function describeLoaded(d: Dataset): DatasetInfo {
   };
 }
 
+/**
+ * Fine-tuning trained weights (settings.initialWeights) takes a tenth of the compiled learning
+ * rate, as Chollet's fine-tuning recipes lower it: large steps would undo what was learned.
+ */
+function fineTuning(compile: CompileSettings, settings: TrainSettings): CompileSettings {
+  if (!settings.initialWeights) return compile;
+  const learningRate = Number((compile.learningRate / 10).toPrecision(3));
+  return { ...compile, learningRate, notes: [...compile.notes, `fine-tuning trained weights: learning rate ${learningRate}, a tenth of the compiled ${Number(compile.learningRate.toPrecision(3))}`] };
+}
+
 export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: TrainSettings, emit: (event: TrainEvent) => void): Promise<PreparedRun> {
   const log = (message: string): void => emit({ type: 'log', message });
   const io = modelIO(spec);
   const shape = checkCompatibility(io, describeDataset(settings.data));
-  const compile = resolveCompile(spec, io);
+  const compile = fineTuning(resolveCompile(spec, io), settings);
   for (const note of compile.notes) log(note);
 
   // The choice itself is reported once, by the 'backend' event; select's own summary line would repeat it.

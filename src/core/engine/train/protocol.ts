@@ -36,6 +36,7 @@ export const TrainSettingsSchema: v.GenericSchema<TrainSettings> = v.object({
   nativeKernels: v.optional(v.boolean()),
   outDir: v.string(),
   resume: v.optional(v.string()),
+  initialWeights: v.optional(v.string()),
   galleryCount: v.optional(v.number()),
 });
 

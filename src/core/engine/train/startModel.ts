@@ -7,6 +7,8 @@ import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../model/spec';
 import { buildTfjsModel } from '../build';
+import { readModelFile } from '../../modelFile/open';
+import { placeStoredWeights } from '../../modelFile/weights';
 import { loadCheckpoint, restoreOptimizer } from './checkpoint';
 import { compileModel } from './compile';
 import type { PreparedRun } from './prepare';
@@ -37,7 +39,15 @@ export async function startModel(tf: typeof tfjs, spec: ModelSpec, settings: Tra
     log(`resumed ${runDir} after epoch ${loaded.state.epoch}`);
   } else {
     const model = buildTfjsModel(tf, spec, { onSubstitute: (layer, note) => { if (!input.applied.has(layer)) log(`${layer.name}: ${note}`); } });
-    seedInitialWeights(tf, model, settings.seed);
+    if (settings.initialWeights) {
+      try {
+        const stored = readModelFile(settings.initialWeights).weights;
+        log(`starting from the trained weights in ${settings.initialWeights} (${placeStoredWeights(tf, model, stored)} arrays)`);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+    } else seedInitialWeights(tf, model, settings.seed);
     compileModel(tf, model, compile);
     started = { model, runDir, history: [], startEpoch: 1 };
   }

@@ -33,6 +33,11 @@ export interface TrainSettings {
   outDir: string;
   /** Continue this run folder from its last checkpoint instead of starting a new one. */
   resume?: string;
+  /**
+   * Start from the trained weights of a saved model (.keras, .h5, TF.js model.json) instead of
+   * random ones: fine-tuning. The learning rate is then a tenth of the compiled one by default.
+   */
+  initialWeights?: string;
   /** Misclassified examples saved as PNG after evaluation (default 16). */
   galleryCount?: number;
 }
