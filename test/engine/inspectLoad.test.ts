@@ -71,7 +71,7 @@ describe('inspect: loading runs and model files', function () {
   });
 
   it('refuses a missing folder, a run without model.json and corrupt JSON in one line', async () => {
-    await assert.rejects(loadInspectable(tf, path.join(t.dir, 'nope'), 'cpu'), { name: 'DataError', message: `no such run folder or model.json: ${path.join(t.dir, 'nope')}` });
+    await assert.rejects(loadInspectable(tf, path.join(t.dir, 'nope'), 'cpu'), { name: 'DataError', message: `no such run folder, model.json or Keras model file: ${path.join(t.dir, 'nope')}` });
     const unfinished = path.join(t.dir, 'unfinished');
     fs.mkdirSync(unfinished, { recursive: true });
     await assert.rejects(loadInspectable(tf, unfinished, 'cpu'), /^DataError: no model\.json in /);

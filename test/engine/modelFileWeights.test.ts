@@ -75,7 +75,8 @@ describe('saved Keras models with their weights', function () {
     try {
       const bn = model.getLayer('batch_normalization_3');
       const stored = opened.file.weights.find((l) => l.layer === 'batch_normalization_3');
-      assert.deepStrictEqual(bn.weights.map((w) => w.name.split('/').pop()), ['gamma', 'beta', 'moving_mean', 'moving_variance']);
+      // TF.js numbers repeated variable names (gamma_2) when other models were built before.
+      assert.deepStrictEqual(bn.weights.map((w) => w.name.split('/').pop()?.replace(/_\d+$/, '')), ['gamma', 'beta', 'moving_mean', 'moving_variance']);
       for (const [i, w] of bn.getWeights().entries()) assert.deepStrictEqual(Array.from(await w.data()), Array.from(stored!.weights[i].values()));
       // A trained model's statistics are not the initial 0 and 1.
       assert.ok(Array.from(stored!.weights[2].values()).some((v) => Math.abs(v) > 1e-3), 'moving mean was learned');

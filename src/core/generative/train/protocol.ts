@@ -34,6 +34,7 @@ export const GenerativeReportSchema: v.GenericSchema<GenerativeReport> = v.objec
   epochsCompleted: v.number(),
   history: v.array(EpochSchema),
   tensorsAfterEpoch: v.array(v.number()),
+  batchesAfterCancel: v.optional(v.number()),
   seconds: v.number(),
   models: v.record(v.string(), v.string()),
 });

@@ -132,6 +132,7 @@ export async function runGenerativeTraining(tf: Tf, specs: readonly ModelSpec[],
       runDir, recipe, backend, dataset, optimizer: trainer.optimizer, startEpoch,
       epochsCompleted: history.length ? history[history.length - 1].epoch : 0,
       history, tensorsAfterEpoch, seconds: (Date.now() - startedAt) / 1000,
+      batchesAfterCancel: control.batchesAtCancel === undefined ? undefined : control.batchesDone - control.batchesAtCancel,
       models: Object.fromEntries(Object.entries(saved).map(([role, file]) => [role, path.relative(runDir, file)])),
     };
     writeJson(path.join(runDir, 'history.json'), history);

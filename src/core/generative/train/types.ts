@@ -34,6 +34,8 @@ export interface GenerativeReport {
   history: GenerativeEpoch[];
   /** tf.memory().numTensors after each epoch (flat when nothing leaks). */
   tensorsAfterEpoch: number[];
+  /** Batches that finished after the cancel request reached the worker (0 or 1). */
+  batchesAfterCancel?: number;
   seconds: number;
   /** model.json of each role's final weights, relative to the run folder. */
   models: RoleFiles;
