@@ -14,6 +14,13 @@
 //
 // Environment: CONVLENS_IT_TIMEOUT_MS (overall limit, default 15 min), CONVLENS_TEST_GREP
 // (mocha --grep for the suite), CONVLENS_IT_VERBOSE=1 (print every workbench log line).
+//
+// --installed: the extension as users get it instead of this source folder. Builds the VSIX
+// (scripts/package.js), installs it into a clean code-server with --install-extension, opens
+// a workspace outside the repository (copies of two examples) and runs the `*.installed.js`
+// files (test/integration/installed.installed.ts) beside an empty development extension
+// (VS Code runs tests only next to one; test/integration/installed-host). Results go to
+// test-results/installed/.
 'use strict';
 
 const fs = require('fs');
@@ -21,7 +28,8 @@ const os = require('os');
 const path = require('path');
 const cs = require('./lib/code-server');
 
-const RESULTS_DIR = path.join(cs.REPO_ROOT, 'test-results', 'integration');
+const INSTALLED = process.argv.includes('--installed');
+const RESULTS_DIR = path.join(cs.REPO_ROOT, 'test-results', INSTALLED ? 'installed' : 'integration');
 const REQUESTS_DIR = path.join(RESULTS_DIR, 'requests');
 const RESPONSES_DIR = path.join(RESULTS_DIR, 'responses');
 const SCREENSHOTS_DIR = path.join(RESULTS_DIR, 'screenshots');
@@ -30,7 +38,7 @@ const VERBOSE = process.env.CONVLENS_IT_VERBOSE === '1';
 const VIEWPORT = { width: 1400, height: 900 };
 const SUMMARY_LINE = /^\d+ passed, \d+ failed$/;
 
-const state = { interrupted: null, server: null, browserServer: null, browser: null, dataDir: null, cleaning: null };
+const state = { interrupted: null, server: null, browserServer: null, browser: null, dataDir: null, workspace: null, cleaning: null };
 
 function log(msg) {
   process.stdout.write(`[integration] ${msg}\n`);
@@ -61,6 +69,7 @@ function cleanup() {
       }
       if (state.server) await state.server.stop();
       if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true, maxRetries: 3 });
+      if (state.workspace) fs.rmSync(state.workspace, { recursive: true, force: true, maxRetries: 3 });
     })();
   }
   return state.cleaning;
@@ -209,6 +218,23 @@ function serveRequests(page, done) {
   })();
 }
 
+/**
+ * --installed: the VSIX built and installed into this run's code-server profile, and a
+ * workspace outside the repository. Returns the workspace and the empty development extension.
+ */
+function installedSetup(dataDir) {
+  const { execFileSync } = require('child_process');
+  const vsix = path.join(dataDir, 'convlens.vsix');
+  log('building the VSIX (scripts/package.js)');
+  execFileSync(process.execPath, [path.join(cs.REPO_ROOT, 'scripts', 'package.js'), '--out', vsix], { cwd: cs.REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`installing ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB) into a clean code-server profile`);
+  execFileSync(cs.CODE_SERVER_BIN, ['--extensions-dir', path.join(dataDir, 'ext'), '--user-data-dir', path.join(dataDir, 'user'), '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-installed-ws-'));
+  for (const f of ['lenet5.py', 'chollet_mnist_convnet.py']) fs.copyFileSync(path.join(cs.EXAMPLES_DIR, 'keras', f), path.join(workspace, f));
+  state.workspace = workspace;
+  return { workspace, developmentPath: path.join(cs.REPO_ROOT, 'test', 'integration', 'installed-host') };
+}
+
 async function main() {
   const started = Date.now();
   checkBuilt();
@@ -219,6 +245,7 @@ async function main() {
   for (const d of [REQUESTS_DIR, RESPONSES_DIR, SCREENSHOTS_DIR]) fs.mkdirSync(d, { recursive: true });
   state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-it-'));
 
+  const target = INSTALLED ? installedSetup(state.dataDir) : undefined;
   const port = await cs.freePort();
   log(`starting code-server on 127.0.0.1:${port}`);
   state.server = await cs.startCodeServer({
@@ -226,7 +253,8 @@ async function main() {
     dataDir: state.dataDir,
     logFile: path.join(RESULTS_DIR, 'code-server.log'),
     // The extension host inherits code-server's environment.
-    env: { CONVLENS_TEST_RESULTS: RESULTS_DIR },
+    env: { CONVLENS_TEST_RESULTS: RESULTS_DIR, ...(INSTALLED ? { CONVLENS_IT_SUFFIX: '.installed.js' } : {}) },
+    workspace: target?.workspace,
   });
   await cs.waitForHttp(state.server);
   log(`code-server answers (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -271,8 +299,8 @@ async function main() {
     resolveExit({ error: `code-server exited during the run (${code ?? signal}); see code-server.log` }),
   );
 
-  const url = cs.workbenchUrl(port, cs.EXAMPLES_DIR, {
-    extensionDevelopmentPath: cs.REPO_ROOT,
+  const url = cs.workbenchUrl(port, target?.workspace ?? cs.EXAMPLES_DIR, {
+    extensionDevelopmentPath: target?.developmentPath ?? cs.REPO_ROOT,
     extensionTestsPath: path.join(cs.REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
   });
   log(`opening ${url}`);
