@@ -14,9 +14,12 @@
  */
 
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import {
+  TESTED_WASM_BACKEND,
   NATIVE_KERNEL_NAMES, findAddon, installNativeKernels, loadAddon, nativeKernelsInstalled, uninstallNativeKernels,
 } from '../../src/core/engine/backend/nativeKernels';
 
@@ -156,6 +159,13 @@ describe('native kernels (oneDNN) on wasm', function () {
         assert.ok(d <= 1e-4, `${what}: max |diff| ${d}`);
       });
     });
+  });
+
+  it('go in only on the wasm backend version they were tested with (package.json pins it)', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pinned = manifest.dependencies['@tensorflow/tfjs-backend-wasm'];
+    assert.strictEqual(pinned, TESTED_WASM_BACKEND, 'the dependency is pinned to the tested version');
+    assert.throws(() => installNativeKernels(tf, { wasmVersion: '4.23.0' }), /built and tested against @tensorflow\/tfjs-backend-wasm 4\.22\.0, and this is 4\.23\.0: training uses TF\.js' own wasm kernels/);
   });
 
   it('the kernels that run are the native ones (registry and tf.profile)', async () => {

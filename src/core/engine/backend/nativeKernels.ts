@@ -46,6 +46,13 @@ export const NATIVE_THREADS_ENV = 'CONVLENS_NATIVE_THREADS';
 
 const ADDON_FILE = path.join('native', 'build', 'Release', 'convlens_native.node');
 
+/**
+ * The kernels work on the wasm backend's private internals (its heap and tensor table), which
+ * may change in any release: they go in only on the version they were built and tested with
+ * (package.json pins it exactly). Another version trains on TF.js' own kernels, with a note.
+ */
+export const TESTED_WASM_BACKEND = '4.22.0';
+
 
 /**
  * Where the addon is: $CONVLENS_NATIVE_ADDON, else native/build/Release under the first
@@ -90,7 +97,10 @@ export function nativeKernelsInstalled(tf: Tf): boolean {
  * Replaces the wasm kernels with the native ones. Idempotent; throws a one-line Error when the
  * addon cannot be loaded (the caller decides whether that matters).
  */
-export function installNativeKernels(tf: Tf, opts: { addonPath?: string; threads?: number; log?: (line: string) => void } = {}): NativeKernelsInfo {
+export function installNativeKernels(tf: Tf, opts: { addonPath?: string; threads?: number; log?: (line: string) => void; wasmVersion?: string } = {}): NativeKernelsInfo {
+  if (opts.wasmVersion !== undefined && opts.wasmVersion !== TESTED_WASM_BACKEND) {
+    throw new Error(`they were built and tested against @tensorflow/tfjs-backend-wasm ${TESTED_WASM_BACKEND}, and this is ${opts.wasmVersion}: training uses TF.js' own wasm kernels`);
+  }
   const loaded = loadAddon(opts.addonPath ?? findAddon());
   if ('error' in loaded) throw new Error(loaded.error);
   const { addon } = loaded;

@@ -254,7 +254,8 @@ function wasmKernels(tf: Tf, name: BackendName, opts: SelectOptions): Pick<Backe
     return {};
   }
   try {
-    return { nativeKernels: installNativeKernels(tf, { log: opts.log }) };
+    const wasmVersion = (requireWasmPackage() as { version_wasm?: string }).version_wasm;
+    return { nativeKernels: installNativeKernels(tf, { log: opts.log, wasmVersion }) };
   } catch (e) {
     const why = firstLine(e);
     opts.log?.(`ConvLens native kernels unavailable: ${why}`);
