@@ -6,6 +6,7 @@
       "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-ldnnl", "-fopenmp"],
+      "ldflags": ["-Wl,-rpath,'$$ORIGIN'"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -96,6 +96,7 @@ function stage() {
   if (fs.existsSync(readme)) {
     fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace(/!\[([^\]]*)\]\((?!https?:)[^)]*\)/g, '*(screenshot: $1)*').replace(/\[([^\]]*)\]\((?!https?:|#)[^)]*\)/g, '$1'));
   }
+  stageNativeLibraries();
   const { roots, packages } = runtimeClosure();
   for (const [name, { dir }] of packages)
     fs.cpSync(dir, path.join(STAGE, 'node_modules', name), {
@@ -110,6 +111,31 @@ function stage() {
   fs.writeFileSync(path.join(STAGE, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   fs.writeFileSync(path.join(STAGE, '.vscodeignore'), `${PACKAGE_JUNK.join('\n')}\n`);
   return packages;
+}
+
+/**
+ * The shared libraries the native addon links that a user's machine may lack (oneDNN, and the
+ * OpenCL loader Debian's oneDNN build needs), copied next to it: the addon is linked with
+ * rpath $ORIGIN, so it finds them there without apt-get. Their licences go beside them.
+ */
+const BUNDLED_LIBRARIES = [
+  { soname: /^libdnnl\.so\.\d+$/, notice: '/usr/share/doc/libdnnl2/copyright', what: 'oneDNN (Apache-2.0)' },
+  { soname: /^libOpenCL\.so\.1$/, notice: '/usr/share/doc/ocl-icd-libopencl1/copyright', what: 'ocl-icd OpenCL loader (BSD-2-Clause)' },
+];
+
+function stageNativeLibraries() {
+  const addon = path.join(STAGE, 'native', 'build', 'Release', 'convlens_native.node');
+  if (!fs.existsSync(addon) || process.platform !== 'linux') return;
+  const linked = run('ldd', [addon]).split('\n').map((l) => /^\s*(\S+) => (\/\S+)/.exec(l)).filter(Boolean);
+  const notices = [];
+  for (const lib of BUNDLED_LIBRARIES) {
+    const found = linked.find((m) => lib.soname.test(m[1]));
+    if (!found) continue;
+    fs.copyFileSync(fs.realpathSync(found[2]), path.join(path.dirname(addon), found[1]));
+    const notice = fs.existsSync(lib.notice) ? fs.readFileSync(lib.notice, 'utf8') : `(licence text not found at ${lib.notice})`;
+    notices.push(`${found[1]}: ${lib.what}, from ${found[2]}\n\n${notice}`);
+  }
+  if (notices.length > 0) fs.writeFileSync(path.join(path.dirname(addon), 'THIRD-PARTY-NOTICES.txt'), notices.join(`\n${'='.repeat(72)}\n\n`));
 }
 
 /** Where the space goes: compressed bytes by part of the package. */

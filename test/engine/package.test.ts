@@ -85,6 +85,15 @@ describe('the VSIX (npm run package), unpacked as installed', function () {
     );
   });
 
+  it('carries the oneDNN library its native kernels link, found beside the addon (no apt-get needed), with its licence', function () {
+    const addon = path.join(ext, 'native', 'build', 'Release', 'convlens_native.node');
+    if (!fs.existsSync(addon)) this.skip(); // a package without native kernels (CI requires them: nativeKernels.test.ts)
+    assert.ok(names.has('native/build/Release/libdnnl.so.2'), 'libdnnl.so.2 in the package');
+    assert.match(fs.readFileSync(path.join(path.dirname(addon), 'THIRD-PARTY-NOTICES.txt'), 'utf8'), /libdnnl\.so\.2: oneDNN \(Apache-2\.0\)[\s\S]*Apache License/);
+    const ldd = spawnSync('ldd', [addon], { encoding: 'utf8' }).stdout;
+    assert.match(ldd, new RegExp(`libdnnl\\.so\\.2 => ${path.dirname(addon).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/libdnnl\\.so\\.2`), ldd);
+  });
+
   it('leaves out sources, tests, TF.js and dev packages, source maps and run folders', () => {
     const unwanted = [...names].filter(
       (n) =>
