@@ -8,6 +8,8 @@ import type { SourceRange } from '../../model/spec';
 import type { CallArgs } from '../runtime';
 import type { Value } from '../values';
 import type { GraphBuilder } from './common';
+import { DENSENETS, densenet } from './densenet';
+import { mobilenet, mobilenetV2 } from './mobilenet';
 import { RESNETS, resnet } from './resnet';
 import { VGG_BLOCKS, vgg } from './vgg';
 
@@ -18,6 +20,9 @@ type Builder = (variant: string, args: CallArgs, range: SourceRange, b: GraphBui
 const BUILDERS: Record<string, Builder> = {
   ...Object.fromEntries(Object.keys(VGG_BLOCKS).map((k) => [k, vgg])),
   ...Object.fromEntries(Object.keys(RESNETS).map((k) => [k, resnet])),
+  ...Object.fromEntries(Object.keys(DENSENETS).map((k) => [k, densenet])),
+  MobileNet: mobilenet,
+  MobileNetV2: mobilenetV2,
 };
 
 /**
