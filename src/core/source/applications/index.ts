@@ -9,9 +9,11 @@ import type { CallArgs } from '../runtime';
 import type { Value } from '../values';
 import type { GraphBuilder } from './common';
 import { DENSENETS, densenet } from './densenet';
+import { inceptionV3 } from './inception';
 import { mobilenet, mobilenetV2 } from './mobilenet';
 import { RESNETS, resnet } from './resnet';
 import { VGG_BLOCKS, vgg } from './vgg';
+import { xception } from './xception';
 
 export type { GraphBuilder } from './common';
 
@@ -23,6 +25,8 @@ const BUILDERS: Record<string, Builder> = {
   ...Object.fromEntries(Object.keys(DENSENETS).map((k) => [k, densenet])),
   MobileNet: mobilenet,
   MobileNetV2: mobilenetV2,
+  Xception: xception,
+  InceptionV3: inceptionV3,
 };
 
 /**
