@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
-import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications';
+import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
   NONE, describe, list, str, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
@@ -214,7 +214,7 @@ export class ModelRuntime {
     return this.connect(this.newLayer(className, new Map(), new Map(), range), tensors, range);
   }
 
-  /** The primitives Keras' built-in applications are assembled from (applications.ts). */
+  /** The primitives Keras' built-in applications are assembled from (applications/). */
   private graphBuilder(): GraphBuilder {
     return {
       input: (shape, range) => {
@@ -222,7 +222,7 @@ export class ModelRuntime {
         return (t as Extract<Value, { kind: 'tensor' }>).tensor;
       },
       layer: (className, config, range) => this.newLayer(className, new Map(Object.entries(config)), new Map(), range),
-      apply: (layer, input, range) => this.connect(layer, [input], range).tensor,
+      apply: (layer, input, range) => this.connect(layer, Array.isArray(input) ? input : [input], range).tensor,
       model: (inputs, outputs, name, range) => {
         const args = callArgs();
         args.keyword.set('name', { kind: 'string', value: name });

@@ -13,7 +13,9 @@ function broadcast(className: string, shapes: Shape[]): Shape {
   for (let i = 0; i < rank; i++) {
     let dim: Dim = 1;
     for (const s of shapes) {
-      const d = s[i - (rank - s.length)] ?? 1;
+      // A missing leading axis broadcasts as 1; an unknown one (None) must stay unknown, not read as 1.
+      const j = i - (rank - s.length);
+      const d = j < 0 ? 1 : s[j];
       if (d === null) { if (dim === 1) dim = null; continue; }
       if (d === 1) continue;
       if (dim === 1 || dim === null) { dim = d; continue; }

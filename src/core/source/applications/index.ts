@@ -1,0 +1,45 @@
+/**
+ * Keras' pretrained applications, described statically: `keras.applications.VGG16(
+ * include_top=False, input_shape=(180, 180, 3))` is the same functional graph Keras builds
+ * (layer names and all), so a transfer-learning model shows the conv base's real shapes and
+ * parameter counts. The weights themselves are never loaded.
+ */
+import type { SourceRange } from '../../model/spec';
+import type { CallArgs } from '../runtime';
+import type { Value } from '../values';
+import type { GraphBuilder } from './common';
+import { DENSENETS, densenet } from './densenet';
+import { inceptionV3 } from './inception';
+import { mobilenet, mobilenetV2 } from './mobilenet';
+import { RESNETS, resnet } from './resnet';
+import { VGG_BLOCKS, vgg } from './vgg';
+import { xception } from './xception';
+
+export type { GraphBuilder } from './common';
+
+type Builder = (variant: string, args: CallArgs, range: SourceRange, b: GraphBuilder) => Value;
+
+const BUILDERS: Record<string, Builder> = {
+  ...Object.fromEntries(Object.keys(VGG_BLOCKS).map((k) => [k, vgg])),
+  ...Object.fromEntries(Object.keys(RESNETS).map((k) => [k, resnet])),
+  ...Object.fromEntries(Object.keys(DENSENETS).map((k) => [k, densenet])),
+  MobileNet: mobilenet,
+  MobileNetV2: mobilenetV2,
+  Xception: xception,
+  InceptionV3: inceptionV3,
+};
+
+/**
+ * The application a `keras.applications` path names, built; undefined for one ConvLens does
+ * not describe (the caller reports it as unknown).
+ */
+export function buildApplication(path: string, args: CallArgs, range: SourceRange, b: GraphBuilder): Value | undefined {
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  const build = Object.hasOwn(BUILDERS, name) ? BUILDERS[name] : undefined;
+  return build?.(name, args, range, b);
+}
+
+/** `keras.applications.<net>.preprocess_input`: scales or shifts pixels, keeping the shape. */
+export function isPreprocessInput(path: string): boolean {
+  return /^keras\.applications\.(\w+\.)?preprocess_input$/.test(path);
+}
