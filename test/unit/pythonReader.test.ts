@@ -466,10 +466,10 @@ describe('Python reader', () => {
   });
 
   describe('what cannot be analysed', () => {
-    it('turns a custom layer class into an unresolved layer', () => {
+    it('turns an instance of a class that is not a Layer subclass into an unresolved layer', () => {
       const m = only(readPython(py(
         'import keras',
-        'class Residual(keras.layers.Layer):',
+        'class Residual(Base):',
         '    def call(self, x):',
         '        return x',
         'inp = keras.Input((4,))',

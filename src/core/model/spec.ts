@@ -6,6 +6,8 @@
  * or a webview message unchanged.
  */
 
+import type { CustomLayerSpec } from './customLayer';
+
 /** 1-based line and column, as editors and the CLI's JSON show them. */
 export interface SourcePosition {
   line: number;
@@ -73,6 +75,8 @@ export interface LayerSpec {
   sharedWith?: number;
   /** A whole model used as a layer (e.g. a data-augmentation Sequential inside a functional model). */
   nested?: ModelSpec;
+  /** A user's keras.layers.Layer subclass read from its class body (python/customLayer.ts). */
+  custom?: CustomLayerSpec;
 }
 
 export interface CompileSpec {

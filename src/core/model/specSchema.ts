@@ -5,6 +5,7 @@
  * cannot drift apart.
  */
 import * as v from 'valibot';
+import { isCustomLayerSpec, type CustomLayerSpec } from './customLayer';
 import type { CompileSpec, ConfigValue, Diagnostic, LayerSpec, ModelSpec, SourceRange } from './spec';
 
 const Position = v.object({ line: v.number(), column: v.number() });
@@ -46,6 +47,7 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   unresolved: v.optional(v.string()),
   sharedWith: v.optional(Index),
   nested: v.optional(v.lazy(() => ModelSpecSchema)),
+  custom: v.optional(v.custom<CustomLayerSpec>(isCustomLayerSpec)),
 });
 
 export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({

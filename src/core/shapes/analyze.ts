@@ -8,6 +8,7 @@ import { Args, InvalidArgument, UnknownArgument } from './args';
 import { checkLayerArguments, checkLossActivation, denseOnRank4 } from './checks';
 import { formatShapeKeras } from './format';
 import { LAYER_RULES, ShapeError } from './rules';
+import { customRule } from './rules/custom';
 import type { RuleOutput } from './rules/rule';
 import type { LayerFormulas, LayerSummary, ModelSummary, Shape } from './types';
 
@@ -120,7 +121,7 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
     return unknownLayer(layer, index, layer.unresolved);
   }
   if (layer.nested) return analyzeNested(layer, index, inputs);
-  const rule = LAYER_RULES[layer.className];
+  const rule = layer.custom ? customRule(layer.custom) : LAYER_RULES[layer.className];
   if (!rule) {
     const reason = `ConvLens has no shape rule for ${layer.className} yet`;
     diagnostics.push({ severity: 'warning', range: layer.range, code: 'unknown-layer', message: `${reason}; shapes after it are unknown` });

@@ -4,6 +4,7 @@
  * read an attribute of a library value they ask this runtime, which builds layer, tensor
  * and model objects exactly as Keras would (names included) without running anything.
  */
+import type { CustomLayerSpec } from '../model/customLayer';
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
@@ -125,7 +126,8 @@ export class ModelRuntime {
       case 'ref':
         return this.callLibrary(callee.path, args, range);
       case 'layer':
-        return this.applyLayer(callee.layer, args.positional[0], range);
+        // A custom layer's call may take several tensors (`sampler(z_mean, z_log_var)`).
+        return this.applyLayer(callee.layer, callee.layer.custom ? list(args.positional, true) : args.positional[0], range);
       case 'model':
         return this.applyModel(callee.model, args.positional[0], range);
       case 'method':
@@ -250,6 +252,20 @@ export class ModelRuntime {
     if (tensors.length === 0) return unknown(reason);
     const layer = this.newLayer('Unknown', new Map(), new Map(), range, reason);
     return this.connect(layer, tensors, range);
+  }
+
+  /**
+   * An instance of a user's Layer subclass. Only `name=` is Keras' own argument; the rest go to
+   * the user's __init__, so they are not layer config. `read` is the class as read, or why not.
+   */
+  customLayer(className: string, read: CustomLayerSpec | string, args: CallArgs, range: SourceRange): Value {
+    const config = new Map<string, Value>();
+    const name = args.keyword.get('name');
+    if (name) config.set('name', name);
+    const layer = this.newLayer(className, config, new Map(), range,
+      typeof read === 'string' ? `custom layer ${className}: ${read}` : undefined);
+    if (typeof read !== 'string') layer.custom = read;
+    return { kind: 'layer', layer };
   }
 
   private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {

@@ -43,6 +43,7 @@ function layerSpec(layer: LayerObject, range: SourceRange, inbound: number[]): L
     range, argRanges, inbound,
   };
   if (layer.unresolved) spec.unresolved = layer.unresolved;
+  if (layer.custom) spec.custom = layer.custom;
   return spec;
 }
 

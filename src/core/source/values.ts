@@ -4,6 +4,7 @@
  * lists, loops, helper functions) over these values; library calls become layer,
  * tensor and model objects that the runtime turns into ModelSpecs.
  */
+import type { CustomLayerSpec } from '../model/customLayer';
 import type { SourceRange } from '../model/spec';
 
 export type Value =
@@ -36,6 +37,8 @@ export interface LayerObject {
   name: string;
   tfjsName: string;
   unresolved?: string;
+  /** A user's Layer subclass: its output shape and weights as read from the class body. */
+  custom?: CustomLayerSpec;
 }
 
 export interface GraphNode {

@@ -11,7 +11,7 @@ import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './buil
 import { comprehension } from './comprehension';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
-import { UserFunction, type Param } from './scope';
+import { CustomLayerClass, UserFunction, type Param } from './scope';
 import { children, isToken, parseNumber, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
 
 const COMPARE_OPS = new Set(['CompareOp', 'in', 'is', 'not']);
@@ -311,6 +311,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     if (callee.kind === 'function') {
       if (callee.impl instanceof BuiltinFunction) return callee.impl.fn(args);
       if (callee.impl instanceof UserFunction) return this.callUser(callee.impl, args, range);
+      if (callee.impl instanceof CustomLayerClass) return this.runtime.customLayer(callee.impl.name, callee.impl.read, args, range);
       return unknown(`${callee.name}() is not evaluated`);
     }
     if (callee.kind === 'method' && ['list', 'dict', 'string'].includes(callee.target.kind)) {

@@ -11,7 +11,8 @@ import { ExpressionEvaluator } from './expressions';
 import { importBindings } from './imports';
 import { CapExceeded, EvaluationStopped, LIMITS, checkSize } from './limits';
 import { binaryOp } from './operators';
-import { Scope, UserFunction } from './scope';
+import { readCustomLayer, isLayerSubclass } from './customLayer';
+import { CustomLayerClass, Scope, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
 /** How a statement ended: normally (undefined), by break/continue, or by return. */
@@ -79,11 +80,7 @@ export class Interpreter extends ExpressionEvaluator {
       case 'ForStatement': return this.forStatement(node);
       case 'WhileStatement': return this.whileStatement(node);
       case 'FunctionDefinition': this.define(node); return undefined;
-      case 'ClassDefinition': {
-        const name = children(node).find((k) => k.name === 'VariableName');
-        if (name) this.setVariable(this.word(name), unknown(`custom class ${this.word(name)} is not analysed`));
-        return undefined;
-      }
+      case 'ClassDefinition': this.classDefinition(node); return undefined;
       // Decorators (@tf.function ...) do not change what the definition builds.
       case 'DecoratedStatement': return node.lastChild ? this.statement(node.lastChild) : undefined;
       case 'WithStatement': return this.withStatement(node);
@@ -105,6 +102,25 @@ export class Interpreter extends ExpressionEvaluator {
         // pass, assert, del, comments, error nodes and statements outside the subset.
         return undefined;
     }
+  }
+
+  /**
+   * `class X(layers.Layer)` is read from its body (customLayer.ts); any other class stays
+   * unknown, so what it builds is never guessed.
+   */
+  private classDefinition(node: SyntaxNode): void {
+    const nameNode = children(node).find((k) => k.name === 'VariableName');
+    if (!nameNode) return;
+    const name = this.word(nameNode);
+    const bases = children(node).find((k) => k.name === 'ArgList');
+    const baseNodes = bases ? children(bases).filter((k) => !isToken(k)) : [];
+    const base = baseNodes.length === 1 ? this.evaluate(baseNodes[0]) : undefined;
+    if (!base || !isLayerSubclass(base)) {
+      this.setVariable(name, unknown(`custom class ${name} is not analysed`));
+      return;
+    }
+    const read = readCustomLayer(node, this.text, (n) => this.scope.lookup(n));
+    this.setVariable(name, { kind: 'function', name, impl: new CustomLayerClass(name, read) });
   }
 
   /** The value of a comma list (`return a, b`, right side of `=`): a tuple when there is a comma. */

@@ -3,6 +3,7 @@
  * sees the scope it was defined in (its closure), and `global x` makes assignments to x
  * go to the module scope.
  */
+import type { CustomLayerSpec } from '../../model/customLayer';
 import type { Value } from '../values';
 import type { SyntaxNode } from './syntax';
 
@@ -49,4 +50,9 @@ export class UserFunction {
     readonly isLambda: boolean,
     readonly closure: Scope,
   ) {}
+}
+
+/** A user's keras.layers.Layer subclass: calling it makes a layer (runtime.customLayer). */
+export class CustomLayerClass {
+  constructor(readonly name: string, readonly read: CustomLayerSpec | string) {}
 }
