@@ -1,6 +1,7 @@
 /**
- * Asks for the training settings with quick picks, starting from what was used last time
- * for this model (workspace state), then `convlens.json` in the workspace, then defaults.
+ * Asks for the training settings with quick picks, starting from what the user chose last
+ * time for this model (workspace state), then `convlens.json` in the workspace, then the
+ * code's `model.fit(...)`, then defaults (trainDefaults.ts); each prompt says which.
  *
  * convlens.json (optional, in the workspace root):
  *   { "training": { "data": "mnist", "epochs": 5, "batchSize": 32, "validationSplit": 0.2,
@@ -8,14 +9,10 @@
  *                   "models": { "model": { "epochs": 10 } } } }
  */
 import * as vscode from 'vscode';
-import { DEFAULT_SETTINGS } from '../core/engine/train/types';
+import type { FitSpec } from '../core/model/spec';
 import { datasetPickItems } from './datasetPicks';
 import { readProjectChoices, type TrainChoices } from './projectSettings';
-
-const DEFAULTS: TrainChoices = {
-  data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
-  validationSplit: DEFAULT_SETTINGS.validationSplit, earlyStopping: 0, seed: DEFAULT_SETTINGS.seed,
-};
+import { choicesToRemember, earlyStoppingPicks, resolveTrainChoices, sourceLabel } from './trainDefaults';
 
 /** Settings from convlens.json, for one model; an unreadable file is reported, not fatal. */
 export function projectChoices(root: string | undefined, modelName: string): Partial<TrainChoices> {
@@ -61,13 +58,15 @@ function pickOne<T extends vscode.QuickPickItem>(items: T[], active: T | undefin
 }
 
 /** Runs the quick-pick flow; undefined when the user presses Escape at any step. */
-export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, modelName: string): Promise<TrainChoices | undefined> {
+export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, modelName: string, fit?: FitSpec): Promise<TrainChoices | undefined> {
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-  const start: TrainChoices = { ...DEFAULTS, ...projectChoices(root, modelName), ...state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}) };
+  const offered = resolveTrainChoices({ last: state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}), project: projectChoices(root, modelName), fit });
+  const start = offered.choices;
+  const from = (key: keyof TrainChoices): string => `${start[key]} — ${sourceLabel(offered.sources[key])}`;
   const title = `Train ${modelName}`;
   const items = datasetPickItems(start.data);
   const current = items.find((i) => i.data === start.data) ?? items[0];
-  const pickedData = await pickOne(items, current, `${title}: data (last: ${start.data})`);
+  const pickedData = await pickOne(items, current, `${title}: data (${from('data')})`);
   if (!pickedData) return undefined;
   let data = pickedData.data;
   if (!data) {
@@ -75,21 +74,17 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
     if (!folder?.[0]) return undefined;
     data = folder[0].fsPath;
   }
-  const epochs = await pickNumber(title, 'Epochs', start.epochs, (n) => Number.isInteger(n) && n >= 1 && n <= 1000);
+  const epochs = await pickNumber(title, `Epochs (${from('epochs')})`, start.epochs, (n) => Number.isInteger(n) && n >= 1 && n <= 1000);
   if (epochs === undefined) return undefined;
-  const batchSize = await pickNumber(title, 'Batch size', start.batchSize, (n) => Number.isInteger(n) && n >= 1 && n <= 4096);
+  const batchSize = await pickNumber(title, `Batch size (${from('batchSize')})`, start.batchSize, (n) => Number.isInteger(n) && n >= 1 && n <= 4096);
   if (batchSize === undefined) return undefined;
-  const validationSplit = await pickNumber(title, 'Validation split (fraction held out; MNIST always uses 8,000 / 2,000)', start.validationSplit, (n) => n > 0 && n < 1);
+  const validationSplit = await pickNumber(title, `Validation split (${from('validationSplit')}; fraction held out; MNIST always uses 8,000 / 2,000)`, start.validationSplit, (n) => n > 0 && n < 1);
   if (validationSplit === undefined) return undefined;
-  const patience = [
-    { label: 'No early stopping', patience: 0 },
-    { label: 'Stop after 2 epochs without val_loss improvement', patience: 2 },
-    { label: 'Stop after 3 epochs without val_loss improvement', patience: 3 },
-  ];
+  const patience = earlyStoppingPicks(start.earlyStopping, offered.sources.earlyStopping);
   const early = await pickOne(patience, patience.find((p) => p.patience === start.earlyStopping), `${title}: early stopping`);
   if (!early) return undefined;
   const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed };
-  await state.update(stateKey(uri, modelName), choices);
+  await state.update(stateKey(uri, modelName), choicesToRemember(choices, offered));
   return choices;
 }
 

@@ -10,7 +10,7 @@ import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSn
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, describe, list, str, unknown, type CompileCall, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 
@@ -176,6 +176,8 @@ export class ModelRuntime {
     }
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
     if (prefix === 'keras.optimizers' || prefix === 'keras.losses') return this.configObject(name, args, 'learning_rate');
+    // EarlyStopping's first positional parameter is `monitor`; fit() reads its patience.
+    if (prefix === 'keras.callbacks') return this.configObject(name, args, 'monitor');
     if (prefix.startsWith('keras.applications')) {
       if (isPreprocessInput(path)) return this.connectOrUnknown('PreprocessInput', args, range);
       return buildApplication(path, args, range, this.graphBuilder())
@@ -195,6 +197,7 @@ export class ModelRuntime {
     if (prefix === 'tfjs.layers') return { kind: 'layer', layer: this.createLayer(name, asKeyword(), range) };
     if (prefix === 'tfjs.train') return this.configObject(name, args, 'learning_rate');
     if (prefix === 'tfjs.losses') return this.configObject(name, args, '');
+    if (prefix === 'tfjs.callbacks') return this.configObject(name, args, '');
     return this.callUnknown(`${path} is not evaluated by ConvLens`, args, range);
   }
 
@@ -448,6 +451,12 @@ export class ModelRuntime {
       case 'compile':
         model.compile = this.compileCall(args, range);
         return NONE;
+      case 'fit':
+      case 'fit_generator':
+      case 'fitDataset':
+        // The last call wins, as it would when the script runs top to bottom.
+        model.fit = this.fitCall(args, range, name === 'fit_generator');
+        return unknown('the History a fit() returns is not evaluated');
       case 'build': {
         const shape = args.positional[0] ?? args.keyword.get('input_shape') ?? args.keyword.get('inputShape');
         if (shape?.kind === 'list' && model.kind === 'sequential') {
@@ -470,6 +479,26 @@ export class ModelRuntime {
       metrics: kw.get('metrics') ?? (this.dialect === 'keras' ? args.positional[2] : undefined),
       range,
     };
+  }
+
+  /**
+   * Keras: fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, ...);
+   * TF.js: fit(x, y, {epochs, batchSize, ...}) and fitDataset(ds, {...}).
+   */
+  private fitCall(args: CallArgs, range: SourceRange, legacyGenerator: boolean): FitCall {
+    if (this.dialect === 'tfjs') {
+      const config = args.positional.findIndex((v) => v.kind === 'dict');
+      const kw = config >= 0 ? dictToKeyword(args.positional[config], args.positionalRanges[config]).keyword : new Map<string, Value>();
+      return { keyword: new Map([...kw].map(([k, v]) => [camelToSnake(k), v])), range, legacyGenerator };
+    }
+    const kw = new Map(args.keyword);
+    // fit_generator(generator, steps_per_epoch, epochs, ...) has no y.
+    const order = legacyGenerator ? ['x', 'steps_per_epoch', 'epochs'] : ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split'];
+    order.forEach((k, i) => {
+      const v = args.positional[i];
+      if (v && !kw.has(k)) kw.set(k, v);
+    });
+    return { keyword: kw, range, legacyGenerator };
   }
 
   private warn(range: SourceRange, message: string): void {

@@ -2,10 +2,10 @@
  * Turns the runtime's model objects (graphs of layer applications) into plain ModelSpecs,
  * listing layers in the order Keras' `model.summary()` does.
  */
-import type { CompileSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
+import type { CompileSpec, FitSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
 import { camelToSnake, toSnakeCase } from '../model/catalog';
 import { declaredInputShape, type DeclaredInputShape } from '../model/inputShape';
-import type { CompileCall, GraphNode, LayerObject, ModelObject, Value } from './values';
+import type { CompileCall, FitCall, GraphNode, LayerObject, ModelObject, Value } from './values';
 
 export function toModelSpecs(models: ModelObject[], language: SourceLanguage): ModelSpec[] {
   const dialect: Dialect = language === 'python' ? 'keras' : 'tfjs';
@@ -30,6 +30,7 @@ function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): M
     name: m.varName ?? m.kerasName, kerasName: m.kerasName, kind: m.kind, language, dialect,
     range: m.range, layers: [], inputs: [], outputs: [],
     compile: m.compile ? compileSpec(m.compile) : undefined,
+    ...(m.fit ? { fit: fitSpec(m.fit) } : {}),
     ...(m.trainable === false ? { trainable: false } : {}),
     diagnostics: [],
   };
@@ -191,5 +192,36 @@ function compileSpec(call: CompileCall): CompileSpec {
   if (call.metrics?.kind === 'list') {
     spec.metrics = call.metrics.items.map(className).filter((s): s is string => s !== undefined);
   }
+  return spec;
+}
+
+/** A positive whole number, or undefined when the code's value is not one (or not known). */
+function count(v: Value | undefined): number | undefined {
+  return v?.kind === 'number' && Number.isInteger(v.value) && v.value > 0 ? v.value : undefined;
+}
+
+function fitSpec(call: FitCall): FitSpec {
+  const kw = call.keyword;
+  const spec: FitSpec = { range: call.range };
+  const epochs = count(kw.get('epochs'));
+  if (epochs !== undefined) spec.epochs = epochs;
+  const batchSize = count(kw.get('batch_size'));
+  if (batchSize !== undefined) spec.batchSize = batchSize;
+  const split = kw.get('validation_split');
+  if (split?.kind === 'number' && split.value > 0 && split.value < 1) spec.validationSplit = split.value;
+  const steps = count(kw.get('steps_per_epoch'));
+  if (steps !== undefined) spec.stepsPerEpoch = steps;
+  const validationSteps = count(kw.get('validation_steps'));
+  if (validationSteps !== undefined) spec.validationSteps = validationSteps;
+  const callbacks = kw.get('callbacks');
+  const items = callbacks?.kind === 'list' ? callbacks.items : callbacks ? [callbacks] : [];
+  for (const cb of items) {
+    const name = className(cb);
+    if (cb.kind !== 'dict' || !name || !/^early_?stopping$/i.test(name)) continue;
+    // Keras' default patience is 0 (stop at the first epoch without improvement); ConvLens' 0 means off, so 0 becomes 1.
+    const patience = cb.entries.get('patience');
+    spec.earlyStoppingPatience = patience?.kind === 'number' && patience.value >= 1 ? Math.round(patience.value) : 1;
+  }
+  if (call.legacyGenerator) spec.legacyGenerator = true;
   return spec;
 }

@@ -63,6 +63,13 @@ export interface CompileCall {
   range: SourceRange;
 }
 
+/** A `model.fit(...)` call: its arguments under Keras' snake_case names. */
+export interface FitCall {
+  keyword: Map<string, Value>;
+  legacyGenerator: boolean;
+  range: SourceRange;
+}
+
 export interface ModelObject {
   id: number;
   kind: 'sequential' | 'functional';
@@ -77,6 +84,7 @@ export interface ModelObject {
   kerasName: string;
   varName?: string;
   compile?: CompileCall;
+  fit?: FitCall;
   /** `model.trainable = False`: every weight counts as non-trainable. */
   trainable?: boolean;
 }

@@ -29,7 +29,7 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     // Tests (and other extensions) may pass the choices; users get the quick-pick flow.
     const given = args[2] as TrainChoices | undefined;
-    const choices = given ?? await askTrainChoices(context.workspaceState, target.document.uri, model.name);
+    const choices = given ?? await askTrainChoices(context.workspaceState, target.document.uri, model.name, result.specs[index].fit);
     if (!choices) return undefined;
     if (recipe) return generative.start(target.document.uri, result.specs, recipe, choices);
     return trainer.start(target.document.uri, result.specs[index], choices);

@@ -31,7 +31,7 @@ function starNames(module: string): string[] {
       return names;
     }
     case 'keras.models': return ['Sequential', 'Model'];
-    case 'keras': return ['layers', 'models', 'optimizers', 'losses', 'metrics', 'applications', 'Input', 'Sequential', 'Model'];
+    case 'keras': return ['layers', 'models', 'optimizers', 'losses', 'metrics', 'callbacks', 'applications', 'Input', 'Sequential', 'Model'];
     default: return [];
   }
 }

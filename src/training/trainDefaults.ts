@@ -1,0 +1,94 @@
+/**
+ * Where each Train default comes from. Precedence, highest first: what the user chose last
+ * time for this model (only the values they changed, see `choicesToRemember`), the project's
+ * convlens.json, the code's own `model.fit(...)`, then ConvLens' built-in defaults.
+ * No vscode import, so the precedence is unit-tested in plain mocha.
+ */
+import type { FitSpec } from '../core/model/spec';
+import { DEFAULT_SETTINGS } from '../core/engine/train/types';
+import type { TrainChoices } from './projectSettings';
+
+export type SettingSource =
+  | { kind: 'last' }
+  | { kind: 'project' }
+  | { kind: 'code'; line: number }
+  | { kind: 'default' };
+
+export type ChoiceSources = Record<keyof TrainChoices, SettingSource>;
+
+export interface ResolvedChoices {
+  choices: TrainChoices;
+  sources: ChoiceSources;
+}
+
+export const BUILT_IN_CHOICES: TrainChoices = {
+  data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
+  validationSplit: DEFAULT_SETTINGS.validationSplit, earlyStopping: 0, seed: DEFAULT_SETTINGS.seed,
+};
+
+const KEYS = Object.keys(BUILT_IN_CHOICES) as (keyof TrainChoices)[];
+
+/** The settings a `model.fit(...)` call gives, under the Train flow's names. */
+export function fitChoices(fit: FitSpec | undefined): Partial<TrainChoices> {
+  if (!fit) return {};
+  const out: Partial<TrainChoices> = {};
+  if (fit.epochs !== undefined) out.epochs = fit.epochs;
+  if (fit.batchSize !== undefined) out.batchSize = fit.batchSize;
+  if (fit.validationSplit !== undefined) out.validationSplit = fit.validationSplit;
+  if (fit.earlyStoppingPatience !== undefined) out.earlyStopping = fit.earlyStoppingPatience;
+  return out;
+}
+
+export function resolveTrainChoices(layers: { last?: Partial<TrainChoices>; project?: Partial<TrainChoices>; fit?: FitSpec }): ResolvedChoices {
+  const ordered: [Partial<TrainChoices>, SettingSource][] = [
+    [layers.last ?? {}, { kind: 'last' }],
+    [layers.project ?? {}, { kind: 'project' }],
+    [fitChoices(layers.fit), { kind: 'code', line: layers.fit?.range.start.line ?? 0 }],
+  ];
+  const choices = { ...BUILT_IN_CHOICES };
+  const sources = {} as ChoiceSources;
+  for (const key of KEYS) {
+    const found = ordered.find(([values]) => values[key] !== undefined);
+    sources[key] = found ? found[1] : { kind: 'default' };
+    if (found) (choices as Record<string, unknown>)[key] = found[0][key];
+  }
+  return { choices, sources };
+}
+
+/** "from model.fit, line 42", "from convlens.json", "last run", "default". */
+export function sourceLabel(source: SettingSource): string {
+  switch (source.kind) {
+    case 'last': return 'your last choice';
+    case 'project': return 'from convlens.json';
+    case 'code': return `from model.fit, line ${source.line}`;
+    case 'default': return 'default';
+  }
+}
+
+/**
+ * What to keep as "last time" for this model: the values the user changed from what was
+ * offered, plus those that were already their own. Accepting an offered default is not a
+ * choice, so a later edit of the code's fit() (or convlens.json) still takes effect.
+ */
+export function choicesToRemember(chosen: TrainChoices, offered: ResolvedChoices): Partial<TrainChoices> {
+  const out: Partial<TrainChoices> = {};
+  for (const key of KEYS) {
+    if (chosen[key] !== offered.choices[key] || offered.sources[key].kind === 'last') {
+      (out as Record<string, unknown>)[key] = chosen[key];
+    }
+  }
+  return out;
+}
+
+export interface PatiencePick {
+  label: string;
+  description?: string;
+  patience: number;
+}
+
+/** The early-stopping quick pick: off, 2, 3, and the offered patience (e.g. the code's 5) with where it came from. */
+export function earlyStoppingPicks(offered: number, source: SettingSource): PatiencePick[] {
+  const label = (n: number): string => (n === 0 ? 'No early stopping' : `Stop after ${n} epoch${n === 1 ? '' : 's'} without val_loss improvement`);
+  const values = [...new Set([0, 2, 3, offered])].sort((a, b) => a - b);
+  return values.map((n) => (n === offered ? { label: label(n), description: sourceLabel(source), patience: n } : { label: label(n), patience: n }));
+}

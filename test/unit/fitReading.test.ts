@@ -1,0 +1,79 @@
+/**
+ * model.fit(...) read statically, in both dialects: the settings that become the Train
+ * command's defaults (epochs, batch size, validation split, early stopping).
+ */
+import * as assert from 'assert';
+import type { FitSpec, ReadResult } from '../../src/core/model/spec';
+import { readPython } from '../../src/core/source/python/reader';
+import { readTypeScript } from '../../src/core/source/typescript/reader';
+
+function fitOf(r: ReadResult): FitSpec {
+  assert.strictEqual(r.models.length, 1);
+  const fit = r.models[0].fit;
+  assert.ok(fit, 'the model has no fit settings');
+  return fit;
+}
+
+const MODEL = [
+  'from tensorflow import keras',
+  'from tensorflow.keras import layers',
+  'model = keras.Sequential([layers.Dense(10, input_shape=(4,))])',
+  "model.compile(optimizer='adam', loss='mse')",
+];
+
+describe('fit settings read from code', () => {
+  it('reads keyword epochs, batch_size, validation_split and EarlyStopping(patience)', () => {
+    const fit = fitOf(readPython([...MODEL,
+      'model.fit(x, y, epochs=15, batch_size=128, validation_split=0.1,',
+      "          callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', patience=4)])"].join('\n')));
+    assert.strictEqual(fit.epochs, 15);
+    assert.strictEqual(fit.batchSize, 128);
+    assert.strictEqual(fit.validationSplit, 0.1);
+    assert.strictEqual(fit.earlyStoppingPatience, 4);
+    // Line numbers are what the Train quick pick shows ("from model.fit, line 5").
+    assert.strictEqual(fit.range.start.line, 5);
+  });
+
+  it("reads Keras' positional order fit(x, y, batch_size, epochs)", () => {
+    const fit = fitOf(readPython([...MODEL, 'model.fit(x, y, 128, 15)'].join('\n')));
+    assert.strictEqual(fit.batchSize, 128);
+    assert.strictEqual(fit.epochs, 15);
+    assert.strictEqual(fit.validationSplit, undefined);
+  });
+
+  it('follows constants and keeps the last fit() call', () => {
+    const fit = fitOf(readPython([...MODEL, 'EPOCHS = 7', 'model.fit(x, y, epochs=2)', 'model.fit(x, y, epochs=EPOCHS)'].join('\n')));
+    assert.strictEqual(fit.epochs, 7);
+  });
+
+  it('leaves out values that are not known statically', () => {
+    const fit = fitOf(readPython([...MODEL, 'model.fit(x, y, epochs=int(input()), batch_size=32)'].join('\n')));
+    assert.strictEqual(fit.epochs, undefined);
+    assert.strictEqual(fit.batchSize, 32);
+  });
+
+  it("reads fit_generator's positional steps_per_epoch and epochs", () => {
+    const fit = fitOf(readPython([...MODEL, 'model.fit_generator(gen, 100, 30)'].join('\n')));
+    assert.strictEqual(fit.stepsPerEpoch, 100);
+    assert.strictEqual(fit.epochs, 30);
+    assert.strictEqual(fit.legacyGenerator, true);
+  });
+
+  it('reads the TF.js config object {epochs, batchSize, validationSplit}', () => {
+    const fit = fitOf(readTypeScript([
+      "import * as tf from '@tensorflow/tfjs';",
+      'const model = tf.sequential();',
+      'model.add(tf.layers.dense({units: 1, inputShape: [2]}));',
+      'model.fit(xs, ys, {epochs: 12, batchSize: 64, validationSplit: 0.25,',
+      '  callbacks: [tf.callbacks.earlyStopping({patience: 2})]});'].join('\n')));
+    assert.strictEqual(fit.epochs, 12);
+    assert.strictEqual(fit.batchSize, 64);
+    assert.strictEqual(fit.validationSplit, 0.25);
+    assert.strictEqual(fit.earlyStoppingPatience, 2);
+  });
+
+  it('a model without fit() has no fit settings', () => {
+    const r = readPython(MODEL.join('\n'));
+    assert.strictEqual(r.models[0].fit, undefined);
+  });
+});

@@ -1,0 +1,52 @@
+/** Train defaults: last choice > convlens.json > the code's model.fit(...) > built-in, each with its source. */
+import * as assert from 'assert';
+import type { FitSpec } from '../../src/core/model/spec';
+import { BUILT_IN_CHOICES, choicesToRemember, earlyStoppingPicks, resolveTrainChoices, sourceLabel } from '../../src/training/trainDefaults';
+
+const range: FitSpec['range'] = { start: { line: 42, column: 0 }, end: { line: 42, column: 30 } };
+const FIT: FitSpec = { epochs: 15, batchSize: 128, validationSplit: 0.1, earlyStoppingPatience: 4, range };
+
+describe('Train defaults precedence', () => {
+  it('uses built-in defaults without code, project or last settings', () => {
+    const r = resolveTrainChoices({});
+    assert.deepStrictEqual(r.choices, BUILT_IN_CHOICES);
+    assert.strictEqual(sourceLabel(r.sources.epochs), 'default');
+  });
+
+  it("takes the code's fit settings over the built-in defaults, citing the line", () => {
+    const r = resolveTrainChoices({ fit: FIT });
+    assert.strictEqual(r.choices.epochs, 15);
+    assert.strictEqual(r.choices.batchSize, 128);
+    assert.strictEqual(r.choices.validationSplit, 0.1);
+    assert.strictEqual(r.choices.earlyStopping, 4);
+    assert.strictEqual(sourceLabel(r.sources.epochs), 'from model.fit, line 42');
+    // fit() does not say which data set: that stays the default.
+    assert.strictEqual(sourceLabel(r.sources.data), 'default');
+  });
+
+  it('lets convlens.json and then the last choice win over the code', () => {
+    const r = resolveTrainChoices({ fit: FIT, project: { epochs: 8, batchSize: 16 }, last: { batchSize: 64 } });
+    assert.strictEqual(r.choices.epochs, 8);
+    assert.strictEqual(sourceLabel(r.sources.epochs), 'from convlens.json');
+    assert.strictEqual(r.choices.batchSize, 64);
+    assert.strictEqual(sourceLabel(r.sources.batchSize), 'your last choice');
+    assert.strictEqual(r.choices.validationSplit, 0.1);
+  });
+
+  it('remembers only what the user changed or had chosen before', () => {
+    const offered = resolveTrainChoices({ fit: FIT, last: { data: 'synthetic' } });
+    const chosen = { ...offered.choices, epochs: 20 };
+    // Accepting the code's batch size is not a choice: a later edit of fit() must still show up.
+    assert.deepStrictEqual(choicesToRemember(chosen, offered), { data: 'synthetic', epochs: 20 });
+    const next = resolveTrainChoices({ fit: { ...FIT, batchSize: 256 }, last: choicesToRemember(chosen, offered) });
+    assert.strictEqual(next.choices.batchSize, 256);
+    assert.strictEqual(next.choices.epochs, 20);
+  });
+
+  it("offers the code's early-stopping patience in the quick pick, labelled with its source", () => {
+    const picks = earlyStoppingPicks(4, { kind: 'code', line: 42 });
+    assert.deepStrictEqual(picks.map((p) => p.patience), [0, 2, 3, 4]);
+    assert.strictEqual(picks[3].description, 'from model.fit, line 42');
+    assert.strictEqual(earlyStoppingPicks(0, { kind: 'default' }).length, 3);
+  });
+});
