@@ -14,6 +14,7 @@ import { layerCount } from '../src/core/shapes/counts';
 import type { ModelSummary } from '../src/core/shapes/types';
 import { summaryProtocol, type ModelPayload, type SummaryHostMessage, type SummaryView } from '../src/protocol/summary';
 import { ArithmeticView } from './lib/arithmeticView';
+import { renderGraph } from './lib/graphView';
 import { h } from './lib/dom';
 import { Host } from './lib/host';
 import { renderDiagnostics, renderTable, renderTotals } from './lib/table';
@@ -33,16 +34,30 @@ const totals = h('div', { id: 'totals-region' });
 const tableRegion = h('div', { id: 'table-region', class: 'table-region' });
 const diagnostics = h('div', { id: 'diagnostics-region' });
 const arithmeticRegion = h('div', { id: 'arithmetic-region' });
+const graphRegion = h('div', { id: 'graph-region' });
+/** The tabs in order: the index vscode-tabs reports is the view's index here. */
+const VIEWS: SummaryView[] = ['table', 'arithmetic', 'graph'];
 const whatIf = new WhatIf((size) => host.request('whatIf', size), () => renderTableRegion(), () => saveState());
 const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
   h('vscode-tab-header', { slot: 'header', id: 'tab-table' }, 'Layers'),
   h('vscode-tab-panel', {}, totals, whatIf.element, tableRegion, diagnostics),
   h('vscode-tab-header', { slot: 'header', id: 'tab-arithmetic' }, 'Convolution arithmetic'),
-  h('vscode-tab-panel', {}, arithmeticRegion)) as HTMLElement & { selectedIndex: number };
+  h('vscode-tab-panel', {}, arithmeticRegion),
+  h('vscode-tab-header', { slot: 'header', id: 'tab-graph' }, 'Graph'),
+  h('vscode-tab-panel', {}, graphRegion)) as HTMLElement & { selectedIndex: number };
 tabs.addEventListener('vsc-tabs-select', (e) => {
-  view = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex === 1 ? 'arithmetic' : 'table';
+  view = VIEWS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'table';
+  if (view === 'graph') renderGraphRegion();
   saveState();
 });
+
+/** The graph is laid out when its tab is shown (a large model's layout is not free), and again for a new model. */
+let graphOf: ModelSummary | undefined;
+function renderGraphRegion(): void {
+  if (!payload || graphOf === payload.model) return;
+  graphOf = payload.model;
+  graphRegion.replaceChildren(renderGraph(payload.model, (layer) => reveal(layer.range)));
+}
 
 function saveState(): void {
   if (compact || !payload) return;
@@ -96,8 +111,11 @@ function renderArithmetic(p: ModelPayload): void {
 function focusView(v: SummaryView, layerIndex?: number): void {
   view = v;
   if (compact) return;
-  tabs.selectedIndex = v === 'arithmetic' ? 1 : 0;
-  if (v === 'arithmetic') {
+  tabs.selectedIndex = VIEWS.indexOf(v);
+  if (v === 'graph') {
+    renderGraphRegion();
+    if (layerIndex !== undefined) graphRegion.querySelector<SVGGElement>(`g[data-layer-index="${layerIndex}"]`)?.focus();
+  } else if (v === 'arithmetic') {
     // Before the first model arrives, keep the layer: showModel builds the view with it.
     if (layerIndex !== undefined && (!payload || payload.arithmetic[layerIndex])) arithmeticLayer = layerIndex;
     arithmetic?.show(arithmeticLayer);
@@ -121,7 +139,8 @@ function showModel(p: ModelPayload): void {
   if (!compact) {
     whatIf.setModel(p.model, p.inputSize, sameModel ? whatIf.size : restoring);
     renderArithmetic(p);
-    tabs.selectedIndex = view === 'arithmetic' ? 1 : 0;
+    tabs.selectedIndex = VIEWS.indexOf(view);
+    if (view === 'graph') renderGraphRegion();
   }
   renderTableRegion();
   saveState();

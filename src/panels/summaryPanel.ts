@@ -127,7 +127,7 @@ export function summaryPanels(context: PageContext, analysis: AnalysisService): 
     options: { enableFindWidget: true },
     create: (webviewPanel, key, restored, modelName) => {
       const panel = new SummaryPanel(webviewPanel, context, analysis, vscode.Uri.parse(key), restored?.modelName ?? modelName);
-      if (restored?.view === 'arithmetic') panel.show(undefined, 'arithmetic');
+      if (restored?.view === 'arithmetic' || restored?.view === 'graph') panel.show(undefined, restored.view);
       return panel;
     },
   });

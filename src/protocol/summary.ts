@@ -45,7 +45,7 @@ const ModelPayloadSchema = v.object({
 });
 export type ModelPayload = Infer<typeof ModelPayloadSchema>;
 
-const SummaryViewSchema = v.picklist(['table', 'arithmetic']);
+const SummaryViewSchema = v.picklist(['table', 'arithmetic', 'graph']);
 export type SummaryView = Infer<typeof SummaryViewSchema>;
 
 /** Positive whole pixel counts, bounded so a typo cannot ask for a 10⁹-pixel re-analysis. */
