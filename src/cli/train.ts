@@ -131,7 +131,7 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   };
   if (o.data === undefined && !saved) throw new UsageError('--data is required (unless --resume names a run folder)');
   const data: DatasetSpec = o.data !== undefined ? parseDatasetSpec(o.data) : (saved as TrainSettings).data;
-  const codeEarlyStopping = fit?.earlyStoppingPatience === undefined ? undefined : { patience: fit.earlyStoppingPatience, monitor: 'val_loss' as const };
+  const codeEarlyStopping = fit?.earlyStoppingPatience === undefined ? undefined : { patience: fit.earlyStoppingPatience, monitor: fit.earlyStoppingMonitor ?? 'val_loss' };
   const settings: TrainSettings = {
     data,
     epochs: choose('epochs', o.epochs === undefined ? undefined : int(o.epochs, '--epochs', 1), saved?.epochs, fit?.epochs, DEFAULT_SETTINGS.epochs),

@@ -29,12 +29,12 @@ describe('convlens train defaults', () => {
   };
 
   it("defaults to the code's fit settings and says so", () => {
-    const file = write(`${MODEL}small.fit(x, y, 128, 15, validation_split=0.1, callbacks=[callbacks.EarlyStopping(patience=3)])\n`);
+    const file = write(`${MODEL}small.fit(x, y, 128, 15, validation_split=0.1, callbacks=[callbacks.EarlyStopping(monitor='val_accuracy', patience=3)])\n`);
     const { settings, origins } = prepareTraining(file, { data: 'synthetic' });
     assert.strictEqual(settings.epochs, 15);
     assert.strictEqual(settings.batchSize, 128);
     assert.strictEqual(settings.validationSplit, 0.1);
-    assert.deepStrictEqual(settings.earlyStopping, { patience: 3, monitor: 'val_loss' });
+    assert.deepStrictEqual(settings.earlyStopping, { patience: 3, monitor: 'val_acc' });
     assert.ok(origins.includes('epochs 15 from model.fit, line 8'), origins.join('; '));
   });
 
