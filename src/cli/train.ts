@@ -17,7 +17,7 @@ import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
-import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
+import { DEFAULT_SETTINGS, type TrainEvent, type TrainReport, type TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
 import { recipeToTrain, runRecipeTrain } from './trainRecipe';
 
@@ -29,17 +29,21 @@ export interface TrainIo {
   progress?: (s: string) => void;
 }
 
+/**
+ * Flags as commander gives them. Absent settings come from, in order: the resumed run's
+ * settings.json (--resume), the code's `model.fit(...)`, then the built-in defaults.
+ */
 export interface TrainCliOptions {
   model?: string;
-  data: string;
-  epochs: string;
-  batchSize: string;
-  validationSplit: string;
+  data?: string;
+  epochs?: string;
+  batchSize?: string;
+  validationSplit?: string;
   out?: string;
-  backend: BackendPreference;
+  backend?: BackendPreference;
   /** commander's --no-native-kernels: false when given. */
   nativeKernels?: boolean;
-  seed: string;
+  seed?: string;
   json?: boolean;
   resume?: string;
   freezeUntil?: string;
@@ -99,32 +103,80 @@ export function readModel(file: string, name: string | undefined): ModelSpec {
   return specs[0];
 }
 
+/**
+ * The settings a run folder was started with (its settings.json), so that --resume continues
+ * it toward its own epoch count, on its own data, without repeating the flags.
+ */
+export function readRunSettings(runDir: string): TrainSettings {
+  const file = path.join(runDir, 'settings.json');
+  let saved: { settings?: TrainSettings };
+  try {
+    saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { settings?: TrainSettings };
+  } catch (e) {
+    throw new UsageError(`cannot read the run's settings in ${file}: ${(e as Error).message}`);
+  }
+  if (!saved.settings || typeof saved.settings.epochs !== 'number' || !saved.settings.data) throw new UsageError(`${file} does not hold a run's settings`);
+  return saved.settings;
+}
+
+export interface PreparedTraining {
+  spec: ModelSpec;
+  settings: TrainSettings;
+  /** Which settings came from the code's fit() or the resumed run, for one line of output. */
+  origins: string[];
+}
+
 /** Checks everything that can be checked before starting the worker; returns the settings. */
-export function prepareTraining(file: string, o: TrainCliOptions): { spec: ModelSpec; settings: TrainSettings } {
+export function prepareTraining(file: string, o: TrainCliOptions): PreparedTraining {
   const read = readModel(file, o.model);
   const spec = o.freezeUntil === undefined ? read : freezeUntil(read, o.freezeUntil);
-  const data: DatasetSpec = parseDatasetSpec(o.data);
+  const resume = o.resume === undefined ? undefined : path.resolve(o.resume);
+  if (resume !== undefined && !fs.existsSync(path.join(resume, 'checkpoint', 'model.json'))) {
+    throw new UsageError(`no checkpoint to resume in ${resume} (expected checkpoint/model.json)`);
+  }
+  const saved = resume === undefined ? undefined : readRunSettings(resume);
+  const fit = spec.fit;
+  const origins: string[] = [];
+  // A flag wins; then the resumed run; then the code's fit(); then the built-in default.
+  const choose = <T>(label: string, flag: T | undefined, run: T | undefined, code: T | undefined, builtIn: T): T => {
+    if (flag !== undefined) return flag;
+    if (run !== undefined) {
+      origins.push(`${label} ${String(run)} from the resumed run`);
+      return run;
+    }
+    if (code !== undefined && fit) {
+      origins.push(`${label} ${String(code)} from model.fit, line ${fit.range.start.line}`);
+      return code;
+    }
+    return builtIn;
+  };
+  if (o.data === undefined && !saved) throw new UsageError('--data is required (unless --resume names a run folder)');
+  const data: DatasetSpec = o.data !== undefined ? parseDatasetSpec(o.data) : (saved as TrainSettings).data;
+  const codeEarlyStopping = fit?.earlyStoppingPatience === undefined ? undefined : { patience: fit.earlyStoppingPatience, monitor: fit.earlyStoppingMonitor ?? 'val_loss' };
   const settings: TrainSettings = {
     data,
-    epochs: int(o.epochs, '--epochs', 1),
-    batchSize: int(o.batchSize, '--batch-size', 1),
-    validationSplit: fraction(o.validationSplit, '--validation-split'),
-    seed: int(o.seed, '--seed', 0),
-    backend: o.backend,
+    epochs: choose('epochs', o.epochs === undefined ? undefined : int(o.epochs, '--epochs', 1), saved?.epochs, fit?.epochs, DEFAULT_SETTINGS.epochs),
+    batchSize: choose('batch size', o.batchSize === undefined ? undefined : int(o.batchSize, '--batch-size', 1), saved?.batchSize, fit?.batchSize, DEFAULT_SETTINGS.batchSize),
+    validationSplit: choose('validation split', o.validationSplit === undefined ? undefined : fraction(o.validationSplit, '--validation-split'), saved?.validationSplit, fit?.validationSplit, DEFAULT_SETTINGS.validationSplit),
+    seed: o.seed === undefined ? saved?.seed ?? DEFAULT_SETTINGS.seed : int(o.seed, '--seed', 0),
+    backend: o.backend ?? saved?.backend ?? DEFAULT_SETTINGS.backend,
     nativeKernels: o.nativeKernels !== false,
-    outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))),
-    resume: o.resume === undefined ? undefined : path.resolve(o.resume),
+    outDir: path.resolve(o.out ?? saved?.outDir ?? path.dirname(path.resolve(file))),
+    resume,
     // A saved model trains on from its own weights: fine-tuning.
-    initialWeights: isModelFile(file) && o.resume === undefined ? path.resolve(file) : undefined,
+    initialWeights: isModelFile(file) && resume === undefined ? path.resolve(file) : undefined,
   };
-  if (settings.resume !== undefined && !fs.existsSync(path.join(settings.resume, 'checkpoint', 'model.json'))) {
-    throw new UsageError(`no checkpoint to resume in ${settings.resume} (expected checkpoint/model.json)`);
+  // No flag sets early stopping: a resumed run keeps its own, a new one follows the code's callbacks.
+  const earlyStopping = saved ? saved.earlyStopping : codeEarlyStopping;
+  if (earlyStopping) {
+    settings.earlyStopping = earlyStopping;
+    if (!saved && fit) origins.push(`early stopping after ${earlyStopping.patience} epochs from model.fit, line ${fit.range.start.line}`);
   }
   const io = modelIO(spec);
   // These throw DataError / CompileError with messages that say what to change.
   checkCompatibility(io, describeDataset(data));
   resolveCompile(spec, io);
-  return { spec, settings };
+  return { spec, settings, origins };
 }
 
 function num(v: number, digits = 4): string {
@@ -167,14 +219,14 @@ export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, de
   // A VAE's or GAN's model trains as its whole recipe (trainRecipe.ts).
   const recipe = recipeToTrain(file, o.model);
   if (recipe) return runRecipeTrain(file, recipe, o, io, deps);
-  let prepared: { spec: ModelSpec; settings: TrainSettings };
+  let prepared: PreparedTraining;
   try {
     prepared = prepareTraining(file, o);
   } catch (e) {
     io.err(`convlens: ${e instanceof Error ? e.message : String(e)}`);
     return isUsageError(e) || (e instanceof Error && e.name === 'CompileError') ? EXIT_USAGE : EXIT_INTERNAL;
   }
-  const { spec, settings } = prepared;
+  const { spec, settings, origins } = prepared;
   const session = new TrainingSession(spec, settings, deps.session);
   const json = o.json === true;
   let progressShown = false;
@@ -187,6 +239,8 @@ export async function runTrain(file: string, o: TrainCliOptions, io: TrainIo, de
     if (json) io.err(s);
     else io.out(s);
   };
+  // Say where settings not given as flags came from, so a run never silently differs from the code.
+  if (origins.length > 0) info(`settings: ${origins.join('; ')}`);
   session.on('event', (e: TrainEvent) => {
     switch (e.type) {
       case 'log':
@@ -291,15 +345,15 @@ export function addTrainCommand(
     .description('train a model from a Keras (.py) or TF.js (.ts/.js) file, or fine-tune a saved .keras/.h5/model.json, on MNIST, synthetic shapes or an image folder')
     .argument('<file>', 'a Python, TypeScript or JavaScript file, or a saved model')
     .option('--model <name>', 'the model to train, when the file defines several')
-    .requiredOption('--data <source>', dataArgumentHelp())
-    .option('--epochs <n>', 'epochs to train', '5')
-    .option('--batch-size <n>', 'images per batch', '32')
-    .option('--validation-split <f>', 'held-out fraction (folders without validation/, synthetic)', '0.2')
+    .option('--data <source>', `${dataArgumentHelp()} (required unless --resume)`)
+    .option('--epochs <n>', "epochs to train (default: the code's model.fit epochs, else 5)")
+    .option('--batch-size <n>', "images per batch (default: model.fit's batch_size, else 32)")
+    .option('--validation-split <f>', "held-out fraction, folders without validation/ and synthetic (default: model.fit's validation_split, else 0.2)")
     .option('--out <dir>', 'where .convlens/runs/ goes (default: the model file\'s folder)')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', ...BACKEND_ORDER]).default('auto'))
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(['auto', ...BACKEND_ORDER]))
     .option('--no-native-kernels', "on wasm, use TF.js' own kernels instead of ConvLens' oneDNN convolutions")
-    .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits', '1')
-    .option('--resume <runDir>', 'continue a run folder from its last checkpoint')
+    .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits (default: 1)')
+    .option('--resume <runDir>', "continue a run folder from its last checkpoint, with the run's own data, epochs and settings (flags override them)")
     .option('--freeze-until <layer>', 'fine-tuning: keep this layer and every one before it frozen')
     .option('--json', 'one JSON line per epoch and a final JSON summary line on stdout')
     .action(async (file: string, options: TrainCliOptions) => {

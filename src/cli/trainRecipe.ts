@@ -10,6 +10,7 @@ import { analyzeSource, languageForFile } from '../core/analysis';
 import { backendLabel } from '../core/engine/backend/select';
 import { parseDatasetSpec } from '../core/engine/data';
 import { TrainingError } from '../core/engine/train/errors';
+import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
 import { describeRecipe, findGenerativeRecipes, type GenerativeRecipe } from '../core/generative/recipe';
 import { GenerativeSession } from '../core/generative/train/session';
@@ -46,11 +47,13 @@ export async function runRecipeTrain(file: string, found: { recipe: GenerativeRe
   };
   let settings: GenerativeSettings;
   try {
-    const split = Number(o.validationSplit);
+    if (o.data === undefined) throw new Error('--data is required: the images the recipe learns from (mnist, synthetic, or an image folder)');
+    const split = Number(o.validationSplit ?? DEFAULT_SETTINGS.validationSplit);
     if (!(split > 0 && split < 1)) throw new Error(`--validation-split must be a number between 0 and 1 (exclusive), not '${o.validationSplit}'`);
     settings = {
-      data: parseDatasetSpec(o.data), epochs: whole(o.epochs, '--epochs', 1), batchSize: whole(o.batchSize, '--batch-size', 1), validationSplit: split,
-      seed: whole(o.seed, '--seed', 0), backend: o.backend, nativeKernels: o.nativeKernels !== false,
+      data: parseDatasetSpec(o.data), epochs: whole(o.epochs ?? String(DEFAULT_SETTINGS.epochs), '--epochs', 1),
+      batchSize: whole(o.batchSize ?? String(DEFAULT_SETTINGS.batchSize), '--batch-size', 1), validationSplit: split,
+      seed: whole(o.seed ?? String(DEFAULT_SETTINGS.seed), '--seed', 0), backend: o.backend ?? DEFAULT_SETTINGS.backend, nativeKernels: o.nativeKernels !== false,
       outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))), resume: o.resume === undefined ? undefined : path.resolve(o.resume),
     };
   } catch (e) {

@@ -87,8 +87,8 @@ export interface PatiencePick {
 }
 
 /** The early-stopping quick pick: off, 2, 3, and the offered patience (e.g. the code's 5) with where it came from. */
-export function earlyStoppingPicks(offered: number, source: SettingSource): PatiencePick[] {
-  const label = (n: number): string => (n === 0 ? 'No early stopping' : `Stop after ${n} epoch${n === 1 ? '' : 's'} without val_loss improvement`);
+export function earlyStoppingPicks(offered: number, source: SettingSource, monitor = 'val_loss'): PatiencePick[] {
+  const label = (n: number): string => (n === 0 ? 'No early stopping' : `Stop after ${n} epoch${n === 1 ? '' : 's'} without ${monitor} improvement`);
   const values = [...new Set([0, 2, 3, offered])].sort((a, b) => a - b);
   return values.map((n) => (n === offered ? { label: label(n), description: sourceLabel(source), patience: n } : { label: label(n), patience: n }));
 }

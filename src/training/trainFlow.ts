@@ -80,7 +80,7 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
   if (batchSize === undefined) return undefined;
   const validationSplit = await pickNumber(title, `Validation split (${from('validationSplit')}; fraction held out; MNIST always uses 8,000 / 2,000)`, start.validationSplit, (n) => n > 0 && n < 1);
   if (validationSplit === undefined) return undefined;
-  const patience = earlyStoppingPicks(start.earlyStopping, offered.sources.earlyStopping);
+  const patience = earlyStoppingPicks(start.earlyStopping, offered.sources.earlyStopping, fit?.earlyStoppingMonitor);
   const early = await pickOne(patience, patience.find((p) => p.patience === start.earlyStopping), `${title}: early stopping`);
   if (!early) return undefined;
   const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed };

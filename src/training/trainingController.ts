@@ -84,7 +84,8 @@ export class TrainingController extends Disposables {
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
       validationSplit: choices.validationSplit, seed: choices.seed, backend, nativeKernels, outDir: root, resume,
-      earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: 'val_loss' } : undefined,
+      // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
+      earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
     };
     const panel = this.panels.show(modelKey, spec.name);
     this.wire(panel, uri, spec.name);

@@ -95,4 +95,25 @@ describe('convlens train (CLI)', function () {
     assert.ok((summary['runDir'] as string).startsWith(path.join(dir, '.convlens', 'runs')));
     assert.match(r.err, /run folder: /);
   });
+
+  it("--resume continues a run to its own epoch count on its own data, without --data or --epochs", async () => {
+    const first = await run([file, '--model', 'small', '--data', 'synthetic', '--epochs', '2', '--batch-size', '16', '--backend', 'cpu', '--out', dir, '--json']);
+    assert.strictEqual(first.code, 0, first.err);
+    const runDir = (JSON.parse(first.out.trim().split('\n').pop() ?? '{}') as { runDir: string }).runDir;
+    // A run started for 3 epochs and interrupted after its second checkpoint looks like this:
+    // interrupting one mid-run in-process would make the test slow and timing-dependent.
+    const settingsFile = path.join(runDir, 'settings.json');
+    const saved = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { settings: { epochs: number } };
+    saved.settings.epochs = 3;
+    fs.writeFileSync(settingsFile, JSON.stringify(saved));
+    const resumed = await run([file, '--model', 'small', '--resume', runDir, '--json']);
+    assert.strictEqual(resumed.code, 0, resumed.err);
+    const lines = resumed.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepStrictEqual(lines.map((l) => l['epoch'] ?? l['type']), [3, 'summary']);
+    assert.strictEqual(lines[0]['epochs'], 3);
+    assert.strictEqual(lines[1]['epochs'], 3);
+    assert.strictEqual(lines[1]['runDir'], runDir);
+    assert.strictEqual(lines[1]['backend'], 'cpu');
+    assert.match(resumed.err, /epochs 3 from the resumed run/);
+  });
 });

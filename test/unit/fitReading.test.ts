@@ -30,6 +30,7 @@ describe('fit settings read from code', () => {
     assert.strictEqual(fit.batchSize, 128);
     assert.strictEqual(fit.validationSplit, 0.1);
     assert.strictEqual(fit.earlyStoppingPatience, 4);
+    assert.strictEqual(fit.earlyStoppingMonitor, 'val_loss');
     // Line numbers are what the Train quick pick shows ("from model.fit, line 5").
     assert.strictEqual(fit.range.start.line, 5);
   });
@@ -70,6 +71,12 @@ describe('fit settings read from code', () => {
     assert.strictEqual(fit.batchSize, 64);
     assert.strictEqual(fit.validationSplit, 0.25);
     assert.strictEqual(fit.earlyStoppingPatience, 2);
+  });
+
+  it("maps EarlyStopping's monitor to ConvLens' names and Keras' patience 0 to 1", () => {
+    const fit = fitOf(readPython([...MODEL, "model.fit(x, y, callbacks=[keras.callbacks.EarlyStopping('val_accuracy')])"].join('\n')));
+    assert.strictEqual(fit.earlyStoppingMonitor, 'val_acc');
+    assert.strictEqual(fit.earlyStoppingPatience, 1);
   });
 
   it('a model without fit() has no fit settings', () => {

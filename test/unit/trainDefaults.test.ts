@@ -48,5 +48,7 @@ describe('Train defaults precedence', () => {
     assert.deepStrictEqual(picks.map((p) => p.patience), [0, 2, 3, 4]);
     assert.strictEqual(picks[3].description, 'from model.fit, line 42');
     assert.strictEqual(earlyStoppingPicks(0, { kind: 'default' }).length, 3);
+    // The code's monitor is what training watches, so the labels name it.
+    assert.strictEqual(earlyStoppingPicks(2, { kind: 'default' }, 'val_acc')[1].label, 'Stop after 2 epochs without val_acc improvement');
   });
 });

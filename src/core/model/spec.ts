@@ -132,8 +132,10 @@ export interface FitSpec {
   epochs?: number;
   batchSize?: number;
   validationSplit?: number;
-  /** `callbacks=[EarlyStopping(patience=...)]`. */
+  /** `callbacks=[EarlyStopping(patience=...)]` (Keras' 0 becomes 1: both stop at the first epoch without improvement). */
   earlyStoppingPatience?: number;
+  /** EarlyStopping's `monitor`, in ConvLens' names ('val_accuracy' becomes 'val_acc'); absent: Keras' default val_loss. */
+  earlyStoppingMonitor?: 'val_loss' | 'val_acc' | 'loss' | 'acc';
   stepsPerEpoch?: number;
   validationSteps?: number;
   /** The first argument (x or a generator) as written: its variable name when it is a plain name or `gen.flow...(...)` call target. */

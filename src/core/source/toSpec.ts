@@ -200,6 +200,10 @@ function count(v: Value | undefined): number | undefined {
   return v?.kind === 'number' && Number.isInteger(v.value) && v.value > 0 ? v.value : undefined;
 }
 
+const MONITORS: Record<string, NonNullable<FitSpec['earlyStoppingMonitor']>> = {
+  val_loss: 'val_loss', loss: 'loss', val_acc: 'val_acc', val_accuracy: 'val_acc', acc: 'acc', accuracy: 'acc',
+};
+
 function fitSpec(call: FitCall): FitSpec {
   const kw = call.keyword;
   const spec: FitSpec = { range: call.range };
@@ -221,6 +225,9 @@ function fitSpec(call: FitCall): FitSpec {
     // Keras' default patience is 0 (stop at the first epoch without improvement); ConvLens' 0 means off, so 0 becomes 1.
     const patience = cb.entries.get('patience');
     spec.earlyStoppingPatience = patience?.kind === 'number' && patience.value >= 1 ? Math.round(patience.value) : 1;
+    const monitor = cb.entries.get('monitor');
+    const known = monitor?.kind === 'string' ? MONITORS[monitor.value] : undefined;
+    if (known) spec.earlyStoppingMonitor = known;
   }
   if (call.legacyGenerator) spec.legacyGenerator = true;
   return spec;

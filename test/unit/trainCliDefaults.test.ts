@@ -1,0 +1,71 @@
+/**
+ * `convlens train` settings without flags: the code's model.fit(...) first, then the
+ * built-in defaults; flags still win. A resumed run's own settings.json comes before both.
+ * (prepareTraining only reads and checks: no worker starts.)
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { prepareTraining } from '../../src/cli/train';
+
+const MODEL = `from keras import layers, models, callbacks
+
+small = models.Sequential()
+small.add(layers.Conv2D(4, (3, 3), activation="relu", input_shape=(16, 16, 1)))
+small.add(layers.Flatten())
+small.add(layers.Dense(4, activation="softmax"))
+small.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+`;
+
+describe('convlens train defaults', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-cli-defaults-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (text: string): string => {
+    const file = path.join(dir, 'model.py');
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it("defaults to the code's fit settings and says so", () => {
+    const file = write(`${MODEL}small.fit(x, y, 128, 15, validation_split=0.1, callbacks=[callbacks.EarlyStopping(monitor='val_accuracy', patience=3)])\n`);
+    const { settings, origins } = prepareTraining(file, { data: 'synthetic' });
+    assert.strictEqual(settings.epochs, 15);
+    assert.strictEqual(settings.batchSize, 128);
+    assert.strictEqual(settings.validationSplit, 0.1);
+    assert.deepStrictEqual(settings.earlyStopping, { patience: 3, monitor: 'val_acc' });
+    assert.ok(origins.includes('epochs 15 from model.fit, line 8'), origins.join('; '));
+  });
+
+  it('lets flags override the code, and falls back to built-in defaults without fit()', () => {
+    const withFit = write(`${MODEL}small.fit(x, y, epochs=15)\n`);
+    assert.strictEqual(prepareTraining(withFit, { data: 'synthetic', epochs: '2' }).settings.epochs, 2);
+    const plain = write(MODEL);
+    const { settings, origins } = prepareTraining(plain, { data: 'synthetic' });
+    assert.strictEqual(settings.epochs, 5);
+    assert.strictEqual(settings.batchSize, 32);
+    assert.deepStrictEqual(origins, []);
+  });
+
+  it('requires --data unless resuming', () => {
+    assert.throws(() => prepareTraining(write(MODEL), {}), /--data is required/);
+  });
+
+  it("resumes with the run's own settings; flags still override", () => {
+    const file = write(`${MODEL}small.fit(x, y, epochs=15)\n`);
+    const run = path.join(dir, 'run');
+    fs.mkdirSync(path.join(run, 'checkpoint'), { recursive: true });
+    fs.writeFileSync(path.join(run, 'checkpoint', 'model.json'), '{}');
+    fs.writeFileSync(path.join(run, 'settings.json'), JSON.stringify({
+      model: 'small', settings: { data: { kind: 'synthetic' }, epochs: 7, batchSize: 8, validationSplit: 0.3, seed: 4, backend: 'cpu', outDir: dir },
+    }));
+    const { settings } = prepareTraining(file, { resume: run });
+    assert.deepStrictEqual(settings.data, { kind: 'synthetic' });
+    assert.strictEqual(settings.epochs, 7);
+    assert.strictEqual(settings.batchSize, 8);
+    assert.strictEqual(settings.seed, 4);
+    assert.strictEqual(settings.backend, 'cpu');
+    assert.strictEqual(prepareTraining(file, { resume: run, epochs: '9' }).settings.epochs, 9);
+  });
+});
