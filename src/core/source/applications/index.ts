@@ -9,6 +9,7 @@ import type { CallArgs } from '../runtime';
 import type { Value } from '../values';
 import type { GraphBuilder } from './common';
 import { DENSENETS, densenet } from './densenet';
+import { EFFICIENTNETS, efficientnet } from './efficientnet';
 import { inceptionV3 } from './inception';
 import { mobilenet, mobilenetV2 } from './mobilenet';
 import { RESNETS, resnet } from './resnet';
@@ -27,6 +28,7 @@ const BUILDERS: Record<string, Builder> = {
   MobileNetV2: mobilenetV2,
   Xception: xception,
   InceptionV3: inceptionV3,
+  ...Object.fromEntries(Object.keys(EFFICIENTNETS).map((k) => [k, efficientnet])),
 };
 
 /**
