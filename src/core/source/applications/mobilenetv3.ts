@@ -1,8 +1,8 @@
 /**
  * MobileNetV3Small and MobileNetV3Large (keras/src/applications/mobilenet_v3.py): inverted
  * residuals with optional squeeze-and-excitation and hard-swish, and the in-model
- * Rescaling to [-1, 1]. hard_sigmoid/hard_swish are built as parameter-free Activation
- * layers (Keras 3's choice; tf.keras spelt them as ReLU(6)(x + 3) / 6 ops, same weights).
+ * Rescaling to [-1, 1]. hard_swish is Activation('hard_swish') as in Keras 3; hard_sigmoid
+ * is Keras' ReLU(6)(x + 3) * (1 / 6), of which only the ReLU is a layer (the rest has no weights).
  */
 import type { SourceRange } from '../../model/spec';
 import type { CallArgs } from '../runtime';
@@ -78,7 +78,8 @@ export function mobilenetV3(variant: string, args: CallArgs, range: SourceRange,
       y = net.on(y, 'Conv2D', { filters: n(makeDivisible(expanded * 0.25)), kernel_size: n(1), padding: s('same'), name: s(`${prefix}squeeze_excite_conv`) });
       y = net.on(y, 'ReLU', { name: s(`${prefix}squeeze_excite_relu`) });
       y = net.on(y, 'Conv2D', { filters: n(expanded), kernel_size: n(1), padding: s('same'), name: s(`${prefix}squeeze_excite_conv_1`) });
-      y = net.on(y, 'Activation', { activation: s('hard_sigmoid') });
+      // hard_sigmoid = ReLU(6)(x + 3) / 6: the ReLU is a layer, the shift and scale are weightless ops.
+      y = net.on(y, 'ReLU', { max_value: n(6) });
       x = net.on([x, y], 'Multiply', { name: s(`${prefix}squeeze_excite_mul`) });
     }
     x = net.on(x, 'Conv2D', { filters: n(filters), kernel_size: n(1), padding: s('same'), use_bias: b(false), name: s(`${prefix}project`) });
