@@ -60,6 +60,33 @@ describe('keras.applications and frozen weights', () => {
     assert.deepStrictEqual([ts.trainableParams, ts.nonTrainableParams], [10, 36]);
   });
 
+  // Parameter counts do not depend on the image size, so small inputs (the least Keras accepts
+  // for Xception, 71, and InceptionV3, 75) keep TF.js quick; the
+  // totals are the include_top=False figures of test/unit/applications.test.ts.
+  for (const [call, total] of [
+    ['ResNet50(include_top=False, input_shape=(32, 32, 3))', 23587712],
+    ['MobileNetV2(include_top=False, input_shape=(32, 32, 3))', 2257984],
+    ['DenseNet121(include_top=False, input_shape=(32, 32, 3))', 7037504],
+    ['Xception(include_top=False, input_shape=(71, 71, 3))', 20861480],
+    ['InceptionV3(include_top=False, input_shape=(75, 75, 3))', 21802784],
+  ] as const) {
+    it(`matches tfjs for ${call.slice(0, call.indexOf('('))}: same parameters, shapes and layer names`, async () => {
+      await tf.setBackend('cpu');
+      const a = read(`import keras\nbase = keras.applications.${call}\n`);
+      const model = buildTfjsModel(tf, a.specs[0]);
+      try {
+        assert.strictEqual(a.models[0].totalParams, total);
+        assert.strictEqual(model.countParams(), total);
+        assert.deepStrictEqual(model.outputs[0].shape, a.models[0].layers.at(-1)?.outputShape);
+        const named = a.models[0].layers.map((l) => l.name).filter((n) => n.includes('_'));
+        const tfNames = new Set(model.layers.map((l) => l.name));
+        assert.ok(named.every((n) => tfNames.has(n)), 'Keras names reach the TF.js model');
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
   it('matches tfjs layer by layer for a VGG19 conv base', async () => {
     await tf.setBackend('cpu');
     const a = read('import keras\nbase = keras.applications.VGG19(include_top=False, input_shape=(64, 64, 3))\n');

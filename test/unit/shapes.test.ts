@@ -145,6 +145,19 @@ describe('shape engine', () => {
     assert.match(d.message, /\(None, 32, 32, 32\) and \(None, 32, 32, 16\)/);
   });
 
+  it('keeps unknown (None) axes unknown through an element-wise merge', () => {
+    // A conv base built without input_shape: (None, None, None, 16) + itself is still None×None,
+    // not 1×1 (a None read as a broadcastable 1 once made every ResNet stage after the first Add 1×1).
+    const m = analyzeModel(functional([
+      ['InputLayer', { shape: [null, null, 16] }, []],
+      ['Conv2D', { filters: 16, kernel_size: 3, padding: 'same' }, [0]],
+      ['Add', {}, [1, 0]],
+      ['Multiply', {}, [2, 1]],
+    ]));
+    assert.deepStrictEqual(m.layers[2].outputShape, [null, null, null, 16]);
+    assert.deepStrictEqual(m.layers[3].outputShape, [null, null, null, 16]);
+  });
+
   it('hints at a missing Flatten when Dense receives a rank-4 tensor', () => {
     const m = analyzeModel(sequential([28, 28, 1], [['Conv2D', { filters: 8, kernel_size: 3 }], ['Dense', { units: 10 }]]));
     // Dense acts on the last axis: (None, 26, 26, 10), (8+1)*10 = 90 params.

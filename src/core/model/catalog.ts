@@ -105,6 +105,10 @@ const entries: LayerClassInfo[] = [
   { className: 'Minimum', positional: [], keywords: [], aliases: [], ...MERGE },
   { className: 'Concatenate', positional: ['axis'], keywords: [], aliases: [], ...MERGE },
   { className: 'Rescaling', positional: ['scale', 'offset'], keywords: [], aliases: [] },
+  {
+    className: 'Normalization', positional: ['axis', 'mean', 'variance', 'invert'], keywords: [], aliases: [],
+    tfjs: { reason: 'TF.js has no Normalization layer.' },
+  },
   { className: 'Resizing', positional: ['height', 'width', 'interpolation', 'crop_to_aspect_ratio'], keywords: ['pad_to_aspect_ratio', 'fill_mode', 'fill_value', 'data_format'], aliases: [] },
   { className: 'RandomFlip', positional: ['mode', 'seed'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
   { className: 'RandomRotation', positional: ['factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },

@@ -1,4 +1,7 @@
-/** BatchNormalization and LayerNormalization: one (γ, β) pair per normalised feature. */
+/**
+ * BatchNormalization and LayerNormalization: one (γ, β) pair per normalised feature;
+ * Normalization (preprocessing): the adapted mean and variance, never trained.
+ */
 import { isUnknown } from '../../model/spec';
 import { InvalidArgument, UnknownArgument, type Args } from '../args';
 import { formatCount } from '../format';
@@ -48,7 +51,21 @@ const layerNormalization: LayerRule = (input) => {
   return { shape: [...x], trainable, params: `${parts.length}·${c} = ${formatCount(trainable)} (${parts.join(', ') || 'no weights'})` };
 };
 
+/**
+ * Normalization(axis=-1): without a given mean and variance the layer keeps them as weights
+ * for adapt() to fill, one per feature, plus the sample count (tf.keras counts it, and its
+ * EfficientNet summaries include it: 3 + 3 + 1 = 7 for RGB). All are non-trainable.
+ */
+const normalization: LayerRule = (input) => {
+  const x = single(input);
+  if (input.args.has('mean') || input.args.has('variance')) return { shape: [...x], params: 'mean and variance given: constants, not weights' };
+  const c = featureCount(input.args, x, input.className);
+  const nonTrainable = 2 * c + 1;
+  return { shape: [...x], nonTrainable, params: `mean ${c} + variance ${c} + count 1 = ${formatCount(nonTrainable)} (non-trainable, set by adapt())` };
+};
+
 export const normalizationRules: Record<string, LayerRule> = {
   BatchNormalization: batchNormalization,
   LayerNormalization: layerNormalization,
+  Normalization: normalization,
 };

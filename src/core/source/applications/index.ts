@@ -9,8 +9,10 @@ import type { CallArgs } from '../runtime';
 import type { Value } from '../values';
 import type { GraphBuilder } from './common';
 import { DENSENETS, densenet } from './densenet';
+import { EFFICIENTNETS, efficientnet } from './efficientnet';
 import { inceptionV3 } from './inception';
 import { mobilenet, mobilenetV2 } from './mobilenet';
+import { MOBILENETS_V3, mobilenetV3 } from './mobilenetv3';
 import { RESNETS, resnet } from './resnet';
 import { VGG_BLOCKS, vgg } from './vgg';
 import { xception } from './xception';
@@ -25,8 +27,10 @@ const BUILDERS: Record<string, Builder> = {
   ...Object.fromEntries(Object.keys(DENSENETS).map((k) => [k, densenet])),
   MobileNet: mobilenet,
   MobileNetV2: mobilenetV2,
+  ...Object.fromEntries(Object.keys(MOBILENETS_V3).map((k) => [k, mobilenetV3])),
   Xception: xception,
   InceptionV3: inceptionV3,
+  ...Object.fromEntries(Object.keys(EFFICIENTNETS).map((k) => [k, efficientnet])),
 };
 
 /**
