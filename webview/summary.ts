@@ -43,7 +43,7 @@ const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
   h('vscode-tab-panel', {}, totals, whatIf.element, tableRegion, diagnostics),
   h('vscode-tab-header', { slot: 'header', id: 'tab-arithmetic' }, 'Convolution arithmetic'),
   h('vscode-tab-panel', {}, arithmeticRegion),
-  h('vscode-tab-header', { slot: 'header', id: 'tab-graph' }, 'Graph'),
+  h('vscode-tab-header', { slot: 'header', id: 'tab-graph', 'data-view': 'graph' }, 'Graph'),
   h('vscode-tab-panel', {}, graphRegion)) as HTMLElement & { selectedIndex: number };
 tabs.addEventListener('vsc-tabs-select', (e) => {
   view = VIEWS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'table';

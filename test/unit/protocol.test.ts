@@ -50,7 +50,8 @@ describe('protocol guards', () => {
   it('checks host messages, what-if sizes and saved state', () => {
     assert.ok(isHostMessage({ type: 'empty', reason: 'no model' }));
     assert.ok(isHostMessage({ type: 'focus', view: 'arithmetic', layerIndex: 2 }));
-    assert.strictEqual(isHostMessage({ type: 'focus', view: 'graph' }), false);
+    assert.ok(isHostMessage({ type: 'focus', view: 'graph', layerIndex: 0 }));
+    assert.strictEqual(isHostMessage({ type: 'focus', view: 'diagram' }), false);
     assert.strictEqual(isHostMessage({ type: 'model', payload: { uri: 'file:///a.py' } }), false);
     assert.ok(isWhatIfParams({ height: 64, width: 32 }));
     for (const bad of [{ height: 0, width: 3 }, { height: 2.5, width: 3 }, { height: 1e9, width: 3 }, { height: '64', width: 64 }, null]) {

@@ -6,6 +6,7 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
+import { layerCount } from '../../src/core/shapes/counts';
 import { formatCount } from '../../src/core/shapes/format';
 import { h, svg } from './dom';
 
@@ -83,7 +84,11 @@ export function renderGraph(model: ModelSummary, onReveal: (layer: LayerSummary)
     drawing.append(node);
   });
   const merges = model.layers.filter((l) => family(l.className) === 'merge').length;
+  const inputs = model.layers.filter((l) => l.className === 'InputLayer').length;
+  const counted = layerCount(model);
+  const parts = [`${counted} layer${counted === 1 ? '' : 's'}${inputs ? ` and ${inputs} input${inputs === 1 ? '' : 's'}` : ''}`, `${edges(model).length} connections`];
+  if (merges) parts.push(`${merges} merge${merges === 1 ? '' : 's'}`);
   return h('div', { class: 'graph-region' },
-    h('p', { id: 'graph-summary', class: 'muted' }, `${model.layers.length} layers, ${edges(model).length} connections${merges ? `, ${merges} merge${merges === 1 ? '' : 's'}` : ''}. Click a layer (or press Enter on it) to show its line.`),
+    h('p', { id: 'graph-summary', class: 'muted' }, `${parts.join(', ')}. Click a layer (or press Enter on it) to show its line.`),
     h('div', { class: 'graph-scroll' }, drawing));
 }
