@@ -25,6 +25,9 @@ describe('saved model files', () => {
     [fixture('keras2.1-h5-sequential-wgan-discriminator', 'wgan_discriminator.h5'), '2.1.3', 97536, 192, 'sequential'],
     [fixture('keras3-h5-mnist-mlp', 'mnist_model.h5'), '3.12.0', 101770, 0, 'sequential'],
     [fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras'), '3.12.0', 225034, 0, 'sequential'],
+    [fixture('keras3-keras-mnist-convnet-small', 'mnist_model.keras'), '3.1.1', 34826, 0, 'sequential'],
+    // Keras 3.3's Functional .keras, whose Conv2D layers take a LeakyReLU layer object as their activation.
+    [fixture('keras3-keras-functional-autoencoder', 'autoencoder.keras'), '3.3.3', 297603, 0, 'functional'],
     [fixture('tfjs-layers-doodlenet', 'model.json'), '2.2.4-tf', 544201, 0, 'sequential'],
   ];
 
