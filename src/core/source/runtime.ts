@@ -34,6 +34,8 @@ export function canonicalPath(path: string): string {
     .replace(/^tensorflow(?=\.|$)/, 'tf')
     .replace(/^tf\.keras(?=\.|$)/, 'keras')
     .replace(/^keras\.(api|src)(?=\.)/, 'keras')
+    // TF 2.3–2.5 spelling of the preprocessing layers (keras.io examples still use it).
+    .replace(/^keras\.layers\.experimental\.preprocessing(?=\.)/, 'keras.layers')
     .replace(/^keras\.layers\.(core|convolutional|pooling|merge|normalization|preprocessing)(?=\.)/, 'keras.layers');
 }
 
