@@ -101,6 +101,11 @@ const entries: LayerClassInfo[] = [
   { className: 'LeakyReLU', positional: ['negative_slope'], keywords: ['alpha'], aliases: [] },
   { className: 'Softmax', positional: ['axis'], keywords: [], aliases: [] },
   { className: 'Reshape', positional: ['target_shape'], keywords: [], aliases: [] },
+  {
+    // Not a Keras layer: `tf.nn.depth_to_space` on a Keras tensor, which TF 2 Keras wraps in an op layer (0 params).
+    className: 'DepthToSpace', positional: ['block_size'], keywords: [], aliases: [],
+    tfjs: { reason: 'TF.js has depthToSpace as an op but not as a layer, so ConvLens cannot build it yet.' },
+  },
   { className: 'ZeroPadding2D', positional: ['padding', 'data_format'], keywords: [], aliases: [] },
   { className: 'Cropping2D', positional: ['cropping', 'data_format'], keywords: [], aliases: [] },
   { className: 'UpSampling2D', positional: ['size', 'data_format', 'interpolation'], keywords: [], aliases: [] },
