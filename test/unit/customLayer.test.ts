@@ -74,19 +74,42 @@ describe('custom Layer subclasses', () => {
     assert.strictEqual(m.complete, true);
   });
 
-  it('leaves a layer with add_weight incomplete with a reason, never counted as 0', () => {
+  it('counts add_weight weights from __init__ arguments and from build(input_shape)', () => {
+    // Keras counts every variable a layer creates: a (4,) scale made in build from the input's
+    // last axis, and a (units, 2) table made in __init__, of which the second is frozen.
     const [m] = models(
       'import keras',
       'class Scale(keras.layers.Layer):',
+      '    def __init__(self, units=3, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.units = units',
+      '        self.table = self.add_weight(shape=(self.units * 2, 2), trainable=False)',
       '    def build(self, input_shape):',
-      '        self.w = self.add_weight(shape=(input_shape[-1],), trainable=True)',
+      '        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", trainable=True)',
       '    def call(self, x):',
       '        return x * self.w',
       'inp = keras.Input((4,))',
-      'model = keras.Model(inp, Scale()(inp))',
+      'model = keras.Model(inp, Scale(5)(inp))',
+    );
+    assert.strictEqual(m.complete, true);
+    assert.deepStrictEqual([m.layers[1].trainableParams, m.layers[1].nonTrainableParams], [4, 20]);
+    assert.deepStrictEqual(m.layers[1].outputShape, [null, 4]);
+  });
+
+  it('leaves a layer with sublayers incomplete with a reason, never counted as 0', () => {
+    const [m] = models(
+      'import keras',
+      'class Block(keras.layers.Layer):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.dense = keras.layers.Dense(4)',
+      '    def call(self, x):',
+      '        return self.dense(x)',
+      'inp = keras.Input((4,))',
+      'model = keras.Model(inp, Block()(inp))',
     );
     assert.strictEqual(m.complete, false);
-    assert.match(m.layers[1].unknownReason ?? '', /custom layer Scale: its weights/);
+    assert.match(m.layers[1].unknownReason ?? '', /custom layer Block: its sublayers/);
   });
 
   it('leaves a call it cannot evaluate unknown, with the reason', () => {

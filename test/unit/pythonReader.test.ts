@@ -97,6 +97,19 @@ describe('Python reader', () => {
       assert.deepStrictEqual(m.inputShape, [16]);
     });
 
+    it('reads the TF 2.3 spelling layers.experimental.preprocessing.* as the same layers', () => {
+      const m = only(readPython(py(
+        'import tensorflow as tf',
+        'from tensorflow.keras import layers',
+        'model = tf.keras.Sequential([',
+        '    layers.experimental.preprocessing.Rescaling(1.0 / 255, input_shape=(8, 8, 3)),',
+        '    layers.experimental.preprocessing.RandomFlip("horizontal"),',
+        '])',
+      )));
+      assert.deepStrictEqual(classes(m), ['Rescaling', 'RandomFlip']);
+      assert.strictEqual(analyzeModel(m).complete, true);
+    });
+
     it('reads RandomBrightness (trained and previewed) as a known, shape-keeping layer without weights', () => {
       const result = readPython(py(
         'from keras import layers, models',

@@ -52,6 +52,8 @@ const CONV_COMMON = [
 const RANDOM_COMMON = ['seed', 'fill_mode', 'interpolation', 'fill_value', 'data_format', 'value_range'];
 const AUGMENTATION = { role: 'augmentation', tfjs: 'identity' } as const;
 const MERGE = { role: 'merge' } as const;
+/** 3D layers are read for shapes and counts (keras.io's CT-scan classifier); training them in TF.js is not wired yet. */
+const NOT_TRANSLATED_3D: TfjsSupport = { reason: 'ConvLens does not build 3D convolution or pooling layers in TF.js yet.' };
 
 const entries: LayerClassInfo[] = [
   {
@@ -60,6 +62,7 @@ const entries: LayerClassInfo[] = [
   },
   { className: 'Conv1D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution1D'] },
   { className: 'Conv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution2D'], arithmetic: 'conv' },
+  { className: 'Conv3D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution3D'], tfjs: NOT_TRANSLATED_3D },
   { className: 'Conv2DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
   {
     className: 'SeparableConv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'],
@@ -79,6 +82,10 @@ const entries: LayerClassInfo[] = [
   { className: 'GlobalMaxPooling1D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool1D'] },
   { className: 'GlobalAveragePooling2D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool2D'] },
   { className: 'GlobalMaxPooling2D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool2D'] },
+  { className: 'MaxPooling3D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['MaxPool3D'], tfjs: NOT_TRANSLATED_3D },
+  { className: 'AveragePooling3D', positional: ['pool_size', 'strides', 'padding', 'data_format'], keywords: [], aliases: ['AvgPool3D'], tfjs: NOT_TRANSLATED_3D },
+  { className: 'GlobalAveragePooling3D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool3D'], tfjs: NOT_TRANSLATED_3D },
+  { className: 'GlobalMaxPooling3D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool3D'], tfjs: NOT_TRANSLATED_3D },
   { className: 'Flatten', positional: ['data_format'], keywords: [], aliases: [] },
   { className: 'Dense', positional: ['units', 'activation', 'use_bias'], keywords: ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'], aliases: [] },
   { className: 'Dropout', positional: ['rate', 'noise_shape', 'seed'], keywords: [], aliases: [] },
@@ -94,6 +101,11 @@ const entries: LayerClassInfo[] = [
   { className: 'LeakyReLU', positional: ['negative_slope'], keywords: ['alpha'], aliases: [] },
   { className: 'Softmax', positional: ['axis'], keywords: [], aliases: [] },
   { className: 'Reshape', positional: ['target_shape'], keywords: [], aliases: [] },
+  {
+    // Not a Keras layer: `tf.nn.depth_to_space` on a Keras tensor, which TF 2 Keras wraps in an op layer (0 params).
+    className: 'DepthToSpace', positional: ['block_size'], keywords: [], aliases: [],
+    tfjs: { reason: 'TF.js has depthToSpace as an op but not as a layer, so ConvLens cannot build it yet.' },
+  },
   { className: 'ZeroPadding2D', positional: ['padding', 'data_format'], keywords: [], aliases: [] },
   { className: 'Cropping2D', positional: ['cropping', 'data_format'], keywords: [], aliases: [] },
   { className: 'UpSampling2D', positional: ['size', 'data_format', 'interpolation'], keywords: [], aliases: [] },

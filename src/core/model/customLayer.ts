@@ -5,7 +5,7 @@
  * class before the shapes of the tensors it is applied to are known.
  */
 
-/** One output axis: a number, None, or an axis of an input (`ops.shape(x)[1]`). */
+/** One axis: a number, None, or an axis of an input (`ops.shape(x)[1]`, `input_shape[-1]`: negative counts from the end). */
 export type DimExpr = { value: number | null } | { input: number; axis: number };
 
 export type ShapeExpr =
@@ -18,11 +18,16 @@ export type ShapeExpr =
   /** A shape given axis by axis (`keras.random.normal(shape=(batch, dim))`). */
   | { dims: DimExpr[] };
 
+/** One `self.add_weight(shape=…)`: its shape may depend on the input (`build(self, input_shape)`). */
+export interface WeightExpr {
+  dims: DimExpr[];
+  trainable: boolean;
+}
+
 export interface CustomLayerSpec {
   /** How the output shape follows from the input shapes. */
   output: ShapeExpr;
-  trainable: number;
-  nonTrainable: number;
+  weights: WeightExpr[];
 }
 
 type Shape = (number | null)[];
@@ -43,6 +48,32 @@ function broadcast2(a: Shape, b: Shape): Shape | string {
   return out;
 }
 
+function evaluateDim(d: DimExpr, inputs: Shape[]): number | null | string {
+  if ('value' in d) return d.value;
+  const s = inputs[d.input];
+  const axis = s && d.axis < 0 ? s.length + d.axis : d.axis;
+  if (!s || axis < 0 || axis >= s.length) return `axis ${d.axis} of input ${d.input + 1} does not exist`;
+  return s[axis];
+}
+
+/** Trainable and non-trainable weight counts for these inputs, or why not (a None dimension). */
+export function countWeights(weights: WeightExpr[], inputs: Shape[]): { trainable: number; nonTrainable: number } | string {
+  let trainable = 0;
+  let nonTrainable = 0;
+  for (const w of weights) {
+    let size = 1;
+    for (const d of w.dims) {
+      const v = evaluateDim(d, inputs);
+      if (typeof v === 'string') return v;
+      if (v === null) return 'a weight shape depends on a None dimension';
+      size *= v;
+    }
+    if (w.trainable) trainable += size;
+    else nonTrainable += size;
+  }
+  return { trainable, nonTrainable };
+}
+
 /** The output shape for these input shapes, or why it cannot be computed. */
 export function evaluateShape(expr: ShapeExpr, inputs: Shape[]): Shape | string {
   if ('input' in expr) return inputs[expr.input] ?? `the layer gets no input ${expr.input + 1}`;
@@ -50,10 +81,9 @@ export function evaluateShape(expr: ShapeExpr, inputs: Shape[]): Shape | string 
   if ('dims' in expr) {
     const out: Shape = [];
     for (const d of expr.dims) {
-      if ('value' in d) { out.push(d.value); continue; }
-      const s = inputs[d.input];
-      if (!s || d.axis >= s.length) return `axis ${d.axis} of input ${d.input + 1} does not exist`;
-      out.push(s[d.axis]);
+      const v = evaluateDim(d, inputs);
+      if (typeof v === 'string') return v;
+      out.push(v);
     }
     return out;
   }
@@ -74,17 +104,20 @@ function isShapeExpr(v: unknown): v is ShapeExpr {
   if ('input' in o) return Number.isSafeInteger(o.input);
   if ('scalar' in o) return o.scalar === true;
   if ('broadcast' in o) return Array.isArray(o.broadcast) && o.broadcast.every(isShapeExpr);
-  if ('dims' in o) {
-    return Array.isArray(o.dims) && o.dims.every((d: unknown) => typeof d === 'object' && d !== null &&
-      (('value' in d && ((d).value === null || typeof (d).value === 'number')) ||
-       ('input' in d && 'axis' in d && Number.isSafeInteger((d as { input: unknown }).input) && Number.isSafeInteger((d as { axis: unknown }).axis))));
-  }
+  if ('dims' in o) return isDims(o.dims);
   return false;
+}
+
+function isDims(dims: unknown): dims is DimExpr[] {
+  return Array.isArray(dims) && dims.every((d: unknown) => typeof d === 'object' && d !== null &&
+    (('value' in d && (d.value === null || typeof d.value === 'number')) ||
+     ('input' in d && 'axis' in d && Number.isSafeInteger(d.input) && Number.isSafeInteger(d.axis))));
 }
 
 /** For the spec schema: a received spec is checked, not trusted. */
 export function isCustomLayerSpec(v: unknown): v is CustomLayerSpec {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return isShapeExpr(o.output) && Number.isSafeInteger(o.trainable) && Number.isSafeInteger(o.nonTrainable);
+  return isShapeExpr(o.output) && Array.isArray(o.weights) && o.weights.every((w: unknown) =>
+    typeof w === 'object' && w !== null && 'dims' in w && 'trainable' in w && isDims(w.dims) && typeof w.trainable === 'boolean');
 }

@@ -34,6 +34,8 @@ export function canonicalPath(path: string): string {
     .replace(/^tensorflow(?=\.|$)/, 'tf')
     .replace(/^tf\.keras(?=\.|$)/, 'keras')
     .replace(/^keras\.(api|src)(?=\.)/, 'keras')
+    // TF 2.3–2.5 spelling of the preprocessing layers (keras.io examples still use it).
+    .replace(/^keras\.layers\.experimental\.preprocessing(?=\.)/, 'keras.layers')
     .replace(/^keras\.layers\.(core|convolutional|pooling|merge|normalization|preprocessing)(?=\.)/, 'keras.layers');
 }
 
@@ -161,7 +163,27 @@ export class ModelRuntime {
     const name = path.slice(dot + 1);
     if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
     if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
+    if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
     return this.callUnknown(`${path} is not a Keras or TF.js API ConvLens reads`, args, range);
+  }
+
+  /**
+   * A TensorFlow op applied to a Keras tensor (`tf.nn.depth_to_space(x, 3)`): TF 2 Keras makes
+   * it a weightless op layer in the model. `params` names its arguments after the tensor.
+   */
+  private tfOpLayer(className: string, params: string[], args: CallArgs, range: SourceRange): Value {
+    const [input, ...rest] = args.positional;
+    if (input?.kind !== 'tensor') return this.callUnknown(`${className} of something that is not a Keras tensor`, args, range);
+    const keyword = new Map(args.keyword);
+    const keywordRanges = new Map(args.keywordRanges);
+    rest.forEach((v, i) => {
+      if (params[i] === undefined) return;
+      keyword.set(params[i], v);
+      keywordRanges.set(params[i], args.positionalRanges[i + 1] ?? range);
+    });
+    keyword.delete('name'); // tf ops' name= names the op, not a layer
+    const layer = this.createLayer(className, { positional: [], positionalRanges: [], keyword, keywordRanges }, range);
+    return this.applyLayer(layer, input, range);
   }
 
   private callKeras(prefix: string, name: string, path: string, args: CallArgs, range: SourceRange): Value {

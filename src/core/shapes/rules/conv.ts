@@ -1,4 +1,4 @@
-/** Convolution layers: Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D. */
+/** Convolution layers: Conv1D, Conv2D, Conv3D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D. */
 import type { Args } from '../args';
 import { formatCount, product } from '../format';
 import type { Dim, Shape } from '../types';
@@ -7,6 +7,13 @@ import { axisFormulas, windowOutput } from './spatial';
 
 const AXES_2D = ['height', 'width'];
 const AXES_1D = ['steps'];
+const AXES_3D = ['depth', 'height', 'width'];
+/** The spatial axes of a rank-n convolution or pooling, and how its input reads. */
+export const SPATIAL: Record<1 | 2 | 3, { axes: string[]; layout: string }> = {
+  1: { axes: AXES_1D, layout: 'batch, steps, channels' },
+  2: { axes: AXES_2D, layout: 'batch, height, width, channels' },
+  3: { axes: AXES_3D, layout: 'batch, depth, height, width, channels' },
+};
 
 interface Window {
   kernel: number[];
@@ -47,10 +54,10 @@ function kernelParams(kernel: number[], cin: number, filters: number, useBias: b
   return { count, formula: `(${factors} + 1)·${filters} = ${formatCount(count)}` };
 }
 
-function convolution(rank: 1 | 2): LayerRule {
+function convolution(rank: 1 | 2 | 3): LayerRule {
   return (input: RuleInput): RuleOutput => {
     const { args } = input;
-    const x = single(input, rank + 2, rank === 2 ? 'batch, height, width, channels' : 'batch, steps, channels');
+    const x = single(input, rank + 2, SPATIAL[rank].layout);
     const filters = args.int('filters');
     const groups = args.int('groups', 1);
     const w = readWindow(args, rank);
@@ -58,7 +65,7 @@ function convolution(rank: 1 | 2): LayerRule {
     if (cin % groups !== 0 || filters % groups !== 0) {
       throw new ShapeError(`groups=${groups} must divide both the input channels (${cin}) and filters (${filters})`);
     }
-    const { dims, formulas } = slide(x, w, rank === 2 ? AXES_2D : AXES_1D);
+    const { dims, formulas } = slide(x, w, SPATIAL[rank].axes);
     const p = kernelParams(w.kernel, cin, filters, args.bool('use_bias', true), groups);
     return {
       shape: [null, ...dims, filters], trainable: p.count, params: p.formula,
@@ -134,6 +141,7 @@ const depthwiseConv2d: LayerRule = (input) => {
 export const convRules: Record<string, LayerRule> = {
   Conv1D: convolution(1),
   Conv2D: convolution(2),
+  Conv3D: convolution(3),
   Conv2DTranspose: conv2dTranspose,
   SeparableConv2D: separableConv2d,
   DepthwiseConv2D: depthwiseConv2d,

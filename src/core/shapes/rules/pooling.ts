@@ -1,14 +1,15 @@
 /** Pooling layers: no weights, a window that shrinks height and width. */
 import type { Args } from '../args';
 import { ShapeError, single, type LayerRule } from './rule';
+import { SPATIAL } from './conv';
 import { axisFormulas, windowOutput } from './spatial';
 
-function pooling(rank: 1 | 2): LayerRule {
-  const names = rank === 2 ? ['height', 'width'] : ['steps'];
+function pooling(rank: 1 | 2 | 3): LayerRule {
+  const names = SPATIAL[rank].axes;
   return (input) => {
     const args: Args = input.args;
     args.requireChannelsLast();
-    const x = single(input, rank + 2, rank === 2 ? 'batch, height, width, channels' : 'batch, steps, channels');
+    const x = single(input, rank + 2, SPATIAL[rank].layout);
     const pool = args.intTuple('pool_size', rank, new Array<number>(rank).fill(2));
     // Keras: strides=None means "the pool size", so windows do not overlap.
     const strides = args.intTuple('strides', rank, pool);
@@ -24,7 +25,7 @@ function pooling(rank: 1 | 2): LayerRule {
   };
 }
 
-function globalPooling(rank: 1 | 2): LayerRule {
+function globalPooling(rank: 1 | 2 | 3): LayerRule {
   return (input) => {
     input.args.requireChannelsLast();
     const x = single(input, rank + 2);
@@ -46,4 +47,8 @@ export const poolingRules: Record<string, LayerRule> = {
   GlobalMaxPooling1D: globalPooling(1),
   GlobalAveragePooling2D: globalPooling(2),
   GlobalMaxPooling2D: globalPooling(2),
+  MaxPooling3D: pooling(3),
+  AveragePooling3D: pooling(3),
+  GlobalAveragePooling3D: globalPooling(3),
+  GlobalMaxPooling3D: globalPooling(3),
 };

@@ -58,7 +58,26 @@ const upSampling2d: LayerRule = (input) => {
   return { shape: [null, h, w, x[3]], shapeFormulas: [`height: ${x[1] ?? 'None'}·${sh} = ${h ?? 'None'}`, `width: ${x[2] ?? 'None'}·${sw} = ${w ?? 'None'}`] };
 };
 
+/**
+ * `tf.nn.depth_to_space(x, b)` (sub-pixel upscaling, keras.io's ESPCN): every b·b channels
+ * become a b×b block of pixels, so (h, w, c) → (h·b, w·b, c / b²). TF refuses a channel
+ * count that b² does not divide.
+ */
+const depthToSpace: LayerRule = (input) => {
+  const x = single(input, 4, 'batch, height, width, channels');
+  const b = input.args.int('block_size');
+  if (b < 2) throw new ShapeError(`block_size must be at least 2, got ${b}`);
+  const c = x[3];
+  if (c !== null && c % (b * b) !== 0) throw new ShapeError(`depth_to_space needs channels divisible by ${b}² = ${b * b}, got ${c}`);
+  const times = (d: Dim): Dim => (d === null ? null : d * b);
+  return {
+    shape: [null, times(x[1]), times(x[2]), c === null ? null : c / (b * b)],
+    shapeFormulas: [`height, width ×${b}; channels: ${c ?? 'None'} / ${b}² (block_size ${b})`],
+  };
+};
+
 export const reshapingRules: Record<string, LayerRule> = {
+  DepthToSpace: depthToSpace,
   ZeroPadding2D: zeroPadding2d,
   Cropping2D: cropping2d,
   UpSampling2D: upSampling2d,

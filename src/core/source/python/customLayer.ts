@@ -5,12 +5,13 @@
  * has that shape). Anything else gives a reason instead of a guess, so a model with such a
  * layer is shown incomplete, never with a wrong count.
  */
-import type { CustomLayerSpec, DimExpr, ShapeExpr } from '../../model/customLayer';
+import type { DimExpr, ShapeExpr } from '../../model/customLayer';
+import type { CallArgs } from '../runtime';
 import type { Value } from '../values';
 import { children, isToken, parseNumber, type SyntaxNode } from './syntax';
 
 /** A value inside `call`, as far as shapes go. */
-type Sym =
+export type Sym =
   | { t: 'tensor'; expr: ShapeExpr }
   | { t: 'inputs' }
   | { t: 'shapeOf'; input: number }
@@ -28,12 +29,56 @@ const ELEMENTWISE_2 = new Set(['add', 'subtract', 'multiply', 'divide', 'maximum
 const RANDOM = new Set(['normal', 'uniform', 'truncated_normal', 'random_normal', 'random_uniform']);
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 
-class CallReader {
+/** A constructor argument as far as shapes go: numbers, None and tuples of them. */
+function fromValue(v: Value): Sym {
+  if (v.kind === 'number') return { t: 'dim', dim: { value: v.value } };
+  if (v.kind === 'none') return { t: 'dim', dim: { value: null } };
+  if (v.kind === 'list') return { t: 'tuple', items: v.items.map(fromValue) };
+  return { t: 'unknown', reason: `a constructor argument that is ${v.kind === 'unknown' ? 'unknown' : `a ${v.kind}`}` };
+}
+
+function arithmetic(op: string, a: number, b: number): number | undefined {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '//': return b === 0 ? undefined : Math.floor(a / b);
+    case '**': return a ** b;
+    default: return undefined;
+  }
+}
+
+export class CallReader {
   private readonly env = new Map<string, Sym>();
 
-  constructor(private readonly text: string, private readonly moduleValue: (name: string) => Value | undefined) {}
+  constructor(private readonly text: string, private readonly moduleValue: (name: string) => Value | undefined,
+    /** `self.units = units` and the like, read from __init__; call and build see them. */
+    readonly selfAttrs = new Map<string, Sym>()) {}
 
-  private word(n: SyntaxNode): string {
+  bind(name: string, value: Sym): void {
+    this.env.set(name, value);
+  }
+
+  /** Binds a method's parameters after self from the constructor call (positional, keyword, default). */
+  bindParameters(fn: SyntaxNode, args: CallArgs): void {
+    const list = children(fn).find((k) => k.name === 'ParamList');
+    const kids = list ? children(list) : [];
+    let position = -1; // self comes first
+    for (let i = 0; i < kids.length; i++) {
+      const p = kids[i];
+      if (p.name !== 'VariableName') continue;
+      const star = p.prevSibling?.name === '*' || p.prevSibling?.name === '**';
+      if (star) continue;
+      position++;
+      if (position === 0) continue;
+      const name = this.word(p);
+      const given = args.keyword.get(name) ?? args.positional[position - 1];
+      if (given) this.env.set(name, fromValue(given));
+      else if (kids[i + 1]?.name === 'AssignOp' && kids[i + 2]) this.env.set(name, this.evaluate(kids[i + 2]));
+    }
+  }
+
+  word(n: SyntaxNode): string {
     return this.text.slice(n.from, n.to);
   }
 
@@ -102,7 +147,7 @@ class CallReader {
     return { t: 'unknown', reason: 'a tuple or shape is used as a tensor' };
   }
 
-  private evaluate(n: SyntaxNode): Sym {
+  evaluate(n: SyntaxNode): Sym {
     switch (n.name) {
       case 'Number': {
         const v = parseNumber(this.word(n));
@@ -134,7 +179,13 @@ class CallReader {
         const op = kids[1] ? this.word(kids[1]) : '';
         if (!ARITH.has(op) || kids.length !== 3) return { t: 'unknown', reason: `'${op}' in call is not evaluated` };
         if (op === '@') return { t: 'unknown', reason: 'matrix products in call are not evaluated yet' };
-        return this.elementwise([this.evaluate(kids[0]), this.evaluate(kids[2])]);
+        const [a, b] = [this.evaluate(kids[0]), this.evaluate(kids[2])];
+        // Two known numbers (`units * 2`) stay a number; anything with a tensor is element-wise.
+        if (a.t === 'dim' && b.t === 'dim' && 'value' in a.dim && 'value' in b.dim && a.dim.value !== null && b.dim.value !== null) {
+          const v = arithmetic(op, a.dim.value, b.dim.value);
+          return v === undefined ? { t: 'unknown', reason: `'${op}' on numbers in a custom layer is not evaluated` } : { t: 'dim', dim: { value: v } };
+        }
+        return this.elementwise([a, b]);
       }
       case 'MemberExpression': return this.member(n);
       case 'CallExpression': return this.call(n);
@@ -144,16 +195,22 @@ class CallReader {
 
   private member(n: SyntaxNode): Sym {
     const kids = children(n);
+    if (kids[1]?.name === '.' && kids[0]?.name === 'VariableName' && this.word(kids[0]) === 'self' && kids[2]) {
+      return this.selfAttrs.get(this.word(kids[2])) ?? { t: 'unknown', reason: `self.${this.word(kids[2])} is not known statically` };
+    }
     if (kids[1]?.name !== '[') return { t: 'unknown', reason: `attribute ${this.word(n)} in call is not evaluated` };
     const inside = kids.slice(2, -1).filter((k) => !isToken(k));
     if (inside.length !== 1 || kids.slice(2, -1).some((k) => k.name === ':' || k.name === ',')) {
       return { t: 'unknown', reason: 'slicing in call is not evaluated' };
     }
     const index = this.evaluate(inside[0]);
-    if (index.t !== 'dim' || !('value' in index.dim) || index.dim.value === null || index.dim.value < 0) {
-      return { t: 'unknown', reason: 'an index in call is not a known non-negative number' };
+    if (index.t !== 'dim' || !('value' in index.dim) || index.dim.value === null) {
+      return { t: 'unknown', reason: 'an index in call is not a known number' };
     }
-    return this.item(this.evaluate(kids[0]), index.dim.value);
+    const target = this.evaluate(kids[0]);
+    // Only an input's shape has a length to count from the end (`input_shape[-1]`).
+    if (index.dim.value < 0 && target.t !== 'shapeOf') return { t: 'unknown', reason: 'a negative index in call is not evaluated' };
+    return this.item(target, index.dim.value);
   }
 
   private call(n: SyntaxNode): Sym {
@@ -200,43 +257,4 @@ class CallReader {
     }
     return { t: 'tensor', expr: exprs.length === 1 ? exprs[0] : { broadcast: exprs } };
   }
-}
-
-/** Whether a class statement's base is keras' Layer (`layers.Layer`, `keras.layers.Layer`, `Layer`). */
-export function isLayerSubclass(base: Value): boolean {
-  return base.kind === 'ref' && /^keras\.(layers\.)?Layer$/.test(base.path);
-}
-
-function methods(classNode: SyntaxNode, text: string): Map<string, SyntaxNode> {
-  const out = new Map<string, SyntaxNode>();
-  const body = children(classNode).find((k) => k.name === 'Body');
-  for (let s of body ? children(body) : []) {
-    if (s.name === 'DecoratedStatement' && s.lastChild) s = s.lastChild;
-    if (s.name !== 'FunctionDefinition') continue;
-    const name = children(s).find((k) => k.name === 'VariableName');
-    if (name) out.set(text.slice(name.from, name.to), s);
-  }
-  return out;
-}
-
-/**
- * What a Layer subclass builds, or why ConvLens cannot say. Weights (add_weight, sublayers
- * made in __init__) are reported as not read yet rather than counted as zero.
- */
-export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue: (name: string) => Value | undefined): CustomLayerSpec | string {
-  const defs = methods(classNode, text);
-  for (const m of ['__init__', 'build']) {
-    const fn = defs.get(m);
-    if (!fn) continue;
-    const src = text.slice(fn.from, fn.to);
-    if (/\badd_weight\s*\(|\badd_variable\s*\(|\btf\.Variable\s*\(/.test(src)) return `its weights (made in ${m}) are not counted yet`;
-    if (/self\.\w+\s*=\s*(keras\.|tf\.keras\.)?layers\.\w+\s*\(|self\.\w+\s*=\s*keras\.(Sequential|Model)\s*\(/.test(src)) {
-      return `its sublayers (made in ${m}) are not counted yet`;
-    }
-  }
-  if (defs.has('compute_output_shape')) return 'its compute_output_shape is not read yet';
-  const call = defs.get('call');
-  if (!call) return 'it has no call method ConvLens can read';
-  const out = new CallReader(text, moduleValue).read(call);
-  return typeof out === 'string' ? out : { output: out, trainable: 0, nonTrainable: 0 };
 }

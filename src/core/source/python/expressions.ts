@@ -9,6 +9,7 @@ import { NONE, list, num, str, truthy, unknown, type Value } from '../values';
 import { EvaluatorBase } from './base';
 import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './builtins';
 import { comprehension } from './comprehension';
+import { readCustomLayer } from './customClass';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
 import { CustomLayerClass, UserFunction, type Param } from './scope';
@@ -311,7 +312,10 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     if (callee.kind === 'function') {
       if (callee.impl instanceof BuiltinFunction) return callee.impl.fn(args);
       if (callee.impl instanceof UserFunction) return this.callUser(callee.impl, args, range);
-      if (callee.impl instanceof CustomLayerClass) return this.runtime.customLayer(callee.impl.name, callee.impl.read, args, range);
+      if (callee.impl instanceof CustomLayerClass) {
+        const cls = callee.impl;
+        return this.runtime.customLayer(cls.name, readCustomLayer(cls.node, this.text, cls.moduleValue, args), args, range);
+      }
       return unknown(`${callee.name}() is not evaluated`);
     }
     if (callee.kind === 'method' && ['list', 'dict', 'string'].includes(callee.target.kind)) {

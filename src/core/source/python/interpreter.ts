@@ -11,7 +11,7 @@ import { ExpressionEvaluator } from './expressions';
 import { importBindings } from './imports';
 import { CapExceeded, EvaluationStopped, LIMITS, checkSize } from './limits';
 import { binaryOp } from './operators';
-import { readCustomLayer, isLayerSubclass } from './customLayer';
+import { isLayerSubclass } from './customClass';
 import { CustomLayerClass, Scope, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
@@ -119,8 +119,8 @@ export class Interpreter extends ExpressionEvaluator {
       this.setVariable(name, unknown(`custom class ${name} is not analysed`));
       return;
     }
-    const read = readCustomLayer(node, this.text, (n) => this.scope.lookup(n));
-    this.setVariable(name, { kind: 'function', name, impl: new CustomLayerClass(name, read) });
+    const scope = this.scope;
+    this.setVariable(name, { kind: 'function', name, impl: new CustomLayerClass(name, node, (n) => scope.lookup(n)) });
   }
 
   /** The value of a comma list (`return a, b`, right side of `=`): a tuple when there is a comma. */

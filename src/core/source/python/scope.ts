@@ -3,7 +3,6 @@
  * sees the scope it was defined in (its closure), and `global x` makes assignments to x
  * go to the module scope.
  */
-import type { CustomLayerSpec } from '../../model/customLayer';
 import type { Value } from '../values';
 import type { SyntaxNode } from './syntax';
 
@@ -52,7 +51,10 @@ export class UserFunction {
   ) {}
 }
 
-/** A user's keras.layers.Layer subclass: calling it makes a layer (runtime.customLayer). */
+/**
+ * A user's keras.layers.Layer subclass: calling it makes a layer (runtime.customLayer), read
+ * per instance because its weights may follow the constructor's arguments (customClass.ts).
+ */
 export class CustomLayerClass {
-  constructor(readonly name: string, readonly read: CustomLayerSpec | string) {}
+  constructor(readonly name: string, readonly node: SyntaxNode, readonly moduleValue: (name: string) => Value | undefined) {}
 }

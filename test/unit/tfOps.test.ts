@@ -1,0 +1,43 @@
+/**
+ * TensorFlow ops applied to Keras tensors that TF 2 Keras turns into weightless op layers.
+ * Expected values from Keras' summary of keras.io's ESPCN
+ * (examples/vision/md/super_resolution_sub_pixel.md): conv2d_3 (None, 100, 100, 9), then
+ * tf_op_layer_DepthToSpace (None, 300, 300, 1) with 0 params; total 59,657.
+ */
+import * as assert from 'assert';
+import { analyzeSource } from '../../src/core/analysis';
+
+describe('TF ops on Keras tensors', () => {
+  it('reads tf.nn.depth_to_space as a weightless layer with Keras\' shape', () => {
+    const [m] = analyzeSource([
+      'import tensorflow as tf',
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      'conv_args = {"activation": "relu", "kernel_initializer": "Orthogonal", "padding": "same"}',
+      'inputs = keras.Input(shape=(100, 100, 1))',
+      'x = layers.Conv2D(64, 5, **conv_args)(inputs)',
+      'x = layers.Conv2D(64, 3, **conv_args)(x)',
+      'x = layers.Conv2D(32, 3, **conv_args)(x)',
+      'x = layers.Conv2D(1 * (3 ** 2), 3, **conv_args)(x)',
+      'outputs = tf.nn.depth_to_space(x, 3)',
+      'model = keras.Model(inputs, outputs)',
+    ].join('\n'), 'python').models;
+    assert.strictEqual(m.complete, true);
+    const last = m.layers[m.layers.length - 1];
+    assert.strictEqual(last.className, 'DepthToSpace');
+    assert.deepStrictEqual(last.outputShape, [null, 300, 300, 1]);
+    assert.strictEqual(last.params, 0);
+    assert.strictEqual(m.totalParams, 59657);
+  });
+
+  it('refuses a channel count the block does not divide, as TF does', () => {
+    const [m] = analyzeSource([
+      'import tensorflow as tf',
+      'from tensorflow import keras',
+      'inputs = keras.Input(shape=(8, 8, 5))',
+      'model = keras.Model(inputs, tf.nn.depth_to_space(inputs, 2))',
+    ].join('\n'), 'python').models;
+    assert.strictEqual(m.complete, false);
+    assert.match(m.layers[1].unknownReason ?? '', /divisible by 2² = 4, got 5/);
+  });
+});
