@@ -47,9 +47,18 @@ function outcome(e: Expected): Outcome {
   return same ? { kind: 'exact' } : { kind: 'wrong', got: `${m.totalParams}/${m.trainableParams}/${m.nonTrainableParams}` };
 }
 
-describe('keras.io corpus (#11)', () => {
+describe('keras.io corpus (#11)', function () {
   const results = EXPECTED.map((e) => ({ e, o: outcome(e) }));
   const present = results.filter((r) => r.o.kind !== 'missing');
+
+  before(function () {
+    // The pages' code is not in git (test/corpus/kerasio/README.md says why and how to make
+    // src/): without it there is nothing to check, and the suite says so instead of passing.
+    if (present.length === 0) {
+      console.log('      skipping the keras.io corpus: test/corpus/kerasio/src/ is absent (see its README)');
+      this.skip();
+    }
+  });
 
   it('shows no model complete with numbers that differ from Keras\' summary', () => {
     const wrong = results.filter((r) => r.o.kind === 'wrong')
@@ -61,14 +70,11 @@ describe('keras.io corpus (#11)', () => {
     for (const r of results) if (r.o.kind === 'incomplete') assert.ok(r.o.reason.length > 0, `${r.e.file}:${r.e.model}`);
   });
 
-  it('reports the exact fraction (the issue\'s bar is 95%)', function () {
-    if (present.length === 0) this.skip(); // the sources are not in git: see test/corpus/kerasio/README.md
+  it('reads at least 95% of the models exactly (the issue\'s bar)', () => {
     const exact = present.filter((r) => r.o.kind === 'exact').length;
     const lines = results.map((r) => `  ${r.o.kind.padEnd(10)} ${r.e.file}:${r.e.model}` +
       (r.o.kind === 'incomplete' ? ` — ${r.o.reason}` : r.o.kind === 'missing' ? ` — ${r.o.why}` : ''));
     console.log(`    keras.io corpus: ${exact}/${present.length} exact (${(100 * exact / present.length).toFixed(1)}%)\n${lines.join('\n')}`);
-    // Reported, not asserted: the corpus is still below the 95% bar (see the list), and a
-    // threshold here would only hide which models fall short.
-    assert.ok(exact <= present.length);
+    assert.ok(exact / present.length >= 0.95, `${exact}/${present.length} exact`);
   });
 });
