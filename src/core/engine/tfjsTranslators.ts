@@ -19,6 +19,30 @@ export function conv(rank: 1 | 2): Translator {
   };
 }
 
+/**
+ * SimpleRNN, LSTM and GRU: Keras' defaults made explicit where TF.js' differ (LSTM and GRU
+ * gate with 'sigmoid' in Keras 2.x/3 but 'hardSigmoid' in TF.js; the recurrent kernel starts
+ * 'orthogonal' in both).
+ */
+function recurrent(a: ArgReader, out: Record<string, unknown>, factory: 'simpleRNN' | 'lstm' | 'gru'): TfjsFactory {
+  out['units'] = a.requiredNumber('units');
+  out['activation'] = a.raw('activation') === undefined ? 'tanh' : activation(a);
+  if (factory !== 'simpleRNN') out['recurrentActivation'] = a.raw('recurrent_activation') === undefined ? 'sigmoid' : activation(a, 'recurrent_activation');
+  setIfDefined(out, 'useBias', a.bool('use_bias'));
+  weightArgs(a, out, 'kernel', 'glorotUniform');
+  weightArgs(a, out, 'recurrent', 'orthogonal');
+  weightArgs(a, out, 'bias', 'zeros');
+  setIfDefined(out, 'dropout', a.number('dropout'));
+  setIfDefined(out, 'recurrentDropout', a.number('recurrent_dropout'));
+  setIfDefined(out, 'returnSequences', a.bool('return_sequences'));
+  a.onlyDefault('return_state', (v) => v === false, 'ConvLens follows one output per layer');
+  setIfDefined(out, 'goBackwards', a.bool('go_backwards'));
+  a.onlyDefault('stateful', (v) => v === false, 'stateful recurrence needs a fixed batch, which ConvLens training does not keep');
+  setIfDefined(out, 'unroll', a.bool('unroll'));
+  for (const key of ['seed', 'use_cudnn', 'time_major', 'zero_output_for_mask']) a.onlyDefault(key, () => true, 'not used by TF.js');
+  return factory;
+}
+
 export function pooling(rank: 1 | 2, factory: TfjsFactory): Translator {
   return (a, out) => {
     setIfDefined(out, 'poolSize', a.intTuple('pool_size', rank));
@@ -97,6 +121,32 @@ export const TRANSLATORS: Record<string, Translator> = {
   Flatten: (a) => {
     dataFormat(a);
     return 'flatten';
+  },
+  Embedding: (a, out) => {
+    out['inputDim'] = a.requiredNumber('input_dim');
+    out['outputDim'] = a.requiredNumber('output_dim');
+    // Keras' default is RandomUniform(-0.05, 0.05), TF.js' 'randomUniform' with the same range.
+    out['embeddingsInitializer'] = initializer(a, 'embeddings_initializer', 'randomUniform');
+    a.onlyDefault('embeddings_regularizer', (v) => v === null, 'ConvLens does not pass an embeddings regulariser to TF.js yet');
+    a.onlyDefault('embeddings_constraint', (v) => v === null, 'ConvLens does not pass an embeddings constraint to TF.js yet');
+    setIfDefined(out, 'maskZero', a.bool('mask_zero'));
+    setIfDefined(out, 'inputLength', a.number('input_length'));
+    a.onlyDefault('lora_rank', () => false, 'TF.js Embedding has no LoRA');
+    a.onlyDefault('sparse', (v) => v === false, 'TF.js has no sparse embeddings');
+    return 'embedding';
+  },
+  SimpleRNN: (a, out) => recurrent(a, out, 'simpleRNN'),
+  LSTM: (a, out) => {
+    setIfDefined(out, 'unitForgetBias', a.bool('unit_forget_bias'));
+    return recurrent(a, out, 'lstm');
+  },
+  GRU: (a, out) => {
+    // Keras' default is reset_after=True (two biases per gate); TF.js' GRU cell has only the
+    // reset_after=False form, so a default Keras GRU cannot be built as it is.
+    a.onlyDefault('reset_after', (v) => v === false, "TF.js builds GRU only with reset_after=False (Keras' default is True): write GRU(..., reset_after=False) to train it here");
+    if (a.raw('reset_after') === undefined) a.fail('reset_after', "Keras' GRU defaults to reset_after=True, which TF.js cannot build: write GRU(..., reset_after=False) to train it here");
+    out['resetAfter'] = false;
+    return recurrent(a, out, 'gru');
   },
   Dense: (a, out) => {
     out['units'] = a.requiredNumber('units');

@@ -55,6 +55,15 @@ const MERGE = { role: 'merge' } as const;
 /** 3D layers are read for shapes and counts (keras.io's CT-scan classifier); training them in TF.js is not wired yet. */
 const NOT_TRANSLATED_3D: TfjsSupport = { reason: 'ConvLens does not build 3D convolution or pooling layers in TF.js yet.' };
 
+/** Keyword arguments every Keras recurrent layer accepts. */
+const RNN_COMMON = [
+  'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer',
+  'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'return_sequences', 'return_state',
+  'go_backwards', 'stateful', 'unroll', 'seed', 'time_major', 'zero_output_for_mask',
+];
+/** Wrappers and convolutional recurrence are read for shapes and counts; building them in TF.js is not wired yet. */
+const NOT_TRANSLATED_SEQUENCE: TfjsSupport = { reason: 'ConvLens does not build ConvLSTM2D, Bidirectional or TimeDistributed in TF.js yet.' };
+
 const entries: LayerClassInfo[] = [
   {
     className: 'InputLayer', positional: ['shape', 'batch_size', 'dtype'], keywords: ['sparse', 'batch_shape', 'input_tensor', 'optional', 'ragged'], aliases: [],
@@ -87,6 +96,16 @@ const entries: LayerClassInfo[] = [
   { className: 'GlobalAveragePooling3D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalAvgPool3D'], tfjs: NOT_TRANSLATED_3D },
   { className: 'GlobalMaxPooling3D', positional: ['data_format'], keywords: ['keepdims'], aliases: ['GlobalMaxPool3D'], tfjs: NOT_TRANSLATED_3D },
   { className: 'Flatten', positional: ['data_format'], keywords: [], aliases: [] },
+  { className: 'Embedding', positional: ['input_dim', 'output_dim', 'embeddings_initializer', 'embeddings_regularizer', 'embeddings_constraint', 'mask_zero'], keywords: ['input_length', 'lora_rank', 'sparse'], aliases: [] },
+  { className: 'SimpleRNN', positional: ['units', 'activation', 'use_bias'], keywords: [...RNN_COMMON], aliases: [] },
+  { className: 'LSTM', positional: ['units', 'activation', 'recurrent_activation', 'use_bias'], keywords: [...RNN_COMMON, 'unit_forget_bias', 'use_cudnn'], aliases: [] },
+  { className: 'GRU', positional: ['units', 'activation', 'recurrent_activation', 'use_bias'], keywords: [...RNN_COMMON, 'reset_after', 'use_cudnn'], aliases: [] },
+  {
+    className: 'ConvLSTM2D', positional: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation', 'recurrent_activation', 'use_bias'],
+    keywords: [...RNN_COMMON, 'unit_forget_bias'], aliases: [], tfjs: NOT_TRANSLATED_SEQUENCE,
+  },
+  { className: 'Bidirectional', positional: ['layer', 'merge_mode', 'weights', 'backward_layer'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_SEQUENCE },
+  { className: 'TimeDistributed', positional: ['layer'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_SEQUENCE },
   { className: 'Dense', positional: ['units', 'activation', 'use_bias'], keywords: ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'], aliases: [] },
   { className: 'Dropout', positional: ['rate', 'noise_shape', 'seed'], keywords: [], aliases: [] },
   { className: 'SpatialDropout2D', positional: ['rate', 'data_format', 'seed'], keywords: [], aliases: [] },

@@ -21,6 +21,11 @@ export class InvalidArgument extends Error {
 export class Args {
   constructor(private readonly config: ConfigObject, private readonly className: string) {}
 
+  /** The argument was given as None (not merely left out). */
+  isNone(key: string): boolean {
+    return this.config[key] === null;
+  }
+
   has(key: string): boolean {
     const v = this.config[key];
     return v !== undefined && v !== null;

@@ -149,6 +149,8 @@ export function toConfigValue(v: Value): ConfigValue {
     case 'unknown': return { unknown: v.reason };
     // `activation=tf.nn.relu` or `keras.activations.relu`: the function's name is what matters.
     case 'ref': return v.path.slice(v.path.lastIndexOf('.') + 1);
+    // A layer given as an argument (`Bidirectional(LSTM(64))`): as Keras serialises one.
+    case 'layer': return { class_name: v.layer.className, config: { ...configObject(v.layer.config), name: v.layer.name } };
     default: return { unknown: `${v.kind} used as an argument` };
   }
 }

@@ -22,7 +22,7 @@ interface Window {
   padding: 'valid' | 'same' | 'causal';
 }
 
-function readWindow(args: Args, rank: number): Window {
+export function readWindow(args: Args, rank: number): Window {
   args.requireChannelsLast();
   const padding = args.padding();
   if (padding === 'causal' && rank !== 1) throw new ShapeError('causal padding is only for 1D convolutions');
@@ -35,7 +35,7 @@ function readWindow(args: Args, rank: number): Window {
 }
 
 /** Slides the window over each spatial axis; returns the new spatial dims and their formulas. */
-function slide(input: Shape, w: Window, names: string[]): { dims: Dim[]; formulas: string[] } {
+export function slide(input: Shape, w: Window, names: string[]): { dims: Dim[]; formulas: string[] } {
   const results = names.map((axis, i) => windowOutput({
     axis, input: input[i + 1], kernel: w.kernel[i], stride: w.strides[i], dilation: w.dilation[i], padding: w.padding, window: 'kernel',
   }));
