@@ -55,6 +55,9 @@ const MERGE = { role: 'merge' } as const;
 /** 3D layers are read for shapes and counts (keras.io's CT-scan classifier); training them in TF.js is not wired yet. */
 const NOT_TRANSLATED_3D: TfjsSupport = { reason: 'ConvLens does not build 3D convolution or pooling layers in TF.js yet.' };
 
+/** Read for shapes and counts; TF.js has these only in 2-D (or, CenterCrop, not in the layers ConvLens builds). */
+const NOT_TRANSLATED_1D_3D: TfjsSupport = { reason: 'ConvLens does not build this 1D/3D padding, cropping, upsampling or transposed convolution (or CenterCrop) in TF.js yet.' };
+
 /** Keyword arguments every Keras recurrent layer accepts. */
 const RNN_COMMON = [
   'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer',
@@ -72,7 +75,9 @@ const entries: LayerClassInfo[] = [
   { className: 'Conv1D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution1D'] },
   { className: 'Conv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution2D'], arithmetic: 'conv' },
   { className: 'Conv3D', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'dilation_rate', 'groups'], aliases: ['Convolution3D'], tfjs: NOT_TRANSLATED_3D },
+  { className: 'Conv1DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution1DTranspose'], tfjs: NOT_TRANSLATED_1D_3D },
   { className: 'Conv2DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution2DTranspose'] },
+  { className: 'Conv3DTranspose', positional: ['filters', 'kernel_size', 'strides', 'padding'], keywords: [...CONV_COMMON, 'output_padding', 'dilation_rate'], aliases: ['Convolution3DTranspose'], tfjs: NOT_TRANSLATED_3D },
   {
     className: 'SeparableConv2D', positional: ['filters', 'kernel_size', 'strides', 'padding'],
     keywords: ['data_format', 'dilation_rate', 'depth_multiplier', 'activation', 'use_bias', 'depthwise_initializer', 'pointwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'pointwise_regularizer', 'bias_regularizer', 'depthwise_constraint', 'pointwise_constraint', 'bias_constraint'],
@@ -125,7 +130,14 @@ const entries: LayerClassInfo[] = [
     className: 'DepthToSpace', positional: ['block_size'], keywords: [], aliases: [],
     tfjs: { reason: 'TF.js has depthToSpace as an op but not as a layer, so ConvLens cannot build it yet.' },
   },
+  { className: 'ZeroPadding1D', positional: ['padding'], keywords: ['data_format'], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
   { className: 'ZeroPadding2D', positional: ['padding', 'data_format'], keywords: [], aliases: [] },
+  { className: 'ZeroPadding3D', positional: ['padding', 'data_format'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
+  { className: 'Cropping1D', positional: ['cropping'], keywords: ['data_format'], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
+  { className: 'Cropping3D', positional: ['cropping', 'data_format'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
+  { className: 'UpSampling1D', positional: ['size'], keywords: ['data_format'], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
+  { className: 'UpSampling3D', positional: ['size', 'data_format'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
+  { className: 'CenterCrop', positional: ['height', 'width'], keywords: ['data_format'], aliases: [], tfjs: NOT_TRANSLATED_1D_3D },
   { className: 'Cropping2D', positional: ['cropping', 'data_format'], keywords: [], aliases: [] },
   { className: 'UpSampling2D', positional: ['size', 'data_format', 'interpolation'], keywords: [], aliases: [] },
   { className: 'Add', positional: [], keywords: [], aliases: [], ...MERGE },

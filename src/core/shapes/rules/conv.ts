@@ -1,4 +1,4 @@
-/** Convolution layers: Conv1D, Conv2D, Conv3D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D. */
+/** Convolution layers: Conv1D/2D/3D, Conv1D/2D/3DTranspose, SeparableConv2D, DepthwiseConv2D. */
 import type { Args } from '../args';
 import { formatCount, product } from '../format';
 import type { Dim, Shape } from '../types';
@@ -88,20 +88,23 @@ function transposeAxis(axis: string, input: Dim, kernel: number, stride: number,
   return { out, formula: `${axis}: ${input}·${stride} + max(${kEff} − ${stride}, 0) = ${out}` };
 }
 
-const conv2dTranspose: LayerRule = (input) => {
-  const { args } = input;
-  const x = single(input, 4, 'batch, height, width, channels');
-  const filters = args.int('filters');
-  const w = readWindow(args, 2);
-  const outputPadding = args.has('output_padding') ? args.intTuple('output_padding', 2) : undefined;
-  const cin = knownLast(input, x);
-  const axes = AXES_2D.map((axis, i) => transposeAxis(axis, x[i + 1], w.kernel[i], w.strides[i], w.dilation[i], w.padding, outputPadding?.[i]));
-  const p = kernelParams(w.kernel, cin, filters, args.bool('use_bias', true));
-  return {
-    shape: [null, axes[0].out, axes[1].out, filters], trainable: p.count, params: p.formula,
-    shapeFormulas: [...axes.map((a) => a.formula), `channels: ${filters} filters`],
+/** Conv1DTranspose, Conv2DTranspose, Conv3DTranspose: each axis grows by the stride (Keras' transpose arithmetic). */
+function convTranspose(rank: 1 | 2 | 3): LayerRule {
+  return (input) => {
+    const { args } = input;
+    const x = single(input, rank + 2, SPATIAL[rank].layout);
+    const filters = args.int('filters');
+    const w = readWindow(args, rank);
+    const outputPadding = args.has('output_padding') ? args.intTuple('output_padding', rank) : undefined;
+    const cin = knownLast(input, x);
+    const axes = SPATIAL[rank].axes.map((axis, i) => transposeAxis(axis, x[i + 1], w.kernel[i], w.strides[i], w.dilation[i], w.padding, outputPadding?.[i]));
+    const p = kernelParams(w.kernel, cin, filters, args.bool('use_bias', true));
+    return {
+      shape: [null, ...axes.map((a) => a.out), filters], trainable: p.count, params: p.formula,
+      shapeFormulas: [...axes.map((a) => a.formula), `channels: ${filters} filters`],
+    };
   };
-};
+}
 
 const separableConv2d: LayerRule = (input) => {
   const { args } = input;
@@ -142,7 +145,9 @@ export const convRules: Record<string, LayerRule> = {
   Conv1D: convolution(1),
   Conv2D: convolution(2),
   Conv3D: convolution(3),
-  Conv2DTranspose: conv2dTranspose,
+  Conv1DTranspose: convTranspose(1),
+  Conv2DTranspose: convTranspose(2),
+  Conv3DTranspose: convTranspose(3),
   SeparableConv2D: separableConv2d,
   DepthwiseConv2D: depthwiseConv2d,
 };
