@@ -38,6 +38,6 @@ describe('1-D and 3-D reshaping layers, transposed convolutions, CenterCrop', ()
 
   it('refuses a cropping that removes the whole input', () => {
     const m = analyzeSource('import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4, 2)), layers.Cropping1D((2, 2))])\n', 'python').models[0];
-    assert.ok(m.diagnostics.some((d) => /removes the whole input/.test(d.message)), JSON.stringify(m.diagnostics));
+    assert.ok(m.diagnostics.some((d) => d.message.includes('removes the whole input')), JSON.stringify(m.diagnostics));
   });
 });
