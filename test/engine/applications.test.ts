@@ -50,6 +50,18 @@ describe('keras.applications and frozen weights', () => {
     const base = a.models.find((m) => m.name === 'conv_base')!;
     assert.strictEqual(base.trainableParams, 0);
     assert.match(base.layers[1].formula, /frozen \(trainable=False\)/);
+    // The model TF.js trains freezes the same weights (it did not, before: training updated the
+    // base). Built without preprocess_input, which ConvLens does not build in TF.js yet.
+    const trainable = read([
+      'import keras', 'from keras import layers',
+      'conv_base = keras.applications.vgg16.VGG16(weights=None, include_top=False)', 'conv_base.trainable = False',
+      'inputs = keras.Input(shape=(180, 180, 3))', 'x = conv_base(inputs)', 'x = layers.Flatten()(x)', 'x = layers.Dense(256)(x)',
+      'outputs = layers.Dense(1, activation="sigmoid")(x)', 'model = keras.Model(inputs, outputs)', '',
+    ].join('\n'));
+    const built = buildTfjsModel(tf, trainable.specs.find((s) => s.name === 'model')!);
+    const count = (ws: tf.LayerVariable[]) => ws.reduce((n, w) => n + tf.util.sizeFromShape(w.shape as number[]), 0);
+    assert.deepStrictEqual([count(built.trainableWeights), count(built.nonTrainableWeights)], [3277313, 14714688]);
+    built.dispose();
   });
 
   it('honours trainable=False on a layer, in Keras and TF.js', () => {

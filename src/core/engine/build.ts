@@ -54,9 +54,13 @@ export function buildTfjsModel(tf: Tf, spec: ModelSpec, options: BuildOptions = 
 
 /** `inferredInputShape`: for a nested model, the shape of the tensor it is applied to. */
 function buildModel(tf: Tf, spec: ModelSpec, options: BuildOptions, inferredInputShape: Shape | undefined): tfjs.LayersModel {
-  return spec.kind === 'sequential'
+  const model = spec.kind === 'sequential'
     ? buildSequential(tf, spec, options, inferredInputShape)
     : buildFunctional(tf, spec, options, inferredInputShape);
+  // `conv_base.trainable = False` (Chollet's feature extraction): the base's weights stay as they
+  // are while the head trains, as the summary counts them (non-trainable).
+  if (spec.trainable === false) model.trainable = false;
+  return model;
 }
 
 const TFJS_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
