@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, languageForFile } from '../core/analysis';
 import { isModelFile, openModelFile } from '../core/modelFile/open';
+import { missingMessage, missingPretrained } from '../core/engine/train/pretrained';
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
 import { dataArgumentHelp, describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
@@ -47,6 +48,8 @@ export interface TrainCliOptions {
   json?: boolean;
   resume?: string;
   freezeUntil?: string;
+  weightsFolder?: string;
+  randomPretrained?: boolean;
 }
 
 function int(value: string, what: string, min: number): number {
@@ -165,7 +168,12 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
     resume,
     // A saved model trains on from its own weights: fine-tuning.
     initialWeights: isModelFile(file) && resume === undefined ? path.resolve(file) : undefined,
+    weightsFolder: o.weightsFolder === undefined ? undefined : path.resolve(o.weightsFolder),
+    randomPretrained: o.randomPretrained === true ? true : undefined,
   };
+  // A keras.applications base whose weight file is missing stops here, in one line, unless asked otherwise.
+  const missing = resume === undefined && !settings.randomPretrained ? missingPretrained(spec, settings.weightsFolder) : [];
+  if (missing.length > 0) throw new UsageError(`${missingMessage(missing[0])} (or pass --random-pretrained)`);
   // No flag sets early stopping: a resumed run keeps its own, a new one follows the code's callbacks.
   const earlyStopping = saved ? saved.earlyStopping : codeEarlyStopping;
   if (earlyStopping) {
@@ -355,6 +363,8 @@ export function addTrainCommand(
     .option('--seed <n>', 'shuffles batches; seeds synthetic data and validation splits (default: 1)')
     .option('--resume <runDir>', "continue a run folder from its last checkpoint, with the run's own data, epochs and settings (flags override them)")
     .option('--freeze-until <layer>', 'fine-tuning: keep this layer and every one before it frozen')
+    .option('--weights-folder <dir>', "where keras.applications weight files are (default: Keras' cache, ~/.keras/models)")
+    .option('--random-pretrained', 'train a keras.applications base whose weight file is missing from random weights')
     .option('--json', 'one JSON line per epoch and a final JSON summary line on stdout')
     .action(async (file: string, options: TrainCliOptions) => {
       onExit(await runTrain(file, options, deps.io ?? defaultIo(io), deps));

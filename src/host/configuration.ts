@@ -16,6 +16,7 @@ export function readConfiguration(): ConvLensConfiguration {
     'diagnostics.enabled': read('diagnostics.enabled'),
     backend: read('backend'),
     nativeKernels: read('nativeKernels'),
+    weightsFolder: read('weightsFolder'),
   };
 }
 

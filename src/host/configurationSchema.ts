@@ -15,6 +15,8 @@ export interface ConvLensConfiguration {
   'diagnostics.enabled': boolean;
   backend: BackendPreference;
   nativeKernels: boolean;
+  /** Where keras.applications weight files are (empty: Keras' own cache, ~/.keras/models). */
+  weightsFolder: string;
 }
 
 export type ConfigurationKey = keyof ConvLensConfiguration;
@@ -30,4 +32,5 @@ export const CONFIGURATION_DEFAULTS: Readonly<ConvLensConfiguration> = {
   'diagnostics.enabled': true,
   backend: 'auto',
   nativeKernels: true,
+  weightsFolder: '',
 };

@@ -89,6 +89,18 @@ export interface CompileSpec {
   range: SourceRange;
 }
 
+/**
+ * Pretrained weights a keras.applications model asks for (`weights="imagenet"`, Keras' default,
+ * or a file path): the file Keras itself would load, by its name in Keras' cache
+ * (~/.keras/models/), and where Keras downloads it from.
+ */
+export interface PretrainedWeights {
+  application: string;
+  /** A file name in Keras' cache folder, or the path the code gives. */
+  file: string;
+  url?: string;
+}
+
 export interface ModelSpec {
   /** The variable the model is bound to in the user's code ('model', 'conv_base'), else Keras' name. */
   name: string;
@@ -119,6 +131,8 @@ export interface ModelSpec {
   fit?: FitSpec;
   /** False after `model.trainable = False` (a frozen conv base): all weights non-trainable. */
   trainable?: boolean;
+  /** A keras.applications model with pretrained weights: training starts from them. */
+  pretrained?: PretrainedWeights;
   /** Problems found while reading (not shape problems: those come from the shape engine). */
   diagnostics: Diagnostic[];
 }

@@ -64,5 +64,6 @@ export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({
   outputs: v.array(Index),
   compile: v.optional(CompileSchema),
   trainable: v.optional(v.boolean()),
+  pretrained: v.optional(v.object({ application: v.string(), file: v.string(), url: v.optional(v.string()) })),
   diagnostics: v.array(DiagnosticSchema),
 });

@@ -32,6 +32,7 @@ function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): M
     compile: m.compile ? compileSpec(m.compile) : undefined,
     ...(m.fit ? { fit: fitSpec(m.fit) } : {}),
     ...(m.trainable === false ? { trainable: false } : {}),
+    ...(m.pretrained ? { pretrained: m.pretrained } : {}),
     diagnostics: [],
   };
 }

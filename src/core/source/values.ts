@@ -5,7 +5,7 @@
  * tensor and model objects that the runtime turns into ModelSpecs.
  */
 import type { CustomLayerSpec } from '../model/customLayer';
-import type { SourceRange } from '../model/spec';
+import type { SourceRange, PretrainedWeights } from '../model/spec';
 
 export type Value =
   | { kind: 'number'; value: number }
@@ -85,6 +85,8 @@ export interface ModelObject {
   varName?: string;
   compile?: CompileCall;
   fit?: FitCall;
+  /** A keras.applications model's pretrained weights (applications/weightFiles.ts). */
+  pretrained?: PretrainedWeights;
   /** `model.trainable = False`: every weight counts as non-trainable. */
   trainable?: boolean;
 }

@@ -5,6 +5,8 @@ import { askTrainChoices } from '../../training/trainFlow';
 import type { StartedRun } from '../../training/trainingController';
 import type { StartedGenerativeRun } from '../../training/generativeTrainer';
 import { findGenerativeRecipes } from '../../core/generative/recipe';
+import { missingMessage, missingPretrained } from '../../core/engine/train/pretrained';
+import { readConfiguration } from '../configuration';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
 
@@ -32,7 +34,16 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     const choices = given ?? await askTrainChoices(context.workspaceState, target.document.uri, model.name, result.specs[index].fit);
     if (!choices) return undefined;
     if (recipe) return generative.start(target.document.uri, result.specs, recipe, choices);
-    return trainer.start(target.document.uri, result.specs[index], choices);
+    // A keras.applications base without its weight file: say which file, and train from random weights only if asked.
+    const missing = missingPretrained(result.specs[index], readConfiguration().weightsFolder || undefined);
+    let randomPretrained = false;
+    if (missing.length > 0) {
+      const random = 'Train from Random Weights';
+      const choice = await vscode.window.showWarningMessage(`ConvLens: ${missingMessage(missing[0])}.`, { modal: true }, random);
+      if (choice !== random) return undefined;
+      randomPretrained = true;
+    }
+    return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained);
   };
   return {
     'convlens.trainModel': (...args) => train(args),

@@ -9,6 +9,7 @@ import type { ModelSpec } from '../../model/spec';
 import { buildTfjsModel } from '../build';
 import { readModelFile } from '../../modelFile/open';
 import { placeStoredWeights } from '../../modelFile/weights';
+import { placePretrained } from './pretrained';
 import { loadCheckpoint, restoreOptimizer } from './checkpoint';
 import { compileModel } from './compile';
 import type { PreparedRun } from './prepare';
@@ -47,7 +48,15 @@ export async function startModel(tf: typeof tfjs, spec: ModelSpec, settings: Tra
         model.dispose();
         throw e;
       }
-    } else seedInitialWeights(tf, model, settings.seed);
+    } else {
+      seedInitialWeights(tf, model, settings.seed);
+      try {
+        for (const line of placePretrained(tf, spec, model, { weightsFolder: settings.weightsFolder, randomIfMissing: settings.randomPretrained })) log(line);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+    }
     compileModel(tf, model, compile);
     started = { model, runDir, history: [], startEpoch: 1 };
   }

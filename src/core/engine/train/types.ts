@@ -38,6 +38,10 @@ export interface TrainSettings {
    * random ones: fine-tuning. The learning rate is then a tenth of the compiled one by default.
    */
   initialWeights?: string;
+  /** Where keras.applications weight files are looked for (default: Keras' cache, ~/.keras/models). */
+  weightsFolder?: string;
+  /** Train an application whose pretrained file is missing from random weights (the user said so). */
+  randomPretrained?: boolean;
   /** Misclassified examples saved as PNG after evaluation (default 16). */
   galleryCount?: number;
 }

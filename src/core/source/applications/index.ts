@@ -2,7 +2,8 @@
  * Keras' pretrained applications, described statically: `keras.applications.VGG16(
  * include_top=False, input_shape=(180, 180, 3))` is the same functional graph Keras builds
  * (layer names and all), so a transfer-learning model shows the conv base's real shapes and
- * parameter counts. The weights themselves are never loaded.
+ * parameter counts. Which pretrained file it asks for is recorded (weightFiles.ts); training
+ * loads it from Keras' cache (engine/train/pretrained.ts).
  */
 import type { SourceRange } from '../../model/spec';
 import type { CallArgs } from '../runtime';
@@ -15,6 +16,7 @@ import { mobilenet, mobilenetV2 } from './mobilenet';
 import { MOBILENETS_V3, mobilenetV3 } from './mobilenetv3';
 import { RESNETS, resnet } from './resnet';
 import { VGG_BLOCKS, vgg } from './vgg';
+import { pretrainedWeights } from './weightFiles';
 import { xception } from './xception';
 
 export type { GraphBuilder } from './common';
@@ -40,7 +42,12 @@ const BUILDERS: Record<string, Builder> = {
 export function buildApplication(path: string, args: CallArgs, range: SourceRange, b: GraphBuilder): Value | undefined {
   const name = path.slice(path.lastIndexOf('.') + 1);
   const build = Object.hasOwn(BUILDERS, name) ? BUILDERS[name] : undefined;
-  return build?.(name, args, range, b);
+  const built = build?.(name, args, range, b);
+  if (built?.kind === 'model') {
+    const top = args.keyword.get('include_top') ?? (name.startsWith('MobileNet') ? undefined : args.positional[0]);
+    built.model.pretrained = pretrainedWeights(name, args, top?.kind !== 'bool' || top.value, name.startsWith('MobileNet') ? 3 : 1);
+  }
+  return built;
 }
 
 /** `keras.applications.<net>.preprocess_input`: scales or shifts pixels, keeping the shape. */
