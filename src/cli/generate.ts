@@ -9,8 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { BACKEND_ORDER, selectBackend, type BackendPreference } from '../core/engine/backend/select';
-import { DataError } from '../core/engine/data/types';
+import { isIndexedSampleSourceId, type SampleRequest } from '../core/engine/data/catalog';
+import { DataError, parseDatasetSpec } from '../core/engine/data/types';
 import { writeAtomic } from '../core/engine/train/modelFiles';
+import { describeRecipe } from '../core/generative/recipe';
 import { LatentSession } from '../core/generative/latent';
 import { resolveGenerativeRun } from '../core/generative/runs';
 import { guarded } from './inspect';
@@ -29,6 +31,7 @@ interface CommonOptions {
 
 export interface SampleCliOptions extends CommonOptions {
   grid?: string;
+  count?: string;
   seed: string;
 }
 
@@ -40,20 +43,15 @@ export interface InterpolateCliOptions extends CommonOptions {
 }
 
 export interface EncodeCliOptions extends CommonOptions {
-  count: string;
+  data?: string;
+  split: string;
+  count?: string;
 }
 
 function whole(value: string, what: string, min: number, max = Infinity): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new DataError(`${what} must be a whole number from ${min}${Number.isFinite(max) ? ` to ${max}` : ''}, not '${value}'`);
   return n;
-}
-
-/** "0.5,-1" → [0.5, -1]; the size is checked by the session. */
-function point(value: string, what: string): number[] {
-  const parts = value.split(',').map((s) => Number(s.trim()));
-  if (parts.some((x) => !Number.isFinite(x))) throw new DataError(`${what} must be numbers separated by commas, like 0.5,-1, not '${value}'`);
-  return parts;
 }
 
 async function open(arg: string, o: CommonOptions): Promise<LatentSession> {
@@ -71,19 +69,47 @@ function writeFile(file: string, data: Buffer | string): string {
 }
 
 const defaultOut = (session: LatentSession, name: string): string => path.join(session.info.runDir, 'latent', name);
+const describe = (session: LatentSession) => ({ model: describeRecipe(session.info.recipe), kind: session.info.recipe.kind, latentDim: session.latentDim });
 
 export async function runSample(arg: string, o: SampleCliOptions, io: Io): Promise<number> {
   let session: LatentSession | undefined;
   return guarded(io, async () => {
     session = await open(arg, o);
+    const seed = whole(o.seed, '--seed', 0);
+    if (o.count !== undefined) {
+      if (o.grid !== undefined) throw new DataError('give --grid or --count, not both');
+      // N random samples from the prior, each its own PNG.
+      const points = session.randomPoints(whole(o.count, '--count', 1, 400), seed);
+      const folder = path.resolve(o.out ?? defaultOut(session, 'samples'));
+      const pngs = await session.decode(points);
+      const images = pngs.map((png, i) => ({ z: points[i], file: writeFile(path.join(folder, `sample-${String(i).padStart(3, '0')}.png`), png) }));
+      if (o.json) io.out(JSON.stringify({ ...describe(session), images }));
+      else io.out(`${images.length} samples (seed ${seed}) → ${folder}`);
+      return;
+    }
     const manifold = session.info.recipe.kind === 'vae' && session.latentDim === 2;
     const n = whole(o.grid ?? (manifold ? '15' : '8'), '--grid', 1, 40);
     // A 2-D VAE gets Chollet's manifold (points at the normal quantiles); otherwise random normal points.
-    const points = manifold ? session.manifoldPoints(n) : session.randomPoints(n * n, whole(o.seed, '--seed', 0));
+    const points = manifold ? session.manifoldPoints(n) : session.randomPoints(n * n, seed);
     const file = writeFile(path.resolve(o.out ?? defaultOut(session, 'samples.png')), await session.grid(points, n));
-    if (o.json) io.out(JSON.stringify({ run: session.info.runDir, kind: manifold ? 'manifold' : 'random', grid: n, file, points }));
-    else io.out(`${n}×${n} ${manifold ? 'manifold at the normal quantiles' : `samples, seed ${o.seed}`} → ${file}`);
+    if (o.json) io.out(JSON.stringify({ ...describe(session), grid: n, layout: manifold ? 'manifold' : 'random', file, points }));
+    else io.out(`${n}×${n} ${manifold ? 'manifold at the normal quantiles' : `samples, seed ${seed}`} → ${file}`);
   }, () => session?.dispose());
+}
+
+/** `--from`: a latent point "0.5,-1", or an image to encode: a file, or `mnist:12` / `synthetic:3`. */
+async function endpoint(session: LatentSession, value: string, what: string): Promise<{ z: number[]; label: string }> {
+  if (/^\s*-?[\d.]+(e-?\d+)?(\s*,\s*-?[\d.]+(e-?\d+)?)*\s*$/i.test(value)) {
+    const z = value.split(',').map((x) => Number(x.trim()));
+    if (z.some((x) => !Number.isFinite(x))) throw new DataError(`${what} must be a point (numbers separated by commas) or an image, not '${value}'`);
+    return { z, label: `[${z.join(', ')}]` };
+  }
+  const indexed = /^(\w+):(\d+)$/.exec(value);
+  let request: SampleRequest;
+  if (indexed && isIndexedSampleSourceId(indexed[1])) request = { kind: indexed[1], index: Number(indexed[2]) };
+  else if (fs.existsSync(value) && fs.statSync(value).isFile()) request = { kind: 'file', path: path.resolve(value) };
+  else throw new DataError(`${what} must be a point (x,y,…), an image file, or mnist:N / synthetic:N, not '${value}'`);
+  return session.encodeImage(request);
 }
 
 export async function runInterpolate(arg: string, o: InterpolateCliOptions, io: Io): Promise<number> {
@@ -91,13 +117,13 @@ export async function runInterpolate(arg: string, o: InterpolateCliOptions, io: 
   return guarded(io, async () => {
     session = await open(arg, o);
     const [a, b] = session.randomPoints(2, whole(o.seed, '--seed', 0));
-    const from = o.from === undefined ? a : point(o.from, '--from');
-    const to = o.to === undefined ? b : point(o.to, '--to');
+    const from = o.from === undefined ? { z: a, label: 'a random point' } : await endpoint(session, o.from, '--from');
+    const to = o.to === undefined ? { z: b, label: 'another random point' } : await endpoint(session, o.to, '--to');
     const steps = whole(o.steps, '--steps', 2, 64);
-    const points = Array.from({ length: steps }, (_, i) => from.map((x, k) => x + ((to[k] - x) * i) / (steps - 1)));
+    const points = Array.from({ length: steps }, (_, i) => from.z.map((x, k) => x + ((to.z[k] - x) * i) / (steps - 1)));
     const file = writeFile(path.resolve(o.out ?? defaultOut(session, 'interpolation.png')), await session.strip(points));
-    if (o.json) io.out(JSON.stringify({ run: session.info.runDir, file, points }));
-    else io.out(`${steps} steps from [${from.map((x) => x.toFixed(2)).join(', ')}] to [${to.map((x) => x.toFixed(2)).join(', ')}] → ${file}`);
+    if (o.json) io.out(JSON.stringify({ ...describe(session), from: from.label, to: to.label, file, points }));
+    else io.out(`${steps} steps from ${from.label} to ${to.label} → ${file}`);
   }, () => session?.dispose());
 }
 
@@ -105,10 +131,16 @@ export async function runEncode(arg: string, o: EncodeCliOptions, io: Io): Promi
   let session: LatentSession | undefined;
   return guarded(io, async () => {
     session = await open(arg, o);
-    const encoded = await session.encode(whole(o.count, '--count', 1));
-    const file = writeFile(path.resolve(o.out ?? defaultOut(session, 'codes.json')), JSON.stringify({ classNames: session.info.classNames, ...encoded }));
-    if (o.json) io.out(JSON.stringify({ run: session.info.runDir, file, count: encoded.points.length, latentDim: session.latentDim }));
-    else io.out(`${encoded.points.length} validation images encoded to their latent means (${session.latentDim}-D) → ${file}`);
+    if (o.split !== 'validation' && o.split !== 'train') throw new DataError(`--split must be validation or train, not '${o.split}'`);
+    const encoded = await session.encode(o.count === undefined ? Number.MAX_SAFE_INTEGER : whole(o.count, '--count', 1), {
+      data: o.data === undefined ? undefined : parseDatasetSpec(o.data), split: o.split,
+    });
+    const names = session.info.classNames;
+    const points = encoded.points.map((z, i) => ({ z, label: encoded.labels[i], ...(names[encoded.labels[i]] !== undefined ? { className: names[encoded.labels[i]] } : {}) }));
+    const report = { ...describe(session), split: o.split, points };
+    if (o.out !== undefined) writeFile(path.resolve(o.out), JSON.stringify(report));
+    if (o.json) io.out(JSON.stringify(report));
+    else io.out(`${points.length} ${o.split} images encoded to their latent means (${session.latentDim}-D)${o.out ? ` → ${path.resolve(o.out)}` : ''}`);
   }, () => session?.dispose());
 }
 
@@ -123,22 +155,25 @@ function common(command: Command): Command {
 /** Adds `sample`, `interpolate` and `encode`; each action's exit code goes to `onExit`. */
 export function addGenerateCommands(program: Command, io: Io, onExit: (code: number) => void = (code) => { process.exitCode = code; }): void {
   common(program.command('sample'))
-    .description('decode a grid of latent points: a 2-D VAE\'s manifold (Chollet\'s figure), else random samples')
-    .option('--grid <n>', 'n × n images (default 15 for the manifold, 8 otherwise)')
+    .description('decode latent points: a grid (a 2-D VAE\'s manifold, Chollet\'s figure, else random) or --count random samples')
+    .option('--grid <n>', 'one n × n PNG (default 15 for the manifold, 8 otherwise)')
+    .option('--count <n>', 'n random samples from the prior, each its own PNG')
     .option('--seed <n>', 'random samples: the same seed gives the same points', '1')
-    .option('--out <png>', 'the PNG (default: the run folder\'s latent/samples.png)')
+    .option('--out <path>', 'the grid PNG, or the folder for --count (default: the run folder\'s latent/)')
     .action(async (run: string, options: SampleCliOptions) => onExit(await runSample(run, options, io)));
   common(program.command('interpolate'))
-    .description('decode the straight path between two latent points as one strip of images')
-    .option('--from <point>', 'comma-separated coordinates (default: a random point)')
-    .option('--to <point>', 'comma-separated coordinates (default: another random point)')
+    .description('decode the straight path between two latent codes: of two images (a VAE encodes them) or two points')
+    .option('--from <image|point>', 'an image file, mnist:N or synthetic:N, or a point like 0.5,-1 (default: a random point)')
+    .option('--to <image|point>', 'the other end, in the same forms (default: another random point)')
     .option('--steps <n>', 'images on the path, ends included', '8')
     .option('--seed <n>', 'for the random ends', '1')
     .option('--out <png>', 'the PNG (default: the run folder\'s latent/interpolation.png)')
     .action(async (run: string, options: InterpolateCliOptions) => onExit(await runInterpolate(run, options, io)));
   common(program.command('encode'))
-    .description('a VAE\'s latent means of validation images, with their classes, as JSON')
-    .option('--count <n>', 'at most this many images', '1000')
-    .option('--out <json>', 'the JSON file (default: the run folder\'s latent/codes.json)')
+    .description('a VAE\'s latent mean of every image of a split, with its class, as JSON')
+    .option('--data <source>', 'mnist, synthetic or an image folder (default: what the run trained on)')
+    .option('--split <name>', 'validation or train', 'validation')
+    .option('--count <n>', 'at most this many images (default: all of the split)')
+    .option('--out <json>', 'also write the JSON to this file')
     .action(async (run: string, options: EncodeCliOptions) => onExit(await runEncode(run, options, io)));
 }

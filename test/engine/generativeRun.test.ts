@@ -118,27 +118,35 @@ describe('generative runs in the training worker', function () {
     const common = { backend: 'auto' as const, json: true };
 
     assert.strictEqual(await runSample(file, { ...common, seed: '1' }, io), 0, errors.join('\n'));
-    const sample = JSON.parse(lines.pop() as string) as { run: string; kind: string; grid: number; file: string; points: number[][] };
-    assert.strictEqual(sample.run, report.runDir, 'the source file means its recipe\'s latest run');
-    assert.strictEqual(sample.kind, 'manifold');
+    const sample = JSON.parse(lines.pop() as string) as { model: string; kind: string; latentDim: number; layout: string; grid: number; file: string; points: number[][] };
+    assert.strictEqual(sample.file.startsWith(report.runDir), true, 'the source file means its recipe\'s latest run');
+    assert.deepStrictEqual([sample.model, sample.kind, sample.latentDim, sample.layout], ['VAE: encoder + decoder, latent 2', 'vae', 2, 'manifold']);
     assert.strictEqual(sample.points.length, 225);
     // Chollet's grid: 15 × 15 digits of 28 pixels with a 1-pixel gutter.
     const { default: sharp } = await import('sharp');
     const meta = await sharp(sample.file).metadata();
     assert.deepStrictEqual([meta.width, meta.height], [15 * 28 + 14, 15 * 28 + 14]);
 
+    assert.strictEqual(await runSample(report.runDir, { ...common, count: '3', seed: '4' }, io), 0, errors.join('\n'));
+    const samples = JSON.parse(lines.pop() as string) as { images: { z: number[]; file: string }[] };
+    assert.strictEqual(samples.images.length, 3);
+    assert.ok(samples.images.every((im) => im.z.length === 2 && fs.existsSync(im.file)));
+
     assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '-2,0', to: '2,0', steps: '5', seed: '1' }, io), 0, errors.join('\n'));
     const path5 = JSON.parse(lines.pop() as string) as { points: number[][] };
     assert.deepStrictEqual(path5.points.map((p) => p[0]), [-2, -1, 0, 1, 2]);
+    // Between two images: the VAE encodes each, and the path runs between their codes.
+    assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: 'synthetic:0', to: 'synthetic:1', steps: '3', seed: '1' }, io), 0, errors.join('\n'));
+    const images = JSON.parse(lines.pop() as string) as { from: string; points: number[][] };
+    assert.match(images.from, /synthetic/);
+    assert.strictEqual(images.points.length, 3);
 
-    assert.strictEqual(await runEncode(report.runDir, { ...common, count: '40' }, io), 0, errors.join('\n'));
-    const codesFile = (JSON.parse(lines.pop() as string) as { file: string }).file;
-    const encoded = JSON.parse(fs.readFileSync(codesFile, 'utf8')) as { points: number[][]; labels: number[]; classNames: string[] };
+    assert.strictEqual(await runEncode(report.runDir, { ...common, count: '40', split: 'validation' }, io), 0, errors.join('\n'));
+    const encoded = JSON.parse(lines.pop() as string) as { points: { z: number[]; label: number; className: string }[] };
     assert.strictEqual(encoded.points.length, 40);
-    assert.ok(encoded.points.every((p) => p.length === 2 && p.every(Number.isFinite)));
-    assert.ok(encoded.labels.every((l) => l >= 0 && l < encoded.classNames.length));
+    assert.ok(encoded.points.every((p) => p.z.length === 2 && p.z.every(Number.isFinite) && typeof p.className === 'string'));
     // Spread over the split (stored class after class), so every class is in the scatter.
-    assert.deepStrictEqual([...new Set(encoded.labels)].sort(), encoded.classNames.map((_, i) => i));
+    assert.deepStrictEqual([...new Set(encoded.points.map((p) => p.label))].sort(), [0, 1, 2, 3]);
 
     assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '1,2,3', steps: '4', seed: '1' }, io), 2);
     assert.match(errors.pop() as string, /latent point needs 2 finite numbers/);

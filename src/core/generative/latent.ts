@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { loadDataset } from '../engine/data';
+import { loadDataset, loadSample, type SampleRequest } from '../engine/data';
 import { DataError, type DatasetSpec } from '../engine/data/types';
 import { mulberry32, gaussian } from '../engine/data/rng';
 import { encodePng } from '../viz/png';
@@ -154,11 +154,11 @@ export class LatentSession {
    * The latent means of up to `max` validation images with their classes (a VAE only): the
    * scatter of Chollet's figure, and the class means concept vectors are made of.
    */
-  async encode(max: number): Promise<EncodedSet> {
+  async encode(max: number, options: { data?: DatasetSpec; split?: 'validation' | 'train' } = {}): Promise<EncodedSet> {
     const { recipe } = this.info;
     if (recipe.kind !== 'vae') throw new DataError('only a VAE has an encoder: a GAN maps latent points to images, not back');
-    const data = await loadDataset(this.info.data, { inputShape: recipe.imageShape, validationSplit: this.validationSplit, seed: this.seed });
-    const split = data.validation.count > 0 ? data.validation : data.train;
+    const data = await loadDataset(options.data ?? this.info.data, { inputShape: recipe.imageShape, validationSplit: this.validationSplit, seed: this.seed });
+    const split = options.split === 'train' || data.validation.count === 0 ? data.train : data.validation;
     const count = Math.min(max, split.count);
     // Evenly spaced over the split, not its first images: splits are stored class after class,
     // so the first thousand MNIST digits would be only 0s to 4s.
@@ -174,6 +174,20 @@ export class LatentSession {
       }
     }
     return { points, labels: picked.map((i) => split.y[i]) };
+  }
+
+  /** The latent mean of one image (an MNIST digit, a synthetic shape, an image file), prepared at the recipe's size. */
+  async encodeImage(request: SampleRequest): Promise<{ z: number[]; label: string }> {
+    const { recipe } = this.info;
+    if (recipe.kind !== 'vae') throw new DataError('only a VAE has an encoder: give a GAN latent points (x,y,…), not images');
+    const sample = await loadSample(request, recipe.imageShape);
+    const images = this.tf.tensor4d(sample.pixels, [1, ...recipe.imageShape]);
+    try {
+      const [z] = await encodeMeans(this.tf, { encoder: this.models.encoder, decoder: this.models.decoder }, images);
+      return { z, label: sample.label };
+    } finally {
+      images.dispose();
+    }
   }
 
   dispose(): void {
