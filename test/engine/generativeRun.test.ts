@@ -15,6 +15,7 @@ import { GenerativeSession } from '../../src/core/generative/train/session';
 import type { GenerativeSettings } from '../../src/core/generative/train/types';
 import { runEncode, runInterpolate, runSample } from '../../src/cli/generate';
 import { runTrainCli } from '../../src/cli/train';
+import { LatentSession } from '../../src/core/generative/latent';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -147,6 +148,21 @@ describe('generative runs in the training worker', function () {
     assert.ok(encoded.points.every((p) => p.z.length === 2 && p.z.every(Number.isFinite) && typeof p.className === 'string'));
     // Spread over the split (stored class after class), so every class is in the scatter.
     assert.deepStrictEqual([...new Set(encoded.points.map((p) => p.label))].sort(), [0, 1, 2, 3]);
+
+    // The panel's decoding: 200 requests of a point, a grid and samples leave no tensor behind.
+    const tf = await import('@tensorflow/tfjs');
+    const session = await LatentSession.open(tf, report.runDir);
+    try {
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 200; i++) {
+        if (i % 3 === 0) await session.decode([[i / 100 - 1, 0.5]]);
+        else if (i % 3 === 1) await session.grid(session.manifoldPoints(3), 3);
+        else await session.decode(session.randomPoints(4, i));
+      }
+      assert.strictEqual(tf.memory().numTensors, before, 'tensors after 200 decode requests');
+    } finally {
+      session.dispose();
+    }
 
     assert.strictEqual(await runInterpolate(report.runDir, { ...common, from: '1,2,3', steps: '4', seed: '1' }, io), 2);
     assert.match(errors.pop() as string, /latent point needs 2 finite numbers/);
