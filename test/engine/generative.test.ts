@@ -152,6 +152,21 @@ describe('generative engine', function () {
       const decoded = decodePoints(tf, models.decoder, manifoldGrid(3));
       assert.deepStrictEqual(decoded.shape, [9, 28, 28, 1]);
       decoded.dispose();
+      // A smooth latent space: neighbouring cells of a 15×15 manifold decode to far closer
+      // images than two random training digits are to each other; and the grid is not one image.
+      const grid = tf.tidy(() => decodePoints(tf, models.decoder, manifoldGrid(15)).reshape([225, 784]));
+      const g = (await grid.array()) as number[][];
+      grid.dispose();
+      const dist = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, v, k) => s + (v - b[k]) ** 2, 0));
+      const neighbours: number[] = [];
+      for (let r = 0; r < 15; r++) for (let c = 0; c < 14; c++) neighbours.push(dist(g[r * 15 + c], g[r * 15 + c + 1]));
+      const flat = tf.tidy(() => batchImages(tf, mnist.train, [28, 28, 1], order, 0, 200).reshape([200, 784]));
+      const digits = (await flat.array()) as number[][];
+      flat.dispose();
+      const randomPairs = Array.from({ length: 100 }, (_, i) => dist(digits[i], digits[199 - i]));
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      assert.ok(mean(neighbours) < 0.35 * mean(randomPairs), `neighbouring cells ${mean(neighbours).toFixed(2)} vs random digits ${mean(randomPairs).toFixed(2)}`);
+      assert.ok(dist(g[0], g[224]) > mean(neighbours) * 3, 'opposite corners of the grid decode to different images');
     } finally {
       tf.dispose([val]);
       optimizer.dispose();
