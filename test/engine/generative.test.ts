@@ -13,6 +13,7 @@ import { analyzeSource } from '../../src/core/analysis';
 import { selectBackend } from '../../src/core/engine/backend/select';
 import { loadMnist } from '../../src/core/engine/data/mnist';
 import { batchImages, identity } from '../../src/core/engine/train/evaluate';
+import { seedInitialWeights } from '../../src/core/engine/train/seedInit';
 import { ganTrainStep, interpolate, latentPoints } from '../../src/core/generative/gan';
 import { klLoss, reconstructionLoss, scoreLoss } from '../../src/core/generative/losses';
 import { buildGan, buildVae, cutAt } from '../../src/core/generative/models';
@@ -116,6 +117,9 @@ describe('generative engine', function () {
     const { specs, recipe } = recipeOf('vae.py');
     const vae = recipe as VaeRecipe;
     const models = buildVae(tf, specs, vae);
+    // Seeded as a run seeds them (engine/train/seedInit.ts): the same training every time.
+    seedInitialWeights(tf, models.encoder, 11);
+    seedInitialWeights(tf, models.decoder, 12);
     const mnist = loadMnist();
     const order = identity(2048);
     const valOrder = identity(512);
