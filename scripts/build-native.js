@@ -25,9 +25,15 @@ function giveUp(reason) {
 }
 
 if (process.env.CONVLENS_SKIP_NATIVE === '1') giveUp('CONVLENS_SKIP_NATIVE=1');
-if (!HEADER_DIRS.some((d) => fs.existsSync(path.join(d, 'oneapi', 'dnnl', 'dnnl.hpp')))) {
-  giveUp('oneDNN headers not found (apt-get install libdnnl-dev)');
-}
+const headerDir = HEADER_DIRS.find((d) => fs.existsSync(path.join(d, 'oneapi', 'dnnl', 'dnnl.hpp')));
+if (!headerDir) giveUp('oneDNN headers not found (apt-get install libdnnl-dev)');
+
+// The kernels are written against oneDNN 2.x (Debian 12's libdnnl-dev 2.6, the version
+// PyTorch 1.13 ships); 3.x changed the primitive-descriptor API they use. Say so before a
+// compiler error would, rather than failing with a page of C++.
+const versionHeader = path.join(headerDir, 'oneapi', 'dnnl', 'dnnl_version.h');
+const major = fs.existsSync(versionHeader) ? /#define DNNL_VERSION_MAJOR (\d+)/.exec(fs.readFileSync(versionHeader, 'utf8'))?.[1] : undefined;
+if (major !== undefined && major !== '2') giveUp(`oneDNN ${major}.x is installed, and the kernels need oneDNN 2.x (its API changed in 3.0): install libdnnl-dev 2.x, or point DNNL_ROOT at a 2.x install`);
 
 let nodeGyp;
 try {
