@@ -12,6 +12,7 @@ import { modelFileLine } from '../core/modelFile/describe';
 import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
+import { addEvaluateCommand } from './evaluate';
 import { addGenerateCommands } from './generate';
 import { addInspectCommands } from './inspect';
 import { EXIT_USAGE, UsageError } from './errors';
@@ -88,6 +89,7 @@ function buildProgram(io: Io): Command {
   addAugmentCommand(program, io);
   addInspectCommands(program, io);
   addGenerateCommands(program, io);
+  addEvaluateCommand(program, io);
   return program;
 }
 

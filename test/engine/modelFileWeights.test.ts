@@ -22,6 +22,7 @@ import { openModelFile } from '../../src/core/modelFile/open';
 import { loadStoredModel } from '../../src/core/modelFile/weights';
 import { runGradcam } from '../../src/cli/inspect';
 import { runTrainCli } from '../../src/cli/train';
+import { runEvaluate } from '../../src/cli/evaluate';
 import { loadModelFile } from '../../src/core/engine/train/modelFiles';
 import { readModelFile } from '../../src/core/modelFile/open';
 
@@ -127,6 +128,20 @@ describe('saved Keras models with their weights', function () {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('evaluates a .keras file on MNIST from the command line: accuracy, loss and a confusion matrix', async () => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const code = await runEvaluate(path.join(fixtures, 'keras3-keras-mnist-cnn', 'mnist_cnn.keras'), { data: 'mnist', split: 'validation', backend: 'auto', json: true }, { out: (l) => lines.push(l), err: (l) => errors.push(l) });
+    assert.strictEqual(code, 0, errors.join('\n'));
+    const r = JSON.parse(lines[0]) as { count: number; accuracy: number; confusion: number[][]; perClassAccuracy: number[] };
+    assert.strictEqual(r.count, 2000);
+    assert.ok(r.accuracy > 0.98, `accuracy ${r.accuracy}`);
+    assert.strictEqual(r.confusion.length, 10);
+    assert.strictEqual(r.confusion.flat().reduce((a, b) => a + b, 0), 2000, 'every image counted once');
+    const diagonal = r.confusion.reduce((s, row, i) => s + row[i], 0);
+    assert.ok(Math.abs(diagonal / 2000 - r.accuracy) < 1e-9, 'the diagonal is the accuracy');
   });
 
   it('refuses stored weights whose shapes do not fit the model, in one line', () => {
