@@ -124,13 +124,15 @@ describe('registries', () => {
       }
     });
 
-    it('every catalog class has a TF.js translation, an identity stand-in, or a written reason', () => {
+    it('every catalog class has a TF.js translation, an identity stand-in, its own layer, or a written reason', () => {
       for (const info of classes) {
         const support = tfjsSupport(info);
         if (support === 'translated') assert.ok(info.className in TRANSLATORS, `${info.className} is marked translated but has no translator`);
         else {
           assert.ok(!(info.className in TRANSLATORS), `${info.className} has a translator but is marked ${JSON.stringify(support)}`);
           if (support === 'identity') assert.strictEqual(info.role, 'augmentation', `${info.className}: only augmentation stands in as an identity`);
+          // ConvLens' own TF.js layers: only preprocess_input, built in engine/preprocessInput.ts.
+          else if (support === 'custom') assert.strictEqual(info.className, 'PreprocessInput');
           else assert.ok(support.reason.length > 10, `${info.className}: no reason given`);
         }
       }

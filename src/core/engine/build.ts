@@ -21,6 +21,7 @@
  */
 
 import type * as tfjs from '@tensorflow/tfjs';
+import { preprocessInputLayer, type PreprocessMode } from './preprocessInput';
 import { MERGE_CLASSES } from '../model/catalog';
 import type { LayerSpec, ModelSpec } from '../model/spec';
 import { BuildError, UnresolvedLayerError } from './errors';
@@ -90,6 +91,10 @@ function guarded<T>(layer: LayerSpec, what: string, fn: () => T): T {
 
 /** Constructs one TF.js layer (not a nested model, not an InputLayer). */
 function createLayer(tf: Tf, layer: LayerSpec, options: BuildOptions, extra: Record<string, unknown> = {}): Layer {
+  if (layer.className === 'PreprocessInput') {
+    const mode = layer.config['mode'];
+    return preprocessInputLayer(tf, typeof mode === 'string' ? (mode as PreprocessMode) : 'caffe', layerName(layer, options));
+  }
   const cfg = toTfjsConfig(layer, options);
   if (cfg.substitute !== undefined) options.onSubstitute?.(layer, cfg.substitute);
   const factory = tf.layers[cfg.factory] as unknown as (args: Record<string, unknown>) => Layer;

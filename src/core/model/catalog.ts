@@ -15,7 +15,7 @@
  * layer ('identity': training applies it per batch instead), or it cannot be built, for the
  * reason given (the user's error message).
  */
-export type TfjsSupport = 'translated' | 'identity' | { reason: string };
+export type TfjsSupport = 'translated' | 'identity' | 'custom' | { reason: string };
 
 export interface LayerClassInfo {
   className: string;
@@ -164,7 +164,8 @@ const entries: LayerClassInfo[] = [
     tfjs: { reason: 'TF.js has no RandomCrop, and no identity can stand in for it: it changes the image size.' },
   },
   // keras.applications.<net>.preprocess_input(x): shifts or scales pixels, keeps the shape.
-  { className: 'PreprocessInput', positional: [], keywords: ['data_format', 'mode'], aliases: [], tfjs: { reason: 'TF.js has no PreprocessInput layer.' } },
+  // TF.js has no such layer: ConvLens builds its own (engine/preprocessInput.ts).
+  { className: 'PreprocessInput', positional: [], keywords: ['data_format', 'mode'], aliases: [], tfjs: 'custom' },
   // Layers ConvLens cannot see through: recognised so the message names the real reason.
   {
     className: 'Lambda', positional: ['function', 'output_shape', 'mask', 'arguments'], keywords: [], aliases: [],

@@ -8,6 +8,7 @@ import type { CustomLayerSpec } from '../model/customLayer';
 import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/spec';
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
+import { preprocessMode } from '../model/preprocess';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
   NONE, describe, list, str, unknown, type CompileCall, type FitCall, type GraphNode, type LayerObject, type ModelObject,
@@ -201,7 +202,8 @@ export class ModelRuntime {
     // EarlyStopping's first positional parameter is `monitor`; fit() reads its patience.
     if (prefix === 'keras.callbacks') return this.configObject(name, args, 'monitor');
     if (prefix.startsWith('keras.applications')) {
-      if (isPreprocessInput(path)) return this.connectOrUnknown('PreprocessInput', args, range);
+      // The module decides what preprocess_input does (VGG: caffe; MobileNet: tf; ...).
+      if (isPreprocessInput(path)) return this.connectOrUnknown('PreprocessInput', args, range, new Map([['mode', { kind: 'string', value: preprocessMode(path.split('.').at(-2)) }]]));
       return buildApplication(path, args, range, this.graphBuilder())
         ?? this.callUnknown(`${path} loads a pretrained network ConvLens does not describe yet`, args, range);
     }
@@ -235,10 +237,10 @@ export class ModelRuntime {
   }
 
   /** A known shape-keeping operation applied to the tensors among the arguments. */
-  private connectOrUnknown(className: string, args: CallArgs, range: SourceRange): Value {
+  private connectOrUnknown(className: string, args: CallArgs, range: SourceRange, config = new Map<string, Value>()): Value {
     const tensors = collectTensors(args.positional.slice(0, 1));
     if (tensors.length === 0) return unknown(`${className} was applied to something that is not a tensor`);
-    return this.connect(this.newLayer(className, new Map(), new Map(), range), tensors, range);
+    return this.connect(this.newLayer(className, config, new Map(), range), tensors, range);
   }
 
   /** The primitives Keras' built-in applications are assembled from (applications/). */

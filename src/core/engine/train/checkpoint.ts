@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { registerPreprocessInput } from '../preprocessInput';
 import { modelArtifacts, readModelArtifacts, realFileOps, weightBytes, writeAtomic, writeModelFiles, type FileOps } from './modelFiles';
 import type { EpochRecord } from './types';
 
@@ -93,6 +94,7 @@ export async function loadCheckpoint(tf: Tf, runDir: string): Promise<{ model: t
   const { artifacts, json } = readModelArtifacts(file);
   const state = json['convlens'] as CheckpointState | undefined;
   if (!state || typeof state.epoch !== 'number') throw new Error(`${file} is not a ConvLens checkpoint`);
+  registerPreprocessInput(tf);
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   return { model, state };
 }

@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { registerPreprocessInput } from '../preprocessInput';
 
 type Tf = typeof tfjs;
 type ModelArtifacts = tfjs.io.ModelArtifacts;
@@ -151,5 +152,6 @@ export function readModelArtifacts(file: string): { artifacts: ModelArtifacts; j
 /** Loads a layers model from a model.json written by {@link writeModelFiles} (or TF.js). */
 export async function loadModelFile(tf: Tf, file: string): Promise<tfjs.LayersModel> {
   const { artifacts } = readModelArtifacts(file);
+  registerPreprocessInput(tf); // a model saved with preprocess_input names ConvLens' layer class
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }
