@@ -72,7 +72,12 @@ function renderHeader(p: ModelPayload): void {
   const meta = h('p', { class: 'muted meta' }, `${p.fileName} · ${p.model.kind} · ${layerCount(p.model)} layers`);
   const parts: Node[] = [title, meta];
   if (p.recipe) parts.push(h('p', { id: 'recipe', class: 'muted meta' }, p.recipe));
-  if (p.fileInfo) parts.push(h('p', { id: 'file-info', class: 'muted meta' }, p.fileInfo));
+  if (p.fileInfo) {
+    parts.push(h('p', { id: 'file-info', class: 'muted meta' }, p.fileInfo));
+    const fineTune = h('vscode-button', { id: 'fine-tune', secondary: true, title: 'Train on from the file\'s own weights (a tenth of its learning rate)' }, 'Fine-tune…');
+    fineTune.addEventListener('click', () => host.post({ type: 'fineTune' }));
+    parts.push(fineTune);
+  }
   if (!compact && p.modelNames.length > 1) {
     const picker = h('vscode-single-select', { id: 'model-picker', 'aria-label': 'Model' }) as HTMLElement & { value: string };
     for (const n of p.modelNames) picker.append(h('vscode-option', { value: n, selected: n === p.model.name }, n));

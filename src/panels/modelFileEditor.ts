@@ -52,8 +52,9 @@ class ModelFileEditor extends PanelHost<typeof summaryProtocol> {
   }
 
   protected onMessage(message: SummaryWebviewMessage): void {
-    // A model file has no source lines to reveal and one model: only `ready` needs an answer.
+    // A model file has no source lines to reveal and one model: `ready` and Fine-tune need answers.
     if (message.type === 'ready') this.post(this.opened ? modelMessage(this.uri, this.opened) : { type: 'empty', reason: this.failure ?? '' });
+    if (message.type === 'fineTune') void vscode.commands.executeCommand('convlens.fineTuneModelFile', this.uri);
   }
 }
 

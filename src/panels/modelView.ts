@@ -49,6 +49,8 @@ class ModelViewPage extends WebviewHost<typeof summaryProtocol> {
         return this.update();
       case 'reveal':
         return this.shown && revealRange(this.shown.uri, message.range);
+      case 'fineTune':
+        return;
       case 'openSummary':
         if (this.shown) void vscode.commands.executeCommand('convlens.showSummary', this.shown.uri, this.shown.modelName);
         return;

@@ -82,6 +82,7 @@ export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
       case 'selectModel':
         return this.show(message.name);
       case 'openSummary':
+      case 'fineTune':
         return;
     }
   }

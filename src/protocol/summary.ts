@@ -63,6 +63,8 @@ export const summaryProtocol = panelProtocol({
     message('reveal', { range: SourceRangeSchema }),
     message('selectModel', { name: v.string() }),
     message('openSummary'),
+    /** A saved model file's editor: train it on from its own weights. */
+    message('fineTune'),
   ),
   /** The serializer reads it back after a window reload. */
   state: v.object({

@@ -71,7 +71,8 @@ export class TrainingController extends Disposables {
 
   /** Starts a run, or returns the model's run in progress; its `finished` settles when the run ends. */
   /** `randomPretrained`: the user chose to train an application whose weight file is missing from random weights. */
-  start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices, resume?: string, randomPretrained?: boolean): StartedRun {
+  /** `initialWeights`: a saved model file whose weights the run starts from (fine-tuning). */
+  start(uri: vscode.Uri, spec: ModelSpec, choices: TrainChoices, resume?: string, randomPretrained?: boolean, initialWeights?: string): StartedRun {
     const modelKey = modelKeyOf(uri, spec.name);
     const existing = this.running.get(modelKey);
     if (existing) {
@@ -85,7 +86,7 @@ export class TrainingController extends Disposables {
     const settings: TrainSettings = {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
       validationSplit: choices.validationSplit, seed: choices.seed, backend, nativeKernels, outDir: root, resume,
-      weightsFolder: weightsFolder || undefined, randomPretrained,
+      weightsFolder: weightsFolder || undefined, randomPretrained, initialWeights,
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
     };

@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
+import type { StartedRun } from '../../src/training/trainingController';
+import type { TrainChoices } from '../../src/training/projectSettings';
 import { pages } from './helpers/pages';
 import { shootThemes } from './helpers/screenshots';
 import { activateExtension, closeAllEditors, waitFor, workspaceRoot } from './helpers/vscode';
@@ -26,7 +28,7 @@ describe('saved model files', function () {
   });
   after(async () => {
     await closeAllEditors();
-    for (const f of temp) fs.rmSync(f, { force: true });
+    for (const f of temp) fs.rmSync(f, { force: true, recursive: true });
   });
 
   async function openFile(uri: vscode.Uri, viewType?: string): Promise<Record<string, string | null>> {
@@ -69,6 +71,21 @@ describe('saved model files', function () {
     assert.ok(digit !== undefined, q['#image-label'] ?? '');
     // The top class, first in the list: the digit shown, with a confident probability.
     assert.match(q['#prediction li'] ?? '', new RegExp(`^${digit}\\s*(9\\d|100)\\.\\d%`));
+  });
+
+  it('fine-tunes a .keras file from its own weights (the Fine-tune… button, or the command)', async () => {
+    const uri = fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras');
+    const q = await openFile(uri);
+    assert.strictEqual(q['#total-params'], '225,034');
+    assert.strictEqual((await pages(api).modelFile().query(['#fine-tune']))['#fine-tune'], 'Fine-tune…');
+    const choices: TrainChoices = { data: 'mnist', epochs: 1, batchSize: 64, validationSplit: 0.2, earlyStopping: 0, seed: 1 };
+    const run = await vscode.commands.executeCommand<StartedRun>('convlens.fineTuneModelFile', uri, choices);
+    const report = await run.finished;
+    assert.ok(report, 'the fine-tuning run finished');
+    temp.push(path.join(path.dirname(uri.fsPath), '.convlens'));
+    // Trained weights from the first batch: a model starting from random ones is far from this after one epoch.
+    assert.ok(report.history[0].acc > 0.99, `first-epoch accuracy ${report.history[0].acc}`);
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {

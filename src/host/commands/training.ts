@@ -7,6 +7,7 @@ import type { StartedGenerativeRun } from '../../training/generativeTrainer';
 import { findGenerativeRecipes } from '../../core/generative/recipe';
 import { missingMessage, missingPretrained } from '../../core/engine/train/pretrained';
 import { readConfiguration } from '../configuration';
+import { openModelFile } from '../../core/modelFile/open';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
 
@@ -45,7 +46,26 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained);
   };
+  /** Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its weights to start from. */
+  const fineTune = async (args: unknown[]): Promise<StartedRun | undefined> => {
+    const uri = args[0] instanceof vscode.Uri ? args[0] : undefined;
+    if (!uri) {
+      void vscode.window.showErrorMessage('ConvLens: Fine-tune works on a saved model file: choose a .keras, .h5 or model.json in the explorer.');
+      return undefined;
+    }
+    let opened: ReturnType<typeof openModelFile>;
+    try {
+      opened = openModelFile(uri.fsPath);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ConvLens: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+      return undefined;
+    }
+    const choices = (args[1] as TrainChoices | undefined) ?? await askTrainChoices(context.workspaceState, uri, opened.spec.name);
+    if (!choices) return undefined;
+    return trainer.start(uri, opened.spec, choices, undefined, false, uri.fsPath);
+  };
   return {
+    'convlens.fineTuneModelFile': (...args) => fineTune(args),
     'convlens.trainModel': (...args) => train(args),
     'convlens.showTrainingPanel': (...args) => {
       const target = commandTarget(analysis, args);
