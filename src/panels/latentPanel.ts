@@ -38,6 +38,7 @@ class LatentPanel extends PanelHost<typeof latentProtocol> {
   constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly viz: VizClient) {
     super(panel, context, { id: LATENT_VIEW_TYPE, key: KEY, protocol: latentProtocol, script: 'latent', title: 'ConvLens: latent space', styles: ['webview.css', 'latent.css'] });
     this.answer('decode', async ({ points }, { signal }) => ({ images: await this.viz.latentDecode(this.source(), points, { signal }) }));
+    this.answer('encode', ({ image }, { signal }) => this.viz.latentEncode(this.source(), image, { signal }));
     this.answer('samples', ({ count, seed }, { signal }) => this.viz.latentSamples(this.source(), count, seed, { signal }));
   }
 

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import type { LatentOverview } from '../core/generative/overview';
 import { Count, message, messages, Num, PngDataUrl, Ready, request, type Infer } from './define';
-import { RunChoiceSchema } from './inspect';
+import { RunChoiceSchema, SampleRequestSchema } from './inspect';
 import { panelProtocol } from './panel';
 
 const Positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
@@ -48,6 +48,8 @@ export const latentProtocol = panelProtocol({
   state: v.object({ source: v.string(), uri: v.optional(v.string()), modelName: v.optional(v.string()) }),
   requests: {
     decode: request('decode', v.object({ points: Points }), DecodedSchema),
+    /** A VAE's latent mean of one image (an MNIST digit, a synthetic shape, a file), for interpolation ends. */
+    encode: request('encode', v.object({ image: SampleRequestSchema }), v.object({ z: v.array(Num), label: v.string() })),
     samples: request('samples', v.object({ count: v.pipe(Positive, v.maxValue(64)), seed: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }), v.object({ points: v.array(Point), images: v.array(PngDataUrl) })),
   },
 });

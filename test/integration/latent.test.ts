@@ -113,6 +113,11 @@ describe('latent-space panel', function () {
     const strip = Array.from({ length: 9 }, (_, i) => `#interpolation figure:nth-child(${i + 1}) img`);
     await waitFor(async () => Object.values(await panel().query(strip)).every((v) => v !== null), 30000, 'a 9-step interpolation');
     assert.match(await text('#interpolation-ends'), /^A = \[.*\] → B = \[.*\], 9 steps$/);
+    // Or between two images of the run's data, which the VAE encodes.
+    await panel().type('#image-a', '0');
+    await panel().type('#image-b', '5');
+    await panel().click('#encode-ends');
+    await waitFor(async () => /^A = synthetic .*\] → B = synthetic .*\], 9 steps$/.test(await text('#interpolation-ends')), 30000, 'the ends encoded from two images');
     await panel().type('#concept-strength', '2');
     await waitFor(async () => (await text('#concept-caption')).startsWith("current + 2.0 × (square − circle)"), 30000, 'the concept vector applied');
   });

@@ -16,7 +16,7 @@ import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
 import type { LatentOverview } from '../generative/overview';
-import { latentClose, latentDecode, latentOpen, latentSamples } from './vizProtocol';
+import { latentClose, latentDecode, latentEncode, latentOpen, latentSamples } from './vizProtocol';
 import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 export interface VizClientOptions {
@@ -96,6 +96,11 @@ export class VizClient {
   /** `count` standard-normal points from `seed`, decoded. */
   latentSamples(source: string, count: number, seed: number, options: VizRequestOptions = {}): Promise<{ points: number[][]; images: string[] }> {
     return this.worker.request(latentSamples, { source, count, seed }, options);
+  }
+
+  /** A VAE's latent mean of one image. */
+  latentEncode(source: string, image: InspectImage, options: VizRequestOptions = {}): Promise<{ z: number[]; label: string }> {
+    return this.worker.request(latentEncode, { source, image }, options);
   }
 
   async latentClose(source: string): Promise<boolean> {

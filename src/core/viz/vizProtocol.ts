@@ -69,4 +69,5 @@ export const inspectKernels = request('inspectKernels', v.object({ source: Sourc
 export const latentOpen = request('latentOpen', v.object({ source: Source, reload: v.optional(v.boolean()) }), LatentOverviewSchema);
 export const latentDecode = request('latentDecode', v.object({ source: Source, points: v.array(v.array(v.number())) }), DecodedSchema);
 export const latentSamples = request('latentSamples', v.object({ source: Source, count: v.number(), seed: v.number() }), v.object({ points: v.array(v.array(v.number())), images: v.array(PngDataUrl) }));
+export const latentEncode = request('latentEncode', v.object({ source: Source, image: SampleRequestSchema }), v.object({ z: v.array(v.number()), label: v.string() }));
 export const latentClose = request('latentClose', v.object({ source: Source }), v.object({ closed: v.boolean() }));

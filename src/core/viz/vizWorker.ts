@@ -17,7 +17,7 @@ import { augmentationPreview } from './augmentPreview';
 import { InspectSession } from './inspect/session';
 import { LatentSession } from '../generative/latent';
 import { decodeToDataUrls, latentOverview } from '../generative/overview';
-import { latentClose, latentDecode, latentOpen, latentSamples } from './vizProtocol';
+import { latentClose, latentDecode, latentEncode, latentOpen, latentSamples } from './vizProtocol';
 import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 let tf: typeof tfjs | undefined;
@@ -105,6 +105,7 @@ serve([
     const points = session.randomPoints(count, seed);
     return { points, images: await decodeToDataUrls(session, points) };
   }),
+  visualization(latentEncode, async ({ source, image }) => (await exploration(source)).encodeImage(image)),
   visualization(latentClose, ({ source }) => {
     if (explored?.source !== source) return { closed: false };
     explored.session.dispose();

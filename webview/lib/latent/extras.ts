@@ -54,19 +54,48 @@ export class Interpolation {
   readonly element: HTMLElement;
   private readonly images = strip('interpolation', 'Images decoded along the path from A to B');
   private readonly ends = h('p', { id: 'interpolation-ends', class: 'muted' });
+  /** A VAE on an indexed data set (MNIST, synthetic shapes): the ends can be two of its images, encoded. */
+  private readonly pick = h('div', { class: 'row', id: 'interpolation-images' });
   private readonly latest = new Latest();
   private a: number[] = [];
   private b: number[] = [];
+  private aLabel = '';
+  private bLabel = '';
 
   constructor(private readonly services: PageServices) {
     this.element = h('section', { 'aria-labelledby': 'interp-title' },
       h('div', { class: 'row' }, h('h2', { id: 'interp-title' }, 'Interpolation'),
-        button('set-a', 'Set A here', 'The current point becomes the start', () => { this.a = [...services.point.value]; this.draw(); }),
-        button('set-b', 'Set B here', 'The current point becomes the end', () => { this.b = [...services.point.value]; this.draw(); })),
-      this.ends, this.images);
+        button('set-a', 'Set A here', 'The current point becomes the start', () => { this.a = [...services.point.value]; this.aLabel = ''; this.draw(); }),
+        button('set-b', 'Set B here', 'The current point becomes the end', () => { this.b = [...services.point.value]; this.bLabel = ''; this.draw(); })),
+      this.pick, this.ends, this.images);
+  }
+
+  /** Two image numbers of the run's data set, encoded by the VAE into the path's ends. */
+  private imagePickers(kind: 'mnist' | 'synthetic'): void {
+    const field = (id: string, value: number) => h('input', { type: 'number', id, min: 0, step: 1, value, class: 'index', 'aria-label': `${id === 'image-a' ? 'A' : 'B'}: ${kind === 'mnist' ? 'MNIST digit' : 'synthetic shape'} number` });
+    const a = field('image-a', 0);
+    const b = field('image-b', 1999);
+    const encode = button('encode-ends', 'Encode images', 'Set A and B to the latent codes of these two images', () => {
+      const request = (input: HTMLInputElement) => ({ kind, index: Math.max(0, Math.floor(Number(input.value) || 0)) });
+      this.latest.run(
+        (signal) => Promise.all([this.services.host.request('encode', { image: request(a) }, { signal }), this.services.host.request('encode', { image: request(b) }, { signal })]),
+        ([ea, eb]) => {
+          this.a = ea.z;
+          this.b = eb.z;
+          this.aLabel = ea.label;
+          this.bLabel = eb.label;
+          this.draw();
+        },
+        this.services.feedback,
+      );
+    });
+    this.pick.replaceChildren(h('label', { for: 'image-a' }, 'A: image ', a), h('label', { for: 'image-b' }, 'B: image ', b), encode);
   }
 
   show(view: LatentOverview): void {
+    const kind = view.dataName === 'mnist' || view.dataName === 'synthetic' ? view.dataName : undefined;
+    this.pick.hidden = view.kind !== 'vae' || kind === undefined;
+    if (view.kind === 'vae' && kind) this.imagePickers(kind);
     // Start between two classes' mean codes where there are classes, else between two opposite corners.
     const means = classMeans(view).filter((m): m is number[] => m !== undefined);
     this.a = means[0] ?? Array.from({ length: view.latentDim }, () => -1);
@@ -78,7 +107,8 @@ export class Interpolation {
     const { a, b } = this;
     if (a.length === 0 || a.length !== b.length) return;
     const points = Array.from({ length: STEPS }, (_, i) => a.map((x, k) => x + ((b[k] - x) * i) / (STEPS - 1)));
-    this.ends.textContent = `A = ${formatPoint(a)} → B = ${formatPoint(b)}, ${STEPS} steps`;
+    const name = (label: string, p: number[]) => (label ? `${label} ${formatPoint(p)}` : formatPoint(p));
+    this.ends.textContent = `A = ${name(this.aLabel, a)} → B = ${name(this.bLabel, b)}, ${STEPS} steps`;
     this.latest.run(
       (signal) => this.services.host.request('decode', { points }, { signal, timeoutMs: PICTURE_TIMEOUT_MS }),
       ({ images }) => this.images.replaceChildren(...images.map((src, i) => h('figure', { role: 'listitem' }, h('img', { src, alt: `step ${i + 1} of ${STEPS}` })))),
