@@ -223,5 +223,7 @@ function fitSpec(call: FitCall): FitSpec {
     spec.earlyStoppingPatience = patience?.kind === 'number' && patience.value >= 1 ? Math.round(patience.value) : 1;
   }
   if (call.legacyGenerator) spec.legacyGenerator = true;
+  if (call.data) spec.data = call.data;
+  if (call.validationData) spec.validationData = call.validationData;
   return spec;
 }
