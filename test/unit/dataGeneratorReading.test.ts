@@ -14,7 +14,7 @@ describe('ImageDataGenerator read from code', () => {
     const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'keras', 'datagen_augmentation.py'), 'utf8');
     const r = readPython(text);
     assert.deepStrictEqual(r.generators?.map((g) => g.name), ['datagen', 'test_datagen']);
-    const g = r.generators![0];
+    const g = r.generators[0];
     assert.deepStrictEqual(g.config, { rescale: 1 / 255, rotation_range: 60, zoom_range: 0.2, width_shift_range: 0.4, height_shift_range: 0.2, horizontal_flip: true, fill_mode: 'nearest' });
     assert.deepStrictEqual(g.unsupported, []);
     assert.strictEqual(g.flows.length, 1);
@@ -39,8 +39,8 @@ describe('ImageDataGenerator read from code', () => {
       'model.fit_generator(it, 10, 3)',
     ].join('\n'));
     assert.deepStrictEqual(r.generators?.map((g) => g.name), ['gen']);
-    assert.strictEqual(r.generators![0].flows[0].method, 'flow');
-    assert.strictEqual(r.generators![0].flows[0].batchSize, 32);
+    assert.strictEqual(r.generators[0].flows[0].method, 'flow');
+    assert.strictEqual(r.generators[0].flows[0].batchSize, 32);
     const fit = r.models[0].fit!;
     assert.strictEqual(fit.legacyGenerator, true);
     assert.strictEqual(fit.data?.variable, 'gen');
