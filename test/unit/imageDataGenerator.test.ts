@@ -11,7 +11,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { idgSettings, randomTransform } from '../../src/core/engine/augment/idg/random';
 import { applyTransform, type IdgParams } from '../../src/core/engine/augment/idg/transform';
+import { mulberry32 } from '../../src/core/engine/data/rng';
 import type { ScipyMode } from '../../src/core/engine/augment/idg/warp';
 
 const PYTHON = '/usr/bin/python3';
@@ -82,4 +84,44 @@ describe('ImageDataGenerator.apply_transform matches Keras (scipy.ndimage + PIL)
     });
   }
   after(() => { if (!why) console.log(`  max |ConvLens − Keras| over all cases: ${worst}`); });
+});
+
+describe("ImageDataGenerator's get_random_transform (Keras' distributions)", () => {
+  it("issue #11's generator: theta in ±60, tx a fraction 0.2 of the height, ty 0.4 of the width, zx/zy independent in [0.8, 1.2]", () => {
+    const s = idgSettings({ rotation_range: 60, zoom_range: 0.2, width_shift_range: 0.4, height_shift_range: 0.2, horizontal_flip: true, fill_mode: 'nearest' });
+    assert.deepStrictEqual(s.zoomRange, [0.8, 1.2]);
+    const rng = mulberry32(7);
+    let flips = 0, zoomDiffer = 0;
+    for (let i = 0; i < 400; i++) {
+      const p = randomTransform(s, 100, 150, rng);
+      assert.ok(Math.abs(p.theta) <= 60 && Math.abs(p.tx) <= 20 && Math.abs(p.ty) <= 60, JSON.stringify(p));
+      assert.ok(p.zx >= 0.8 && p.zx <= 1.2 && p.zy >= 0.8 && p.zy <= 1.2);
+      assert.strictEqual(p.shear, 0);
+      assert.strictEqual(p.flip_vertical, false);
+      assert.strictEqual(p.channel_shift_intensity, null);
+      assert.strictEqual(p.brightness, null);
+      if (p.flip_horizontal) flips++;
+      if (p.zx !== p.zy) zoomDiffer++;
+    }
+    assert.ok(flips > 150 && flips < 250, `${flips} flips of 400`);
+    assert.strictEqual(zoomDiffer, 400);
+  });
+
+  it('an integer shift picks whole pixels in (-n, n); a list picks from it with a random sign; pairs stay pairs', () => {
+    const rng = mulberry32(3);
+    const s = idgSettings({ width_shift_range: 2, height_shift_range: [4, 8], zoom_range: [0.5, 0.9], brightness_range: [0.2, 0.4], channel_shift_range: 10 });
+    for (let i = 0; i < 200; i++) {
+      const p = randomTransform(s, 32, 32, rng);
+      assert.ok([-1, 0, 1].includes(p.ty), `ty ${p.ty}`);
+      assert.ok([-8, -4, 4, 8].includes(p.tx), `tx ${p.tx}`);
+      assert.ok(p.zx >= 0.5 && p.zx <= 0.9);
+      assert.ok(p.brightness! >= 0.2 && p.brightness! <= 0.4);
+      assert.ok(Math.abs(p.channel_shift_intensity!) <= 10);
+    }
+  });
+
+  it("refuses what Keras refuses: a bad fill_mode, a zoom_range that is not a number or pair", () => {
+    assert.throws(() => idgSettings({ fill_mode: 'mirror' }), /fill_mode/);
+    assert.throws(() => idgSettings({ zoom_range: [0.1, 0.2, 0.3] }), /zoom_range/);
+  });
 });
