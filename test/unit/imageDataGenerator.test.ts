@@ -40,6 +40,11 @@ const cases: { name: string; p: Partial<IdgParams>; mode: ScipyMode; cval?: numb
   { name: 'shear 21°', p: { shear: 21 }, mode: 'nearest' },
   { name: 'zoom zx≠zy', p: { zx: 0.83, zy: 1.17 }, mode: 'nearest' },
   { name: 'constant, cval 7', p: { theta: -50, zx: 1.3, zy: 1.2 }, mode: 'constant', cval: 7 },
+  // Whole-pixel coordinates landing exactly on the last row/column: cval must not leak in (nor be missed).
+  { name: 'constant, whole-pixel shift', p: { tx: 3, ty: -2 }, mode: 'constant', cval: 5 },
+  { name: 'constant, 90° (cos 90° is 6e-17, not 0)', p: { theta: 90 }, mode: 'constant', cval: 9 },
+  { name: 'reflect, large shift (several periods)', p: { tx: -40.5, ty: 31.25 }, mode: 'reflect' },
+  { name: 'wrap, large shift (several periods)', p: { tx: 44.7, ty: -29.2 }, mode: 'wrap' },
   { name: 'reflect', p: { theta: 25, tx: 4.4, ty: 6.1, zx: 1.4, zy: 0.9 }, mode: 'reflect' },
   { name: 'wrap', p: { theta: -15, tx: -5.2, ty: 9.7, shear: 8, zx: 1.25, zy: 1.3 }, mode: 'wrap' },
   { name: 'everything + flips', p: { theta: 60, tx: -2.2, ty: 3.9, shear: -12, zx: 0.8, zy: 1.2, flip_horizontal: true, flip_vertical: true }, mode: 'nearest' },
