@@ -11,6 +11,7 @@ import * as path from 'path';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { MAX_PREVIEW_COUNT, type PreviewSample } from '../core/viz/augmentPreview';
 import { VizClient } from '../core/viz/vizClient';
+import { findGenerator, generatorDraws } from './augmentGenerator';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
 import { readModel } from './train';
 
@@ -49,9 +50,22 @@ function pngBytes(url: string): Buffer {
 
 export async function runAugment(file: string, o: AugmentCliOptions, io: Io, client = new VizClient()): Promise<number> {
   try {
-    const spec = readModel(file, o.model);
     const count = wholeNumber(o.count, '--count');
     if (count < 1 || count > MAX_PREVIEW_COUNT) throw new UsageError(`--count must be from 1 to ${MAX_PREVIEW_COUNT}, not ${count}`);
+    // --model naming an ImageDataGenerator: Keras' legacy transforms, computed here (./augmentGenerator.ts).
+    const generator = findGenerator(file, o.model);
+    if (generator) {
+      const r = await generatorDraws(generator, o.image, count, wholeNumber(o.seed, '--seed'), o.out);
+      if (o.json) io.out(JSON.stringify({ ...r, seed: Number(o.seed) }));
+      else {
+        io.out(`${r.generator} (ImageDataGenerator): ${o.image} at ${r.inputShape.join('×')}, seed ${o.seed}`);
+        for (const u of r.unsupported) io.out(`  not applied: ${u.option}: ${u.reason}`);
+        for (const d of r.draws) io.out(`  ${path.basename(d.file)}: ${JSON.stringify(d.params)}`);
+        io.out(`wrote ${r.files.length} PNG files to ${o.out}`);
+      }
+      return EXIT_OK;
+    }
+    const spec = readModel(file, o.model);
     const preview = await client.augmentPreview(spec, { sample: sampleOf(o), count, seed: wholeNumber(o.seed, '--seed') });
     fs.mkdirSync(o.out, { recursive: true });
     const files = [path.join(o.out, 'original.png'), ...preview.augmented.map((_, i) => path.join(o.out, `draw-${i + 1}.png`))];
@@ -80,7 +94,7 @@ export function addAugmentCommand(program: Command, io: Io, onExit: (code: numbe
     .command('augment')
     .description("write what a model's augmentation layers do to an image: the image as the model gets it and N random draws, as PNG files")
     .argument('<file>', 'a Python, TypeScript or JavaScript file')
-    .option('--model <name>', 'the model, when the file defines several')
+    .option('--model <name>', 'the model, when the file defines several, or an ImageDataGenerator variable (its draws, with Keras\' parameters)')
     .option('--image <source>', `${sampleArgumentHelp()} (resized to the model's input)`, 'synthetic')
     .option('--index <n>', sampleIndexHelp(), '0')
     .option('--count <n>', 'random draws', '8')

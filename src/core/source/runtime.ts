@@ -9,6 +9,7 @@ import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
 import { preprocessMode } from '../model/preprocess';
+import { DataGeneratorRecorder } from './dataGenerators';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
   NONE, describe, list, str, unknown, type CompileCall, type FitCall, type GraphNode, type LayerObject, type ModelObject,
@@ -43,6 +44,8 @@ export function canonicalPath(path: string): string {
 export class ModelRuntime {
   readonly diagnostics: Diagnostic[] = [];
   readonly models: ModelObject[] = [];
+  /** `ImageDataGenerator(...)`s and their iterators (./dataGenerators.ts). */
+  readonly generators = new DataGeneratorRecorder();
   private nextId = 1;
   private readonly kerasUids = new Map<string, number>();
   private readonly tfjsUids = new Map<string, number>();
@@ -69,6 +72,8 @@ export class ModelRuntime {
       case 'unknown':
         return target;
       default:
+        // datagen.flow_from_directory / datagen.flow: called through callMethod.
+        if (this.generators.isGenerator(target)) return { kind: 'method', target, name };
         return unknown(`'${name}' of a ${target.kind}`);
     }
   }
@@ -147,6 +152,7 @@ export class ModelRuntime {
    * (`cnn = build_model()` beats the helper's local `model`; a later `m2 = cnn` does not rename it).
    */
   bindVariable(name: string, value: Value, moduleLevel: boolean): void {
+    if (moduleLevel) this.generators.bind(name, value);
     if (value.kind !== 'model') return;
     const model = value.model;
     if (this.namedAtModuleLevel.has(model.id)) return;
@@ -198,6 +204,8 @@ export class ModelRuntime {
       return this.applyLayer(layer, positional[0], range);
     }
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
+    // keras.preprocessing.image / keras.legacy.preprocessing.image (every spelling canonicalPath gives).
+    if (name === 'ImageDataGenerator' && /(^|\.)preprocessing\.image$/.test(prefix)) return this.generators.create(args, range);
     if (prefix === 'keras.optimizers' || prefix === 'keras.losses') return this.configObject(name, args, 'learning_rate');
     // EarlyStopping's first positional parameter is `monitor`; fit() reads its patience.
     if (prefix === 'keras.callbacks') return this.configObject(name, args, 'monitor');
@@ -455,6 +463,8 @@ export class ModelRuntime {
   }
 
   private callMethod(target: Value, name: string, args: CallArgs, range: SourceRange): Value {
+    const flowed = this.generators.flow(target, name, args, range);
+    if (flowed) return flowed;
     if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;
@@ -522,7 +532,10 @@ export class ModelRuntime {
       const v = args.positional[i];
       if (v && !kw.has(k)) kw.set(k, v);
     });
-    return { keyword: kw, range, legacyGenerator };
+    // An ImageDataGenerator's iterator (or the generator itself) as x / fit_generator's generator.
+    const data = this.generators.fitSource(kw.get('x') ?? kw.get('generator'));
+    const validationData = this.generators.fitSource(kw.get('validation_data'));
+    return { keyword: kw, range, legacyGenerator, ...(data ? { data } : {}), ...(validationData ? { validationData } : {}) };
   }
 
   private warn(range: SourceRange, message: string): void {

@@ -233,5 +233,7 @@ function fitSpec(call: FitCall): FitSpec {
     if (known) spec.earlyStoppingMonitor = known;
   }
   if (call.legacyGenerator) spec.legacyGenerator = true;
+  if (call.data) spec.data = call.data;
+  if (call.validationData) spec.validationData = call.validationData;
   return spec;
 }

@@ -67,6 +67,9 @@ export interface CompileCall {
 export interface FitCall {
   keyword: Map<string, Value>;
   legacyGenerator: boolean;
+  /** The ImageDataGenerator iterator given as x and as validation_data (./dataGenerators.ts). */
+  data?: { variable: string; text: string; range: SourceRange };
+  validationData?: { variable: string; text: string; range: SourceRange };
   range: SourceRange;
 }
 

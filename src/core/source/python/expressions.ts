@@ -240,6 +240,8 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       if (!prop || prop.type.isError) return unknown('a syntax error');
       const name = this.word(prop);
       if (isValueMethod(target, name)) return { kind: 'method', target, name };
+      // An ImageDataGenerator is a marked dict: its methods (flow_from_directory) are the runtime's.
+      if (target.kind === 'dict' && this.runtime.generators.isGenerator(target)) return this.runtime.getAttribute(target, name);
       if (['number', 'string', 'bool', 'none', 'list', 'dict', 'function'].includes(target.kind)) {
         return unknown(`attribute '${name}' of a ${target.kind} is not evaluated`);
       }
@@ -318,7 +320,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       }
       return unknown(`${callee.name}() is not evaluated`);
     }
-    if (callee.kind === 'method' && ['list', 'dict', 'string'].includes(callee.target.kind)) {
+    if (callee.kind === 'method' && ['list', 'dict', 'string'].includes(callee.target.kind) && !this.runtime.generators.isGenerator(callee.target)) {
       return callValueMethod(callee.target, callee.name, args) ?? unknown(`${callee.name}() is not evaluated`);
     }
     // Keras' default configuration, so `if K.image_data_format() == 'channels_first'` takes the usual branch.

@@ -33,10 +33,12 @@ export function readPython(text: string): ReadResult {
   } catch (e) {
     diagnostics.push(internalError(e, lines));
   }
+  const generators = runtime.generators.specs();
   return {
     language: 'python',
     models,
-    diagnostics: [...diagnostics, ...(interpreter?.diagnostics ?? []), ...runtime.diagnostics],
+    ...(generators.length > 0 ? { generators } : {}),
+    diagnostics: [...diagnostics, ...(interpreter?.diagnostics ?? []), ...runtime.diagnostics, ...runtime.generators.diagnostics],
   };
 }
 

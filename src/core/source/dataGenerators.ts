@@ -1,0 +1,132 @@
+/**
+ * Keras' legacy `ImageDataGenerator(...)` (Chollet 1st edition's augmentation API), read
+ * statically: the constructor's keyword arguments, the iterators made from it with
+ * `.flow_from_directory(...)` / `.flow(...)`, and the variables they are bound to.
+ *
+ * Why dict values: the interpreter already carries dicts everywhere (assignments, arguments
+ * to fit()); a hidden '__generator__' entry (the record's index) marks the generator and its
+ * iterators, so `model.fit(train_generator, ...)` can name the generator it trains on.
+ */
+import type { DataFlowSpec, DataGeneratorSpec, Diagnostic, SourceRange } from '../model/spec';
+import { toConfigValue } from './toSpec';
+import type { CallArgs } from './runtime';
+import { num, str, unknown, type Value } from './values';
+
+const GENERATOR = '__generator__';
+const FLOW = '__flow__';
+
+/** What Keras computes from the data or runs as user code: ConvLens does not apply these. */
+const NOT_SUPPORTED: Record<string, string> = {
+  featurewise_center: 'needs datagen.fit(x) statistics over the whole training set, which ConvLens does not compute',
+  featurewise_std_normalization: 'needs datagen.fit(x) statistics over the whole training set, which ConvLens does not compute',
+  zca_whitening: 'needs a whitening matrix fitted on the training set (datagen.fit), which ConvLens does not compute',
+  zca_epsilon: 'belongs to zca_whitening, which ConvLens does not compute',
+  samplewise_center: 'per-image normalisation is not applied by ConvLens yet',
+  samplewise_std_normalization: 'per-image normalisation is not applied by ConvLens yet',
+  preprocessing_function: 'runs user Python code, which ConvLens never executes',
+  interpolation_order: 'ConvLens reproduces Keras\' default order 1 (bilinear) only',
+  validation_split: 'subset="training"/"validation" splits are not read yet',
+};
+
+/** Options that are only unsupported when switched on (Keras' defaults are off / None / 1). */
+function isOn(v: Value): boolean {
+  if (v.kind === 'bool') return v.value;
+  if (v.kind === 'none') return false;
+  if (v.kind === 'number') return v.value !== 0;
+  return true;
+}
+
+interface GeneratorRecord {
+  spec: DataGeneratorSpec;
+}
+
+export class DataGeneratorRecorder {
+  private readonly records: GeneratorRecord[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  /** `ImageDataGenerator(**kwargs)`: Keras takes keyword arguments (positional ones are read in Keras' order too rarely to matter). */
+  create(args: CallArgs, range: SourceRange): Value {
+    const config: DataGeneratorSpec['config'] = {};
+    const unsupported: DataGeneratorSpec['unsupported'] = [];
+    for (const [k, v] of args.keyword) {
+      const reason = NOT_SUPPORTED[k];
+      if (reason && isOn(v) && !(k === 'interpolation_order' && v.kind === 'number' && v.value === 1)) {
+        unsupported.push({ option: k, reason });
+        this.diagnostics.push({
+          severity: 'info', code: 'datagen-unsupported', range: args.keywordRanges.get(k) ?? range,
+          message: `ImageDataGenerator(${k}=...) is not supported by ConvLens: it ${reason}`,
+        });
+        continue;
+      }
+      config[k] = toConfigValue(v);
+    }
+    if (args.positional.length > 0) {
+      this.diagnostics.push({ severity: 'info', range, code: 'datagen-positional', message: 'ImageDataGenerator: positional arguments are not read; pass them by keyword' });
+    }
+    this.records.push({ spec: { name: '', config, unsupported, flows: [], range } });
+    return { kind: 'dict', entries: new Map([['__class__', str('ImageDataGenerator')], [GENERATOR, num(this.records.length - 1)]]) };
+  }
+
+  /** The generator record a value stands for (the generator itself or one of its iterators). */
+  private record(v: Value | undefined): GeneratorRecord | undefined {
+    if (v?.kind !== 'dict') return undefined;
+    const id = v.entries.get(GENERATOR);
+    return id?.kind === 'number' ? this.records[id.value] : undefined;
+  }
+
+  isGenerator(v: Value): boolean {
+    return this.record(v) !== undefined && v.kind === 'dict' && !v.entries.has(FLOW);
+  }
+
+  /** `datagen.flow_from_directory(directory, target_size, color_mode, classes, class_mode, batch_size, ...)` and `datagen.flow(x, y, batch_size, ...)`. */
+  flow(target: Value, method: string, args: CallArgs, range: SourceRange): Value | undefined {
+    const rec = this.record(target);
+    if (!rec || !this.isGenerator(target)) return undefined;
+    if (method !== 'flow_from_directory' && method !== 'flow') return unknown(`ImageDataGenerator.${method}() is not read by ConvLens`);
+    const arg = (name: string, position: number): Value | undefined => args.keyword.get(name) ?? args.positional[position];
+    const flow: DataFlowSpec = { method, range };
+    if (method === 'flow_from_directory') {
+      const dir = arg('directory', 0);
+      if (dir?.kind === 'string') flow.directory = dir.value;
+      const size = arg('target_size', 1);
+      if (size?.kind === 'list' && size.items.length === 2 && size.items.every((i) => i.kind === 'number')) {
+        flow.targetSize = size.items.map((i) => (i as { value: number }).value) as [number, number];
+      } else if (!size) flow.targetSize = [256, 256]; // Keras' default
+      const color = arg('color_mode', 2);
+      flow.colorMode = color?.kind === 'string' ? color.value : 'rgb';
+      const mode = arg('class_mode', 4);
+      flow.classMode = mode?.kind === 'string' ? mode.value : mode?.kind === 'none' ? 'none' : 'categorical';
+      const batch = arg('batch_size', 5);
+      if (batch?.kind === 'number') flow.batchSize = batch.value;
+      else if (!batch) flow.batchSize = 32;
+    } else {
+      const batch = arg('batch_size', 2);
+      flow.batchSize = batch?.kind === 'number' ? batch.value : 32;
+    }
+    rec.spec.flows.push(flow);
+    const id = (target as Extract<Value, { kind: 'dict' }>).entries.get(GENERATOR)!;
+    return { kind: 'dict', entries: new Map([['__class__', str('DirectoryIterator')], [GENERATOR, id], [FLOW, num(rec.spec.flows.length - 1)]]) };
+  }
+
+  /** `datagen = ImageDataGenerator(...)` / `train_generator = datagen.flow_from_directory(...)`: the first binding names it. */
+  bind(name: string, value: Value): void {
+    const rec = this.record(value);
+    if (!rec || value.kind !== 'dict') return;
+    const flow = value.entries.get(FLOW);
+    if (flow?.kind === 'number') rec.spec.flows[flow.value].name ??= name;
+    else if (!rec.spec.name) rec.spec.name = name;
+  }
+
+  /** The generator a fit() argument comes from, and the argument's text for messages. */
+  fitSource(v: Value | undefined): { variable: string; text: string; range: SourceRange } | undefined {
+    const rec = this.record(v);
+    if (!rec || v?.kind !== 'dict') return undefined;
+    const flow = v.entries.get(FLOW);
+    const f = flow?.kind === 'number' ? rec.spec.flows[flow.value] : undefined;
+    return { variable: rec.spec.name, text: f ? `${rec.spec.name}.${f.method}(...)` : rec.spec.name, range: f?.range ?? rec.spec.range };
+  }
+
+  specs(): DataGeneratorSpec[] {
+    return this.records.map((r) => r.spec);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * ImageDataGenerator read statically (issue #11): the constructor's options, the iterators
+ * made with flow_from_directory / flow, the fit() call that trains on them, and the options
+ * ConvLens does not apply reported with their reason. Expectations are Keras' defaults and
+ * the literal arguments in the code.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readPython } from '../../src/core/source/python/reader';
+
+describe('ImageDataGenerator read from code', () => {
+  it("reads issue #11's example file: generator options, flows, and the model's fit linked to them", () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'keras', 'datagen_augmentation.py'), 'utf8');
+    const r = readPython(text);
+    assert.deepStrictEqual(r.generators?.map((g) => g.name), ['datagen', 'test_datagen']);
+    const g = r.generators[0];
+    assert.deepStrictEqual(g.config, { rescale: 1 / 255, rotation_range: 60, zoom_range: 0.2, width_shift_range: 0.4, height_shift_range: 0.2, horizontal_flip: true, fill_mode: 'nearest' });
+    assert.deepStrictEqual(g.unsupported, []);
+    assert.strictEqual(g.flows.length, 1);
+    const { range: _r, ...flow } = g.flows[0];
+    assert.deepStrictEqual(flow, { method: 'flow_from_directory', name: 'train_generator', directory: 'data/cats_and_dogs_small/train', targetSize: [150, 150], colorMode: 'rgb', classMode: 'binary', batchSize: 32 });
+    assert.strictEqual(r.models.length, 1);
+    const fit = r.models[0].fit!;
+    assert.strictEqual(fit.data?.variable, 'datagen');
+    assert.strictEqual(fit.validationData?.variable, 'test_datagen');
+    assert.strictEqual(fit.stepsPerEpoch, 100);
+    assert.strictEqual(fit.validationSteps, 50);
+    assert.strictEqual(fit.epochs, 100);
+  });
+
+  it('reads keras.preprocessing.image imports, flow(), fit_generator, and Keras defaults', () => {
+    const r = readPython([
+      'from keras.preprocessing import image',
+      'from keras import models, layers',
+      'gen = image.ImageDataGenerator(shear_range=0.2, vertical_flip=True)',
+      'it = gen.flow(x_train, y_train)',
+      'model = models.Sequential([layers.Dense(1, input_shape=(4,))])',
+      'model.fit_generator(it, 10, 3)',
+    ].join('\n'));
+    assert.deepStrictEqual(r.generators?.map((g) => g.name), ['gen']);
+    assert.strictEqual(r.generators[0].flows[0].method, 'flow');
+    assert.strictEqual(r.generators[0].flows[0].batchSize, 32);
+    const fit = r.models[0].fit!;
+    assert.strictEqual(fit.legacyGenerator, true);
+    assert.strictEqual(fit.data?.variable, 'gen');
+    assert.strictEqual(fit.stepsPerEpoch, 10);
+  });
+
+  it('reports featurewise / zca / samplewise options as not supported, with the reason', () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'datagen = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True, zca_whitening=True, samplewise_center=True, samplewise_std_normalization=False, rotation_range=20)',
+    ].join('\n'));
+    const g = r.generators![0];
+    assert.deepStrictEqual(g.unsupported.map((u) => u.option), ['featurewise_center', 'featurewise_std_normalization', 'zca_whitening', 'samplewise_center']);
+    assert.deepStrictEqual(g.config, { samplewise_std_normalization: false, rotation_range: 20 });
+    const messages = r.diagnostics.filter((d) => d.code === 'datagen-unsupported').map((d) => d.message);
+    assert.strictEqual(messages.length, 4);
+    assert.ok(messages[0].includes('featurewise_center') && messages[0].includes('datagen.fit'), messages[0]);
+  });
+});
