@@ -12,20 +12,15 @@ import type { InspectModelInfo } from '../core/viz/inspect/types';
 import type { VizClient } from '../core/viz/vizClient';
 import { inspectProtocol, type InspectHostMessage, type InspectTab, type InspectWebviewMessage, type RunChoice } from '../protocol/inspect';
 import { PanelManager } from './framework/panelManager';
-import { PanelHost, type PageContext } from './framework/webviewHost';
+import { RunPanelHost, type RunTarget } from './framework/runPanel';
+import type { PageContext } from './framework/webviewHost';
 
 export const INSPECT_VIEW_TYPE = 'convlens.inspect';
 /** One inspection panel at a time: inspecting another run retargets it. */
 const KEY = 'inspect';
 
-/** What the panel inspects: a run folder (or model.json), and where the model is written, when known. */
-export interface InspectTarget {
-  source: string;
-  uri?: vscode.Uri;
-  modelName?: string;
-  /** The model's runs to choose from (newest first); the source is one of them. */
-  runs: RunChoice[];
-}
+/** What the panel inspects: a run folder (or model.json, or a Keras file), and where the model is written, when known. */
+export type InspectTarget = RunTarget;
 
 export interface InspectPanelApi extends vscode.Disposable {
   /** Opens (or retargets) the panel on a run, on a tab. */
@@ -56,13 +51,9 @@ function imageFolderOf(info: InspectModelInfo | undefined): vscode.Uri | undefin
   return folder ? vscode.Uri.file(folder) : undefined;
 }
 
-class InspectPanel extends PanelHost<typeof inspectProtocol> {
-  private target?: InspectTarget;
+class InspectPanel extends RunPanelHost<typeof inspectProtocol, InspectTarget> {
   private info?: InspectModelInfo;
-  /** The run being loaded, so the page's `ready` does not start a second load of it. */
-  private loading?: InspectTarget;
-  /** The model message on screen, sent again when the page reloads. */
-  private shown?: InspectHostMessage;
+  protected readonly loadingText = 'Loading the trained model in the worker…';
 
   constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly viz: VizClient) {
     super(panel, context, {
@@ -76,70 +67,29 @@ class InspectPanel extends PanelHost<typeof inspectProtocol> {
     this.answer('chooseImageFile', () => this.chooseImageFile());
   }
 
-  /** Loads the run in the worker and shows it; a failure is shown in the panel, in one line. */
+  /** Loads the run in the worker and shows it, on a tab. */
   async open(target: InspectTarget, tab?: InspectTab): Promise<void> {
     this.title = `Inspect: ${target.modelName ?? 'model'}`;
     if (tab) this.post({ type: 'focus', tab });
-    if (this.target?.source === target.source && this.shown) {
-      this.target = target;
-      this.post(this.shown);
-      return;
-    }
-    // The page's requests keep going to the run on screen until the new one has loaded.
-    this.target ??= target;
-    this.loading = target;
-    this.post({ type: 'loading', what: 'Loading the trained model in the worker…' });
-    try {
-      const info = await this.viz.inspectOpen(target.source);
-      if (this.loading !== target) return; // another run was chosen meanwhile
-      this.target = target;
-      this.info = info;
-      this.title = `Inspect: ${info.modelName}`;
-      const document = target.uri && target.modelName ? { uri: target.uri.toString(), modelName: target.modelName } : undefined;
-      this.shown = { type: 'model', info, runs: target.runs, image: firstImage(info), document };
-      this.post(this.shown);
-      if (tab) this.post({ type: 'focus', tab });
-    } catch (e) {
-      if (this.loading !== target) return;
-      // The run on screen stays: its page gets its model back (picker and meta line), then the error.
-      if (this.shown) this.post(this.shown);
-      this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-    } finally {
-      if (this.loading === target) this.loading = undefined;
-    }
+    const shown = await this.openRun(target);
+    if (shown && this.info) this.title = `Inspect: ${this.info.modelName}`;
+    if (shown && tab) this.post({ type: 'focus', tab });
+  }
+
+  protected async load(target: InspectTarget): Promise<InspectHostMessage> {
+    const info = await this.viz.inspectOpen(target.source);
+    this.info = info;
+    const document = target.uri && target.modelName ? { uri: target.uri.toString(), modelName: target.modelName } : undefined;
+    return { type: 'model', info, runs: target.runs, image: firstImage(info), document };
   }
 
   /** Closing the panel frees the model the worker kept for it (a VGG-sized model holds hundreds of MB). */
-  override dispose(): void {
-    const source = this.target?.source;
-    super.dispose();
-    if (source) void this.viz.inspectClose(source).catch(() => undefined);
-  }
-
-  protected override onReady(): void {
-    if (this.shown) this.post(this.shown);
+  protected free(source: string): Promise<boolean> {
+    return this.viz.inspectClose(source);
   }
 
   protected async onMessage(message: InspectWebviewMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        if (!this.shown && !this.loading && this.target) await this.open(this.target);
-        return;
-      case 'selectRun':
-        // Only a run the picker offered: the page cannot point the worker at any folder on disk.
-        if (this.target && message.source !== this.target.source && this.target.runs.some((r) => r.source === message.source)) {
-          await this.open({ ...this.target, source: message.source });
-        }
-        return;
-      case 'reveal':
-        if (this.target?.uri) await vscode.window.showTextDocument(this.target.uri, { viewColumn: vscode.ViewColumn.One });
-        return;
-    }
-  }
-
-  private source(): string {
-    if (!this.target) throw new Error('no model is open in the inspection panel');
-    return this.target.source;
+    await this.onRunMessage(message, (target) => this.open(target));
   }
 
   private async chooseImageFile(): Promise<SampleRequest | null> {

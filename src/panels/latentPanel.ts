@@ -9,20 +9,15 @@ import type { VizClient } from '../core/viz/vizClient';
 import type { RunChoice } from '../protocol/inspect';
 import { latentProtocol, type LatentHostMessage, type LatentWebviewMessage } from '../protocol/latent';
 import { PanelManager } from './framework/panelManager';
-import { PanelHost, type PageContext } from './framework/webviewHost';
+import { RunPanelHost, type RunTarget } from './framework/runPanel';
+import type { PageContext } from './framework/webviewHost';
 
 export const LATENT_VIEW_TYPE = 'convlens.latent';
 /** One latent-space panel at a time: exploring another run retargets it. */
 const KEY = 'latent';
 
-export interface LatentTarget {
-  /** The run folder. */
-  source: string;
-  uri?: vscode.Uri;
-  /** A model of the recipe (the CodeLens' model), for reveal and the reload. */
-  modelName?: string;
-  runs: RunChoice[];
-}
+/** The run folder, and a model of the recipe (the CodeLens' model) for reveal and the reload. */
+export type LatentTarget = RunTarget;
 
 export interface LatentPanelApi extends vscode.Disposable {
   show(target: LatentTarget): Promise<void>;
@@ -30,10 +25,8 @@ export interface LatentPanelApi extends vscode.Disposable {
   refresh(source: string): Promise<void>;
 }
 
-class LatentPanel extends PanelHost<typeof latentProtocol> {
-  private target?: LatentTarget;
-  private loading?: LatentTarget;
-  private shown?: LatentHostMessage;
+class LatentPanel extends RunPanelHost<typeof latentProtocol> {
+  protected readonly loadingText = 'Loading the run and encoding its validation images…';
 
   constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly viz: VizClient) {
     super(panel, context, { id: LATENT_VIEW_TYPE, key: KEY, protocol: latentProtocol, script: 'latent', title: 'ConvLens: latent space', styles: ['webview.css', 'latent.css'] });
@@ -44,66 +37,23 @@ class LatentPanel extends PanelHost<typeof latentProtocol> {
 
   /** Shows a run; `reload` reads it again (a run in progress finished another epoch). */
   async open(target: LatentTarget, reload = false): Promise<void> {
-    if (this.target?.source === target.source && this.shown && !reload) {
-      this.target = target;
-      this.post(this.shown);
-      return;
-    }
-    this.target ??= target;
-    this.loading = target;
-    if (!reload) this.post({ type: 'loading', what: 'Loading the run and encoding its validation images…' });
-    try {
-      const view = await this.viz.latentOpen(target.source, { reload });
-      if (this.loading !== target) return;
-      this.target = target;
-      this.title = `Latent space: ${view.title.split(':')[0]}`;
-      const document = target.uri && target.modelName ? { uri: target.uri.toString(), modelName: target.modelName } : undefined;
-      this.shown = { type: 'overview', view, runs: target.runs, document };
-      this.post(this.shown);
-    } catch (e) {
-      if (this.loading !== target) return;
-      if (this.shown) this.post(this.shown);
-      this.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-    } finally {
-      if (this.loading === target) this.loading = undefined;
-    }
+    await this.openRun(target, reload);
+  }
+
+  protected async load(target: LatentTarget, reload: boolean): Promise<LatentHostMessage> {
+    const view = await this.viz.latentOpen(target.source, { reload });
+    this.title = `Latent space: ${view.title.split(':')[0]}`;
+    const document = target.uri && target.modelName ? { uri: target.uri.toString(), modelName: target.modelName } : undefined;
+    return { type: 'overview', view, runs: target.runs, document };
   }
 
   /** Closing the panel frees the models the worker kept for it. */
-  override dispose(): void {
-    const source = this.target?.source;
-    super.dispose();
-    if (source) void this.viz.latentClose(source).catch(() => undefined);
-  }
-
-  protected override onReady(): void {
-    if (this.shown) this.post(this.shown);
+  protected free(source: string): Promise<boolean> {
+    return this.viz.latentClose(source);
   }
 
   protected async onMessage(message: LatentWebviewMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        if (!this.shown && !this.loading && this.target) await this.open(this.target);
-        return;
-      case 'selectRun':
-        // Only a run the picker offered: the page cannot point the worker at any folder on disk.
-        if (this.target && message.source !== this.target.source && this.target.runs.some((r) => r.source === message.source)) {
-          await this.open({ ...this.target, source: message.source });
-        }
-        return;
-      case 'reveal':
-        if (this.target?.uri) await vscode.window.showTextDocument(this.target.uri, { viewColumn: vscode.ViewColumn.One });
-        return;
-    }
-  }
-
-  get shownTarget(): LatentTarget | undefined {
-    return this.target;
-  }
-
-  private source(): string {
-    if (!this.target) throw new Error('no run is open in the latent-space panel');
-    return this.target.source;
+    await this.onRunMessage(message, (target) => this.open(target));
   }
 }
 
