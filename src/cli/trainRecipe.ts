@@ -12,7 +12,7 @@ import { parseDatasetSpec } from '../core/engine/data';
 import { TrainingError } from '../core/engine/train/errors';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 import type { ModelSpec } from '../core/model/spec';
-import { describeRecipe, findGenerativeRecipes, type GenerativeRecipe } from '../core/generative/recipe';
+import { describeRecipe, findGenerativeRecipes, recipeWith, type GenerativeRecipe } from '../core/generative/recipe';
 import { GenerativeSession } from '../core/generative/train/session';
 import type { GenerativeSettings } from '../core/generative/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
@@ -28,10 +28,9 @@ export function recipeToTrain(file: string, modelName: string | undefined): { re
   if (!language || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return undefined;
   const analysis = analyzeSource(fs.readFileSync(file, 'utf8'), language, file);
   const recipes = findGenerativeRecipes(analysis.specs, analysis.models);
-  const inRecipe = (r: GenerativeRecipe, name: string): boolean => Object.values(r).includes(name);
   const recipe = modelName !== undefined
-    ? recipes.find((r) => inRecipe(r, modelName))
-    : recipes.length === 1 && analysis.specs.every((s) => inRecipe(recipes[0], s.name)) ? recipes[0] : undefined;
+    ? recipeWith(recipes, modelName)
+    : recipes.length === 1 && analysis.specs.every((s) => recipeWith(recipes, s.name)) ? recipes[0] : undefined;
   return recipe ? { recipe, specs: analysis.specs } : undefined;
 }
 

@@ -12,8 +12,8 @@ import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
-import { generativeRuns, hasInspectableRuns } from '../host/runs';
-import { findGenerativeRecipes } from '../core/generative/recipe';
+import { hasGenerativeRuns, hasInspectableRuns } from '../host/runs';
+import { findGenerativeRecipes, imageModel } from '../core/generative/recipe';
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
@@ -57,7 +57,7 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
           ? [new vscode.CodeLens(line, { title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: args, tooltip: 'See what the augmentation layers do to an image, as training applies them' })]
           : []),
         // On a VAE's decoder or a GAN's generator (the part that makes images), once the recipe has a run.
-        ...recipes.filter((r) => (r.kind === 'vae' ? r.decoder : r.generator) === model.name && generativeRuns(document.uri, r).length > 0).map((r) =>
+        ...recipes.filter((r) => imageModel(r) === model.name && hasGenerativeRuns(document.uri, r)).map((r) =>
           new vscode.CodeLens(line, { title: 'Latent Space', command: 'convlens.exploreLatentSpace', arguments: args, tooltip: `Explore the trained ${r.kind.toUpperCase()}'s latent space: decode points, interpolate, sample` })),
         // Only for a model that has a trained run to look into.
         ...(hasInspectableRuns(document.uri, model.name)

@@ -7,8 +7,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { hasInspectableRun, listRuns } from '../core/viz/inspect/load';
 import type { RunChoice } from '../protocol/inspect';
-import type { GenerativeRecipe } from '../core/generative/recipe';
-import { recipeRuns, recipesIn } from '../core/generative/runs';
+import { recipeWith, type GenerativeRecipe } from '../core/generative/recipe';
+import { hasRecipeRun, recipeRuns, recipesIn } from '../core/generative/runs';
 
 /** The folder runs of this document's models are written under. */
 export function workspaceRootFor(uri: vscode.Uri): string {
@@ -40,10 +40,16 @@ export function generativeRuns(uri: vscode.Uri, recipe: GenerativeRecipe): RunCh
   return recipeRuns(root, recipe, { stopAt: root }).map((r) => ({ source: r.folder, label: `${r.startedAt.slice(0, 16).replace('T', ' ')}${r.status === 'completed' ? '' : ` · ${r.status}`}` }));
 }
 
+/** Whether the recipe has a run to explore: cheap enough for every CodeLens refresh (no report is read). */
+export function hasGenerativeRuns(uri: vscode.Uri, recipe: GenerativeRecipe): boolean {
+  const root = workspaceRootFor(uri);
+  return hasRecipeRun(root, recipe, { stopAt: root });
+}
+
 /** The runs of the VAE or GAN that `modelName` belongs to in the file at `uri`, read from disk (after a window reload nothing is open yet). */
 export function generativeRunsOf(uri: vscode.Uri, modelName: string): RunChoice[] {
   try {
-    const recipe = recipesIn(uri.fsPath).find((r) => Object.values(r).includes(modelName));
+    const recipe = recipeWith(recipesIn(uri.fsPath), modelName);
     return recipe ? generativeRuns(uri, recipe) : [];
   } catch {
     return []; // a file that is gone or unreadable: the panel still shows the run it had

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseDatasetSpec } from '../core/engine/data/types';
 import type { ModelSpec } from '../core/model/spec';
-import { describeRecipe, type GenerativeRecipe } from '../core/generative/recipe';
+import { describeRecipe, imageModel, type GenerativeRecipe } from '../core/generative/recipe';
 import { GenerativeSession } from '../core/generative/train/session';
 import type { GenerativeReport, GenerativeSettings } from '../core/generative/train/types';
 import { readConfiguration } from '../host/configuration';
@@ -50,7 +50,7 @@ export class GenerativeTrainer extends Disposables {
     };
     const session = new GenerativeSession(specs, recipe, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
     const title = `Training ${describeRecipe(recipe)}`;
-    const imageModel = recipe.kind === 'vae' ? recipe.decoder : recipe.generator;
+    const imageModelName = imageModel(recipe);
     let first = 1;
     const progress = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (bar, token) => {
       token.onCancellationRequested(() => session.cancel());
@@ -60,7 +60,7 @@ export class GenerativeTrainer extends Disposables {
       session.on('checkpoint', (e) => {
         if (!session.runDir) return;
         const runDir = session.runDir;
-        if (e.epoch === first) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, runDir);
+        if (e.epoch === first) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModelName, runDir);
         else void this.refreshPanel(runDir);
       });
       session.on('run', (e) => { first = e.startEpoch; });
@@ -73,10 +73,10 @@ export class GenerativeTrainer extends Disposables {
         const summary = `ConvLens: ${recipe.kind.toUpperCase()} ${report.status === 'cancelled' ? 'stopped' : 'trained'} after ${report.epochsCompleted} epoch${report.epochsCompleted === 1 ? '' : 's'}${last ? ` (${lossLine(last.logs)})` : ''}.`;
         if (report.status === 'completed') {
           // The panel already follows the run: read it once more for the final models and report.
-          await vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, report.runDir);
+          await vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModelName, report.runDir);
           await this.refreshPanel(report.runDir);
         } else void vscode.window.showInformationMessage(summary, explore).then((choice) => {
-          if (choice === explore) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModel, report.runDir);
+          if (choice === explore) void vscode.commands.executeCommand('convlens.exploreLatentSpace', uri, imageModelName, report.runDir);
         });
         return report;
       },

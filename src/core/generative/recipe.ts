@@ -42,6 +42,28 @@ export function describeRecipe(r: GenerativeRecipe): string {
     : `GAN: ${r.generator} + ${r.discriminator}, latent ${r.latentDim}`;
 }
 
+/** Roles of a recipe's models, in the order they are built and saved. */
+export function rolesOf(recipe: GenerativeRecipe): Record<string, string> {
+  return recipe.kind === 'vae'
+    ? { encoder: recipe.encoder, decoder: recipe.decoder }
+    : { generator: recipe.generator, discriminator: recipe.discriminator };
+}
+
+/** The role that turns latent points into images. */
+export function imageRole(recipe: GenerativeRecipe): 'decoder' | 'generator' {
+  return recipe.kind === 'vae' ? 'decoder' : 'generator';
+}
+
+/** The model that turns latent points into images (the decoder or the generator). */
+export function imageModel(recipe: GenerativeRecipe): string {
+  return rolesOf(recipe)[imageRole(recipe)];
+}
+
+/** The recipe one of whose models is `modelName` (by its models only, not their layer names). */
+export function recipeWith(recipes: readonly GenerativeRecipe[], modelName: string): GenerativeRecipe | undefined {
+  return recipes.find((r) => Object.values(rolesOf(r)).includes(modelName));
+}
+
 interface Model {
   spec: ModelSpec;
   summary: ModelSummary;

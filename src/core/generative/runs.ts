@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, languageForFile } from '../analysis';
 import { DataError } from '../engine/data/types';
-import { listRuns, type RunSummary } from '../viz/inspect/load';
+import { listRuns, runFolders, type RunSummary } from '../viz/inspect/load';
 import { isGenerativeRun } from './latent';
-import { findGenerativeRecipes, type GenerativeRecipe } from './recipe';
+import { findGenerativeRecipes, recipeWith, type GenerativeRecipe } from './recipe';
 import { CHECKPOINT_DIR } from './train/checkpoint';
 import { recipeRunName } from './train/run';
 
@@ -19,6 +19,15 @@ export function recipesIn(file: string): GenerativeRecipe[] {
   if (!language) throw new DataError(`${file} is not a run folder or a Python/TypeScript/JavaScript source file`);
   const analysis = analyzeSource(fs.readFileSync(file, 'utf8'), language, file);
   return findGenerativeRecipes(analysis.specs, analysis.models);
+}
+
+/**
+ * Whether the recipe has a run with models to explore, without reading any report: the
+ * editor asks this for every recipe on every CodeLens refresh (as hasInspectableRun does).
+ */
+export function hasRecipeRun(fileOrDir: string, recipe: GenerativeRecipe, options: { stopAt?: string } = {}): boolean {
+  for (const { folder } of runFolders(fileOrDir, recipeRunName(recipe), options.stopAt)) if (hasModels(folder)) return true;
+  return false;
 }
 
 /** Whether a run folder has models to explore (final, or a checkpoint of an unfinished run). */
@@ -40,7 +49,7 @@ export function resolveGenerativeRun(arg: string, options: { model?: string; sto
     return resolved;
   }
   const recipes = recipesIn(resolved);
-  const recipe = options.model === undefined ? recipes[0] : recipes.find((r) => Object.values(r).includes(options.model as string));
+  const recipe = options.model === undefined ? recipes[0] : recipeWith(recipes, options.model);
   if (!recipe) throw new DataError(options.model === undefined ? `${arg} defines no VAE (encoder with z_mean/z_log_var + decoder) or GAN (generator + discriminator)` : `no VAE or GAN in ${arg} has a model named '${options.model}'`);
   const run = recipeRuns(resolved, recipe, options)[0];
   if (!run) throw new DataError(`no trained run of the ${recipe.kind.toUpperCase()} in .convlens/runs beside ${arg} or above it: train it first (convlens train ${arg} --data ...)`);

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { findGenerativeRecipes } from '../../core/generative/recipe';
+import { findGenerativeRecipes, imageModel, recipeWith } from '../../core/generative/recipe';
 import { generativeRuns } from '../runs';
 import { commandTarget } from './target';
 import type { CommandServices, CommandTable } from './types';
@@ -17,12 +17,12 @@ export function latentCommands({ analysis, latent }: CommandServices): CommandTa
       if (!target) return;
       const result = analysis.get(target.document)?.analysis;
       const recipes = result ? findGenerativeRecipes(result.specs, result.models) : [];
-      const recipe = recipes.find((r) => target.modelName !== undefined && Object.values(r).includes(target.modelName)) ?? recipes[0];
+      const recipe = (target.modelName !== undefined ? recipeWith(recipes, target.modelName) : undefined) ?? recipes[0];
       if (!recipe) {
         void vscode.window.showWarningMessage(`ConvLens found no VAE (an encoder with z_mean/z_log_var outputs and a decoder) or GAN (a generator and a discriminator) in ${vscode.workspace.asRelativePath(target.document.uri)}.`);
         return;
       }
-      const modelName = recipe.kind === 'vae' ? recipe.decoder : recipe.generator;
+      const modelName = imageModel(recipe);
       const runs = generativeRuns(target.document.uri, recipe);
       const given = typeof args[2] === 'string' ? args[2] : undefined;
       const source = given ?? runs[0]?.source;

@@ -4,7 +4,7 @@ import type { TrainChoices } from '../../training/projectSettings';
 import { askTrainChoices } from '../../training/trainFlow';
 import type { StartedRun } from '../../training/trainingController';
 import type { StartedGenerativeRun } from '../../training/generativeTrainer';
-import { findGenerativeRecipes } from '../../core/generative/recipe';
+import { findGenerativeRecipes, recipeWith } from '../../core/generative/recipe';
 import { missingMessage, missingPretrained } from '../../core/engine/train/pretrained';
 import { readConfiguration } from '../configuration';
 import { openModelFile } from '../../core/modelFile/open';
@@ -24,7 +24,7 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     // A part of a VAE or GAN trains as the recipe it belongs to: alone it has no loss to learn from.
     // (An encoder's sampling layer may stay unknown: the recipe cuts the encoder at z_mean and z_log_var.)
-    const recipe = findGenerativeRecipes(result.specs, result.models).find((r) => Object.values(r).includes(model.name));
+    const recipe = recipeWith(findGenerativeRecipes(result.specs, result.models), model.name);
     const errors = model.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || (!model.complete && !recipe)) {
       void vscode.window.showErrorMessage(`ConvLens: ${model.name} cannot be built yet: ${errors[0]?.message ?? 'some shapes or parameters are unknown'}.`);

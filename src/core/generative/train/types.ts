@@ -52,14 +52,4 @@ export type GenerativeEvent =
 
 export type GenerativeSettings = Omit<TrainSettings, 'earlyStopping' | 'galleryCount'>;
 
-/** Roles of a recipe's models, in the order they are built and saved. */
-export function rolesOf(recipe: GenerativeRecipe): Record<string, string> {
-  return recipe.kind === 'vae'
-    ? { encoder: recipe.encoder, decoder: recipe.decoder }
-    : { generator: recipe.generator, discriminator: recipe.discriminator };
-}
-
-/** The role that turns latent points into images. */
-export function imageRole(recipe: GenerativeRecipe): 'decoder' | 'generator' {
-  return recipe.kind === 'vae' ? 'decoder' : 'generator';
-}
+export { imageRole, rolesOf } from '../recipe';

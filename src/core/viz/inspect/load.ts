@@ -45,7 +45,8 @@ interface RunFacts {
   dataFolder?: string;
 }
 
-function readJsonFile<T>(file: string): T | undefined {
+/** A run folder's JSON file, or undefined when absent; corrupt JSON is a one-line DataError. */
+export function readJsonFile<T>(file: string): T | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
@@ -264,7 +265,7 @@ function isRunOf(folder: string, label: string, modelName: string): boolean {
 }
 
 /** The run folders of `modelName` (with their start time), nearest `.convlens/runs/` first, unsorted. */
-function* runFolders(sourceFileOrDir: string, modelName: string, stopAtOption: string | undefined): Generator<{ folder: string; startedAt: string }> {
+export function* runFolders(sourceFileOrDir: string, modelName: string, stopAtOption: string | undefined): Generator<{ folder: string; startedAt: string }> {
   const start = path.resolve(sourceFileOrDir);
   let dir = fs.existsSync(start) && fs.statSync(start).isDirectory() ? start : path.dirname(start);
   const stopAt = stopAtOption === undefined ? undefined : path.resolve(stopAtOption);
