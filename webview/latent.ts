@@ -9,7 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { LatentOverview } from '../src/core/generative/overview';
+import type { LatentOverview } from '../src/core/generative/overviewTypes';
 import type { RunChoice } from '../src/protocol/inspect';
 import { latentProtocol, type LatentHostMessage } from '../src/protocol/latent';
 import { h } from './lib/dom';

@@ -6,7 +6,7 @@
  * visualization worker, which computes it.
  */
 import * as v from 'valibot';
-import type { LatentOverview } from '../core/generative/overview';
+import type { LatentOverview } from '../core/generative/overviewTypes';
 import { Count, message, messages, Num, PngDataUrl, Ready, request, type Infer } from './define';
 import { RunChoiceSchema, SampleRequestSchema } from './inspect';
 import { panelProtocol } from './panel';

@@ -14,9 +14,10 @@ import { encodePng } from '../viz/png';
 import { gridPng } from './grid';
 import type { GenerativeRecipe } from './recipe';
 import { CHECKPOINT_DIR, loadRoles, readGenerativeCheckpoint } from './train/checkpoint';
-import { batchTensor } from './train/batches';
 import { imageRole, rolesOf, type GenerativeEpoch, type GenerativeReport } from './train/types';
 import { encodeMeans, manifoldGrid } from './vae';
+import { readJsonFile } from '../viz/inspect/load';
+import { batchImages } from '../engine/train/evaluate';
 
 type Tf = typeof tfjs;
 
@@ -43,19 +44,10 @@ interface RunSettingsFile {
   dataset?: { classNames?: string[] };
 }
 
-function readJson<T>(file: string): T | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch (e) {
-    throw new DataError(`corrupt JSON in ${file}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
-  }
-}
-
 /** Whether a folder is a generative run (its settings name a recipe). */
 export function isGenerativeRun(dir: string): boolean {
   try {
-    return readJson<RunSettingsFile>(path.join(dir, 'settings.json'))?.recipe !== undefined;
+    return readJsonFile<RunSettingsFile>(path.join(dir, 'settings.json'))?.recipe !== undefined;
   } catch {
     return false;
   }
@@ -78,10 +70,10 @@ export class LatentSession {
   ) {}
 
   static async open(tf: Tf, runDir: string): Promise<LatentSession> {
-    const settings = readJson<RunSettingsFile>(path.join(runDir, 'settings.json'));
+    const settings = readJsonFile<RunSettingsFile>(path.join(runDir, 'settings.json'));
     const recipe = settings?.recipe;
     if (!recipe || !settings.settings?.data) throw new DataError(`${runDir} is not a VAE or GAN run folder (its settings.json names no recipe)`);
-    const report = readJson<GenerativeReport>(path.join(runDir, 'report.json'));
+    const report = readJsonFile<GenerativeReport>(path.join(runDir, 'report.json'));
     const { models, history } = await loadRunModels(tf, runDir, Object.keys(rolesOf(recipe)));
     const runHistory = report?.history ?? history ?? [];
     const info: LatentInfo = {
@@ -166,7 +158,7 @@ export class LatentSession {
     const points: number[][] = [];
     for (let start = 0; start < count; start += 256) {
       const indices = picked.slice(start, start + 256);
-      const images = batchTensor(this.tf, split, indices, recipe.imageShape);
+      const images = batchImages(this.tf, split, recipe.imageShape, indices, 0, indices.length);
       try {
         points.push(...(await encodeMeans(this.tf, { encoder: this.models.encoder, decoder: this.models.decoder }, images)));
       } finally {

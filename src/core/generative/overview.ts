@@ -6,7 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { describeRecipe, type ImageShape3 } from './recipe';
+import { describeRecipe } from './recipe';
+import type { LatentOverview } from './overviewTypes';
+
+export type { LatentOverview } from './overviewTypes';
 import type { LatentSession } from './latent';
 import { manifoldQuantiles } from './vae';
 
@@ -15,24 +18,6 @@ export const MANIFOLD_SIZE = 15;
 /** Validation images encoded for the scatter (enough to see the classes' clusters, quick to encode). */
 export const SCATTER_COUNT = 1000;
 
-export interface LatentOverview {
-  /** The run folder. */
-  source: string;
-  /** "VAE: encoder + decoder, latent 2". */
-  title: string;
-  kind: 'vae' | 'gan';
-  latentDim: number;
-  imageShape: ImageShape3;
-  status: string;
-  epochsCompleted: number;
-  dataName: string;
-  classNames: string[];
-  history: { epoch: number; logs: Record<string, number>; samples: string | null }[];
-  /** A 2-D VAE's manifold: the PNG (cells of `cell` pixels with a 1-pixel gutter) and the quantile of each row/column. */
-  manifold?: { image: string; axis: number[]; cell: number };
-  /** A VAE's encoded validation images: latent means and their classes. */
-  scatter?: { points: number[][]; labels: number[] };
-}
 
 const dataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
 

@@ -15,7 +15,7 @@ import type { ModelSpec } from '../model/spec';
 import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
-import type { LatentOverview } from '../generative/overview';
+import type { LatentOverview } from '../generative/overviewTypes';
 import { latentClose, latentDecode, latentEncode, latentOpen, latentSamples } from './vizProtocol';
 import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 

@@ -2,7 +2,7 @@
  * The decoded current point, and one slider per latent dimension (±3σ) that moves it: any
  * latent size, decoded live (a newer position aborts the decoding in flight).
  */
-import type { LatentOverview } from '../../../src/core/generative/overview';
+import type { LatentOverview } from '../../../src/core/generative/overviewTypes';
 import { h } from '../dom';
 import { Latest, PICTURE_TIMEOUT_MS } from '../inspect/widgets';
 import { formatPoint, type PageServices } from './state';

@@ -4,7 +4,7 @@
  * class minus another's, added to the current point with a strength slider: the "smile
  * vector" on the classes a run has).
  */
-import type { LatentOverview } from '../../../src/core/generative/overview';
+import type { LatentOverview } from '../../../src/core/generative/overviewTypes';
 import { activatable, h } from '../dom';
 import { Latest, PICTURE_TIMEOUT_MS, select, type Select } from '../inspect/widgets';
 import { classMeans, formatPoint, type PageServices } from './state';

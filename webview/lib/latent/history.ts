@@ -3,7 +3,7 @@
  * KL terms, the GAN's d_loss and g_loss), and the sample grid of the fixed latent points after
  * each epoch, with a slider over epochs to replay how the generator learned.
  */
-import type { LatentOverview } from '../../../src/core/generative/overview';
+import type { LatentOverview } from '../../../src/core/generative/overviewTypes';
 import { h } from '../dom';
 import { MetricChart, type Series } from '../trainingCharts';
 

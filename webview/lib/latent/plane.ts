@@ -3,7 +3,7 @@
  * digits at the normal quantiles) and the encoded validation images as a scatter coloured
  * by class. Pointing at either picks a point (decoded live); arrow keys move it by 0.1.
  */
-import type { LatentOverview } from '../../../src/core/generative/overview';
+import type { LatentOverview } from '../../../src/core/generative/overviewTypes';
 import { h } from '../dom';
 import { formatPoint, type PageServices } from './state';
 

@@ -2,7 +2,7 @@
  * The page's one piece of shared state: the current latent point. The plane, the sliders,
  * the samples and the concept vector all set it; each listener redraws from it.
  */
-import type { LatentOverview } from '../../../src/core/generative/overview';
+import type { LatentOverview } from '../../../src/core/generative/overviewTypes';
 import type { latentProtocol } from '../../../src/protocol/latent';
 import type { Host } from '../host';
 import type { Feedback } from '../inspect/widgets';

@@ -24,7 +24,8 @@ export interface PreparedRun {
   input: TrainingInput;
 }
 
-function describeLoaded(d: Dataset): DatasetInfo {
+/** A loaded data set as the report and the events describe it (also a generative run's). */
+export function describeLoaded(d: Dataset): DatasetInfo {
   return {
     name: d.name,
     kind: d.kind,
@@ -47,6 +48,16 @@ function fineTuning(compile: CompileSettings, settings: TrainSettings): CompileS
   return { ...compile, learningRate, notes: [...compile.notes, `fine-tuning trained weights: learning rate ${learningRate}, a tenth of the compiled ${Number(compile.learningRate.toPrecision(3))}`] };
 }
 
+/**
+ * The run's backend, announced by one 'backend' event; select's own summary line would repeat
+ * it, so only its other notes go to the log. Shared with a generative run.
+ */
+export async function selectRunBackend(tf: typeof tfjs, settings: Pick<TrainSettings, 'backend' | 'nativeKernels'>, emit: (event: Extract<TrainEvent, { type: 'log' | 'backend' }>) => void): Promise<BackendInfo> {
+  const backend = await selectBackend(tf, settings.backend, { nativeKernels: settings.nativeKernels, log: (line) => { if (!line.startsWith('TF.js backend:')) emit({ type: 'log', message: line }); } });
+  emit({ type: 'backend', backend });
+  return backend;
+}
+
 export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: TrainSettings, emit: (event: TrainEvent) => void): Promise<PreparedRun> {
   const log = (message: string): void => emit({ type: 'log', message });
   const io = modelIO(spec);
@@ -54,9 +65,7 @@ export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: Tra
   const compile = fineTuning(resolveCompile(spec, io), settings);
   for (const note of compile.notes) log(note);
 
-  // The choice itself is reported once, by the 'backend' event; select's own summary line would repeat it.
-  const backend = await selectBackend(tf, settings.backend, { nativeKernels: settings.nativeKernels, log: (line) => { if (!line.startsWith('TF.js backend:')) log(line); } });
-  emit({ type: 'backend', backend });
+  const backend = await selectRunBackend(tf, settings, emit);
 
   const dataset = await loadDataset(settings.data, { inputShape: shape, validationSplit: settings.validationSplit, seed: settings.seed });
   const datasetInfo = describeLoaded(dataset);

@@ -1,10 +1,9 @@
 /**
  * The images a generative model learns from: the data set loaded at the recipe's image size
- * (labels kept only for the latent scatter), and shuffled batches made one at a time, so
- * only one batch is ever a tensor.
+ * (labels kept only for the latent scatter), and shuffled batches made one at a time (as
+ * tensors by the classifier's batchImages), so only one batch is ever a tensor.
  */
-import type * as tfjs from '@tensorflow/tfjs';
-import { describeShape, loadDataset, type Dataset, type Split } from '../../engine/data';
+import { describeShape, loadDataset, type Dataset } from '../../engine/data';
 import { DataError } from '../../engine/data/types';
 import { permutation } from '../../engine/data/rng';
 import type { GenerativeRecipe } from '../recipe';
@@ -18,14 +17,6 @@ export async function loadGenerativeData(settings: GenerativeSettings, recipe: G
   }
   if (dataset.train.count === 0) throw new DataError(`${dataset.name} has no training images`);
   return dataset;
-}
-
-/** Images `indices` of a split as one N×h×w×c tensor (the caller disposes it). */
-export function batchTensor(tf: typeof tfjs, split: Split, indices: ArrayLike<number>, shape: readonly [number, number, number]): tfjs.Tensor4D {
-  const size = shape[0] * shape[1] * shape[2];
-  const buffer = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) buffer.set(split.x.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
-  return tf.tensor4d(buffer, [indices.length, shape[0], shape[1], shape[2]]);
 }
 
 /** The batches of one epoch: index lists in an order fixed by the seed (the last one may be short, as in Keras). */

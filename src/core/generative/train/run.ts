@@ -9,23 +9,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { selectBackend } from '../../engine/backend/select';
 import { subSeed } from '../../engine/data/rng';
 import { TrainControl, yieldToEvents } from '../../engine/train/control';
+import { describeLoaded, selectRunBackend } from '../../engine/train/prepare';
 import { createRunDir } from '../../engine/train/runDir';
 import { writeAtomic } from '../../engine/train/modelFiles';
 import { writeJson } from '../../engine/train/runFiles';
 import { seedInitialWeights } from '../../engine/train/seedInit';
-import type { DatasetInfo } from '../../engine/train/types';
 import type { ModelSpec } from '../../model/spec';
 import { latentPoints } from '../gan';
 import { gridPng } from '../grid';
 import { buildGan, buildVae } from '../models';
 import type { GenerativeRecipe } from '../recipe';
-import { LossMeans, batchTensor, epochBatches, loadGenerativeData } from './batches';
+import { LossMeans, epochBatches, loadGenerativeData } from './batches';
 import { CHECKPOINT_DIR, loadRoles, readGenerativeCheckpoint, saveRoles, writeGenerativeCheckpoint } from './checkpoint';
 import { makeTrainer } from './trainers';
 import { rolesOf, type GenerativeEpoch, type GenerativeEvent, type GenerativeReport, type GenerativeSettings } from './types';
+import { batchImages } from '../../engine/train/evaluate';
 
 type Tf = typeof tfjs;
 
@@ -70,13 +70,9 @@ export async function runGenerativeTraining(tf: Tf, specs: readonly ModelSpec[],
   const control = hooks.control ?? new TrainControl();
   const log = (message: string): void => emit({ type: 'log', message });
 
-  const backend = await selectBackend(tf, settings.backend, { nativeKernels: settings.nativeKernels, log: (line) => { if (!line.startsWith('TF.js backend:')) log(line); } });
-  emit({ type: 'backend', backend });
+  const backend = await selectRunBackend(tf, settings, emit);
   const data = await loadGenerativeData(settings, recipe);
-  const dataset: DatasetInfo = {
-    name: data.name, kind: data.kind, inputShape: data.inputShape, classNames: data.classNames,
-    train: data.train.count, validation: data.validation.count, test: data.test?.count, skipped: data.skipped,
-  };
+  const dataset = describeLoaded(data);
   emit({ type: 'dataset', dataset });
 
   const { models, history, startEpoch } = await startModels(tf, specs, recipe, settings);
@@ -97,7 +93,7 @@ export async function runGenerativeTraining(tf: Tf, specs: readonly ModelSpec[],
       const means = new LossMeans();
       const batches = epochBatches(data.train.count, settings.batchSize, subSeed(settings.seed, epoch));
       for (const [b, indices] of batches.entries()) {
-        const images = batchTensor(tf, data.train, indices, recipe.imageShape);
+        const images = batchImages(tf, data.train, recipe.imageShape, indices, 0, indices.length);
         try {
           means.add(await trainer.trainBatch(images, subSeed(settings.seed, epoch * 100_000 + b)), indices.length);
         } finally {

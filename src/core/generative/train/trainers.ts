@@ -9,7 +9,8 @@ import { subSeed } from '../../engine/data/rng';
 import { ganTrainStep } from '../gan';
 import { decodePoints, vaeEvaluate, vaeTrainStep } from '../vae';
 import type { GenerativeRecipe } from '../recipe';
-import { LossMeans, batchTensor, epochBatches } from './batches';
+import { LossMeans, epochBatches } from './batches';
+import { batchImages } from '../../engine/train/evaluate';
 
 type Tf = typeof tfjs;
 
@@ -41,7 +42,7 @@ export function makeTrainer(tf: Tf, recipe: GenerativeRecipe, models: Record<str
       async validate(split, batchSize, seed) {
         const means = new LossMeans();
         for (const [i, indices] of epochBatches(split.count, batchSize, seed).entries()) {
-          const images = batchTensor(tf, split, indices, recipe.imageShape);
+          const images = batchImages(tf, split, recipe.imageShape, indices, 0, indices.length);
           try {
             means.add(await vaeEvaluate(tf, vae, images, subSeed(seed, i)), indices.length);
           } finally {
