@@ -29,6 +29,9 @@ export function readTfjsModelJson(text: string, fileName: string): ModelFile {
   }
   const config = 'model_config' in topology ? topology.model_config : topology;
   const byLayer = new Map<string, StoredLayer>();
+  // The shards are read once, when the first value is asked for (a summary needs shapes only).
+  let shards: Buffer | undefined;
+  const allShards = (): Buffer => (shards ??= Buffer.concat(json.weightsManifest!.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(fileName), p))))));
   let offset = 0;
   for (const group of json.weightsManifest) {
     for (const w of group.weights) {
@@ -37,7 +40,7 @@ export function readTfjsModelJson(text: string, fileName: string): ModelFile {
       offset += size * (BYTES[w.dtype] ?? 4);
       const layer = w.name.includes('/') ? w.name.slice(0, w.name.lastIndexOf('/')) : w.name;
       const values = (): Float32Array => {
-        const all = Buffer.concat(json.weightsManifest!.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(fileName), p)))));
+        const all = allShards();
         return new Float32Array(all.buffer.slice(all.byteOffset + start, all.byteOffset + start + size * 4));
       };
       const entry = byLayer.get(layer) ?? { layer, weights: [] };
