@@ -14,11 +14,7 @@ import { evaluate } from '../core/engine/train/evaluate';
 import { openModelFile } from '../core/modelFile/open';
 import { loadStoredModel } from '../core/modelFile/weights';
 import { guarded } from './inspect';
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+import type { Io } from './options';
 
 export interface EvaluateCliOptions {
   data: string;

@@ -4,11 +4,11 @@
  * source file meaning its recipe's latest run. Pictures are PNG files; --json prints one line.
  * Exit codes: 0 done, 2 bad input (one line), 1 internal error.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { BACKEND_ORDER, selectBackend, type BackendPreference } from '../core/engine/backend/select';
+import { selectBackend, type BackendPreference } from '../core/engine/backend/select';
 import { isIndexedSampleSourceId, type SampleRequest } from '../core/engine/data/catalog';
 import { DataError, parseDatasetSpec } from '../core/engine/data/types';
 import { writeAtomic } from '../core/engine/train/modelFiles';
@@ -16,11 +16,7 @@ import { describeRecipe } from '../core/generative/recipe';
 import { LatentSession } from '../core/generative/latent';
 import { resolveGenerativeRun } from '../core/generative/runs';
 import { guarded } from './inspect';
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+import { modelArguments, wholeNumber, type Io } from './options';
 
 interface CommonOptions {
   model?: string;
@@ -48,12 +44,6 @@ export interface EncodeCliOptions extends CommonOptions {
   count?: string;
 }
 
-function whole(value: string, what: string, min: number, max = Infinity): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new DataError(`${what} must be a whole number from ${min}${Number.isFinite(max) ? ` to ${max}` : ''}, not '${value}'`);
-  return n;
-}
-
 async function open(arg: string, o: CommonOptions): Promise<LatentSession> {
   const runDir = resolveGenerativeRun(arg, { model: o.model });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,11 +65,11 @@ export async function runSample(arg: string, o: SampleCliOptions, io: Io): Promi
   let session: LatentSession | undefined;
   return guarded(io, async () => {
     session = await open(arg, o);
-    const seed = whole(o.seed, '--seed', 0);
+    const seed = wholeNumber(o.seed, '--seed', 0);
     if (o.count !== undefined) {
       if (o.grid !== undefined) throw new DataError('give --grid or --count, not both');
       // N random samples from the prior, each its own PNG.
-      const points = session.randomPoints(whole(o.count, '--count', 1, 400), seed);
+      const points = session.randomPoints(wholeNumber(o.count, '--count', 1, 400), seed);
       const folder = path.resolve(o.out ?? defaultOut(session, 'samples'));
       const pngs = await session.decode(points);
       const images = pngs.map((png, i) => ({ z: points[i], file: writeFile(path.join(folder, `sample-${String(i).padStart(3, '0')}.png`), png) }));
@@ -88,7 +78,7 @@ export async function runSample(arg: string, o: SampleCliOptions, io: Io): Promi
       return;
     }
     const manifold = session.info.recipe.kind === 'vae' && session.latentDim === 2;
-    const n = whole(o.grid ?? (manifold ? '15' : '8'), '--grid', 1, 40);
+    const n = wholeNumber(o.grid ?? (manifold ? '15' : '8'), '--grid', 1, 40);
     // A 2-D VAE gets Chollet's manifold (points at the normal quantiles); otherwise random normal points.
     const points = manifold ? session.manifoldPoints(n) : session.randomPoints(n * n, seed);
     const file = writeFile(path.resolve(o.out ?? defaultOut(session, 'samples.png')), await session.grid(points, n));
@@ -116,10 +106,10 @@ export async function runInterpolate(arg: string, o: InterpolateCliOptions, io: 
   let session: LatentSession | undefined;
   return guarded(io, async () => {
     session = await open(arg, o);
-    const [a, b] = session.randomPoints(2, whole(o.seed, '--seed', 0));
+    const [a, b] = session.randomPoints(2, wholeNumber(o.seed, '--seed', 0));
     const from = o.from === undefined ? { z: a, label: 'a random point' } : await endpoint(session, o.from, '--from');
     const to = o.to === undefined ? { z: b, label: 'another random point' } : await endpoint(session, o.to, '--to');
-    const steps = whole(o.steps, '--steps', 2, 64);
+    const steps = wholeNumber(o.steps, '--steps', 2, 64);
     const points = Array.from({ length: steps }, (_, i) => from.z.map((x, k) => x + ((to.z[k] - x) * i) / (steps - 1)));
     const file = writeFile(path.resolve(o.out ?? defaultOut(session, 'interpolation.png')), await session.strip(points));
     if (o.json) io.out(JSON.stringify({ ...describe(session), from: from.label, to: to.label, file, points }));
@@ -132,7 +122,7 @@ export async function runEncode(arg: string, o: EncodeCliOptions, io: Io): Promi
   return guarded(io, async () => {
     session = await open(arg, o);
     if (o.split !== 'validation' && o.split !== 'train') throw new DataError(`--split must be validation or train, not '${o.split}'`);
-    const encoded = await session.encode(o.count === undefined ? Number.MAX_SAFE_INTEGER : whole(o.count, '--count', 1), {
+    const encoded = await session.encode(o.count === undefined ? Number.MAX_SAFE_INTEGER : wholeNumber(o.count, '--count', 1), {
       data: o.data === undefined ? undefined : parseDatasetSpec(o.data), split: o.split,
     });
     const names = session.info.classNames;
@@ -145,11 +135,7 @@ export async function runEncode(arg: string, o: EncodeCliOptions, io: Io): Promi
 }
 
 function common(command: Command): Command {
-  return command
-    .argument('<run>', 'a VAE or GAN run folder, or a source file (its recipe\'s latest run)')
-    .option('--model <name>', 'with a source file: a model of the recipe, when the file has several')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', ...BACKEND_ORDER]).default('auto'))
-    .option('--json', 'print one JSON line instead of text');
+  return modelArguments(command, '<run>', 'a VAE or GAN run folder, or a source file (its recipe\'s latest run)', 'with a source file: a model of the recipe, when the file has several');
 }
 
 /** Adds `sample`, `interpolate` and `encode`; each action's exit code goes to `onExit`. */

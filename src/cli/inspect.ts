@@ -6,10 +6,10 @@
  * TF.js backend (TF.js' notices go to stderr, stdout stays JSON). Exit codes: 0 done, 2 bad
  * input (one line), 1 internal error.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BACKEND_ORDER, backendLabel, selectBackend, type BackendPreference } from '../core/engine/backend/select';
+import { backendLabel, selectBackend, type BackendPreference } from '../core/engine/backend/select';
 import { isIndexedSampleSourceId, sampleArgumentHelp, sampleIndexHelp } from '../core/engine/data/catalog';
 import { DataError } from '../core/engine/data/types';
 import { writeAtomic } from '../core/engine/train/modelFiles';
@@ -19,14 +19,10 @@ import { resolveModelSource } from '../core/viz/inspect/load';
 import { InspectSession } from '../core/viz/inspect/session';
 import type { ClassScore, InspectImage, InspectModelInfo } from '../core/viz/inspect/types';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
+import { modelArguments, wholeNumber, type Io } from './options';
 
 
 type Tf = typeof tfjs;
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
 
 interface CommonOptions {
   model?: string;
@@ -57,12 +53,6 @@ export interface GradcamCliOptions extends CommonOptions, ImageOptions {
   class?: string;
   layer?: string;
   out?: string;
-}
-
-function wholeNumber(value: string, what: string, min = 0): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${what} must be a whole number ≥ ${min}, not '${value}'`);
-  return n;
 }
 
 function imageOf(o: ImageOptions): InspectImage {
@@ -217,11 +207,7 @@ export async function runGradcam(arg: string, o: GradcamCliOptions, io: Io): Pro
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function common(command: Command): Command {
-  return command
-    .argument('<model>', 'a run folder, a TF.js model.json, or a source file (its model\'s latest run)')
-    .option('--model <name>', 'with a source file: the model, when the file defines several')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', ...BACKEND_ORDER]).default('auto'))
-    .option('--json', 'print one JSON line instead of text');
+  return modelArguments(command, '<model>', 'a run folder, a TF.js model.json, or a source file (its model\'s latest run)', 'with a source file: the model, when the file defines several');
 }
 
 function withImage(command: Command): Command {
