@@ -36,31 +36,52 @@ async function tfOn(want: BackendPreference, nativeKernels = false): Promise<typ
 }
 
 /**
- * The model the inspection panel looks at, loaded once and kept until another is asked for.
- * Inspection runs the model's convolutions (Grad-CAM, filter patterns: many forward and
- * backward passes), so it takes the best backend with the native kernels, unlike a preview.
+ * One session of a kind kept in the worker (a panel's run: loaded once, kept until another
+ * is asked for or the panel closes), so a request costs only its own work.
  */
-let inspected: { source: string; session: InspectSession } | undefined;
+class Kept<S extends { dispose(): void }> {
+  private kept: { source: string; session: S } | undefined;
+
+  async get(source: string, open: () => Promise<S>, reload = false): Promise<S> {
+    if (this.kept?.source === source && !reload) return this.kept.session;
+    this.kept?.session.dispose();
+    this.kept = undefined;
+    this.kept = { source, session: await open() };
+    return this.kept.session;
+  }
+
+  /** Whether `session` is still the one kept (a long request checks it between steps). */
+  holds(session: S): boolean {
+    return this.kept?.session === session;
+  }
+
+  /** Frees the session of `source`; false when another one is kept. */
+  close(source: string): { closed: boolean } {
+    if (this.kept?.source !== source) return { closed: false };
+    this.kept.session.dispose();
+    this.kept = undefined;
+    return { closed: true };
+  }
+}
+
+/**
+ * The model the inspection panel looks at. Inspection runs the model's convolutions
+ * (Grad-CAM, filter patterns: many forward and backward passes), so it takes the best backend
+ * with the native kernels, unlike a preview.
+ */
+const inspected = new Kept<InspectSession>();
 
 async function inspection(source: string): Promise<InspectSession> {
   const t = await tfOn('auto', true);
-  if (inspected?.source === source) return inspected.session;
-  inspected?.session.dispose();
-  inspected = undefined;
-  inspected = { source, session: await InspectSession.open(t, source, backend?.label ?? t.getBackend()) };
-  return inspected.session;
+  return inspected.get(source, () => InspectSession.open(t, source, backend?.label ?? t.getBackend()));
 }
 
-/** The VAE or GAN run the latent-space panel explores, kept like the inspected model. */
-let explored: { source: string; session: LatentSession } | undefined;
+/** The VAE or GAN run the latent-space panel explores. */
+const explored = new Kept<LatentSession>();
 
 async function exploration(source: string, reload = false): Promise<LatentSession> {
   const t = await tfOn('auto', true);
-  if (explored?.source === source && !reload) return explored.session;
-  explored?.session.dispose();
-  explored = undefined;
-  explored = { source, session: await LatentSession.open(t, source) };
-  return explored.session;
+  return explored.get(source, () => LatentSession.open(t, source), reload);
 }
 
 /** A visualization request: queued behind the others, its error reduced to one line (a panel shows it as is). */
@@ -87,17 +108,12 @@ serve([
     // A filter set can take minutes: other pictures asked for meanwhile are made between two filters.
     const betweenFilters = async (): Promise<void> => {
       await yieldTurn();
-      if (inspected?.session !== session) throw new DataError('filter patterns stopped: the model was closed or another one opened meanwhile');
+      if (!inspected.holds(session)) throw new DataError('filter patterns stopped: the model was closed or another one opened meanwhile');
     };
     const patterns = await session.filters(request, { signal, onPattern: progress, betweenFilters });
     return { count: patterns.length };
   }),
-  visualization(inspectClose, ({ source }) => {
-    if (inspected?.source !== source) return { closed: false };
-    inspected.session.dispose();
-    inspected = undefined;
-    return { closed: true };
-  }),
+  visualization(inspectClose, ({ source }) => inspected.close(source)),
   visualization(latentOpen, async ({ source, reload }) => latentOverview(await exploration(source, reload))),
   visualization(latentDecode, async ({ source, points }) => ({ images: await decodeToDataUrls(await exploration(source), points) })),
   visualization(latentSamples, async ({ source, count, seed }) => {
@@ -106,11 +122,6 @@ serve([
     return { points, images: await decodeToDataUrls(session, points) };
   }),
   visualization(latentEncode, async ({ source, image }) => (await exploration(source)).encodeImage(image)),
-  visualization(latentClose, ({ source }) => {
-    if (explored?.source !== source) return { closed: false };
-    explored.session.dispose();
-    explored = undefined;
-    return { closed: true };
-  }),
+  visualization(latentClose, ({ source }) => explored.close(source)),
   visualization(inspectKernels, async ({ source }) => (await (await inspection(source)).kernels()) ?? null),
 ]);
