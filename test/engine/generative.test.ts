@@ -19,6 +19,7 @@ import { klLoss, reconstructionLoss, scoreLoss } from '../../src/core/generative
 import { buildGan, buildVae, cutAt } from '../../src/core/generative/models';
 import { findGenerativeRecipes, type GanRecipe, type VaeRecipe } from '../../src/core/generative/recipe';
 import { decodePoints, encodeMeans, manifoldGrid, normalQuantile, vaeEvaluate, vaeTrainStep } from '../../src/core/generative/vae';
+import { SMALL_GAN } from '../fixtures/smallGan';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -26,28 +27,6 @@ function recipeOf(file: string) {
   const analysis = analyzeSource(fs.readFileSync(path.join(examples, file), 'utf8'), 'python');
   return { specs: analysis.specs, recipe: findGenerativeRecipes(analysis.specs, analysis.models)[0] };
 }
-
-/** keras.io's DCGAN recipe at MNIST's scale: a Dense + Conv2DTranspose generator, a strided-conv discriminator. */
-const SMALL_GAN = `import keras
-from keras import layers
-latent_dim = 8
-discriminator = keras.Sequential([
-    keras.Input(shape=(14, 14, 1)),
-    layers.Conv2D(8, kernel_size=4, strides=2, padding="same"),
-    layers.LeakyReLU(negative_slope=0.2),
-    layers.Flatten(),
-    layers.Dropout(0.2),
-    layers.Dense(1, activation="sigmoid"),
-], name="discriminator")
-generator = keras.Sequential([
-    keras.Input(shape=(latent_dim,)),
-    layers.Dense(7 * 7 * 8),
-    layers.Reshape((7, 7, 8)),
-    layers.Conv2DTranspose(8, kernel_size=4, strides=2, padding="same"),
-    layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2D(1, kernel_size=5, padding="same", activation="sigmoid"),
-], name="generator")
-`;
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 

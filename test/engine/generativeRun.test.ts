@@ -16,6 +16,7 @@ import type { GenerativeSettings } from '../../src/core/generative/train/types';
 import { runEncode, runInterpolate, runSample } from '../../src/cli/generate';
 import { runTrainCli } from '../../src/cli/train';
 import { LatentSession } from '../../src/core/generative/latent';
+import { SMALL_GAN } from '../fixtures/smallGan';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -23,26 +24,6 @@ function read(code: string): { specs: ModelSpec[]; recipe: GenerativeRecipe } {
   const analysis = analyzeSource(code, 'python');
   return { specs: analysis.specs, recipe: findGenerativeRecipes(analysis.specs, analysis.models)[0] };
 }
-
-/** The keras.io DCGAN recipe at 14×14 (its 64×64×3 original takes minutes per step on the CPU). */
-const SMALL_GAN = `import keras
-from keras import layers
-discriminator = keras.Sequential([
-    keras.Input(shape=(14, 14, 1)),
-    layers.Conv2D(8, kernel_size=4, strides=2, padding="same"),
-    layers.LeakyReLU(negative_slope=0.2),
-    layers.Flatten(),
-    layers.Dense(1, activation="sigmoid"),
-], name="discriminator")
-generator = keras.Sequential([
-    keras.Input(shape=(8,)),
-    layers.Dense(7 * 7 * 8),
-    layers.Reshape((7, 7, 8)),
-    layers.Conv2DTranspose(8, kernel_size=4, strides=2, padding="same"),
-    layers.LeakyReLU(negative_slope=0.2),
-    layers.Conv2D(1, kernel_size=5, padding="same", activation="sigmoid"),
-], name="generator")
-`;
 
 function settings(outDir: string, extra: Partial<GenerativeSettings> = {}): GenerativeSettings {
   return { data: { kind: 'synthetic', count: 320 }, epochs: 2, batchSize: 32, validationSplit: 0.2, seed: 3, backend: 'auto', outDir, ...extra };

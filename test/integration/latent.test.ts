@@ -16,27 +16,7 @@ import type { TrainChoices } from '../../src/training/projectSettings';
 import { pages } from './helpers/pages';
 import { shootThemes } from './helpers/screenshots';
 import { activateExtension, closeAllEditors, exampleUri, waitFor, workspaceRoot } from './helpers/vscode';
-
-const SMALL_GAN = [
-  'import keras',
-  'from keras import layers',
-  'discriminator = keras.Sequential([',
-  '    keras.Input(shape=(14, 14, 1)),',
-  '    layers.Conv2D(8, kernel_size=4, strides=2, padding="same"),',
-  '    layers.LeakyReLU(negative_slope=0.2),',
-  '    layers.Flatten(),',
-  '    layers.Dense(1, activation="sigmoid"),',
-  '], name="discriminator")',
-  'generator = keras.Sequential([',
-  '    keras.Input(shape=(8,)),',
-  '    layers.Dense(7 * 7 * 8),',
-  '    layers.Reshape((7, 7, 8)),',
-  '    layers.Conv2DTranspose(8, kernel_size=4, strides=2, padding="same"),',
-  '    layers.LeakyReLU(negative_slope=0.2),',
-  '    layers.Conv2D(1, kernel_size=5, padding="same", activation="sigmoid"),',
-  '], name="generator")',
-  '',
-].join('\n');
+import { SMALL_GAN } from '../fixtures/smallGan';
 
 const choices: TrainChoices = { data: 'synthetic', epochs: 2, batchSize: 32, validationSplit: 0.2, earlyStopping: 0, seed: 3 };
 
