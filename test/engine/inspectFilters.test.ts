@@ -32,9 +32,9 @@ describe('inspect: filter patterns', function () {
   let meanActivation: (images: tfjs.Tensor4D) => number[][];
 
   before(async () => {
-    await selectBackend(tf, 'cpu');
+    await selectBackend(tf, 'wasm');
     const run = await trainedRun();
-    loaded = await loadInspectable(tf, run.runDir, 'cpu');
+    loaded = await loadInspectable(tf, run.runDir, 'wasm');
     const sub = tf.model({ inputs: loaded.model.inputs, outputs: loaded.model.getLayer(LAYER).output });
     meanActivation = (images) => tf.tidy(() => (sub.predict(images) as tfjs.Tensor4D).mean([1, 2]).arraySync() as number[][]);
   });
