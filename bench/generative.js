@@ -12,6 +12,9 @@
 // user would. The digits are written for PyTorch from ConvLens' data set registry, so both
 // train on exactly the same images and validate on the same 2,000.
 //
+// The engines run one after the other, so other work on the machine slows whichever runs
+// beside it: each row shows the load per CPU before and after; compare on a quiet machine.
+//
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
 //   node bench/generative.js [--epochs 30] [--batch-size 128] [--threads N] [--json]
 'use strict';
@@ -104,10 +107,14 @@ function pytorch(python, tmp, threads) {
   return { epochs: lines.filter((l) => l.type === 'epoch'), summary: lines.find((l) => l.type === 'summary'), points: JSON.parse(fs.readFileSync(pointsFile, 'utf8')).points };
 }
 
-function describe(name, result) {
+/** The 1-minute load average per CPU: on a shared machine, other work slows whichever engine runs beside it. */
+const load = () => Number((os.loadavg()[0] / os.cpus().length).toFixed(2));
+
+function describe(name, result, loadBefore) {
   const last = result.epochs[result.epochs.length - 1];
   return {
     engine: name,
+    loadPerCpu: [loadBefore, load()],
     epochSeconds: median(result.epochs.map((e) => e.seconds)),
     valReconstructionLoss: last.val_reconstruction_loss,
     valKlLoss: last.val_kl_loss,
@@ -122,12 +129,13 @@ async function main() {
   try {
     const counts = await writeDigits(tmp);
     if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}; validation ${counts.validation} digits`);
-    const ours = describe('convlens', convlens(tmp));
+    const ours = describe('convlens', convlens(tmp), load());
     const torchRuns = [];
     for (const threads of [THREADS ?? 'default', ...(THREADS ? [] : [os.cpus().length])]) {
+      const before = load();
       const result = pytorch(python, tmp, threads);
       if (torchRuns.some((r) => r.threads === result.summary.threads)) continue;
-      torchRuns.push({ ...describe('pytorch', result), threads: result.summary.threads, version: result.summary.version });
+      torchRuns.push({ ...describe('pytorch', result, before), threads: result.summary.threads, version: result.summary.version });
     }
     // The headline compares against PyTorch at its fastest on this machine.
     const theirs = torchRuns.reduce((a, b) => (b.epochSeconds < a.epochSeconds ? b : a));
@@ -136,7 +144,7 @@ async function main() {
       console.log(JSON.stringify({ epochs: EPOCHS, batchSize: BATCH, convlens: ours, pytorch: torchRuns, epochTimeRatioPytorchOverConvlens: ratio }));
       return;
     }
-    const row = (r) => `${r.engine.padEnd(9)} ${r.epochSeconds.toFixed(2).padStart(7)} s/epoch   val reconstruction ${r.valReconstructionLoss.toFixed(1).padStart(6)}   val KL ${r.valKlLoss.toFixed(2).padStart(5)}   5-NN ${(r.knn5 * 100).toFixed(1)}%`;
+    const row = (r) => `${r.engine.padEnd(9)} ${r.epochSeconds.toFixed(2).padStart(7)} s/epoch   val reconstruction ${r.valReconstructionLoss.toFixed(1).padStart(6)}   val KL ${r.valKlLoss.toFixed(2).padStart(5)}   5-NN ${(r.knn5 * 100).toFixed(1)}%   load/CPU ${r.loadPerCpu.join(' → ')}`;
     console.log(row(ours));
     for (const r of torchRuns) console.log(`${row(r)}   (torch ${r.version}, ${r.threads} thread${r.threads === 1 ? '' : 's'})`);
     console.log(`epoch time PyTorch (fastest, ${theirs.threads} thread${theirs.threads === 1 ? '' : 's'}) / ConvLens: ${ratio.toFixed(2)}× (above 1: ConvLens is faster)`);
