@@ -18,6 +18,7 @@
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
 //   node bench/generative.js [--epochs 30] [--batch-size 128] [--threads N] [--json]
 'use strict';
+const { arg, median, torchPython } = require('./common');
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
@@ -27,10 +28,6 @@ const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'convlens.js');
 const SOURCE = path.join(ROOT, 'examples', 'keras', 'vae.py');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 const EPOCHS = Number(arg('epochs', '30'));
 const BATCH = Number(arg('batch-size', '128'));
 /** PyTorch's default thread count, and also one thread per CPU when the default is fewer (--threads N: only N). */
@@ -38,18 +35,6 @@ const THREADS = arg('threads', null);
 const JSON_OUT = process.argv.includes('--json');
 const K = 5;
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** The first Python that imports torch (Debian's python3-torch lives in /usr/bin/python3, which a pyenv may shadow). */
-function torchPython() {
-  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
-    if (spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return candidate;
-  }
-  return null;
-}
 
 function run(command, args) {
   const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -123,8 +108,8 @@ function describe(name, result, loadBefore) {
 }
 
 async function main() {
-  const python = torchPython();
-  if (!python) throw new Error('no python3 imports torch: apt-get install python3-torch (Debian puts it in /usr/bin/python3)');
+  const { python, missing } = torchPython();
+  if (!python) throw new Error(`no python3 imports torch (${missing}): apt-get install python3-torch (Debian puts it in /usr/bin/python3)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-bench-vae-'));
   try {
     const counts = await writeDigits(tmp);
