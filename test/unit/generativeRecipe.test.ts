@@ -70,6 +70,9 @@ autoencoder = keras.Model(inputs, outputs)
         assert.strictEqual(spec.fit?.epochs, 20, spec.name);
         assert.strictEqual(spec.fit?.batchSize, 64, spec.name);
       }
+      const generator = analysis.models.findIndex((m) => m.name === 'generator');
+      assert.strictEqual(buildPayload('file:///gan_mnist.py', 'gan_mnist.py', analysis, generator).recipe,
+        'GAN: generator + discriminator, latent 128 · this model is its generator; Train trains both as GAN.compile: d_optimizer adam 0.0003, g_optimizer adam 0.0003, logit scores');
       // The subclass itself is not a model: the file still has exactly its two models, with no warning about the class.
       assert.deepStrictEqual(analysis.specs.map((s) => s.name), ['discriminator', 'generator']);
       assert.deepStrictEqual(analysis.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message), []);

@@ -58,6 +58,12 @@ export function describeRecipe(r: GenerativeRecipe): string {
     : `GAN: ${r.generator} + ${r.discriminator}, latent ${r.latentDim}`;
 }
 
+/** The trainer's compile call in a few words: "GAN.compile: d_optimizer adam 0.0003, g_optimizer adam 0.0003, logit scores". */
+export function describeRecipeCompile(c: RecipeCompile): string {
+  const optimizers = Object.entries(c.optimizers).map(([k, o]) => [k, o.optimizer, o.learningRate].filter((x) => x !== undefined).join(' '));
+  return `${c.trainerClass}.compile: ${[...optimizers, ...(c.fromLogits ? ['logit scores'] : [])].join(', ')}`;
+}
+
 /** Roles of a recipe's models, in the order they are built and saved. */
 export function rolesOf(recipe: GenerativeRecipe): Record<string, string> {
   return recipe.kind === 'vae'
