@@ -12,17 +12,19 @@
 // user would. The digits are written for PyTorch from ConvLens' data set registry, so both
 // train on exactly the same images and validate on the same 2,000.
 //
-// The engines run one after the other, so other work on the machine slows whichever runs
-// beside it: each row shows the load per CPU before and after; compare on a quiet machine.
+// Both engines train on one thread each, and by default at the same time, so that whatever
+// else runs on a shared machine slows both alike (one after the other, a busy minute would
+// land on one of them only); --sequential runs them one after the other, for a quiet machine
+// with fewer than two free cores. Each row shows the load per CPU before and after.
 //
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
-//   node bench/generative.js [--epochs 30] [--batch-size 128] [--threads N] [--json]
+//   node bench/generative.js [--epochs 30] [--batch-size 128] [--threads 1] [--sequential] [--json]
 'use strict';
 const { arg, median, torchPython } = require('./common');
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
-const { spawnSync } = require('child_process');
+const { spawn } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'convlens.js');
@@ -30,16 +32,24 @@ const SOURCE = path.join(ROOT, 'examples', 'keras', 'vae.py');
 
 const EPOCHS = Number(arg('epochs', '30'));
 const BATCH = Number(arg('batch-size', '128'));
-/** PyTorch's default thread count, and also one thread per CPU when the default is fewer (--threads N: only N). */
-const THREADS = arg('threads', null);
+/** PyTorch's threads: 1, as ConvLens' wasm backend uses one. */
+const THREADS = arg('threads', '1');
+const SEQUENTIAL = process.argv.includes('--sequential');
 const JSON_OUT = process.argv.includes('--json');
 const K = 5;
 
 
+/** Runs a command to its end; its stdout, or an error with the last lines of its stderr. */
 function run(command, args) {
-  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${path.basename(args[0])} ${args[1] ?? ''} failed (${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
-  return r.stdout;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(args[0])} ${args[1] ?? ''} failed (${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`))));
+  });
 }
 
 function jsonLines(text) {
@@ -77,29 +87,34 @@ function knnAccuracy(points, k = K) {
   return right / points.length;
 }
 
-function convlens(tmp) {
-  const lines = jsonLines(run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', '1', '--out', tmp, '--json']));
+async function convlens(tmp) {
+  const before = load();
+  const lines = jsonLines(await run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', '1', '--out', tmp, '--json']));
   const epochs = lines.filter((l) => l.type === 'epoch');
   const summary = lines.find((l) => l.type === 'summary');
   if (!summary || summary.status !== 'completed') throw new Error(`convlens train did not complete: ${JSON.stringify(summary)}`);
-  const encoded = JSON.parse(run(process.execPath, [CLI, 'encode', summary.runDir, '--data', 'mnist', '--split', 'validation', '--json']));
-  return { epochs, points: encoded.points };
+  const after = load();
+  const encoded = JSON.parse(await run(process.execPath, [CLI, 'encode', summary.runDir, '--data', 'mnist', '--split', 'validation', '--json']));
+  return describe('convlens', { epochs, points: encoded.points }, [before, after]);
 }
 
-function pytorch(python, tmp, threads) {
+async function pytorch(python, tmp) {
+  const before = load();
   const pointsFile = path.join(tmp, 'torch-points.json');
-  const lines = jsonLines(run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', String(threads), '--points-out', pointsFile]));
-  return { epochs: lines.filter((l) => l.type === 'epoch'), summary: lines.find((l) => l.type === 'summary'), points: JSON.parse(fs.readFileSync(pointsFile, 'utf8')).points };
+  const lines = jsonLines(await run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', THREADS, '--points-out', pointsFile]));
+  const summary = lines.find((l) => l.type === 'summary');
+  const result = { epochs: lines.filter((l) => l.type === 'epoch'), points: JSON.parse(fs.readFileSync(pointsFile, 'utf8')).points };
+  return { ...describe('pytorch', result, [before, load()]), threads: summary.threads, version: summary.version };
 }
 
 /** The 1-minute load average per CPU: on a shared machine, other work slows whichever engine runs beside it. */
 const load = () => Number((os.loadavg()[0] / os.cpus().length).toFixed(2));
 
-function describe(name, result, loadBefore) {
+function describe(name, result, loadPerCpu) {
   const last = result.epochs[result.epochs.length - 1];
   return {
     engine: name,
-    loadPerCpu: [loadBefore, load()],
+    loadPerCpu,
     epochSeconds: median(result.epochs.map((e) => e.seconds)),
     valReconstructionLoss: last.val_reconstruction_loss,
     valKlLoss: last.val_kl_loss,
@@ -114,25 +129,19 @@ async function main() {
   try {
     const counts = await writeDigits(tmp);
     if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}; validation ${counts.validation} digits`);
-    const ours = describe('convlens', convlens(tmp), load());
-    const torchRuns = [];
-    for (const threads of [THREADS ?? 'default', ...(THREADS ? [] : [os.cpus().length])]) {
-      const before = load();
-      const result = pytorch(python, tmp, threads);
-      if (torchRuns.some((r) => r.threads === result.summary.threads)) continue;
-      torchRuns.push({ ...describe('pytorch', result, before), threads: result.summary.threads, version: result.summary.version });
-    }
-    // The headline compares against PyTorch at its fastest on this machine.
-    const theirs = torchRuns.reduce((a, b) => (b.epochSeconds < a.epochSeconds ? b : a));
+    const [ours, theirs] = SEQUENTIAL
+      ? [await convlens(tmp), await pytorch(python, tmp)]
+      : await Promise.all([convlens(tmp), pytorch(python, tmp)]);
     const ratio = theirs.epochSeconds / ours.epochSeconds;
+    const mode = SEQUENTIAL ? 'one after the other' : 'side by side, at the same time';
     if (JSON_OUT) {
-      console.log(JSON.stringify({ epochs: EPOCHS, batchSize: BATCH, convlens: ours, pytorch: torchRuns, epochTimeRatioPytorchOverConvlens: ratio }));
+      console.log(JSON.stringify({ epochs: EPOCHS, batchSize: BATCH, mode, convlens: ours, pytorch: theirs, epochTimeRatioPytorchOverConvlens: ratio }));
       return;
     }
     const row = (r) => `${r.engine.padEnd(9)} ${r.epochSeconds.toFixed(2).padStart(7)} s/epoch   val reconstruction ${r.valReconstructionLoss.toFixed(1).padStart(6)}   val KL ${r.valKlLoss.toFixed(2).padStart(5)}   5-NN ${(r.knn5 * 100).toFixed(1)}%   load/CPU ${r.loadPerCpu.join(' → ')}`;
-    console.log(row(ours));
-    for (const r of torchRuns) console.log(`${row(r)}   (torch ${r.version}, ${r.threads} thread${r.threads === 1 ? '' : 's'})`);
-    console.log(`epoch time PyTorch (fastest, ${theirs.threads} thread${theirs.threads === 1 ? '' : 's'}) / ConvLens: ${ratio.toFixed(2)}× (above 1: ConvLens is faster)`);
+    console.log(`${row(ours)}   (wasm + ConvLens' kernels, 1 thread)`);
+    console.log(`${row(theirs)}   (torch ${theirs.version}, ${theirs.threads} thread${theirs.threads === 1 ? '' : 's'})`);
+    console.log(`epoch time PyTorch / ConvLens, ${mode}: ${ratio.toFixed(2)}× (above 1: ConvLens is faster)`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
