@@ -1,8 +1,10 @@
 /**
  * Browser side of the training panel: live loss and accuracy charts, the epoch table, a
  * header with backend, speed, ETA, progress and Stop, the test report when the run is
- * done, and earlier runs of the model to overlay on the accuracy chart. Everything is
- * drawn from TrainingEvents; a reload gets the host's replay and draws the same page.
+ * done, and earlier runs of the model to overlay on the accuracy chart. A VAE's or GAN's
+ * run shows its own losses instead (no accuracy), and each epoch's samples with a slider.
+ * Everything is drawn from TrainingEvents; a reload gets the host's replay and draws the
+ * same page.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { trainingProtocol, type EpochLogs, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport } from '../src/protocol/training';
@@ -10,8 +12,10 @@ import { h } from './lib/dom';
 import { MetricChart, observeTheme, type Series } from './lib/trainingCharts';
 import { batchesDone, EtaEstimator, formatDuration, progress } from './lib/trainingEta';
 import { Host } from './lib/host';
+import { EpochSamples, RecipeCurves, type RecipeEpoch } from './lib/recipeHistory';
 import { renderReport } from './lib/trainingReport';
-import { batchX, epochSeries, epochX, finite, fixed, insertPoint, percent, runLabel, Smoother, type Point } from './lib/trainingSeries';
+import { batchX, epochColumns, epochSeries, epochX, finite, fixed, insertPoint, percent, runLabel, Smoother, type Point } from './lib/trainingSeries';
+import { EpochTable } from './lib/trainingTable';
 
 type BatchEvent = Extract<TrainingEvent, { type: 'batch' }>;
 type EpochEvent = Extract<TrainingEvent, { type: 'epoch' }>;
@@ -58,12 +62,13 @@ const progressBar = h('div', { id: 'progress', class: 'progress', role: 'progres
 
 const lossChart = new MetricChart('loss-chart', 'loss', false);
 const accChart = new MetricChart('acc-chart', 'accuracy', true);
+const classifierCharts = h('section', { class: 'charts', 'aria-label': 'Charts' }, lossChart.element, accChart.element);
+// A VAE's or GAN's run: its losses by Keras' names, and the samples of each epoch.
+const recipeCurves = new RecipeCurves('gen-');
+const epochSamples = new EpochSamples();
+const recipeCharts = h('section', { id: 'recipe-history', class: 'recipe-history', 'aria-label': 'Losses and samples', hidden: true }, recipeCurves.element, epochSamples.element);
 
-const tableBody = h('tbody');
-const epochTable = h('table', { id: 'epoch-table', class: 'layers epochs' },
-  h('caption', { class: 'sr-only' }, 'Metrics after each epoch'),
-  h('thead', {}, h('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy', 'Seconds'].map((t, i) => h('th', { scope: 'col', class: i === 0 ? '' : 'num' }, t)))),
-  tableBody);
+const epochTable = new EpochTable();
 const reportRegion = h('div', { id: 'report-region' });
 const pastList = h('ul', { id: 'past-runs', class: 'past-runs' });
 const pastRegion = h('section', { id: 'past-region', class: 'past-region', 'aria-labelledby': 'past-title', hidden: true },
@@ -93,10 +98,11 @@ app.replaceChildren(
       h('span', { class: 'spacer' }),
       revealSource, inspectRun, stop),
     progressBar),
-  h('section', { class: 'charts', 'aria-label': 'Charts' }, lossChart.element, accChart.element),
+  classifierCharts,
+  recipeCharts,
   h('div', { class: 'details' },
     h('div', {},
-      h('section', { class: 'epochs-region', 'aria-labelledby': 'epochs-title' }, h('h2', { id: 'epochs-title' }, 'Epochs'), h('div', { class: 'table-region' }, epochTable)),
+      h('section', { class: 'epochs-region', 'aria-labelledby': 'epochs-title' }, h('h2', { id: 'epochs-title' }, 'Epochs'), h('div', { class: 'table-region' }, epochTable.element)),
       pastRegion),
     reportRegion),
 );
@@ -104,6 +110,7 @@ app.replaceChildren(
 observeTheme(() => {
   lossChart.retheme();
   accChart.retheme();
+  recipeCurves.retheme();
 });
 
 // ---- rendering ------------------------------------------------------------------------
@@ -125,8 +132,10 @@ function renderStatus(): void {
   status.className = `status ${phase}`;
   stop.disabled = !running;
   stop.setAttribute('aria-disabled', String(!running));
-  // A run that ended with a saved model can be looked into.
+  // A run that ended with a saved model can be looked into (a recipe's, in the latent-space panel).
   inspectRun.hidden = phase !== 'done' && phase !== 'stopped';
+  inspectRun.textContent = run?.generative ? 'Explore Latent Space' : 'Inspect';
+  inspectRun.title = run?.generative ? 'The trained decoder or generator: decode any point of the latent space' : 'What the trained model sees: feature maps, filter patterns, Grad-CAM';
   document.body.dataset.phase = phase;
 }
 
@@ -161,7 +170,10 @@ function renderHeaderNumbers(): void {
 }
 
 function renderRunHeader(r: RunInfo): void {
-  title.textContent = r.modelName;
+  title.textContent = r.generative?.recipe ?? r.modelName;
+  document.body.dataset.kind = r.generative ? 'recipe' : 'classifier';
+  classifierCharts.hidden = r.generative !== undefined;
+  recipeCharts.hidden = r.generative === undefined;
   backend.textContent = r.backend;
   const s = r.settings;
   meta.textContent = `${r.fileName} · ${s.dataset} · ${int(r.trainCount)} train / ${int(r.valCount)} validation images · ${s.epochs} epochs · batch ${s.batchSize} · seed ${s.seed}`;
@@ -174,24 +186,13 @@ function renderRunHeader(r: RunInfo): void {
   inputMeta.hidden = parts.length === 0;
 }
 
-function cell(text: string, num = true): HTMLElement {
-  return h('td', { class: num ? 'num' : '' }, text);
+/** The losses a recipe's epochs logged, in the order they first appear; undefined for a classifier. */
+function recipeKeys(): string[] | undefined {
+  return run?.generative ? [...new Set(epochs.flatMap((e) => Object.keys(e.logs)))] : undefined;
 }
 
 function renderEpochTable(): void {
-  const best = epochs.reduce<number | undefined>((b, e) => {
-    const v = finite(e.logs.val_acc);
-    return v !== undefined && (b === undefined || v > (finite(epochs[b].logs.val_acc) ?? -1)) ? epochs.indexOf(e) : b;
-  }, undefined);
-  tableBody.replaceChildren(...epochs.map((e, i) => {
-    const l: EpochLogs = e.logs;
-    const tr = h('tr', { 'data-epoch': e.epoch, class: i === best && epochs.length > 1 ? 'best' : undefined },
-      h('th', { scope: 'row' }, `${e.epoch + 1}`),
-      cell(fixed(finite(l.loss))), cell(percent(finite(l.acc))), cell(fixed(finite(l.val_loss))), cell(percent(finite(l.val_acc))),
-      cell(e.seconds.toFixed(1)));
-    if (i === best && epochs.length > 1) tr.setAttribute('aria-label', `Epoch ${e.epoch + 1}, best validation accuracy`);
-    return tr;
-  }));
+  epochTable.render(epochs, epochColumns(recipeKeys()));
 }
 
 function lastOf(key: keyof EpochLogs): number | undefined {
@@ -202,7 +203,15 @@ function lastOf(key: keyof EpochLogs): number | undefined {
   return undefined;
 }
 
+/** A recipe's curves and samples; `restart`: a new run, whose samples the slider follows from the start. */
+function renderRecipe(restart = false): void {
+  const history: RecipeEpoch[] = epochs.map((e) => ({ epoch: e.epoch + 1, logs: e.logs, samples: e.samples ?? null }));
+  recipeCurves.show(history, run?.settings.epochs ?? history.length);
+  epochSamples.show(history, restart);
+}
+
 function renderCharts(): void {
+  if (run?.generative) return renderRecipe();
   const n = run?.settings.epochs ?? Math.max(1, ...pastRuns.filter((p) => overlaid.has(p.runId)).map((p) => p.history.length));
   const valLoss = epochs.flatMap((e) => (finite(e.logs.val_loss) !== undefined ? [{ x: epochX(e.epoch), y: finite(e.logs.val_loss) as number }] : []));
   const valAcc = epochs.flatMap((e) => (finite(e.logs.val_acc) !== undefined ? [{ x: epochX(e.epoch), y: finite(e.logs.val_acc) as number }] : []));
@@ -227,7 +236,8 @@ function renderCharts(): void {
 }
 
 function renderPastRuns(): void {
-  const shown = pastRuns.filter((p) => p.runId !== run?.runId);
+  // Earlier runs are compared by validation accuracy, which a recipe's run does not have.
+  const shown = run?.generative ? [] : pastRuns.filter((p) => p.runId !== run?.runId);
   pastRegion.hidden = shown.length === 0;
   pastList.replaceChildren(...shown.map((p, i) => {
     // A native checkbox: keyboard and screen readers work as everywhere, and click() toggles it.
@@ -251,7 +261,7 @@ const lastValAcc = (p: PastRun): number | undefined => {
 function saveState(): void {
   if (!identity) return;
   const runs = pastRuns.filter((p) => p.runId !== run?.runId);
-  if (run && epochs.length) {
+  if (run && epochs.length && !run.generative) {
     const history = epochs.map((e) => ({ epoch: e.epoch, ...e.logs }));
     runs.push({ runId: run.runId, startedAt: run.startedAt, settings: run.settings, history, finalValAcc: finite(history[history.length - 1].val_acc) });
   }
@@ -274,11 +284,12 @@ function startRun(r: RunInfo): void {
   accSmoother.reset();
   statusDetail.textContent = '';
   reportRegion.replaceChildren();
-  tableBody.replaceChildren();
+  epochTable.clear();
   renderRunHeader(r);
   renderStatus();
   renderPastRuns();
-  renderCharts();
+  if (r.generative) renderRecipe(true);
+  else renderCharts();
   renderHeaderNumbers();
 }
 
@@ -288,7 +299,8 @@ function onBatch(e: BatchEvent): void {
   const batches = e.batches || run.batchesPerEpoch;
   eta.observe(batchesDone(e.epoch, e.batch, batches), performance.now());
   const step = Math.max(1, Math.ceil(batches / POINTS_PER_EPOCH));
-  if (e.batch % step === 0 || e.batch === batches) {
+  // A recipe's losses are drawn per epoch: its batches move the progress and speed only.
+  if (!run.generative && (e.batch % step === 0 || e.batch === batches)) {
     const x = batchX(e.epoch, e.batch, batches);
     const loss = finite(e.loss);
     if (loss !== undefined) insertPoint(trainLoss, { x, y: lossSmoother.next(loss) });
@@ -350,7 +362,7 @@ function onMessage(m: TrainingHostMessage): void {
   }
   if (m.type === 'runStarted') {
     // The run now on screen joins the earlier runs, so it can be compared with the new one.
-    if (run && run.runId !== m.run.runId && epochs.length && !pastRuns.some((p) => p.runId === run?.runId)) {
+    if (run && !run.generative && run.runId !== m.run.runId && epochs.length && !pastRuns.some((p) => p.runId === run?.runId)) {
       const history = epochs.map((e) => ({ epoch: e.epoch, ...e.logs }));
       pastRuns.push({ runId: run.runId, startedAt: run.startedAt, settings: run.settings, history, finalValAcc: finite(history[history.length - 1].val_acc) });
     }
