@@ -10,7 +10,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseDatasetSpec } from '../core/engine/data/types';
 import type { ModelSpec } from '../core/model/spec';
-import { describeRecipe, imageModel, type GenerativeRecipe } from '../core/generative/recipe';
+import { describeRecipe, imageModel, recipeWith, type GenerativeRecipe } from '../core/generative/recipe';
+import { recipesIn } from '../core/generative/runs';
 import { recipeRunName } from '../core/generative/train/run';
 import { GenerativeSession } from '../core/generative/train/session';
 import type { GenerativeReport, GenerativeSettings } from '../core/generative/train/types';
@@ -21,10 +22,12 @@ import type { TrainingPanelHandle } from '../panels/trainingPanel';
 import { GenerativeRunAdapter, replayGenerativeRun } from './generativeAdapter';
 import { followRun } from './panelRun';
 import type { TrainChoices } from './projectSettings';
+import type { RestoredPanel } from './trainingController';
 
 /** Where a recipe's runs are shown: the training controller's panels (one per model, wired to the document). */
 export interface RecipePanels {
   openPanel(uri: vscode.Uri, modelName: string, title?: string): TrainingPanelHandle;
+  readonly onDidRestorePanel: vscode.Event<RestoredPanel>;
 }
 
 export interface StartedGenerativeRun {
@@ -45,6 +48,16 @@ export class GenerativeTrainer extends Disposables {
   constructor(private readonly context: vscode.ExtensionContext, private readonly refreshPanel: (runDir: string) => Promise<void>, private readonly panels: RecipePanels) {
     super();
     this.register({ dispose: () => this.running.forEach((run) => void run.session.terminate()) });
+    // A recipe's panel that came back after a window reload shows its latest run again.
+    this.register(panels.onDidRestorePanel(({ handle, uri, modelName }) => {
+      let recipe: GenerativeRecipe | undefined;
+      try {
+        recipe = recipeWith(recipesIn(uri.fsPath), modelName);
+      } catch {
+        return; // the file is gone or unreadable: the panel stays as it came back
+      }
+      if (recipe && imageModel(recipe) === modelName && !handle.isRunning) this.replayLatest(handle, uri, recipe);
+    }));
   }
 
   /** The recipe's training panel, keyed by its image model (the decoder or generator). */
@@ -58,7 +71,10 @@ export class GenerativeTrainer extends Disposables {
    */
   showPanel(uri: vscode.Uri, recipe: GenerativeRecipe): void {
     const handle = this.panel(uri, recipe);
-    if (this.running.has(this.keyOf(uri, recipe))) return;
+    if (!this.running.has(this.keyOf(uri, recipe))) this.replayLatest(handle, uri, recipe);
+  }
+
+  private replayLatest(handle: TrainingPanelHandle, uri: vscode.Uri, recipe: GenerativeRecipe): void {
     const latest = generativeRuns(uri, recipe)[0];
     const events = latest && replayGenerativeRun(latest.source, vscode.workspace.asRelativePath(uri));
     for (const e of events ?? []) handle.post(e);

@@ -38,8 +38,18 @@ function parseModelKey(key: string): { uri: vscode.Uri; modelName: string } | un
   return i > 0 ? { uri: vscode.Uri.parse(key.slice(0, i)), modelName: key.slice(i + 1) } : undefined;
 }
 
+/** A model's training panel that came back after a window reload, with its document and model. */
+export interface RestoredPanel {
+  handle: TrainingPanelHandle;
+  uri: vscode.Uri;
+  modelName: string;
+}
+
 export class TrainingController extends Disposables {
   private readonly running = new Map<string, StartedRun>();
+  private readonly restoredEmitter = this.register(new vscode.EventEmitter<RestoredPanel>());
+  /** After the panel's buttons are wired again: a VAE's or GAN's trainer shows its run in it. */
+  readonly onDidRestorePanel = this.restoredEmitter.event;
   private readonly wired = new WeakSet<TrainingPanelHandle>();
   private readonly status = this.register(vscode.window.createStatusBarItem('convlens.backend', vscode.StatusBarAlignment.Right, 100));
 
@@ -56,6 +66,7 @@ export class TrainingController extends Disposables {
       if (!owner) return;
       this.wire(handle, owner.uri, owner.modelName);
       if (!handle.isRunning) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(owner.uri)), owner.modelName));
+      this.restoredEmitter.fire({ handle, ...owner });
     }));
   }
 
