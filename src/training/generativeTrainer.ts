@@ -13,7 +13,7 @@ import type { ModelSpec } from '../core/model/spec';
 import { describeRecipe, imageModel, recipeWith, type GenerativeRecipe } from '../core/generative/recipe';
 import { recipesIn } from '../core/generative/runs';
 import { recipeRunName } from '../core/generative/train/run';
-import { GenerativeSession } from '../core/generative/train/session';
+import { GenerativeSession, type GenerativeSessionEvent } from '../core/generative/train/session';
 import type { GenerativeReport, GenerativeSettings } from '../core/generative/train/types';
 import { readConfiguration } from '../host/configuration';
 import { Disposables } from '../host/disposables';
@@ -101,12 +101,14 @@ export class GenerativeTrainer extends Disposables {
     const panel = this.panel(uri, recipe);
     panel.setHistory([]);
     const adapter = new GenerativeRunAdapter(`${Date.now().toString(36)}-${recipeRunName(recipe)}`, recipe, vscode.workspace.asRelativePath(uri), settings, (e) => panel.post(e));
-    const shown = followRun(panel, session, adapter);
+    // The notification gets the batches the panel gets: at most ten a second.
+    let onBatch: ((e: Extract<GenerativeSessionEvent, { type: 'batch' }>) => void) | undefined;
+    const shown = followRun(panel, session, adapter, (e) => { if (e.type === 'batch') onBatch?.(e); });
     const title = `Training ${describeRecipe(recipe)}`;
     const imageModelName = imageModel(recipe);
     const progress = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (bar, token) => {
       token.onCancellationRequested(() => session.cancel());
-      session.on('batch', (e) => bar.report({ message: `epoch ${e.epoch}/${settings.epochs} · batch ${e.batch}/${e.batches} · ${lossLine(e.logs)}` }));
+      onBatch = (e) => bar.report({ message: `epoch ${e.epoch}/${settings.epochs} · batch ${e.batch}/${e.batches} · ${lossLine(e.logs)}` });
       session.on('epoch', () => bar.report({ increment: 100 / settings.epochs }));
       // Each checkpoint is explorable: a latent-space panel showing the run reads it again. It
       // does not open by itself mid-run, where it would cover the training panel the user watches.

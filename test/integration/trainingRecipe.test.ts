@@ -39,8 +39,9 @@ describe('training panel on a VAE and a GAN', function () {
   const legend = (chart: string, n: number) => Array.from({ length: n }, (_, i) => `#${chart}-legend li:nth-child(${i + 1})`);
 
   it("follows a GAN's run live: d_loss and g_loss per epoch, the latest epoch's samples until the user moves the slider", async () => {
+    // Batches of 8: epochs long enough (48 batches) for the steps below to happen while it trains.
     const epochs = 24;
-    const { file, run } = await startTraining('gan_training.py', SMALL_GAN, 'generator', epochs);
+    const { file, run } = await scratch.start('gan_training.py', SMALL_GAN, 'generator', { ...choices, epochs, batchSize: 8 });
     const key = `${file.toString()}#generator`;
     const caption = async (): Promise<string> => (await read(key, ['#epoch-caption']))['#epoch-caption'] ?? '';
     const epochShown = async (): Promise<number> => Number(/after epoch (\d+)$/.exec(await caption())?.[1] ?? 0);
