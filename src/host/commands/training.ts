@@ -74,8 +74,13 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     'convlens.trainModel': (...args) => train(args),
     'convlens.showTrainingPanel': (...args) => {
       const target = commandTarget(analysis, args);
-      const name = target && (target.modelName ?? analysis.get(target.document)?.analysis.models[0]?.name);
-      if (target && name) trainer.showPanel(target.document.uri, name);
+      const result = target && analysis.get(target.document)?.analysis;
+      const name = target && (target.modelName ?? result?.models[0]?.name);
+      if (!target || !name) return;
+      // A part of a VAE or GAN shows the recipe's runs: its losses and samples.
+      const recipe = result && recipeWith(findGenerativeRecipes(result.specs, result.models), name);
+      if (recipe) generative.showPanel(target.document.uri, recipe);
+      else trainer.showPanel(target.document.uri, name);
     },
   };
 }
