@@ -66,7 +66,7 @@ export class ModelRuntime {
       case 'model':
         return this.modelAttribute(target.model, name) ?? { kind: 'method', target, name };
       case 'layer':
-        return layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
+        return target.layer.instance?.attrs.get(name) ?? layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
       case 'tensor':
         return unknown(`tensor attribute '${name}' is only known when the model runs`);
       case 'unknown':
@@ -134,8 +134,13 @@ export class ModelRuntime {
       case 'ref':
         return this.callLibrary(callee.path, args, range);
       case 'layer':
-        // A custom layer's call may take several tensors (`sampler(z_mean, z_log_var)`).
-        return this.applyLayer(callee.layer, callee.layer.custom ? list(args.positional, true) : args.positional[0], range);
+        // A custom layer's call may take several tensors (`sampler(z_mean, z_log_var)`), attention query, value and key.
+        if (callee.layer.instance) return this.applyLayer(callee.layer, list(args.positional, true), range);
+        if (callee.layer.className === 'MultiHeadAttention') {
+          const named = ['query', 'value', 'key'].map((k) => args.keyword.get(k)).filter((v): v is Value => v !== undefined);
+          return this.applyLayer(callee.layer, list([...args.positional, ...named], true), range);
+        }
+        return this.applyLayer(callee.layer, args.positional[0], range);
       case 'model':
         return this.applyModel(callee.model, args.positional[0], range);
       case 'method':
@@ -276,6 +281,7 @@ export class ModelRuntime {
    * a frozen layer or model (transfer learning) counts its weights as non-trainable.
    */
   setAttribute(target: Value, name: string, value: Value): void {
+    if (target.kind === 'layer') target.layer.instance?.attrs.set(name, value);
     if (name !== 'trainable' || value.kind !== 'bool') return;
     if (target.kind === 'layer') target.layer.config.set('trainable', value);
     else if (target.kind === 'model') target.model.trainable = value.value;
@@ -290,17 +296,46 @@ export class ModelRuntime {
   }
 
   /**
-   * An instance of a user's Layer subclass. Only `name=` is Keras' own argument; the rest go to
-   * the user's __init__, so they are not layer config. `read` is the class as read, or why not.
+   * An instance of a user's Layer subclass, before its `__init__` runs (python/customClass.ts):
+   * named now, as Keras names it in `super().__init__()`, before the sublayers it makes. Only
+   * `name=` is Keras' own argument; the rest go to the user's __init__, so they are not config.
    */
-  customLayer(className: string, read: CustomLayerSpec | string, args: CallArgs, range: SourceRange): Value {
+  customLayer(className: string, args: CallArgs, range: SourceRange): Extract<Value, { kind: 'layer' }> {
     const config = new Map<string, Value>();
     const name = args.keyword.get('name');
     if (name) config.set('name', name);
-    const layer = this.newLayer(className, config, new Map(), range,
-      typeof read === 'string' ? `custom layer ${className}: ${read}` : undefined);
-    if (typeof read !== 'string') layer.custom = read;
+    const layer = this.newLayer(className, config, new Map(), range);
+    layer.instance = { attrs: new Map(), weights: [], problems: [] };
     return { kind: 'layer', layer };
+  }
+
+  /** The class body as read once `__init__` has run, or why it cannot be read. */
+  finishCustomLayer(layer: LayerObject, read: CustomLayerSpec | string): void {
+    if (typeof read === 'string') layer.unresolved = `custom layer ${layer.className}: ${read}`;
+    else layer.custom = read;
+  }
+
+  /**
+   * `self.add_weight(shape=…, trainable=…)` in `__init__`. Keras 3 takes `shape` first and Keras 2
+   * `name`, so a positional string is the name. No shape is a scalar weight, as in both.
+   */
+  private addWeight(layer: LayerObject, args: CallArgs): Value {
+    const instance = layer.instance!;
+    const first = args.positional[0];
+    const shape = args.keyword.get('shape') ?? (first?.kind === 'string' ? args.positional[1] : first) ?? NONE;
+    const items = shape.kind === 'list' ? shape.items : shape.kind === 'number' ? [shape] : shape.kind === 'none' ? [] : undefined;
+    const trainable = args.keyword.get('trainable') ?? { kind: 'bool', value: true };
+    const dims = items?.map((d) => (d.kind === 'number' && Number.isSafeInteger(d.value) && d.value >= 0 ? d.value : -1));
+    if (!dims || dims.includes(-1)) {
+      instance.problems.push(`the shape of a weight made in __init__ is not known (${describe(shape)})`);
+    } else if (trainable.kind !== 'bool') {
+      instance.problems.push(`a weight whose trainable flag is not known (${describe(trainable)})`);
+    } else {
+      const value = unknown(`the weight of shape (${dims.join(', ')}) has values only when the model runs`);
+      instance.weights.push({ value, dims, trainable: trainable.value });
+      return value;
+    }
+    return unknown('a weight ConvLens could not read');
   }
 
   private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {
@@ -466,6 +501,7 @@ export class ModelRuntime {
     const flowed = this.generators.flow(target, name, args, range);
     if (flowed) return flowed;
     if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
+    if (target.kind === 'layer' && target.layer.instance && (name === 'add_weight' || name === 'add_variable')) return this.addWeight(target.layer, args);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;
     switch (name) {

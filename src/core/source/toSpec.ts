@@ -21,6 +21,17 @@ export function toModelSpecs(models: ModelObject[], language: SourceLanguage): M
   return models.map((m) => convert(m, 0));
 }
 
+/**
+ * A layer or model a custom layer made in its `__init__` (model/customLayer.ts's sublayers):
+ * the same LayerSpec it would be in a model, fed by the custom layer's `call` instead of inbound layers.
+ */
+export function sublayerSpec(item: LayerObject | ModelObject, language: SourceLanguage): LayerSpec {
+  if (!('sequence' in item)) return layerSpec(item, item.range, []);
+  const dialect: Dialect = language === 'python' ? 'keras' : 'tfjs';
+  const convert: Convert = (m, depth) => (m.kind === 'sequential' ? sequentialSpec : functionalSpec)(m, language, dialect, convert, depth);
+  return nestedSpec(item, item.range, [], convert, 0);
+}
+
 type Convert = (m: ModelObject, depth: number) => ModelSpec;
 /** Guards against a model nested in itself (only possible through confused code). */
 const MAX_NESTING = 8;

@@ -39,6 +39,18 @@ export interface LayerObject {
   unresolved?: string;
   /** A user's Layer subclass: its output shape and weights as read from the class body. */
   custom?: CustomLayerSpec;
+  /** A user's Layer subclass: what its `__init__` stored on `self`. */
+  instance?: LayerInstance;
+}
+
+/** The state of a user's Layer subclass object, built by running its `__init__` (python/customClass.ts). */
+export interface LayerInstance {
+  /** `self.x = …`: plain values, sublayers, weights. */
+  attrs: Map<string, Value>;
+  /** `self.add_weight(...)` calls, with the value each returned, so `self.w` is known to be that weight. */
+  weights: { value: Value; dims: number[]; trainable: boolean }[];
+  /** Why a weight could not be read. */
+  problems: string[];
 }
 
 export interface GraphNode {

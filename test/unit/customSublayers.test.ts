@@ -1,0 +1,286 @@
+/**
+ * Issue #11: custom layers with sublayers made in __init__ and calls evaluated symbolically
+ * (reshape, concatenate, matmul, reductions, …). The classes are written here in the style of
+ * keras.io's examples (Transformer block, token-and-position embedding, ViT's Patches and
+ * PatchEncoder, a residual block). Each expected count is worked out from Keras' formulas in
+ * the comment beside it; test/engine/customLayerCrossCheck.test.ts builds the same layers in
+ * TF.js and compares the counts with TF.js' own.
+ */
+import * as assert from 'assert';
+import { analyzeSource } from '../../src/core/analysis';
+import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
+
+function read(...lines: string[]): ModelSummary[] {
+  return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models;
+}
+
+function layer(m: ModelSummary, className: string): LayerSummary {
+  const l = m.layers.find((x) => x.className === className);
+  assert.ok(l, `no ${className} in ${m.layers.map((x) => x.className).join(', ')}`);
+  return l;
+}
+
+export const TRANSFORMER = [
+  'class TransformerBlock(layers.Layer):',
+  '    def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1):',
+  '        super().__init__()',
+  '        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)',
+  '        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])',
+  '        self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)',
+  '        self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)',
+  '        self.dropout1 = layers.Dropout(rate)',
+  '        self.dropout2 = layers.Dropout(rate)',
+  '    def call(self, inputs, training=False):',
+  '        attn_output = self.att(inputs, inputs)',
+  '        attn_output = self.dropout1(attn_output, training=training)',
+  '        out1 = self.layernorm1(inputs + attn_output)',
+  '        ffn_output = self.dropout2(self.ffn(out1), training=training)',
+  '        return self.layernorm2(out1 + ffn_output)',
+  'class TokenAndPositionEmbedding(layers.Layer):',
+  '    def __init__(self, maxlen, vocab_size, embed_dim):',
+  '        super().__init__()',
+  '        self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)',
+  '        self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)',
+  '    def call(self, x):',
+  '        maxlen = tf.shape(x)[-1]',
+  '        positions = tf.range(start=0, limit=maxlen, delta=1)',
+  '        return self.token_emb(x) + self.pos_emb(positions)',
+];
+
+describe('custom layers with sublayers', () => {
+  it('reads a Transformer classifier: attention, a feed-forward Sequential and normalisations inside one layer', () => {
+    const models = read(...TRANSFORMER,
+      'inputs = layers.Input(shape=(200,))',
+      'x = TokenAndPositionEmbedding(200, 20000, 32)(inputs)',
+      'x = TransformerBlock(32, 2, 32)(x)',
+      'x = layers.GlobalAveragePooling1D()(x)',
+      'outputs = layers.Dense(2, activation="softmax")(x)',
+      'model = keras.Model(inputs=inputs, outputs=outputs)',
+    );
+    // The Sequential made in __init__ belongs to the block: it is not a model of the file.
+    assert.deepStrictEqual(models.map((m) => m.name), ['model']);
+    const [m] = models;
+    assert.strictEqual(m.complete, true);
+    // Token embedding 20000·32 + position embedding 200·32.
+    const embedding = layer(m, 'TokenAndPositionEmbedding');
+    assert.deepStrictEqual([embedding.outputShape, embedding.params], [[null, 200, 32], 20000 * 32 + 200 * 32]);
+    // MultiHeadAttention(2 heads, key_dim 32) on 32 features: query, key and value projections
+    // 2·32·(32 + 1) each, output 2·32·32 + 32; the FFN (32 + 1)·32 twice; two LayerNorms 2·32.
+    const attention = 3 * 2 * 32 * 33 + (2 * 32 * 32 + 32);
+    const block = layer(m, 'TransformerBlock');
+    assert.deepStrictEqual([block.outputShape, block.params], [[null, 200, 32], attention + 2 * 33 * 32 + 2 * 2 * 32]);
+    assert.strictEqual(attention, 8416);
+    assert.match(block.formulas.params ?? '', /multi_head_attention 8,416/);
+    assert.strictEqual(m.totalParams, 646400 + 10656 + 33 * 2);
+  });
+
+  it("counts a sublayer called twice once, as Keras' shared weights", () => {
+    // A residual block: Conv2D 3·3·16·16 + 16 twice, BatchNormalization 4·16 twice (half of it
+    // non-trainable moving statistics); the one ReLU is applied twice.
+    const [m] = read(
+      'class ResidualBlock(layers.Layer):',
+      '    def __init__(self, filters, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.conv1 = layers.Conv2D(filters, 3, padding="same")',
+      '        self.bn1 = layers.BatchNormalization()',
+      '        self.conv2 = layers.Conv2D(filters, 3, padding="same")',
+      '        self.bn2 = layers.BatchNormalization()',
+      '        self.relu = layers.ReLU()',
+      '    def call(self, x):',
+      '        y = self.relu(self.bn1(self.conv1(x)))',
+      '        y = self.bn2(self.conv2(y))',
+      '        return self.relu(layers.add([x, y]))',
+      'inp = keras.Input((32, 32, 16))',
+      'out = ResidualBlock(16, name="res")(inp)',
+      'out = ResidualBlock(16)(out)',
+      'model = keras.Model(inp, out)',
+    );
+    const conv = 3 * 3 * 16 * 16 + 16;
+    const [first, second] = m.layers.slice(1);
+    assert.strictEqual(first.name, 'res');
+    assert.deepStrictEqual([first.outputShape, first.trainableParams, first.nonTrainableParams], [[null, 32, 32, 16], 2 * conv + 2 * 2 * 16, 2 * 2 * 16]);
+    assert.strictEqual(second.params, first.params, 'each instance has its own sublayers');
+    assert.strictEqual(m.totalParams, 2 * (2 * conv + 4 * 2 * 16));
+  });
+
+  it('reads ViT patches: extract_patches, reshape with the batch size, and a position embedding', () => {
+    const [m] = read(
+      'class Patches(layers.Layer):',
+      '    def __init__(self, patch_size):',
+      '        super().__init__()',
+      '        self.patch_size = patch_size',
+      '    def call(self, images):',
+      '        input_shape = ops.shape(images)',
+      '        batch_size = input_shape[0]',
+      '        num_patches_h = input_shape[1] // self.patch_size',
+      '        num_patches_w = input_shape[2] // self.patch_size',
+      '        patches = keras.ops.image.extract_patches(images, size=self.patch_size)',
+      '        return ops.reshape(patches, (batch_size, num_patches_h * num_patches_w, self.patch_size * self.patch_size * input_shape[3]))',
+      'class PatchEncoder(layers.Layer):',
+      '    def __init__(self, num_patches, projection_dim):',
+      '        super().__init__()',
+      '        self.num_patches = num_patches',
+      '        self.projection = layers.Dense(units=projection_dim)',
+      '        self.position_embedding = layers.Embedding(input_dim=num_patches, output_dim=projection_dim)',
+      '    def call(self, patch):',
+      '        positions = ops.expand_dims(ops.arange(start=0, stop=self.num_patches, step=1), axis=0)',
+      '        return self.projection(patch) + self.position_embedding(positions)',
+      'class TfPatches(layers.Layer):',
+      '    def call(self, images):',
+      '        patches = tf.image.extract_patches(images=images, sizes=[1, 6, 6, 1], strides=[1, 6, 6, 1], rates=[1, 1, 1, 1], padding="VALID")',
+      '        return tf.reshape(patches, [tf.shape(images)[0], -1, patches.shape[-1]])',
+      'inputs = keras.Input(shape=(72, 72, 3))',
+      'patches = Patches(6)(inputs)',
+      'same = TfPatches()(inputs)',
+      'encoded = PatchEncoder(144, 64)(patches)',
+      'model = keras.Model(inputs, [encoded, same])',
+    );
+    assert.strictEqual(m.complete, true);
+    // 72 / 6 = 12 patches a side, 144 in all, each 6·6·3 = 108 values.
+    assert.deepStrictEqual(layer(m, 'Patches').outputShape, [null, 144, 108]);
+    assert.deepStrictEqual(layer(m, 'TfPatches').outputShape, [null, 144, 108]);
+    // Dense (108 + 1)·64 and Embedding 144·64; (None, 144, 64) + (1, 144, 64) broadcasts.
+    const encoder = layer(m, 'PatchEncoder');
+    assert.deepStrictEqual([encoder.outputShape, encoder.params], [[null, 144, 64], 109 * 64 + 144 * 64]);
+  });
+
+  it('evaluates reshape, concatenate, matmul, reductions, transpose, squeeze and one_hot in call', () => {
+    const code = [
+      'class Mix(layers.Layer):',
+      '    def __init__(self, heads, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.heads = heads',
+      '    def build(self, input_shape):',
+      '        self.w = self.add_weight(shape=(input_shape[-1], 8), trainable=True)',
+      '    def call(self, x, labels):',
+      '        b = ops.shape(x)[0]',
+      '        h = ops.reshape(x, (b, -1, self.heads, 4))',
+      '        h = ops.transpose(h, (0, 2, 1, 3))',
+      '        scores = tf.matmul(h, h, transpose_b=True)',
+      '        pooled = ops.mean(scores, axis=-1, keepdims=True)',
+      '        pooled = ops.squeeze(ops.sum(pooled, axis=1), axis=-1)',
+      '        proj = x @ self.w',
+      '        onehot = tf.one_hot(labels, depth=10)',
+      '        return ops.concatenate([pooled, ops.max(proj, axis=-1), ops.argmax(onehot, axis=-1), ops.sum(onehot, axis=(1, 2))[:, None]], axis=-1)',
+      'x = keras.Input((6, 8))',
+      'labels = keras.Input((6,), dtype="int32")',
+      'model = keras.Model([x, labels], Mix(2, name="mix")([x, labels]))',
+    ];
+    const [m] = read(...code);
+    // The slice at the end is not evaluated, so the layer is unknown with that reason.
+    const mix = layer(m, 'Mix');
+    assert.strictEqual(mix.outputShape, null);
+    assert.match(mix.unknownReason ?? '', /slicing in call is not evaluated/);
+    assert.strictEqual(m.complete, false);
+    const [fixed] = read(...code.map((line) => line.replace(', ops.sum(onehot, axis=(1, 2))[:, None]', '')));
+    // h: (None, 6, 2, 4) → (None, 2, 6, 4); scores (None, 2, 6, 6); mean keepdims (None, 2, 6, 1);
+    // sum over the heads (None, 6, 1), squeezed (None, 6); proj (None, 6, 8) max → (None, 6);
+    // one_hot (None, 6, 10), argmax → (None, 6): concatenated (None, 18). The kernel is 8·8.
+    const ok = layer(fixed, 'Mix');
+    assert.deepStrictEqual([ok.outputShape, ok.params], [[null, 18], 64]);
+    // Keras refuses to concatenate tensors of different ranks, and so does ConvLens.
+    const [ranks] = read(...code.map((line) => line.replace('ops.argmax(onehot, axis=-1), ops.sum(onehot, axis=(1, 2))[:, None]', 'onehot')));
+    assert.match(layer(ranks, 'Mix').unknownReason ?? '', /different ranks/);
+  });
+
+  it('concatenates what fits, and uses compute_output_shape where the class has one', () => {
+    const [m] = read(
+      'class Pair(layers.Layer):',
+      '    def call(self, a, b):',
+      '        return ops.concatenate([ops.expand_dims(ops.mean(a, axis=1), 1), tf.one_hot(b, 5)], axis=-1)',
+      'class Declared(layers.Layer):',
+      '    def __init__(self, units):',
+      '        super().__init__()',
+      '        self.units = units',
+      '    def build(self, input_shape):',
+      '        self.kernel = self.add_weight(shape=(input_shape[-1], self.units))',
+      '    def call(self, x):',
+      '        return some_helper(x, self.kernel)',
+      '    def compute_output_shape(self, input_shape):',
+      '        return (input_shape[0], self.units)',
+      'a = keras.Input((3, 7))',
+      'b = keras.Input((1,), dtype="int32")',
+      'p = Pair()(a, b)',
+      'model = keras.Model([a, b], Declared(4)(layers.Flatten()(p)))',
+    );
+    // mean over axis 1: (None, 7) → expand (None, 1, 7); one_hot (None, 1, 5); concatenated (None, 1, 12).
+    assert.deepStrictEqual(layer(m, 'Pair').outputShape, [null, 1, 12]);
+    // Its call is opaque, its shape declared: (None, 4), with a 12·4 kernel from build.
+    const declared = layer(m, 'Declared');
+    assert.deepStrictEqual([declared.outputShape, declared.params], [[null, 4], 48]);
+    assert.strictEqual(m.complete, true);
+  });
+
+  it('loops over a list of sublayers made in __init__', () => {
+    const [m] = read(
+      'class Stack(layers.Layer):',
+      '    def __init__(self, widths):',
+      '        super().__init__()',
+      '        self.blocks = [layers.Dense(w, activation="relu") for w in widths]',
+      '    def call(self, x):',
+      '        for block in self.blocks:',
+      '            x = block(x)',
+      '        return x',
+      'inp = keras.Input((10,))',
+      'model = keras.Model(inp, Stack([16, 8])(inp))',
+    );
+    // (10 + 1)·16 + (16 + 1)·8
+    assert.deepStrictEqual([m.layers[1].outputShape, m.layers[1].params], [[null, 8], 11 * 16 + 17 * 8]);
+  });
+
+  it('never shows a count it could not follow: such a layer is unknown, with the reason, and the total incomplete', () => {
+    const cases: [string[], RegExp][] = [
+      [[ // a branch on something only known at run time
+        'class Maybe(layers.Layer):',
+        '    def __init__(self, flag):',
+        '        super().__init__()',
+        '        if flag:',
+        '            self.dense = layers.Dense(4)',
+        '        else:',
+        '            self.dense = layers.Dense(8)',
+        '    def call(self, x):',
+        '        return self.dense(x)',
+        'inp = keras.Input((4,))',
+        'model = keras.Model(inp, Maybe(some_setting)(inp))',
+      ], /__init__ is not certain: ConvLens cannot tell whether this condition holds/],
+      [[ // a sublayer used in a statement the reader does not follow
+        'class Branchy(layers.Layer):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.dense = layers.Dense(4)',
+        '    def call(self, x, training=None):',
+        '        if training:',
+        '            x = self.dense(x)',
+        '        return x',
+        'inp = keras.Input((4,))',
+        'model = keras.Model(inp, Branchy()(inp))',
+      ], /if statement ConvLens does not follow/],
+      [[ // a weight made as a tf.Variable
+        'class Var(layers.Layer):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.v = tf.Variable(tf.zeros((4,)))',
+        '    def call(self, x):',
+        '        return x * self.v',
+        'inp = keras.Input((4,))',
+        'model = keras.Model(inp, Var()(inp))',
+      ], /tf\.Variable/],
+      [[ // a sublayer whose own input is wrong for it
+        'class Bad(layers.Layer):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.conv = layers.Conv2D(4, 3)',
+        '    def call(self, x):',
+        '        return self.conv(x)',
+        'inp = keras.Input((4,))',
+        'model = keras.Model(inp, Bad()(inp))',
+      ], /conv2d \(Conv2D\): .*rank-4/],
+    ];
+    for (const [code, reason] of cases) {
+      const [m] = read(...code);
+      assert.strictEqual(m.complete, false, code[0]);
+      assert.strictEqual(m.layers[1].params, null, code[0]);
+      assert.match(m.layers[1].unknownReason ?? '', reason, code[0]);
+    }
+  });
+});
