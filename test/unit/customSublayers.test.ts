@@ -7,7 +7,10 @@
  * TF.js and compares the counts with TF.js' own.
  */
 import * as assert from 'assert';
+import * as v from 'valibot';
 import { analyzeSource } from '../../src/core/analysis';
+import { ModelSpecSchema } from '../../src/core/model/specSchema';
+import { TRANSFORMER } from '../fixtures/transformerLayers';
 import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
 
 function read(...lines: string[]): ModelSummary[] {
@@ -20,32 +23,6 @@ function layer(m: ModelSummary, className: string): LayerSummary {
   return l;
 }
 
-export const TRANSFORMER = [
-  'class TransformerBlock(layers.Layer):',
-  '    def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1):',
-  '        super().__init__()',
-  '        self.att = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)',
-  '        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])',
-  '        self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)',
-  '        self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)',
-  '        self.dropout1 = layers.Dropout(rate)',
-  '        self.dropout2 = layers.Dropout(rate)',
-  '    def call(self, inputs, training=False):',
-  '        attn_output = self.att(inputs, inputs)',
-  '        attn_output = self.dropout1(attn_output, training=training)',
-  '        out1 = self.layernorm1(inputs + attn_output)',
-  '        ffn_output = self.dropout2(self.ffn(out1), training=training)',
-  '        return self.layernorm2(out1 + ffn_output)',
-  'class TokenAndPositionEmbedding(layers.Layer):',
-  '    def __init__(self, maxlen, vocab_size, embed_dim):',
-  '        super().__init__()',
-  '        self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)',
-  '        self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)',
-  '    def call(self, x):',
-  '        maxlen = tf.shape(x)[-1]',
-  '        positions = tf.range(start=0, limit=maxlen, delta=1)',
-  '        return self.token_emb(x) + self.pos_emb(positions)',
-];
 
 describe('custom layers with sublayers', () => {
   it('reads a Transformer classifier: attention, a feed-forward Sequential and normalisations inside one layer', () => {
@@ -72,6 +49,17 @@ describe('custom layers with sublayers', () => {
     assert.strictEqual(attention, 8416);
     assert.match(block.formulas.params ?? '', /multi_head_attention 8,416/);
     assert.strictEqual(m.totalParams, 646400 + 10656 + 33 * 2);
+  });
+
+  it('sends a custom layer with its sublayers across the worker boundary, and refuses a malformed one', () => {
+    const { specs } = analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...TRANSFORMER,
+      'inputs = layers.Input(shape=(200,))',
+      'model = keras.Model(inputs, TransformerBlock(32, 2, 32)(TokenAndPositionEmbedding(200, 20000, 32)(inputs)))'].join('\n'), 'python');
+    const received = v.parse(ModelSpecSchema, JSON.parse(JSON.stringify(specs[0])));
+    assert.deepStrictEqual(received.layers[2].custom?.sublayers.map((l) => l.className), ['MultiHeadAttention', 'Dropout', 'LayerNormalization', 'Sequential', 'Dropout', 'LayerNormalization']);
+    const broken = JSON.parse(JSON.stringify(specs[0])) as { layers: { custom?: { output: unknown } }[] };
+    broken.layers[2].custom!.output = { kind: 'sublayer', index: 'att', args: [] };
+    assert.strictEqual(v.safeParse(ModelSpecSchema, broken).success, false);
   });
 
   it("counts a sublayer called twice once, as Keras' shared weights", () => {

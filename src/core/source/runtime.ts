@@ -502,6 +502,8 @@ export class ModelRuntime {
     if (flowed) return flowed;
     if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
     if (target.kind === 'layer' && target.layer.instance && (name === 'add_weight' || name === 'add_variable')) return this.addWeight(target.layer, args);
+    // A helper method of the user's class (`self._make_layers()`) may make weights that would go uncounted.
+    if (target.kind === 'layer' && target.layer.instance) target.layer.instance.problems.push(`its __init__ calls self.${name}(), which ConvLens does not follow`);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;
     switch (name) {
