@@ -216,6 +216,38 @@ describe('custom layers with sublayers', () => {
     assert.deepStrictEqual([m.layers[1].outputShape, m.layers[1].params], [[null, 8], 11 * 16 + 17 * 8]);
   });
 
+  it('counts a sublayer that build builds by hand, where call applies it (a masked convolution)', () => {
+    const code = [
+      'import numpy as np',
+      'class MaskedConv(layers.Layer):',
+      '    def __init__(self, mask_type, **kwargs):',
+      '        super().__init__()',
+      '        self.mask_type = mask_type',
+      '        self.conv = layers.Conv2D(**kwargs)',
+      '    def build(self, input_shape):',
+      '        self.conv.build(input_shape)',
+      '        k = self.conv.kernel.shape',
+      '        self.mask = np.ones(k)',
+      '        if self.mask_type == "B":',
+      '            self.mask[k[0] // 2, k[1] // 2] = 0.0',
+      '    def call(self, inputs):',
+      '        self.conv.kernel.assign(self.conv.kernel * self.mask)',
+      '        return self.conv(inputs)',
+      'inputs = keras.Input((28, 28, 1))',
+      'x = MaskedConv("A", filters=8, kernel_size=5, padding="same")(inputs)',
+      'model = keras.Model(inputs, MaskedConv("B", filters=4, kernel_size=3)(x))',
+    ];
+    const [m] = read(...code);
+    // Conv2D 5·5·1·8 + 8, then 3·3·8·4 + 4 ("valid": 28 → 26).
+    assert.deepStrictEqual(m.layers.slice(1).map((l) => [l.outputShape, l.params]), [[[null, 28, 28, 8], 208], [[null, 26, 26, 4], 292]]);
+    // Built in build but never applied in call: counted nowhere, so the layer is unknown.
+    const [unused] = read(...code.map((line) => line.replace('return self.conv(inputs)', 'return inputs')));
+    assert.match(unused.layers[1].unknownReason ?? '', /build builds self\.conv, which its call does not apply/);
+    // A branch in build that makes a weight is not skipped.
+    const [weighted] = read(...code.map((line) => line.replace('self.mask[k[0] // 2, k[1] // 2] = 0.0', 'self.extra = self.add_weight(shape=(3,))')));
+    assert.match(weighted.layers[1].unknownReason ?? '', /build has an if statement/);
+  });
+
   it('never shows a count it could not follow: such a layer is unknown, with the reason, and the total incomplete', () => {
     const cases: [string[], RegExp][] = [
       [[ // a branch on something only known at run time

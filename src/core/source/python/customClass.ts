@@ -13,7 +13,7 @@ import type { SourceRange } from '../../model/spec';
 import type { CallArgs, ModelRuntime } from '../runtime';
 import { sublayerSpec } from '../toSpec';
 import type { LayerInstance, Value } from '../values';
-import { CallReader, fromValue, type Sym } from './customLayer';
+import { CallReader, fromValue, statementName, type Sym } from './customLayer';
 import type { CustomLayerClass, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
@@ -98,8 +98,12 @@ function weight(call: SyntaxNode, reader: CallReader): WeightExpr | string {
   return { dims, trainable: flag.value };
 }
 
-/** Reads `build`: weights into `out`, `self.w = self.add_weight(...)` into the reader's attributes; why it cannot, if it cannot. */
-function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[]): string | undefined {
+/**
+ * Reads `build`: weights into `out`, `self.w = self.add_weight(...)` into the reader's
+ * attributes, and the sublayers it builds by hand (`self.conv.build(input_shape)`) into
+ * `built`; why it cannot, if it cannot.
+ */
+function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built: string[]): string | undefined {
   const body = children(fn).find((k) => k.name === 'Body');
   for (const s of body ? children(body) : []) {
     if (isToken(s) || s.name === 'Comment' || s.name === 'PassStatement') continue;
@@ -116,6 +120,7 @@ function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[]): strin
       continue;
     }
     if (s.name === 'AssignStatement' && kids.length === 2 && kids[0].name === 'MemberExpression') {
+      // `self.x = …` is known to call; `self.mask[i] = 1.0` changes values, not shapes.
       const [obj, , prop] = children(kids[0]);
       if (obj?.name === 'VariableName' && reader.word(obj) === 'self' && prop) reader.selfAttrs.set(reader.word(prop), reader.evaluate(value));
       continue;
@@ -125,9 +130,13 @@ function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[]): strin
       continue;
     }
     const src = reader.word(s);
-    // super().build(input_shape) and the like make nothing; a sublayer built here by hand might.
-    if (s.name === 'ExpressionStatement' && !/\.build\s*\(/.test(src.replace(/super\(\)\.build/, ''))) continue;
-    return `its build has a ${s.name.replace(/Statement$/, '').toLowerCase()} statement ConvLens does not follow`;
+    const byHand = /^self\.(\w+)\.build$/.exec(callee);
+    if (s.name === 'ExpressionStatement' && byHand) { built.push(byHand[1]); continue; }
+    // super().build(input_shape) and the like make nothing.
+    if (s.name === 'ExpressionStatement' && !/\.build\s*\(/.test(src.replace(/super\([^)]*\)\.build/, ''))) continue;
+    // A branch that only fills values in (PixelCNN's mask) changes no weight or shape.
+    if (s.name === 'IfStatement' && !/add_weight|add_variable|Variable\s*\(|layers\.|\.build\s*\(|self\.\w+\s*=[^=]/.test(src)) continue;
+    return `its build has ${statementName(s)} ConvLens does not follow`;
   }
   return undefined;
 }
@@ -155,12 +164,13 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   for (const [k, v] of instance.attrs) selfAttrs.set(k, attributeSym(v, instance));
   const weights: WeightExpr[] = instance.weights.map((w) => ({ dims: w.dims.map((value) => ({ kind: 'value', value })), trainable: w.trainable }));
   const build = defs.get('build');
+  const builtByHand: string[] = [];
   if (build) {
     const reader = new CallReader(text, moduleValue, selfAttrs);
     // build(self, input_shape): the shape of the (single) input.
     const [param] = reader.parameters(build);
     if (param) reader.bind(param, { t: 'shapeOf', of: { kind: 'input', index: 0 } });
-    const why = readBuild(build, reader, weights);
+    const why = readBuild(build, reader, weights, builtByHand);
     if (why) return why;
   }
   const call = defs.get('call');
@@ -176,6 +186,12 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   });
   if (typeof fromCall === 'string' && (hasSublayers || !fromDeclared || typeof fromDeclared === 'string')) {
     return typeof fromDeclared === 'string' ? `its compute_output_shape: ${fromDeclared}; its call: ${fromCall}` : fromCall;
+  }
+  // A sublayer built by hand in build is counted where call applies it (to the same input, as
+  // Keras' examples do); one call never applies would be counted nowhere.
+  for (const name of builtByHand) {
+    const sym = selfAttrs.get(name);
+    if (sym?.t !== 'layer' || !reader.sublayers.includes(sym.target)) return `its build builds self.${name}, which its call does not apply`;
   }
   const output = fromDeclared && typeof fromDeclared !== 'string' ? fromDeclared : fromCall as ShapeExpr;
   if (expressionSize(output, MAX_EXPRESSION) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';

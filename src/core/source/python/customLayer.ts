@@ -29,6 +29,12 @@ export function unknownSym(reason: string): Extract<Sym, { t: 'unknown' }> {
   return { t: 'unknown', reason };
 }
 
+/** 'an if statement', 'a while statement': for reasons. */
+export function statementName(s: SyntaxNode): string {
+  const what = s.name.replace(/Statement$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} statement`;
+}
+
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 const DIM_OPS = new Set<string>(['+', '-', '*', '//']);
 
@@ -128,7 +134,7 @@ export class CallReader {
         const r = this.forLoop(s);
         if (r) return r;
       } else {
-        return unknownSym(`it has a ${s.name.replace(/Statement$/, '').toLowerCase()} statement ConvLens does not follow`);
+        return unknownSym(`it has ${statementName(s)} ConvLens does not follow`);
       }
     }
     return undefined;
