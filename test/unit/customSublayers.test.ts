@@ -248,6 +248,61 @@ describe('custom layers with sublayers', () => {
     assert.match(weighted.layers[1].unknownReason ?? '', /build has an if statement/);
   });
 
+  it('reads a vector quantizer: a tf.Variable codebook and a helper method in call (keras.io VQ-VAE style)', () => {
+    const [m] = read(
+      'class Quantizer(layers.Layer):',
+      '    def __init__(self, num_embeddings, embedding_dim, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.embedding_dim = embedding_dim',
+      '        self.num_embeddings = num_embeddings',
+      '        w_init = tf.random_uniform_initializer()',
+      '        self.codebook = tf.Variable(initial_value=w_init(shape=(embedding_dim, num_embeddings), dtype="float32"), trainable=True)',
+      '        self.counts = tf.Variable(tf.zeros((num_embeddings,)), trainable=False)',
+      '    def call(self, x):',
+      '        input_shape = tf.shape(x)',
+      '        flat = tf.reshape(x, [-1, self.embedding_dim])',
+      '        indices = self.nearest(flat)',
+      '        quantized = tf.matmul(tf.one_hot(indices, self.num_embeddings), self.codebook, transpose_b=True)',
+      '        quantized = tf.reshape(quantized, input_shape)',
+      '        self.add_loss(tf.reduce_mean((quantized - x) ** 2))',
+      '        return x + tf.stop_gradient(quantized - x)',
+      '    def nearest(self, flat):',
+      '        distances = tf.reduce_sum(flat ** 2, axis=1, keepdims=True) + tf.reduce_sum(self.codebook ** 2, axis=0) - 2 * tf.matmul(flat, self.codebook)',
+      '        return tf.argmin(distances, axis=1)',
+      'inputs = keras.Input((7, 7, 16))',
+      'model = keras.Model(inputs, Quantizer(64, 16, name="vq")(inputs))',
+    );
+    // A 16 × 64 trainable codebook and 64 frozen counts (Keras tracks a tf.Variable set on a layer as its weight).
+    const vq = layer(m, 'Quantizer');
+    assert.deepStrictEqual([vq.outputShape, vq.trainableParams, vq.nonTrainableParams], [[null, 7, 7, 16], 16 * 64, 64]);
+    assert.strictEqual(m.complete, true);
+  });
+
+  it("knows a Keras tensor's shape while the model is built: x.shape, ops.shape, K.int_shape", () => {
+    const models = read(
+      'from keras import backend as K',
+      'def get_encoder():',
+      '    inp = keras.Input(shape=(28, 28, 1))',
+      '    x = layers.Conv2D(8, 3, strides=2, padding="same")(inp)',
+      '    return keras.Model(inp, x, name="encoder")',
+      'latent = keras.Input(shape=get_encoder().output.shape[1:])',
+      'h, w, c = K.int_shape(latent)[1:]',
+      'y = layers.Flatten()(latent)',
+      'y = layers.Dense(ops.shape(latent)[1] * w * c)(y)',
+      'decoder = keras.Model(latent, layers.Reshape((h, w, c))(y))',
+      'unknown_input = keras.Input(shape=(None, 3))',
+      'z = layers.Dense(unknown_input.shape[1])(unknown_input)',
+      'broken = keras.Model(unknown_input, z)',
+    );
+    const decoder = models.find((m) => m.name === 'decoder')!;
+    // 28 → 14 with stride 2: (None, 14, 14, 8); the Dense has (14·14·8 + 1)·1568 weights.
+    assert.deepStrictEqual(decoder.inputShapes, [[null, 14, 14, 8]]);
+    assert.strictEqual(decoder.totalParams, (14 * 14 * 8 + 1) * 1568);
+    assert.strictEqual(decoder.complete, true);
+    // A None axis stays None, so a layer sized by it is unknown rather than guessed.
+    assert.strictEqual(models.find((m) => m.name === 'broken')!.complete, false);
+  });
+
   it('never shows a count it could not follow: such a layer is unknown, with the reason, and the total incomplete', () => {
     const cases: [string[], RegExp][] = [
       [[ // a branch on something only known at run time
@@ -275,16 +330,28 @@ describe('custom layers with sublayers', () => {
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, Branchy()(inp))',
       ], /if statement ConvLens does not follow/],
-      [[ // a weight made as a tf.Variable
+      [[ // a tf.Variable whose initial value has no shape ConvLens can see
         'class Var(layers.Layer):',
         '    def __init__(self):',
         '        super().__init__()',
-        '        self.v = tf.Variable(tf.zeros((4,)))',
+        '        self.v = tf.Variable(initial_value=load_table())',
         '    def call(self, x):',
         '        return x * self.v',
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, Var()(inp))',
-      ], /tf\.Variable/],
+      ], /the shape of a Variable made in __init__ is not known/],
+      [[ // a helper method that makes weights
+        'class Helper(layers.Layer):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.make()',
+        '    def make(self):',
+        '        self.w = self.add_weight(shape=(4,))',
+        '    def call(self, x):',
+        '        return x * self.w',
+        'inp = keras.Input((4,))',
+        'model = keras.Model(inp, Helper()(inp))',
+      ], /its __init__ calls self\.make\(\), which ConvLens does not follow/],
       [[ // a sublayer whose own input is wrong for it
         'class Bad(layers.Layer):',
         '    def __init__(self):',

@@ -15,7 +15,8 @@ export type Value =
   | { kind: 'list'; items: Value[]; tuple: boolean }
   /** Python dict with string keys or a JS object literal; `ranges` locate each entry's value. */
   | { kind: 'dict'; entries: Map<string, Value>; ranges?: Map<string, SourceRange> }
-  | { kind: 'unknown'; reason: string }
+  /** `shape`: an unknown value known to be a tensor of this shape (a Variable's initial value, source/layerWeights.ts). */
+  | { kind: 'unknown'; reason: string; shape?: number[] }
   /** A name inside a library namespace, canonicalised: 'keras.layers.Conv2D', 'tfjs.layers.conv2d'. */
   | { kind: 'ref'; path: string }
   | { kind: 'layer'; layer: LayerObject }

@@ -199,7 +199,10 @@ export function tensorFunction(c: Call): Sym {
   if (REDUCTIONS.has(fn) || fn.startsWith('reduce_')) return reduction({ ...c, fn: fn.replace(/^reduce_/, '') });
   switch (fn) {
     case 'reshape': {
-      const dims = dimsOf(arg(c, 1, 'shape', 'newshape', 'new_shape'), `shape given to ${path}`);
+      const target = arg(c, 1, 'shape', 'newshape', 'new_shape');
+      // reshape(q, tf.shape(x)): back to another tensor's whole shape (the VQ-VAE's quantizer).
+      if (target?.t === 'shapeOf') return withTensor(c, first, () => target.of);
+      const dims = dimsOf(target, `shape given to ${path}`);
       return typeof dims === 'string' ? unknown(dims) : withTensor(c, first, (x) => ({ kind: 'reshape', of: x, dims }));
     }
     case 'concatenate': case 'concat': return concatenate(c, false);

@@ -45,19 +45,20 @@ export function instantiateCustomLayer(cls: CustomLayerClass, args: CallArgs, ra
   runInit: (init: UserFunction, args: CallArgs) => string[]): Value {
   const self = runtime.customLayer(cls.name, args, range);
   const modelsBefore = runtime.models.length;
-  const doubts = cls.init
-    ? runInit(cls.init, { ...args, positional: [self, ...args.positional], positionalRanges: [range, ...args.positionalRanges] })
-    : [];
-  // A Sequential made in __init__ is part of this layer, not a model of the file.
-  runtime.models.splice(modelsBefore);
-  const instance = self.layer.instance!;
-  const initText = cls.init ? text.slice(cls.init.body.from, cls.init.body.to) : '';
-  let read: CustomLayerSpec | string;
-  if (doubts.length > 0) read = `its __init__ is not certain: ${doubts[0]}`;
-  else if (instance.problems.length > 0) read = instance.problems[0];
-  else if (/\bVariable\s*\(/.test(initText)) read = 'its __init__ makes tf.Variable weights, which ConvLens does not count';
-  else read = readCustomLayer(cls.node, text, cls.moduleValue, instance);
-  runtime.finishCustomLayer(self.layer, read);
+  let read: CustomLayerSpec | string = 'its __init__ could not be evaluated';
+  try {
+    const doubts = cls.init
+      ? runInit(cls.init, { ...args, positional: [self, ...args.positional], positionalRanges: [range, ...args.positionalRanges] })
+      : [];
+    const instance = self.layer.instance!;
+    if (doubts.length > 0) read = `its __init__ is not certain: ${doubts[0]}`;
+    else if (instance.problems.length > 0) read = instance.problems[0];
+    else read = readCustomLayer(cls.node, text, cls.moduleValue, instance);
+  } finally {
+    // A Sequential made in __init__ is part of this layer, not a model of the file.
+    runtime.models.splice(modelsBefore);
+    runtime.finishCustomLayer(self.layer, read);
+  }
   return self;
 }
 
@@ -174,7 +175,8 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
     if (why) return why;
   }
   const call = defs.get('call');
-  const reader = new CallReader(text, moduleValue, selfAttrs);
+  const helpers = new Map([...defs].filter(([name]) => !['__init__', 'build', 'call', 'compute_output_shape'].includes(name)));
+  const reader = new CallReader(text, moduleValue, selfAttrs, [], helpers);
   const fromCall = call ? reader.read(call) : 'it has no call method';
   const declared = defs.get('compute_output_shape');
   const fromDeclared = declared ? readOutputShape(declared, new CallReader(text, moduleValue, selfAttrs)) : undefined;

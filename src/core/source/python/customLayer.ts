@@ -35,6 +35,9 @@ export function statementName(s: SyntaxNode): string {
   return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} statement`;
 }
 
+/** How deep `self.helper()` calls are followed. */
+const MAX_INLINE_DEPTH = 8;
+
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 const DIM_OPS = new Set<string>(['+', '-', '*', '//']);
 
@@ -77,7 +80,10 @@ export class CallReader {
     /** `self.units = units` and the like, as `__init__` left them. */
     readonly selfAttrs: Map<string, Sym>,
     /** The sublayers `call` applies, in order of first use; a ShapeExpr names one by its index here. */
-    readonly sublayers: (LayerObject | ModelObject)[] = []) {}
+    readonly sublayers: (LayerObject | ModelObject)[] = [],
+    /** The class's methods, so `self.helper(x)` is followed into its body. */
+    private readonly methods = new Map<string, SyntaxNode>(),
+    private readonly depth = 0) {}
 
   bind(name: string, value: Sym): void {
     this.env.set(name, value);
@@ -286,10 +292,36 @@ export class CallReader {
     const path = this.word(callee).replace(/\s+/g, '');
     const target = /^[\w.]+$/.test(path) && (path.startsWith('self.') || this.env.has(path)) ? this.evaluate(callee) : undefined;
     if (target?.t === 'layer') return this.applySublayer(target.target, positional, keyword);
+    const helper = /^self\.(\w+)$/.exec(path)?.[1];
+    const method = helper === undefined || this.selfAttrs.has(helper) ? undefined : this.methods.get(helper);
+    if (method) return this.inline(helper!, method, positional, keyword);
     if (target) return unknownSym(`${path}() in call is not evaluated`);
     if (['int', 'tuple', 'list'].includes(path) && positional.length === 1) return positional[0];
     if (!path.includes('.')) return unknownSym(`${path}() in call is not evaluated`);
     return this.tensorFunction(path.split('.').pop() ?? '', path, positional, keyword);
+  }
+
+  /** `self.helper(x)`: the helper method's body, evaluated with its parameters bound to the arguments. */
+  private inline(name: string, fn: SyntaxNode, positional: Sym[], keyword: Map<string, Sym>): Sym {
+    if (this.depth >= MAX_INLINE_DEPTH) return unknownSym(`self.${name}() calls helpers nested more than ${MAX_INLINE_DEPTH} deep`);
+    const inner = new CallReader(this.text, this.moduleValue, this.selfAttrs, this.sublayers, this.methods, this.depth + 1);
+    const list = children(fn).find((k) => k.name === 'ParamList');
+    const kids = list ? children(list) : [];
+    let position = -1; // self comes first
+    for (let i = 0; i < kids.length; i++) {
+      const p = kids[i];
+      if (p.name === '*' || p.name === '**') return unknownSym(`self.${name}() takes * arguments, which are not followed`);
+      if (p.name !== 'VariableName') continue;
+      if (++position === 0) continue;
+      const param = this.word(p);
+      const given = keyword.get(param) ?? positional[position - 1];
+      const fallback = kids[i + 1]?.name === 'AssignOp' && kids[i + 2] ? inner.evaluate(kids[i + 2]) : undefined;
+      const v = given ?? fallback;
+      if (!v) return unknownSym(`self.${name}() is called without its argument ${param}`);
+      inner.bind(param, v);
+    }
+    const r = inner.returned(fn);
+    return r.t === 'unknown' ? unknownSym(`self.${name}(): ${r.reason}`) : r;
   }
 
   /**
