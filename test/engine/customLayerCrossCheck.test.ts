@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { TRANSFORMER } from '../fixtures/transformerLayers';
+import { PATCH_ENCODER, TRANSFORMER_CLASSIFIER } from '../fixtures/transformerLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
@@ -57,14 +57,7 @@ describe('custom layers against TF.js', () => {
   });
 
   it('the Transformer classifier: embeddings, feed-forward network and normalisations as TF.js counts them, plus attention', () => {
-    const summary = read(...TRANSFORMER,
-      'inputs = layers.Input(shape=(200,))',
-      'x = TokenAndPositionEmbedding(200, 20000, 32)(inputs)',
-      'x = TransformerBlock(32, 2, 32)(x)',
-      'x = layers.GlobalAveragePooling1D()(x)',
-      'outputs = layers.Dense(2, activation="softmax")(x)',
-      'model = keras.Model(inputs=inputs, outputs=outputs)',
-    );
+    const summary = read(...TRANSFORMER_CLASSIFIER);
     // The block without its attention: x + LN(x) → FFN → LN, over TF.js' embeddings of tokens and positions.
     const tokens = tf.input({ shape: [200] });
     const positions = tf.input({ shape: [200] });
@@ -88,15 +81,7 @@ describe('custom layers against TF.js', () => {
 
   it("ViT's PatchEncoder: a Dense projection of each patch plus a position Embedding", () => {
     const summary = read(
-      'class PatchEncoder(layers.Layer):',
-      '    def __init__(self, num_patches, projection_dim):',
-      '        super().__init__()',
-      '        self.num_patches = num_patches',
-      '        self.projection = layers.Dense(units=projection_dim)',
-      '        self.position_embedding = layers.Embedding(input_dim=num_patches, output_dim=projection_dim)',
-      '    def call(self, patch):',
-      '        positions = ops.expand_dims(ops.arange(start=0, stop=self.num_patches, step=1), axis=0)',
-      '        return self.projection(patch) + self.position_embedding(positions)',
+      ...PATCH_ENCODER,
       'inputs = keras.Input(shape=(144, 108))',
       'model = keras.Model(inputs, PatchEncoder(144, 64)(inputs))',
     );

@@ -10,7 +10,7 @@ import * as assert from 'assert';
 import * as v from 'valibot';
 import { analyzeSource } from '../../src/core/analysis';
 import { ModelSpecSchema } from '../../src/core/model/specSchema';
-import { TRANSFORMER } from '../fixtures/transformerLayers';
+import { PATCH_ENCODER, TRANSFORMER, TRANSFORMER_CLASSIFIER } from '../fixtures/transformerLayers';
 import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
 
 function read(...lines: string[]): ModelSummary[] {
@@ -26,14 +26,7 @@ function layer(m: ModelSummary, className: string): LayerSummary {
 
 describe('custom layers with sublayers', () => {
   it('reads a Transformer classifier: attention, a feed-forward Sequential and normalisations inside one layer', () => {
-    const models = read(...TRANSFORMER,
-      'inputs = layers.Input(shape=(200,))',
-      'x = TokenAndPositionEmbedding(200, 20000, 32)(inputs)',
-      'x = TransformerBlock(32, 2, 32)(x)',
-      'x = layers.GlobalAveragePooling1D()(x)',
-      'outputs = layers.Dense(2, activation="softmax")(x)',
-      'model = keras.Model(inputs=inputs, outputs=outputs)',
-    );
+    const models = read(...TRANSFORMER_CLASSIFIER);
     // The Sequential made in __init__ belongs to the block: it is not a model of the file.
     assert.deepStrictEqual(models.map((m) => m.name), ['model']);
     const [m] = models;
@@ -104,15 +97,7 @@ describe('custom layers with sublayers', () => {
       '        num_patches_w = input_shape[2] // self.patch_size',
       '        patches = keras.ops.image.extract_patches(images, size=self.patch_size)',
       '        return ops.reshape(patches, (batch_size, num_patches_h * num_patches_w, self.patch_size * self.patch_size * input_shape[3]))',
-      'class PatchEncoder(layers.Layer):',
-      '    def __init__(self, num_patches, projection_dim):',
-      '        super().__init__()',
-      '        self.num_patches = num_patches',
-      '        self.projection = layers.Dense(units=projection_dim)',
-      '        self.position_embedding = layers.Embedding(input_dim=num_patches, output_dim=projection_dim)',
-      '    def call(self, patch):',
-      '        positions = ops.expand_dims(ops.arange(start=0, stop=self.num_patches, step=1), axis=0)',
-      '        return self.projection(patch) + self.position_embedding(positions)',
+      ...PATCH_ENCODER,
       'class TfPatches(layers.Layer):',
       '    def call(self, images):',
       '        patches = tf.image.extract_patches(images=images, sizes=[1, 6, 6, 1], strides=[1, 6, 6, 1], rates=[1, 1, 1, 1], padding="VALID")',
