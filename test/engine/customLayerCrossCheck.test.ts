@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { PATCH_ENCODER, TRANSFORMER_CLASSIFIER } from '../fixtures/transformerLayers';
+import { PATCH_ENCODER, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];

@@ -6,7 +6,7 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
-import type { Sym } from './customLayer';
+import type { Sym } from './symbolic';
 
 export interface Call {
   fn: string;

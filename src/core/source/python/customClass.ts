@@ -13,7 +13,8 @@ import type { SourceRange } from '../../model/spec';
 import type { CallArgs, ModelRuntime } from '../runtime';
 import { sublayerSpec } from '../toSpec';
 import type { LayerInstance, Value } from '../values';
-import { CallReader, fromValue, statementName, type Sym } from './customLayer';
+import { CallReader } from './customLayer';
+import { fromValue, statementName, type Sym } from './symbolic';
 import type { CustomLayerClass, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 

@@ -6,72 +6,17 @@
  * a reason instead of a guess, so a model with such a layer is shown incomplete, never with a
  * wrong count.
  */
-import type { DimExpr, DimOp, ShapeExpr } from '../../model/customLayer';
+import type { DimOp, ShapeExpr } from '../../model/customLayer';
 import type { LayerObject, ModelObject, Value } from '../values';
 import { tensorFunction, type Call } from './callFunctions';
+import { arithmetic, fromValue, numberOf, statementName, unknownSym, type Sym } from './symbolic';
 import { children, isToken, parseNumber, parseStringToken, type SyntaxNode } from './syntax';
-
-/** A value inside `call`, as far as shapes go. */
-export type Sym =
-  | { t: 'tensor'; expr: ShapeExpr }
-  /** The single tensor parameter: the tensor, or the list of the layer's inputs (`a, b = inputs`). */
-  | { t: 'inputs' }
-  /** A tensor's shape (`ops.shape(x)`, `x.shape`, build's `input_shape`): indexing gives its axes. */
-  | { t: 'shapeOf'; of: ShapeExpr }
-  | { t: 'dim'; dim: DimExpr }
-  | { t: 'tuple'; items: Sym[] }
-  /** A sublayer made in `__init__`. */
-  | { t: 'layer'; target: LayerObject | ModelObject }
-  | { t: 'const'; value: string | boolean }
-  | { t: 'unknown'; reason: string };
-
-export function unknownSym(reason: string): Extract<Sym, { t: 'unknown' }> {
-  return { t: 'unknown', reason };
-}
-
-/** 'an if statement', 'a while statement': for reasons. */
-export function statementName(s: SyntaxNode): string {
-  const what = s.name.replace(/Statement$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} statement`;
-}
 
 /** How deep `self.helper()` calls are followed. */
 const MAX_INLINE_DEPTH = 8;
 
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 const DIM_OPS = new Set<string>(['+', '-', '*', '//']);
-
-/** A value from __init__ or the module as far as shapes go: numbers, None, strings, booleans, tuples of them. */
-export function fromValue(v: Value): Sym {
-  switch (v.kind) {
-    case 'number': return { t: 'dim', dim: { kind: 'value', value: v.value } };
-    case 'none': return { t: 'dim', dim: { kind: 'value', value: null } };
-    case 'string': return { t: 'const', value: v.value };
-    case 'bool': return { t: 'const', value: v.value };
-    case 'list': return { t: 'tuple', items: v.items.map(fromValue) };
-    case 'layer': return { t: 'layer', target: v.layer };
-    case 'model': return { t: 'layer', target: v.model };
-    case 'unknown': return unknownSym(v.reason);
-    default: return unknownSym(`a ${v.kind}`);
-  }
-}
-
-function numberOf(s: Sym): number | undefined {
-  return s.t === 'dim' && s.dim.kind === 'value' && s.dim.value !== null ? s.dim.value : undefined;
-}
-
-function arithmetic(op: string, a: number, b: number): number | undefined {
-  switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b === 0 ? undefined : a / b;
-    case '//': return b === 0 ? undefined : Math.floor(a / b);
-    case '%': return b === 0 ? undefined : a - b * Math.floor(a / b);
-    case '**': return a ** b;
-    default: return undefined;
-  }
-}
 
 export class CallReader {
   private readonly env = new Map<string, Sym>();
