@@ -52,6 +52,8 @@ export interface LayerInstance {
   weights: { value: Value; dims: number[]; trainable: boolean }[];
   /** Why a weight could not be read. */
   problems: string[];
+  /** The sublayers its `call` applies, once read: their weights are counted in this layer's row. */
+  sublayers?: (LayerObject | ModelObject)[];
 }
 
 export interface GraphNode {

@@ -198,5 +198,6 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   }
   const output = fromDeclared && typeof fromDeclared !== 'string' ? fromDeclared : fromCall as ShapeExpr;
   if (expressionSize(output, MAX_EXPRESSION) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';
+  instance.sublayers = reader.sublayers;
   return { output, weights, sublayers: reader.sublayers.map((s) => sublayerSpec(s, 'python')) };
 }
