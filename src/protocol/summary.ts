@@ -52,6 +52,9 @@ export type SummaryView = Infer<typeof SummaryViewSchema>;
 export const MAX_WHATIF_SIZE = 8192;
 const WhatIfSize = v.pipe(Count, v.minValue(1), v.maxValue(MAX_WHATIF_SIZE));
 
+/** Layer name → trainable, as the fine-tuning checkboxes set them. */
+const TrainableFlagsSchema = v.record(v.string(), v.boolean());
+
 export const summaryProtocol = panelProtocol({
   toWebview: messages(
     message('model', { payload: ModelPayloadSchema }),
@@ -63,8 +66,8 @@ export const summaryProtocol = panelProtocol({
     message('reveal', { range: SourceRangeSchema }),
     message('selectModel', { name: v.string() }),
     message('openSummary'),
-    /** A saved model file's editor: train it on from its own weights. */
-    message('fineTune'),
+    /** A saved model file's editor: train it on from its own weights, with the layers' trainable flags chosen in the table. */
+    message('fineTune', { trainable: v.optional(TrainableFlagsSchema) }),
   ),
   /** The serializer reads it back after a window reload. */
   state: v.object({
@@ -76,6 +79,8 @@ export const summaryProtocol = panelProtocol({
   requests: {
     /** The model re-analysed at another input height and width. */
     whatIf: request('whatIf', v.object({ height: WhatIfSize, width: WhatIfSize }), ModelSummarySchema),
+    /** A model file's summary with these layers frozen or unfrozen (what fine-tuning would train). */
+    trainable: request('trainable', v.object({ trainable: TrainableFlagsSchema }), ModelSummarySchema),
   },
 });
 

@@ -15,7 +15,7 @@ import { addWeight, shapedValue, variable } from './layerWeights';
 import { toModelSpecs } from './toSpec';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 
@@ -75,6 +75,9 @@ export class ModelRuntime {
       case 'tensor':
         if (name === 'shape') return this.staticShape(target.tensor);
         return unknown(`tensor attribute '${name}' is only known when the model runs`);
+      case 'trainer':
+        // gan.compile / vae.fit: read by callMethod; gan.generator stays unknown (the class body is not read).
+        return name === 'compile' || name === 'fit' ? { kind: 'method', target, name } : unknown(`'${name}' of a ${target.trainer.className} model is not read`);
       case 'unknown':
         return target;
       default:
@@ -518,6 +521,7 @@ export class ModelRuntime {
     if (target.kind === 'layer' && target.layer.instance && (name === 'add_weight' || name === 'add_variable')) return addWeight(target.layer.instance, args);
     // A helper method of the user's class (`self._make_layers()`) may make weights that would go uncounted.
     if (target.kind === 'layer' && target.layer.instance) target.layer.instance.problems.push(`its __init__ calls self.${name}(), which ConvLens does not follow`);
+    if (target.kind === 'trainer') return this.trainerMethod(target.trainer, name, args, range);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;
     switch (name) {
@@ -554,6 +558,24 @@ export class ModelRuntime {
       default:
         return unknown(`model.${name}() is not evaluated`);
     }
+  }
+
+  /**
+   * A recipe trainer's compile and fit reach the models it was given (`vae.fit(x, epochs=30,
+   * batch_size=128)` sets the Train defaults of the encoder and the decoder); nothing else of it is read.
+   */
+  private trainerMethod(trainer: TrainerObject, name: string, args: CallArgs, range: SourceRange): Value {
+    if (name === 'compile') {
+      const call = { trainerClass: trainer.className, keyword: args.keyword, range };
+      for (const model of trainer.models) model.trainerCompile = call;
+      return NONE;
+    }
+    if (name === 'fit') {
+      const call = this.fitCall(args, range, false);
+      for (const model of trainer.models) model.fit = call;
+      return unknown('the History a fit() returns is not evaluated');
+    }
+    return unknown(`${trainer.className}.${name}() is not evaluated`);
   }
 
   private compileCall(args: CallArgs, range: SourceRange): CompileCall {

@@ -1,4 +1,5 @@
 /** Train Model and Show Training Panel. */
+import { withTrainable, type TrainableFlags } from '../../core/model/trainable';
 import * as vscode from 'vscode';
 import type { TrainChoices } from '../../training/projectSettings';
 import { askTrainChoices } from '../../training/trainFlow';
@@ -46,7 +47,10 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained);
   };
-  /** Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its weights to start from. */
+  /**
+   * Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its
+   * weights to start from; args: the file, the train choices (else asked), the layers' trainable flags.
+   */
   const fineTune = async (args: unknown[]): Promise<StartedRun | undefined> => {
     const uri = args[0] instanceof vscode.Uri ? args[0] : undefined;
     if (!uri) {
@@ -62,7 +66,8 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     const choices = (args[1] as TrainChoices | undefined) ?? await askTrainChoices(context.workspaceState, uri, opened.spec.name);
     if (!choices) return undefined;
-    return trainer.start(uri, opened.spec, choices, undefined, false, uri.fsPath);
+    const flags = (args[2] ?? {}) as TrainableFlags;
+    return trainer.start(uri, withTrainable(opened.spec, flags), choices, undefined, false, uri.fsPath);
   };
   return {
     'convlens.fineTuneModelFile': (...args) => fineTune(args),
