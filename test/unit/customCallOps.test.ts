@@ -163,4 +163,35 @@ describe('custom layers: call evaluated symbolically', () => {
     assert.strictEqual(models.find((m) => m.name === 'broken')!.complete, false);
   });
 
+
+  it('takes the branch of call that its constructor arguments decide', () => {
+    const code = [
+      'class Head(layers.Layer):',
+      '    def __init__(self, units, pool="mean", use_bias=True):',
+      '        super().__init__()',
+      '        self.pool = pool',
+      '        self.use_bias = use_bias',
+      '        self.dense = layers.Dense(units, use_bias=use_bias)',
+      '    def call(self, x):',
+      '        if self.pool == "mean":',
+      '            x = ops.mean(x, axis=1)',
+      '        elif self.pool is None:',
+      '            x = layers.Flatten()(x)',
+      '        else:',
+      '            x = ops.max(x, axis=1, keepdims=True)',
+      '        if not self.use_bias:',
+      '            return self.dense(x)',
+      '        return self.dense(x) * 2.0',
+      'inp = keras.Input((5, 8))',
+      'a = Head(3)(inp)',
+      'b = Head(3, pool="max", use_bias=False)(inp)',
+      'model = keras.Model(inp, [a, b])',
+    ];
+    const [m] = read(...code);
+    // mean over the 5 steps: (None, 8) → Dense (8 + 1)·3; max keeping the axis: (None, 1, 8) → Dense 8·3, no bias.
+    assert.deepStrictEqual(m.layers.slice(1).map((l) => [l.outputShape, l.params]), [[[null, 3], 27], [[null, 1, 3], 24]]);
+    // pool=None takes the branch that makes a layer inside call, which is not read.
+    const [none] = read(...code.map((line) => line.replace('a = Head(3)(inp)', 'a = Head(3, pool=None)(inp)')));
+    assert.match(none.layers[1].unknownReason ?? '', /layers\.Flatten\(\) makes a layer inside call/);
+  });
 });

@@ -147,7 +147,7 @@ describe('custom layers with sublayers', () => {
         '        return x',
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, Branchy()(inp))',
-      ], /if statement ConvLens does not follow/],
+      ], /its condition training is only known when the model runs/],
       [[ // a tf.Variable whose initial value has no shape ConvLens can see
         'class Var(layers.Layer):',
         '    def __init__(self):',

@@ -9,7 +9,7 @@
 import type { DimOp, ShapeExpr } from '../../model/customLayer';
 import type { LayerObject, ModelObject, Value } from '../values';
 import { tensorFunction, type Call } from './callFunctions';
-import { arithmetic, fromValue, numberOf, statementName, unknownSym, type Sym } from './symbolic';
+import { COMPARE, arithmetic, compare, fromValue, numberOf, statementName, truth, unknownSym, type Sym } from './symbolic';
 import { children, isToken, parseNumber, parseStringToken, type SyntaxNode } from './syntax';
 
 /** How deep `self.helper()` calls are followed. */
@@ -84,8 +84,33 @@ export class CallReader {
       } else if (s.name === 'ForStatement') {
         const r = this.forLoop(s);
         if (r) return r;
+      } else if (s.name === 'IfStatement') {
+        const body = this.branch(s);
+        if (typeof body === 'string') return unknownSym(body);
+        const r = body ? this.block(children(body)) : undefined;
+        if (r) return r;
       } else {
         return unknownSym(`it has ${statementName(s)} ConvLens does not follow`);
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The body an `if`/`elif`/`else` takes when its conditions are known from the constructor
+   * (`if self.use_bias:`, `if self.mode == "B":`); why not, when one depends on the data.
+   */
+  private branch(s: SyntaxNode): SyntaxNode | undefined | string {
+    const kids = children(s);
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i];
+      if ((k.name === 'if' || k.name === 'elif') && kids[i + 1] && kids[i + 2]?.name === 'Body') {
+        const holds = truth(this.evaluate(kids[i + 1]));
+        if (holds === undefined) return `its condition ${this.word(kids[i + 1])} is only known when the model runs`;
+        if (holds) return kids[i + 2];
+        i += 2;
+      } else if (k.name === 'else') {
+        return kids[i + 1];
       }
     }
     return undefined;
@@ -169,6 +194,10 @@ export class CallReader {
         const [op, operand] = children(n);
         if (!operand) return unknownSym('an incomplete expression');
         const v = this.evaluate(operand);
+        if (this.word(op) === 'not') {
+          const t = truth(v);
+          return t === undefined ? unknownSym(`not ${this.word(operand)} is only known when the model runs`) : { t: 'const', value: !t };
+        }
         if (this.word(op) === '+') return v;
         const k = numberOf(v);
         if (k !== undefined && this.word(op) === '-') return { t: 'dim', dim: { kind: 'value', value: -k } };
@@ -176,7 +205,8 @@ export class CallReader {
       }
       case 'BinaryExpression': {
         const kids = children(n);
-        const op = kids[1] ? this.word(kids[1]) : '';
+        const op = kids.slice(1, -1).map((k) => this.word(k)).join(' ');
+        if (COMPARE.has(op) && kids.length >= 3) return compare(op, this.evaluate(kids[0]), this.evaluate(kids[kids.length - 1]));
         if (!ARITH.has(op) || kids.length !== 3) return unknownSym(`'${op}' in call is not evaluated`);
         return this.binary(op, this.evaluate(kids[0]), this.evaluate(kids[2]));
       }
@@ -235,6 +265,7 @@ export class CallReader {
       else if (!isToken(k)) positional.push(this.evaluate(k));
     }
     const path = this.word(callee).replace(/\s+/g, '');
+    if (callee.name === 'CallExpression') return unknownSym(`${path} makes a layer inside call, which ConvLens does not read (make it in __init__)`);
     const target = /^[\w.]+$/.test(path) && (path.startsWith('self.') || this.env.has(path)) ? this.evaluate(callee) : undefined;
     if (target?.t === 'layer') return this.applySublayer(target.target, positional, keyword);
     const helper = /^self\.(\w+)$/.exec(path)?.[1];

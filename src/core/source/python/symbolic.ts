@@ -62,3 +62,29 @@ export function arithmetic(op: string, a: number, b: number): number | undefined
   }
 }
 
+
+/** Whether a value counts as true, as Python decides it; undefined when it depends on the data. */
+export function truth(s: Sym): boolean | undefined {
+  if (s.t === 'const') return typeof s.value === 'boolean' ? s.value : s.value.length > 0;
+  if (s.t === 'dim' && s.dim.kind === 'value') return s.dim.value !== null && s.dim.value !== 0;
+  if (s.t === 'tuple') return s.items.length > 0;
+  return undefined;
+}
+
+export const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=', 'is', 'is not']);
+
+/** A comparison of constants from the constructor (`self.mode == "B"`, `self.rate > 0`, `x is None`). */
+export function compare(op: string, a: Sym, b: Sym): Sym {
+  const plain = (s: Sym): string | number | boolean | null | undefined =>
+    s.t === 'const' ? s.value : s.t === 'dim' && s.dim.kind === 'value' ? s.dim.value : undefined;
+  const [x, y] = [plain(a), plain(b)];
+  if (x === undefined || y === undefined) return { t: 'unknown', reason: `'${op}' on values only known when the model runs` };
+  const order = typeof x === 'number' && typeof y === 'number' ? x - y : undefined;
+  switch (op) {
+    case '==': case 'is': return { t: 'const', value: x === y };
+    case '!=': case 'is not': return { t: 'const', value: x !== y };
+    default:
+      if (order === undefined) return { t: 'unknown', reason: `'${op}' between values that are not numbers` };
+      return { t: 'const', value: op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : order >= 0 };
+  }
+}
