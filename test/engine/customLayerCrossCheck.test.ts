@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { PATCH_ENCODER, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
+import { PATCH_ENCODER, RESIDUAL_BLOCK, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
@@ -23,17 +23,7 @@ function counts(model: tf.LayersModel): [number, number] {
 describe('custom layers against TF.js', () => {
   it('a residual block subclass: two Conv2D + BatchNormalization pairs, the ReLU and add shared', () => {
     const summary = read(
-      'class ResidualBlock(layers.Layer):',
-      '    def __init__(self, filters):',
-      '        super().__init__()',
-      '        self.conv1 = layers.Conv2D(filters, 3, padding="same")',
-      '        self.bn1 = layers.BatchNormalization()',
-      '        self.conv2 = layers.Conv2D(filters, 3, padding="same")',
-      '        self.bn2 = layers.BatchNormalization()',
-      '        self.relu = layers.ReLU()',
-      '    def call(self, x):',
-      '        y = self.relu(self.bn1(self.conv1(x)))',
-      '        return self.relu(self.bn2(self.conv2(y)) + x)',
+      ...RESIDUAL_BLOCK,
       'inp = keras.Input((32, 32, 16))',
       'x = layers.Conv2D(16, 3, padding="same")(inp)',
       'x = ResidualBlock(16)(x)',

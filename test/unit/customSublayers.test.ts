@@ -10,7 +10,17 @@ import * as assert from 'assert';
 import * as v from 'valibot';
 import { analyzeSource } from '../../src/core/analysis';
 import { ModelSpecSchema } from '../../src/core/model/specSchema';
-import { TRANSFORMER, TRANSFORMER_CLASSIFIER, layerOf as layer, readPython as read } from '../fixtures/customLayers';
+import { RESIDUAL_BLOCK, TRANSFORMER, TRANSFORMER_CLASSIFIER, layerOf as layer, readPython as read } from '../fixtures/customLayers';
+
+/** A layer that applies a layer it is given: shared with whoever else holds that layer. */
+const WRAP = [
+  'class Wrap(layers.Layer):',
+  '    def __init__(self, inner):',
+  '        super().__init__()',
+  '        self.inner = inner',
+  '    def call(self, x):',
+  '        return self.inner(x)',
+];
 
 describe('custom layers with sublayers', () => {
   it('reads a Transformer classifier: attention, a feed-forward Sequential and normalisations inside one layer', () => {
@@ -47,18 +57,7 @@ describe('custom layers with sublayers', () => {
     // A residual block: Conv2D 3·3·16·16 + 16 twice, BatchNormalization 4·16 twice (half of it
     // non-trainable moving statistics); the one ReLU is applied twice.
     const [m] = read(
-      'class ResidualBlock(layers.Layer):',
-      '    def __init__(self, filters, **kwargs):',
-      '        super().__init__(**kwargs)',
-      '        self.conv1 = layers.Conv2D(filters, 3, padding="same")',
-      '        self.bn1 = layers.BatchNormalization()',
-      '        self.conv2 = layers.Conv2D(filters, 3, padding="same")',
-      '        self.bn2 = layers.BatchNormalization()',
-      '        self.relu = layers.ReLU()',
-      '    def call(self, x):',
-      '        y = self.relu(self.bn1(self.conv1(x)))',
-      '        y = self.bn2(self.conv2(y))',
-      '        return self.relu(layers.add([x, y]))',
+      ...RESIDUAL_BLOCK,
       'inp = keras.Input((32, 32, 16))',
       'out = ResidualBlock(16, name="res")(inp)',
       'out = ResidualBlock(16)(out)',
@@ -171,12 +170,7 @@ describe('custom layers with sublayers', () => {
         'model = keras.Model(inp, Helper()(inp))',
       ], /its __init__ calls self\.make\(\), which ConvLens does not follow/],
       [[ // a sublayer also applied directly in the model: Keras counts it once, a row each would count it twice
-        'class Wrap(layers.Layer):',
-        '    def __init__(self, inner):',
-        '        super().__init__()',
-        '        self.inner = inner',
-        '    def call(self, x):',
-        '        return self.inner(x)',
+        ...WRAP,
         'dense = layers.Dense(4)',
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, dense(Wrap(dense)(inp)))',
@@ -200,12 +194,7 @@ describe('custom layers with sublayers', () => {
     }
     // Two custom layers holding one sublayer: the first counts it, the second is unknown.
     const [twice] = read(
-      'class Wrap(layers.Layer):',
-      '    def __init__(self, inner):',
-      '        super().__init__()',
-      '        self.inner = inner',
-      '    def call(self, x):',
-      '        return self.inner(x)',
+      ...WRAP,
       'shared = layers.Dense(4)',
       'inp = keras.Input((4,))',
       'model = keras.Model(inp, Wrap(shared)(Wrap(shared)(inp)))',
