@@ -111,6 +111,11 @@ const entries: LayerClassInfo[] = [
   },
   { className: 'Bidirectional', positional: ['layer', 'merge_mode', 'weights', 'backward_layer'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_SEQUENCE },
   { className: 'TimeDistributed', positional: ['layer'], keywords: [], aliases: [], tfjs: NOT_TRANSLATED_SEQUENCE },
+  {
+    className: 'MultiHeadAttention', positional: ['num_heads', 'key_dim', 'value_dim', 'dropout', 'use_bias', 'output_shape', 'attention_axes'],
+    keywords: ['flash_attention', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'seed'],
+    aliases: [], tfjs: { reason: 'TF.js has no MultiHeadAttention layer.' },
+  },
   { className: 'Dense', positional: ['units', 'activation', 'use_bias'], keywords: ['kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank'], aliases: [] },
   { className: 'Dropout', positional: ['rate', 'noise_shape', 'seed'], keywords: [], aliases: [] },
   { className: 'SpatialDropout2D', positional: ['rate', 'data_format', 'seed'], keywords: [], aliases: [] },

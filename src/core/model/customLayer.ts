@@ -2,21 +2,45 @@
  * A user's keras.layers.Layer subclass, as the Python reader understood its class body:
  * plain JSON (it crosses worker and webview boundaries inside a LayerSpec). The output
  * shape is a small expression over the layer's input shapes, because the reader sees the
- * class before the shapes of the tensors it is applied to are known.
+ * class before the shapes of the tensors it is applied to are known; sublayers made in
+ * `__init__` are ordinary LayerSpecs that the expression applies by index.
  */
+import type { LayerSpec } from './spec';
+import * as ops from './shapeOps';
 
-/** One axis: a number, None, or an axis of an input (`ops.shape(x)[1]`, `input_shape[-1]`: negative counts from the end). */
-export type DimExpr = { value: number | null } | { input: number; axis: number };
+type Shape = ops.Shape;
+
+export type DimOp = '+' | '-' | '*' | '//' | 'ceildiv';
+
+/** One axis: a number or None, an axis of a tensor (`ops.shape(x)[1]`, `input_shape[-1]`), or arithmetic on axes. */
+export type DimExpr =
+  | { kind: 'value'; value: number | null }
+  | { kind: 'axis'; of: ShapeExpr; axis: number }
+  | { kind: 'op'; op: DimOp; a: DimExpr; b: DimExpr };
 
 export type ShapeExpr =
-  /** The shape of the layer's i-th input tensor. */
-  | { input: number }
+  /** The layer's i-th input tensor. */
+  | { kind: 'input'; index: number }
   /** A Python number or other scalar: broadcasts to anything. */
-  | { scalar: true }
+  | { kind: 'scalar' }
   /** Element-wise result of several operands, NumPy broadcasting. */
-  | { broadcast: ShapeExpr[] }
-  /** A shape given axis by axis (`keras.random.normal(shape=(batch, dim))`). */
-  | { dims: DimExpr[] };
+  | { kind: 'broadcast'; parts: ShapeExpr[] }
+  /** A shape given axis by axis (`keras.random.normal(shape=(batch, dim))`, `tf.range(n)`). */
+  | { kind: 'dims'; dims: DimExpr[] }
+  /** `self.dense(x)`: the sublayer `sublayers[index]` applied to these tensors. */
+  | { kind: 'sublayer'; index: number; args: ShapeExpr[] }
+  /** `reshape(x, dims)`; a -1 is inferred. */
+  | { kind: 'reshape'; of: ShapeExpr; dims: DimExpr[] }
+  | { kind: 'concat'; parts: ShapeExpr[]; axis: number }
+  | { kind: 'stack'; parts: ShapeExpr[]; axis: number }
+  | { kind: 'matmul'; a: ShapeExpr; b: ShapeExpr; transposeA: boolean; transposeB: boolean }
+  /** mean, sum, max… over `axes` (null: all). */
+  | { kind: 'reduce'; of: ShapeExpr; axes: number[] | null; keepdims: boolean }
+  | { kind: 'transpose'; of: ShapeExpr; perm: number[] | null }
+  | { kind: 'expand'; of: ShapeExpr; axis: number }
+  | { kind: 'squeeze'; of: ShapeExpr; axes: number[] | null }
+  /** `one_hot(x, depth)`: x's shape with a last axis of `depth`. */
+  | { kind: 'oneHot'; of: ShapeExpr; depth: DimExpr };
 
 /** One `self.add_weight(shape=…)`: its shape may depend on the input (`build(self, input_shape)`). */
 export interface WeightExpr {
@@ -27,47 +51,82 @@ export interface WeightExpr {
 export interface CustomLayerSpec {
   /** How the output shape follows from the input shapes. */
   output: ShapeExpr;
+  /** The layer's own weights (add_weight). */
   weights: WeightExpr[];
+  /**
+   * Layers made in `__init__` that `call` applies; Keras builds each on its first call and
+   * counts its weights once, however often it is called.
+   */
+  sublayers: LayerSpec[];
 }
 
-type Shape = (number | null)[];
+/** Applies a sublayer to known shapes: its output shape, or why not. Supplied by the shape engine. */
+export type ApplySublayer = (index: number, inputs: Shape[]) => Shape | string;
 
-/** NumPy broadcasting with Keras' None: None against 1 or None stays None. Why not, when incompatible. */
-function broadcast2(a: Shape, b: Shape): Shape | string {
-  const n = Math.max(a.length, b.length);
+export interface Evaluation {
+  inputs: Shape[];
+  sublayer: ApplySublayer;
+}
+
+function arithmetic(op: DimOp, a: number, b: number): number | string {
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '//': return b === 0 ? 'a division by zero' : Math.floor(a / b);
+    case 'ceildiv': return b === 0 ? 'a division by zero' : Math.ceil(a / b);
+  }
+}
+
+export function evaluateDim(d: DimExpr, e: Evaluation): number | null | string {
+  switch (d.kind) {
+    case 'value': return d.value;
+    case 'axis': {
+      const s = evaluateShape(d.of, e);
+      if (typeof s === 'string') return s;
+      const axis = ops.normalizeAxis(d.axis, s.length);
+      return axis === undefined ? `axis ${d.axis} of a rank-${s.length} tensor does not exist` : s[axis];
+    }
+    case 'op': {
+      const a = evaluateDim(d.a, e);
+      if (typeof a === 'string') return a;
+      const b = evaluateDim(d.b, e);
+      if (typeof b === 'string') return b;
+      // A None (the batch size) stays None through arithmetic.
+      return a === null || b === null ? null : arithmetic(d.op, a, b);
+    }
+  }
+}
+
+function evaluateDims(dims: DimExpr[], e: Evaluation): Shape | string {
   const out: Shape = [];
-  for (let i = 0; i < n; i++) {
-    const x = i < n - a.length ? 1 : a[i - (n - a.length)];
-    const y = i < n - b.length ? 1 : b[i - (n - b.length)];
-    if (x === 1) out.push(y);
-    else if (y === 1) out.push(x);
-    else if (x === null || y === null) out.push(x ?? y);
-    else if (x === y) out.push(x);
-    else return `shapes (${a.join(', ')}) and (${b.join(', ')}) do not broadcast`;
+  for (const d of dims) {
+    const v = evaluateDim(d, e);
+    if (typeof v === 'string') return v;
+    out.push(v);
   }
   return out;
 }
 
-function evaluateDim(d: DimExpr, inputs: Shape[]): number | null | string {
-  if ('value' in d) return d.value;
-  const s = inputs[d.input];
-  const axis = s && d.axis < 0 ? s.length + d.axis : d.axis;
-  if (!s || axis < 0 || axis >= s.length) return `axis ${d.axis} of input ${d.input + 1} does not exist`;
-  return s[axis];
+function evaluateAll(parts: ShapeExpr[], e: Evaluation): Shape[] | string {
+  const out: Shape[] = [];
+  for (const p of parts) {
+    const s = evaluateShape(p, e);
+    if (typeof s === 'string') return s;
+    out.push(s);
+  }
+  return out;
 }
 
-/** Trainable and non-trainable weight counts for these inputs, or why not (a None dimension). */
-export function countWeights(weights: WeightExpr[], inputs: Shape[]): { trainable: number; nonTrainable: number } | string {
+/** Trainable and non-trainable counts of the layer's own weights for these inputs, or why not (a None dimension). */
+export function countWeights(weights: WeightExpr[], e: Evaluation): { trainable: number; nonTrainable: number } | string {
   let trainable = 0;
   let nonTrainable = 0;
   for (const w of weights) {
-    let size = 1;
-    for (const d of w.dims) {
-      const v = evaluateDim(d, inputs);
-      if (typeof v === 'string') return v;
-      if (v === null) return 'a weight shape depends on a None dimension';
-      size *= v;
-    }
+    const dims = evaluateDims(w.dims, e);
+    if (typeof dims === 'string') return dims;
+    if (dims.includes(null)) return 'a weight shape depends on a None dimension';
+    const size = (dims as number[]).reduce((p, d) => p * d, 1);
     if (w.trainable) trainable += size;
     else nonTrainable += size;
   }
@@ -75,49 +134,49 @@ export function countWeights(weights: WeightExpr[], inputs: Shape[]): { trainabl
 }
 
 /** The output shape for these input shapes, or why it cannot be computed. */
-export function evaluateShape(expr: ShapeExpr, inputs: Shape[]): Shape | string {
-  if ('input' in expr) return inputs[expr.input] ?? `the layer gets no input ${expr.input + 1}`;
-  if ('scalar' in expr) return [];
-  if ('dims' in expr) {
-    const out: Shape = [];
-    for (const d of expr.dims) {
-      const v = evaluateDim(d, inputs);
-      if (typeof v === 'string') return v;
-      out.push(v);
-    }
-    return out;
+export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
+  const one = (x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string => {
+    const s = evaluateShape(x, e);
+    return typeof s === 'string' ? s : f(s);
+  };
+  const many = (xs: ShapeExpr[], f: (s: Shape[]) => Shape | string): Shape | string => {
+    const s = evaluateAll(xs, e);
+    return typeof s === 'string' ? s : f(s);
+  };
+  switch (expr.kind) {
+    case 'input': return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
+    case 'scalar': return [];
+    case 'dims': return evaluateDims(expr.dims, e);
+    case 'broadcast': return many(expr.parts, (s) => s.reduce<Shape | string>((acc, x) => (typeof acc === 'string' ? acc : ops.broadcast(acc, x)), []));
+    case 'sublayer': return many(expr.args, (s) => e.sublayer(expr.index, s));
+    case 'reshape': return one(expr.of, (x) => {
+      const target = evaluateDims(expr.dims, e);
+      return typeof target === 'string' ? target : ops.reshape(x, target);
+    });
+    case 'concat': return many(expr.parts, (s) => ops.concat(s, expr.axis));
+    case 'stack': return many(expr.parts, (s) => ops.stack(s, expr.axis));
+    case 'matmul': return many([expr.a, expr.b], ([a, b]) => ops.matmul(a, b, expr.transposeA, expr.transposeB));
+    case 'reduce': return one(expr.of, (x) => ops.reduce(x, expr.axes, expr.keepdims));
+    case 'transpose': return one(expr.of, (x) => ops.transpose(x, expr.perm));
+    case 'expand': return one(expr.of, (x) => ops.expandDims(x, expr.axis));
+    case 'squeeze': return one(expr.of, (x) => ops.squeeze(x, expr.axes));
+    case 'oneHot': return one(expr.of, (x) => {
+      const depth = evaluateDim(expr.depth, e);
+      return typeof depth === 'string' ? depth : [...x, depth];
+    });
   }
-  let acc: Shape = [];
-  for (const part of expr.broadcast) {
-    const s = evaluateShape(part, inputs);
-    if (typeof s === 'string') return s;
-    const b = broadcast2(acc, s);
-    if (typeof b === 'string') return b;
-    acc = b;
+}
+
+/** The number of nodes in an expression with shared parts expanded: what evaluating it costs. */
+export function expressionSize(expr: ShapeExpr | DimExpr, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [expr];
+  while (stack.length > 0 && count <= limit) {
+    const node = stack.pop();
+    if (Array.isArray(node)) { stack.push(...(node as unknown[])); continue; }
+    if (typeof node !== 'object' || node === null) continue;
+    count++;
+    for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
-  return acc;
-}
-
-function isShapeExpr(v: unknown): v is ShapeExpr {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  if ('input' in o) return Number.isSafeInteger(o.input);
-  if ('scalar' in o) return o.scalar === true;
-  if ('broadcast' in o) return Array.isArray(o.broadcast) && o.broadcast.every(isShapeExpr);
-  if ('dims' in o) return isDims(o.dims);
-  return false;
-}
-
-function isDims(dims: unknown): dims is DimExpr[] {
-  return Array.isArray(dims) && dims.every((d: unknown) => typeof d === 'object' && d !== null &&
-    (('value' in d && (d.value === null || typeof d.value === 'number')) ||
-     ('input' in d && 'axis' in d && Number.isSafeInteger(d.input) && Number.isSafeInteger(d.axis))));
-}
-
-/** For the spec schema: a received spec is checked, not trusted. */
-export function isCustomLayerSpec(v: unknown): v is CustomLayerSpec {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  return isShapeExpr(o.output) && Array.isArray(o.weights) && o.weights.every((w: unknown) =>
-    typeof w === 'object' && w !== null && 'dims' in w && 'trainable' in w && isDims(w.dims) && typeof w.trainable === 'boolean');
+  return count;
 }

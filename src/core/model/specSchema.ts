@@ -5,7 +5,7 @@
  * cannot drift apart.
  */
 import * as v from 'valibot';
-import { isCustomLayerSpec, type CustomLayerSpec } from './customLayer';
+import type { CustomLayerSpec, DimExpr, ShapeExpr } from './customLayer';
 import type { CompileSpec, ConfigValue, Diagnostic, LayerSpec, ModelSpec, SourceRange } from './spec';
 
 const Position = v.object({ line: v.number(), column: v.number() });
@@ -47,7 +47,36 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   unresolved: v.optional(v.string()),
   sharedWith: v.optional(Index),
   nested: v.optional(v.lazy(() => ModelSpecSchema)),
-  custom: v.optional(v.custom<CustomLayerSpec>(isCustomLayerSpec)),
+  custom: v.optional(v.lazy(() => CustomLayerSchema)),
+});
+
+/** A custom layer's shape expression (customLayer.ts), checked node by node. */
+const Axes = v.nullable(v.array(Index));
+const DimExprSchema: v.GenericSchema<DimExpr> = v.lazy(() => v.variant('kind', [
+  v.object({ kind: v.literal('value'), value: v.nullable(v.number()) }),
+  v.object({ kind: v.literal('axis'), of: ShapeExprSchema, axis: Index }),
+  v.object({ kind: v.literal('op'), op: v.picklist(['+', '-', '*', '//', 'ceildiv']), a: DimExprSchema, b: DimExprSchema }),
+]));
+const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind', [
+  v.object({ kind: v.literal('input'), index: Index }),
+  v.object({ kind: v.literal('scalar') }),
+  v.object({ kind: v.literal('broadcast'), parts: v.array(ShapeExprSchema) }),
+  v.object({ kind: v.literal('dims'), dims: v.array(DimExprSchema) }),
+  v.object({ kind: v.literal('sublayer'), index: Index, args: v.array(ShapeExprSchema) }),
+  v.object({ kind: v.literal('reshape'), of: ShapeExprSchema, dims: v.array(DimExprSchema) }),
+  v.object({ kind: v.literal('concat'), parts: v.array(ShapeExprSchema), axis: Index }),
+  v.object({ kind: v.literal('stack'), parts: v.array(ShapeExprSchema), axis: Index }),
+  v.object({ kind: v.literal('matmul'), a: ShapeExprSchema, b: ShapeExprSchema, transposeA: v.boolean(), transposeB: v.boolean() }),
+  v.object({ kind: v.literal('reduce'), of: ShapeExprSchema, axes: Axes, keepdims: v.boolean() }),
+  v.object({ kind: v.literal('transpose'), of: ShapeExprSchema, perm: Axes }),
+  v.object({ kind: v.literal('expand'), of: ShapeExprSchema, axis: Index }),
+  v.object({ kind: v.literal('squeeze'), of: ShapeExprSchema, axes: Axes }),
+  v.object({ kind: v.literal('oneHot'), of: ShapeExprSchema, depth: DimExprSchema }),
+]));
+const CustomLayerSchema: v.GenericSchema<CustomLayerSpec> = v.object({
+  output: ShapeExprSchema,
+  weights: v.array(v.object({ dims: v.array(DimExprSchema), trainable: v.boolean() })),
+  sublayers: v.array(LayerSchema),
 });
 
 export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({

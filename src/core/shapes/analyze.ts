@@ -121,7 +121,7 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
     return unknownLayer(layer, index, layer.unresolved);
   }
   if (layer.nested) return analyzeNested(layer, index, inputs);
-  const rule = layer.custom ? customRule(layer.custom) : LAYER_RULES[layer.className];
+  const rule = layer.custom ? customRule(layer.custom, analyzeSublayer) : LAYER_RULES[layer.className];
   if (!rule) {
     const reason = `ConvLens has no shape rule for ${layer.className} yet`;
     diagnostics.push({ severity: 'warning', range: layer.range, code: 'unknown-layer', message: `${reason}; shapes after it are unknown` });
@@ -154,6 +154,20 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
     params: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
     formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range,
   };
+}
+
+/**
+ * A custom layer's sublayer applied to known shapes inside its call: the same analysis as a
+ * layer of a model (nested models and custom layers included); its diagnostics become the reason.
+ */
+function analyzeSublayer(layer: LayerSpec, inputs: Shape[]): { shape: Shape; trainable: number; nonTrainable: number } | string {
+  const holder: ModelSpec = {
+    name: layer.name, kerasName: layer.name, kind: 'functional', language: 'python', dialect: 'keras', range: layer.range,
+    layers: [layer], inputs: [], outputs: [0], diagnostics: [],
+  };
+  const s = analyzeLayer(holder, layer, 0, inputs, []);
+  if (s.outputShape === null || s.trainableParams === null || s.nonTrainableParams === null) return s.unknownReason ?? 'its output is unknown';
+  return { shape: s.outputShape, trainable: s.trainableParams, nonTrainable: s.nonTrainableParams };
 }
 
 /** Turns a rule's exception into a diagnostic at the best range we have. */

@@ -9,7 +9,10 @@ import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
 import { preprocessMode } from '../model/preprocess';
+import { analyzeModel } from '../shapes/analyze';
 import { DataGeneratorRecorder } from './dataGenerators';
+import { addWeight, shapedValue, variable } from './layerWeights';
+import { toModelSpecs } from './toSpec';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
   NONE, describe, list, str, unknown, type CompileCall, type FitCall, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
@@ -51,6 +54,8 @@ export class ModelRuntime {
   private readonly tfjsUids = new Map<string, number>();
   private readonly namedAtModuleLevel = new Set<number>();
   private readonly applications = new Map<number, SymbolicTensor[]>();
+  /** The user's Layer subclasses whose `__init__` is running, innermost last. */
+  private readonly constructing: LayerObject[] = [];
 
   constructor(readonly language: SourceLanguage) {}
 
@@ -66,8 +71,9 @@ export class ModelRuntime {
       case 'model':
         return this.modelAttribute(target.model, name) ?? { kind: 'method', target, name };
       case 'layer':
-        return layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
+        return target.layer.instance?.attrs.get(name) ?? layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
       case 'tensor':
+        if (name === 'shape') return this.staticShape(target.tensor);
         return unknown(`tensor attribute '${name}' is only known when the model runs`);
       case 'trainer':
         // gan.compile / vae.fit: read by callMethod; gan.generator stays unknown (the class body is not read).
@@ -95,6 +101,30 @@ export class ModelRuntime {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `x.shape` / `ops.shape(x)` / `K.int_shape(x)` of a Keras tensor while the model is being
+   * built (`Input(shape=encoder.output.shape[1:])`): the shape engine's result for the graph up to
+   * it, as the tuple Keras gives (None for the batch), or why it is not known.
+   */
+  private staticShape(tensor: SymbolicTensor): Value {
+    const inputs: SymbolicTensor[] = [];
+    const seen = new Set<number>();
+    const stack = [tensor];
+    while (stack.length > 0) {
+      const t = stack.pop()!;
+      if (seen.has(t.node.id)) continue;
+      seen.add(t.node.id);
+      if (t.node.inputLayer) inputs.push(t);
+      stack.push(...t.node.inputs);
+    }
+    inputs.sort((a, b) => a.node.id - b.node.id);
+    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [tensor], kerasName: 'shape' };
+    const spec = toModelSpecs([probe], this.language)[0];
+    const out = analyzeModel(spec).layers[spec.outputs[0]];
+    if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
+    return list(out.outputShape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), true);
   }
 
   /**
@@ -137,8 +167,13 @@ export class ModelRuntime {
       case 'ref':
         return this.callLibrary(callee.path, args, range);
       case 'layer':
-        // A custom layer's call may take several tensors (`sampler(z_mean, z_log_var)`).
-        return this.applyLayer(callee.layer, callee.layer.custom ? list(args.positional, true) : args.positional[0], range);
+        // A custom layer's call may take several tensors (`sampler(z_mean, z_log_var)`), attention query, value and key.
+        if (callee.layer.instance) return this.applyLayer(callee.layer, list(args.positional, true), range);
+        if (callee.layer.className === 'MultiHeadAttention') {
+          const named = ['query', 'value', 'key'].map((k) => args.keyword.get(k)).filter((v): v is Value => v !== undefined);
+          return this.applyLayer(callee.layer, list([...args.positional, ...named], true), range);
+        }
+        return this.applyLayer(callee.layer, args.positional[0], range);
       case 'model':
         return this.applyModel(callee.model, args.positional[0], range);
       case 'method':
@@ -171,6 +206,8 @@ export class ModelRuntime {
     const dot = path.lastIndexOf('.');
     const prefix = dot < 0 ? '' : path.slice(0, dot);
     const name = path.slice(dot + 1);
+    const building = this.constructing.at(-1)?.instance;
+    if (building && (path === 'tf.Variable' || path === 'keras.Variable')) return variable(building, args, path === 'keras.Variable');
     if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
     if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
     if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
@@ -207,6 +244,8 @@ export class ModelRuntime {
       return this.applyLayer(layer, positional[0], range);
     }
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
+    const shaped = args.positional[0];
+    if (shaped?.kind === 'tensor' && (name === 'int_shape' || (prefix === 'keras.ops' && name === 'shape'))) return this.staticShape(shaped.tensor);
     // keras.preprocessing.image / keras.legacy.preprocessing.image (every spelling canonicalPath gives).
     if (name === 'ImageDataGenerator' && /(^|\.)preprocessing\.image$/.test(prefix)) return this.generators.create(args, range);
     if (prefix === 'keras.optimizers' || prefix === 'keras.losses') return this.configObject(name, args, 'learning_rate');
@@ -279,6 +318,7 @@ export class ModelRuntime {
    * a frozen layer or model (transfer learning) counts its weights as non-trainable.
    */
   setAttribute(target: Value, name: string, value: Value): void {
+    if (target.kind === 'layer') target.layer.instance?.attrs.set(name, value);
     if (name !== 'trainable' || value.kind !== 'bool') return;
     if (target.kind === 'layer') target.layer.config.set('trainable', value);
     else if (target.kind === 'model') target.model.trainable = value.value;
@@ -287,23 +327,32 @@ export class ModelRuntime {
   /** A call ConvLens cannot see through; if it consumes tensors it yields an unresolved node. */
   private callUnknown(reason: string, args: CallArgs, range: SourceRange): Value {
     const tensors = collectTensors(args.positional);
-    if (tensors.length === 0) return unknown(reason);
+    // Inside a custom layer's __init__, a shape given to an initializer or tf.zeros is kept for a Variable made from it.
+    if (tensors.length === 0) return this.constructing.length > 0 ? shapedValue(reason, args) : unknown(reason);
     const layer = this.newLayer('Unknown', new Map(), new Map(), range, reason);
     return this.connect(layer, tensors, range);
   }
 
   /**
-   * An instance of a user's Layer subclass. Only `name=` is Keras' own argument; the rest go to
-   * the user's __init__, so they are not layer config. `read` is the class as read, or why not.
+   * An instance of a user's Layer subclass, before its `__init__` runs (python/customClass.ts):
+   * named now, as Keras names it in `super().__init__()`, before the sublayers it makes. Only
+   * `name=` is Keras' own argument; the rest go to the user's __init__, so they are not config.
    */
-  customLayer(className: string, read: CustomLayerSpec | string, args: CallArgs, range: SourceRange): Value {
+  customLayer(className: string, args: CallArgs, range: SourceRange): Extract<Value, { kind: 'layer' }> {
     const config = new Map<string, Value>();
     const name = args.keyword.get('name');
     if (name) config.set('name', name);
-    const layer = this.newLayer(className, config, new Map(), range,
-      typeof read === 'string' ? `custom layer ${className}: ${read}` : undefined);
-    if (typeof read !== 'string') layer.custom = read;
+    const layer = this.newLayer(className, config, new Map(), range);
+    layer.instance = { attrs: new Map(), weights: [], problems: [] };
+    this.constructing.push(layer);
     return { kind: 'layer', layer };
+  }
+
+  /** The class body as read once `__init__` has run, or why it cannot be read. */
+  finishCustomLayer(layer: LayerObject, read: CustomLayerSpec | string): void {
+    this.constructing.splice(this.constructing.lastIndexOf(layer), 1);
+    if (typeof read === 'string') layer.unresolved = `custom layer ${layer.className}: ${read}`;
+    else layer.custom = read;
   }
 
   private createLayer(name: string, args: CallArgs, range: SourceRange): LayerObject {
@@ -469,6 +518,9 @@ export class ModelRuntime {
     const flowed = this.generators.flow(target, name, args, range);
     if (flowed) return flowed;
     if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
+    if (target.kind === 'layer' && target.layer.instance && (name === 'add_weight' || name === 'add_variable')) return addWeight(target.layer.instance, args);
+    // A helper method of the user's class (`self._make_layers()`) may make weights that would go uncounted.
+    if (target.kind === 'layer' && target.layer.instance) target.layer.instance.problems.push(`its __init__ calls self.${name}(), which ConvLens does not follow`);
     if (target.kind === 'trainer') return this.trainerMethod(target.trainer, name, args, range);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;

@@ -21,6 +21,17 @@ export function toModelSpecs(models: ModelObject[], language: SourceLanguage): M
   return models.map((m) => convert(m, 0));
 }
 
+/**
+ * A layer or model a custom layer made in its `__init__` (model/customLayer.ts's sublayers):
+ * the same LayerSpec it would be in a model, fed by the custom layer's `call` instead of inbound layers.
+ */
+export function sublayerSpec(item: LayerObject | ModelObject, language: SourceLanguage): LayerSpec {
+  if (!('sequence' in item)) return layerSpec(item, item.range, []);
+  const dialect: Dialect = language === 'python' ? 'keras' : 'tfjs';
+  const convert: Convert = (m, depth) => (m.kind === 'sequential' ? sequentialSpec : functionalSpec)(m, language, dialect, convert, depth);
+  return nestedSpec(item, item.range, [], convert, 0);
+}
+
 type Convert = (m: ModelObject, depth: number) => ModelSpec;
 /** Guards against a model nested in itself (only possible through confused code). */
 const MAX_NESTING = 8;
@@ -68,6 +79,7 @@ function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
     markShared(ls, item.id, i, firstUse);
     spec.layers.push(ls);
   });
+  guardSharedSublayers(m.sequence, spec.layers);
   const declared = sequentialInputShape(m);
   if (declared && 'shape' in declared) spec.inputShape = declared.shape;
   else if (declared?.problem === 'unknown') spec.inputShapeUnknown = `${declared.key} is not known statically (${declared.detail})`;
@@ -89,6 +101,38 @@ function sequentialInputShape(m: ModelObject): DeclaredInputShape {
   const first = m.sequence[0];
   if (!first || 'sequence' in first) return undefined;
   return declaredInputShape(configObject(first.config));
+}
+
+/**
+ * A custom layer's row counts its sublayers' weights; one that is also applied elsewhere in the
+ * model, or inside another custom layer, would be counted twice, where Keras counts it once.
+ * ConvLens does not split such rows yet, so the later custom layer is left unknown, with the reason.
+ */
+function guardSharedSublayers(objects: (LayerObject | ModelObject | undefined)[], layers: LayerSpec[]): void {
+  const owner = new Map<number, string>();
+  for (const o of objects) if (o) owner.set(o.id, 'the model itself');
+  const claim = (custom: LayerObject, item: LayerObject | ModelObject, depth: number): string | undefined => {
+    const by = owner.get(item.id);
+    if (by !== undefined && by !== custom.name) return `its sublayer ${itemName(item)} is also used by ${by}, and ConvLens does not count weights shared that way yet`;
+    owner.set(item.id, custom.name);
+    if ('sequence' in item || !item.instance?.sublayers || depth > MAX_NESTING) return undefined;
+    for (const sub of item.instance.sublayers) {
+      const why = claim(custom, sub, depth + 1);
+      if (why) return why;
+    }
+    return undefined;
+  };
+  objects.forEach((o, i) => {
+    if (!o || 'sequence' in o || !o.instance?.sublayers || layers[i].sharedWith !== undefined) return;
+    for (const sub of o.instance.sublayers) {
+      const why = claim(o, sub, 1);
+      if (why) { layers[i].unresolved = `custom layer ${o.className}: ${why}`; return; }
+    }
+  });
+}
+
+function itemName(item: LayerObject | ModelObject): string {
+  return 'sequence' in item ? item.kerasName : item.name;
 }
 
 /**
@@ -131,6 +175,7 @@ function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
       spec.layers.push(ls);
     }
   });
+  guardSharedSublayers(ordered.map((node) => node.layer ?? node.nestedModel), spec.layers);
   spec.inputs = m.inputs.map((t) => indexOf.get(t.node.id)).filter((i): i is number => i !== undefined);
   spec.outputs = m.outputs.map((t) => indexOf.get(t.node.id)!);
   // Inputs the graph reaches but the model call did not list are still inputs of the graph.

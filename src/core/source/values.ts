@@ -15,7 +15,8 @@ export type Value =
   | { kind: 'list'; items: Value[]; tuple: boolean }
   /** Python dict with string keys or a JS object literal; `ranges` locate each entry's value. */
   | { kind: 'dict'; entries: Map<string, Value>; ranges?: Map<string, SourceRange> }
-  | { kind: 'unknown'; reason: string }
+  /** `shape`: an unknown value known to be a tensor of this shape (a Variable's initial value, source/layerWeights.ts). */
+  | { kind: 'unknown'; reason: string; shape?: number[] }
   /** A name inside a library namespace, canonicalised: 'keras.layers.Conv2D', 'tfjs.layers.conv2d'. */
   | { kind: 'ref'; path: string }
   | { kind: 'layer'; layer: LayerObject }
@@ -61,6 +62,20 @@ export interface LayerObject {
   unresolved?: string;
   /** A user's Layer subclass: its output shape and weights as read from the class body. */
   custom?: CustomLayerSpec;
+  /** A user's Layer subclass: what its `__init__` stored on `self`. */
+  instance?: LayerInstance;
+}
+
+/** The state of a user's Layer subclass object, built by running its `__init__` (python/customClass.ts). */
+export interface LayerInstance {
+  /** `self.x = …`: plain values, sublayers, weights. */
+  attrs: Map<string, Value>;
+  /** `self.add_weight(...)` calls, with the value each returned, so `self.w` is known to be that weight. */
+  weights: { value: Value; dims: number[]; trainable: boolean }[];
+  /** Why a weight could not be read. */
+  problems: string[];
+  /** The sublayers its `call` applies, once read: their weights are counted in this layer's row. */
+  sublayers?: (LayerObject | ModelObject)[];
 }
 
 export interface GraphNode {

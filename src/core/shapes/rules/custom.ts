@@ -1,13 +1,44 @@
-/** A user's Layer subclass: its shape expression (model/customLayer.ts) over the actual inputs. */
+/**
+ * A user's Layer subclass: its shape expression (model/customLayer.ts) over the actual inputs.
+ * Its parameters are its own weights plus those of each sublayer its call applies, counted
+ * once (at the first call, where Keras builds it) however often it is called.
+ */
 import { countWeights, evaluateShape, type CustomLayerSpec } from '../../model/customLayer';
+import type { LayerSpec } from '../../model/spec';
+import { formatCount } from '../format';
+import type { Shape } from '../types';
 import { ShapeError, type LayerRule } from './rule';
 
-export function customRule(custom: CustomLayerSpec): LayerRule {
+/** What one sublayer does to these inputs (the shape engine's analysis of it), or why it cannot. */
+export type SublayerAnalysis = (layer: LayerSpec, inputs: Shape[]) =>
+  { shape: Shape; trainable: number; nonTrainable: number } | string;
+
+export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): LayerRule {
   return (input) => {
-    const shape = evaluateShape(custom.output, input.inputs);
+    const built = new Map<number, { trainable: number; nonTrainable: number }>();
+    const sublayer = (index: number, inputs: Shape[]): Shape | string => {
+      const layer = custom.sublayers[index];
+      if (!layer) return `sublayer ${index} is missing`;
+      const out = analyze(layer, inputs);
+      if (typeof out === 'string') return `${layer.name} (${layer.className}): ${out}`;
+      if (!built.has(index)) built.set(index, { trainable: out.trainable, nonTrainable: out.nonTrainable });
+      return out.shape;
+    };
+    const evaluation = { inputs: input.inputs, sublayer };
+    const shape = evaluateShape(custom.output, evaluation);
     if (typeof shape === 'string') throw new ShapeError(`${input.className}: ${shape}`);
-    const weights = countWeights(custom.weights, input.inputs);
-    if (typeof weights === 'string') throw new ShapeError(`${input.className}: ${weights}`);
-    return { shape, ...weights };
+    const own = countWeights(custom.weights, evaluation);
+    if (typeof own === 'string') throw new ShapeError(`${input.className}: ${own}`);
+    let { trainable, nonTrainable } = own;
+    const terms: string[] = [];
+    if (custom.weights.length > 0) terms.push(`own weights ${formatCount(own.trainable + own.nonTrainable)}`);
+    for (const [index, counts] of [...built].sort((a, b) => a[0] - b[0])) {
+      trainable += counts.trainable;
+      nonTrainable += counts.nonTrainable;
+      if (counts.trainable + counts.nonTrainable > 0) terms.push(`${custom.sublayers[index].name} ${formatCount(counts.trainable + counts.nonTrainable)}`);
+    }
+    const total = trainable + nonTrainable;
+    const params = terms.length > 1 ? `${terms.join(' + ')} = ${formatCount(total)}` : terms[0];
+    return { shape, trainable, nonTrainable, ...(params ? { params } : {}) };
   };
 }

@@ -1,4 +1,5 @@
 /** Every layer rule, keyed by canonical Keras class name. */
+import { attentionRules } from './attention';
 import { convRules } from './conv';
 import { coreRules } from './core';
 import { mergeRules } from './merge';
@@ -17,6 +18,7 @@ const BASE_RULES: Readonly<Record<string, LayerRule>> = {
   ...reshapingRules,
   ...mergeRules,
   ...recurrentRules,
+  ...attentionRules,
 };
 
 /** Wrappers (Bidirectional, TimeDistributed) find their wrapped layer's rule here. */

@@ -19,6 +19,8 @@ export abstract class EvaluatorBase {
   private nesting = 0;
   /** Diagnostics already reported, so a warning inside a loop is shown once. */
   private readonly reported = new Set<string>();
+  /** While collectDoubts runs: every message reported, shown before or not. */
+  private doubts?: string[];
 
   constructor(
     protected readonly text: string,
@@ -38,6 +40,7 @@ export abstract class EvaluatorBase {
 
   report(severity: Severity, where: SyntaxNode | SourceRange, message: string): void {
     const range = 'start' in where ? where : this.range(where);
+    this.doubts?.push(message);
     const key = `${severity}|${message}|${range.start.line}:${range.start.column}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
@@ -59,6 +62,23 @@ export abstract class EvaluatorBase {
     } finally {
       this.nesting--;
     }
+  }
+
+  /**
+   * Runs `f` and returns every diagnostic message reported meanwhile (a condition it could not
+   * decide, a loop it skipped): a custom layer's `__init__` with one is not read as certain.
+   */
+  collectDoubts(f: () => void): string[] {
+    const outer = this.doubts;
+    const mine: string[] = [];
+    this.doubts = mine;
+    try {
+      f();
+    } finally {
+      this.doubts = outer;
+      outer?.push(...mine);
+    }
+    return mine;
   }
 
   /** Non-token children: the expressions or statements inside a node. */

@@ -1,20 +1,30 @@
 /**
  * A user's keras.layers.Layer subclass, read per instance from its class body without
- * running it: `__init__` binds the constructor arguments (`self.units = units`) and may make
- * weights; `build(self, input_shape)` makes weights whose shape follows the input
- * (`input_shape[-1]`); `call` gives the output shape (customLayer.ts). Sublayers, weights
- * made in loops or branches, and compute_output_shape are reported, never guessed.
+ * running user code: the interpreter runs `__init__` with `self` as the layer object, so
+ * `self.units = units`, sublayers (`self.dense = layers.Dense(units)`, a Sequential, another
+ * custom layer, lists of them) and `self.add_weight(...)` are values like any other;
+ * `build(self, input_shape)` makes weights whose shape follows the input (`input_shape[-1]`);
+ * `compute_output_shape` or `call` gives the output shape (customLayer.ts). What cannot be
+ * followed is reported as the reason the layer is unknown, never guessed.
  */
-import type { CustomLayerSpec, DimExpr, WeightExpr } from '../../model/customLayer';
-import type { CallArgs } from '../runtime';
-import type { Value } from '../values';
-import { CallReader, type Sym } from './customLayer';
+import type { CustomLayerSpec, DimExpr, ShapeExpr, WeightExpr } from '../../model/customLayer';
+import { expressionSize } from '../../model/customLayer';
+import type { SourceRange } from '../../model/spec';
+import type { CallArgs, ModelRuntime } from '../runtime';
+import { sublayerSpec } from '../toSpec';
+import type { LayerInstance, Value } from '../values';
+import { CallReader } from './customLayer';
+import { fromValue, statementName, type Sym } from './symbolic';
+import type { CustomLayerClass, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
 /** Whether a class statement's base is keras' Layer (`layers.Layer`, `keras.layers.Layer`, `Layer`). */
 export function isLayerSubclass(base: Value): boolean {
   return base.kind === 'ref' && /^keras\.(layers\.)?Layer$/.test(base.path);
 }
+
+/** An expression larger than this (`x = x + x` many times over) is not evaluated. */
+const MAX_EXPRESSION = 20_000;
 
 function methods(classNode: SyntaxNode, text: string): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
@@ -28,7 +38,37 @@ function methods(classNode: SyntaxNode, text: string): Map<string, SyntaxNode> {
   return out;
 }
 
-const SUBLAYER = /^(keras\.|tf\.keras\.)?(layers\.\w+|Sequential|Model|models\.\w+)$/;
+/**
+ * `SomeLayer(args)` for a user's class: makes the layer object, runs its `__init__` (through
+ * `runInit`, which returns the doubts the interpreter reported meanwhile) and reads the rest.
+ */
+export function instantiateCustomLayer(cls: CustomLayerClass, args: CallArgs, range: SourceRange, runtime: ModelRuntime, text: string,
+  runInit: (init: UserFunction, args: CallArgs) => string[]): Value {
+  const self = runtime.customLayer(cls.name, args, range);
+  const modelsBefore = runtime.models.length;
+  let read: CustomLayerSpec | string = 'its __init__ could not be evaluated';
+  try {
+    const doubts = cls.init
+      ? runInit(cls.init, { ...args, positional: [self, ...args.positional], positionalRanges: [range, ...args.positionalRanges] })
+      : [];
+    const instance = self.layer.instance!;
+    if (doubts.length > 0) read = `its __init__ is not certain: ${doubts[0]}`;
+    else if (instance.problems.length > 0) read = instance.problems[0];
+    else read = readCustomLayer(cls.node, text, cls.moduleValue, instance);
+  } finally {
+    // A Sequential made in __init__ is part of this layer, not a model of the file.
+    runtime.models.splice(modelsBefore);
+    runtime.finishCustomLayer(self.layer, read);
+  }
+  return self;
+}
+
+/** `self.x` as `call` sees it: a weight made in __init__ is a tensor of its shape. */
+function attributeSym(v: Value, instance: LayerInstance): Sym {
+  const w = instance.weights.find((x) => x.value === v);
+  if (w) return { t: 'tensor', expr: { kind: 'dims', dims: w.dims.map((value) => ({ kind: 'value', value })) } };
+  return fromValue(v);
+}
 
 /** The keyword arguments of a call node, by name. */
 function keywords(call: SyntaxNode, reader: CallReader): Map<string, SyntaxNode> {
@@ -41,11 +81,11 @@ function keywords(call: SyntaxNode, reader: CallReader): Map<string, SyntaxNode>
   return out;
 }
 
-/** `self.add_weight(shape=(…), trainable=…)`: its dims, or why not. Keras 2 took `name` first, so only `shape=` is read. */
+/** `self.add_weight(shape=(…), trainable=…)` in build: its dims, or why not. Keras 2 took `name` first, so only `shape=` is read. */
 function weight(call: SyntaxNode, reader: CallReader): WeightExpr | string {
   const kw = keywords(call, reader);
   const shapeNode = kw.get('shape');
-  if (!shapeNode) return 'an add_weight without shape= is not read';
+  if (!shapeNode) return 'an add_weight without shape= in build is not read';
   const shape = reader.evaluate(shapeNode);
   const items: Sym[] = shape.t === 'tuple' ? shape.items : shape.t === 'dim' ? [shape] : [];
   if (shape.t !== 'tuple' && shape.t !== 'dim') return `the shape of a weight is not known (${shape.t === 'unknown' ? shape.reason : 'not a tuple'})`;
@@ -55,36 +95,34 @@ function weight(call: SyntaxNode, reader: CallReader): WeightExpr | string {
     dims.push(d.dim);
   }
   const trainable = kw.get('trainable');
-  const flag = trainable ? reader.word(trainable) : 'True';
-  if (flag !== 'True' && flag !== 'False') return 'a weight whose trainable flag is not a literal';
-  return { dims, trainable: flag === 'True' };
+  const flag = trainable ? reader.evaluate(trainable) : { t: 'const', value: true };
+  if (flag.t !== 'const' || typeof flag.value !== 'boolean') return 'a weight whose trainable flag is not known';
+  return { dims, trainable: flag.value };
 }
 
-function calleeText(call: SyntaxNode, reader: CallReader): string {
-  const callee = call.firstChild;
-  return callee ? reader.word(callee).replace(/\s+/g, '') : '';
-}
-
-/** Reads one of __init__ / build: weights into `out`; returns why it cannot, if it cannot. */
-function readMethod(fn: SyntaxNode, name: string, reader: CallReader, out: WeightExpr[]): string | undefined {
+/**
+ * Reads `build`: weights into `out`, `self.w = self.add_weight(...)` into the reader's
+ * attributes, and the sublayers it builds by hand (`self.conv.build(input_shape)`) into
+ * `built`; why it cannot, if it cannot.
+ */
+function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built: string[]): string | undefined {
   const body = children(fn).find((k) => k.name === 'Body');
   for (const s of body ? children(body) : []) {
     if (isToken(s) || s.name === 'Comment' || s.name === 'PassStatement') continue;
     const kids = children(s).filter((k) => !isToken(k));
     const value = kids[kids.length - 1];
     const call = value?.name === 'CallExpression' ? value : undefined;
-    const callee = call ? calleeText(call, reader) : '';
-    if (call && /(^|\.)add_weight$/.test(callee)) {
+    const callee = call?.firstChild ? reader.word(call.firstChild).replace(/\s+/g, '') : '';
+    if (call && /(^|\.)add_(weight|variable)$/.test(callee)) {
       const w = weight(call, reader);
       if (typeof w === 'string') return w;
       out.push(w);
-      // `self.w = self.add_weight(...)`: in call, self.w is a tensor of that shape.
       const target = s.name === 'AssignStatement' && kids[0].name === 'MemberExpression' ? children(kids[0]) : [];
-      if (target[0] && target[2] && reader.word(target[0]) === 'self') reader.selfAttrs.set(reader.word(target[2]), { t: 'tensor', expr: { dims: w.dims } });
+      if (target[0] && target[2] && reader.word(target[0]) === 'self') reader.selfAttrs.set(reader.word(target[2]), { t: 'tensor', expr: { kind: 'dims', dims: w.dims } });
       continue;
     }
-    if (call && SUBLAYER.test(callee)) return `its sublayers (made in ${name}) are not counted yet`;
     if (s.name === 'AssignStatement' && kids.length === 2 && kids[0].name === 'MemberExpression') {
+      // `self.x = …` is known to call; `self.mask[i] = 1.0` changes values, not shapes.
       const [obj, , prop] = children(kids[0]);
       if (obj?.name === 'VariableName' && reader.word(obj) === 'self' && prop) reader.selfAttrs.set(reader.word(prop), reader.evaluate(value));
       continue;
@@ -93,38 +131,73 @@ function readMethod(fn: SyntaxNode, name: string, reader: CallReader, out: Weigh
       reader.bind(reader.word(kids[0]), reader.evaluate(value));
       continue;
     }
-    if (s.name === 'ExpressionStatement') continue; // super().__init__(**kwargs) and the like
     const src = reader.word(s);
-    if (/add_weight|add_variable|layers\.|Variable\(/.test(src)) return `its ${name} makes weights or sublayers in a ${s.name} that ConvLens does not follow`;
+    const byHand = /^self\.(\w+)\.build$/.exec(callee);
+    if (s.name === 'ExpressionStatement' && byHand) { built.push(byHand[1]); continue; }
+    // super().build(input_shape) and the like make nothing.
+    if (s.name === 'ExpressionStatement' && !/\.build\s*\(/.test(src.replace(/super\([^)]*\)\.build/, ''))) continue;
+    // A branch that only fills values in (PixelCNN's mask) changes no weight or shape.
+    if (s.name === 'IfStatement' && !/add_weight|add_variable|Variable\s*\(|layers\.|\.build\s*\(|self\.\w+\s*=[^=]/.test(src)) continue;
+    return `its build has ${statementName(s)} ConvLens does not follow`;
   }
   return undefined;
 }
 
-/** What one instance of a Layer subclass builds, or why ConvLens cannot say. */
-export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue: (name: string) => Value | undefined,
-  args: CallArgs): CustomLayerSpec | string {
-  const defs = methods(classNode, text);
-  if (defs.has('compute_output_shape')) return 'its compute_output_shape is not read yet';
-  const selfAttrs = new Map<string, Sym>();
-  const weights: WeightExpr[] = [];
-  const init = defs.get('__init__');
-  if (init) {
-    const reader = new CallReader(text, moduleValue, selfAttrs);
-    reader.bindParameters(init, args);
-    const why = readMethod(init, '__init__', reader, weights);
-    if (why) return why;
+/** `compute_output_shape(self, input_shape)`: a tuple of sizes or an input's shape. */
+function readOutputShape(fn: SyntaxNode, reader: CallReader): ShapeExpr | string {
+  reader.parameters(fn).forEach((name, i) => reader.bind(name, { t: 'shapeOf', of: { kind: 'input', index: i } }));
+  const r = reader.returned(fn);
+  if (r.t === 'shapeOf') return r.of;
+  if (r.t === 'unknown') return r.reason;
+  if (r.t !== 'tuple') return 'it does not return a shape';
+  const dims: DimExpr[] = [];
+  for (const d of r.items) {
+    if (d.t !== 'dim') return `it returns a shape with ${d.t === 'unknown' ? d.reason : 'a size that is not a number'}`;
+    dims.push(d.dim);
   }
+  return { kind: 'dims', dims };
+}
+
+/** What one instance of a Layer subclass builds, once its `__init__` has run, or why ConvLens cannot say. */
+export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue: (name: string) => Value | undefined,
+  instance: LayerInstance): CustomLayerSpec | string {
+  const defs = methods(classNode, text);
+  const selfAttrs = new Map<string, Sym>();
+  for (const [k, v] of instance.attrs) selfAttrs.set(k, attributeSym(v, instance));
+  const weights: WeightExpr[] = instance.weights.map((w) => ({ dims: w.dims.map((value) => ({ kind: 'value', value })), trainable: w.trainable }));
   const build = defs.get('build');
+  const builtByHand: string[] = [];
   if (build) {
     const reader = new CallReader(text, moduleValue, selfAttrs);
-    const params = children(children(build).find((k) => k.name === 'ParamList') ?? build).filter((k) => k.name === 'VariableName');
     // build(self, input_shape): the shape of the (single) input.
-    if (params[1]) reader.bind(reader.word(params[1]), { t: 'shapeOf', input: 0 });
-    const why = readMethod(build, 'build', reader, weights);
+    const [param] = reader.parameters(build);
+    if (param) reader.bind(param, { t: 'shapeOf', of: { kind: 'input', index: 0 } });
+    const why = readBuild(build, reader, weights, builtByHand);
     if (why) return why;
   }
   const call = defs.get('call');
-  if (!call) return 'it has no call method ConvLens can read';
-  const out = new CallReader(text, moduleValue, selfAttrs).read(call);
-  return typeof out === 'string' ? out : { output: out, weights };
+  const helpers = new Map([...defs].filter(([name]) => !['__init__', 'build', 'call', 'compute_output_shape'].includes(name)));
+  const reader = new CallReader(text, moduleValue, selfAttrs, [], helpers);
+  const fromCall = call ? reader.read(call) : 'it has no call method';
+  const declared = defs.get('compute_output_shape');
+  const fromDeclared = declared ? readOutputShape(declared, new CallReader(text, moduleValue, selfAttrs)) : undefined;
+  // Keras 3 takes the shape from compute_output_shape when the class has one; the sublayers'
+  // weights exist only once call has run on them, so a call that cannot be followed leaves
+  // them, and the layer, unknown.
+  const hasSublayers = [...selfAttrs.values()].some(function layerIn(s: Sym): boolean {
+    return s.t === 'layer' || (s.t === 'tuple' && s.items.some(layerIn));
+  });
+  if (typeof fromCall === 'string' && (hasSublayers || !fromDeclared || typeof fromDeclared === 'string')) {
+    return typeof fromDeclared === 'string' ? `its compute_output_shape: ${fromDeclared}; its call: ${fromCall}` : fromCall;
+  }
+  // A sublayer built by hand in build is counted where call applies it (to the same input, as
+  // Keras' examples do); one call never applies would be counted nowhere.
+  for (const name of builtByHand) {
+    const sym = selfAttrs.get(name);
+    if (sym?.t !== 'layer' || !reader.sublayers.includes(sym.target)) return `its build builds self.${name}, which its call does not apply`;
+  }
+  const output = fromDeclared && typeof fromDeclared !== 'string' ? fromDeclared : fromCall as ShapeExpr;
+  if (expressionSize(output, MAX_EXPRESSION) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';
+  instance.sublayers = reader.sublayers;
+  return { output, weights, sublayers: reader.sublayers.map((s) => sublayerSpec(s, 'python')) };
 }

@@ -9,7 +9,7 @@ import { NONE, list, num, str, truthy, unknown, type Value } from '../values';
 import { EvaluatorBase } from './base';
 import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './builtins';
 import { comprehension } from './comprehension';
-import { readCustomLayer } from './customClass';
+import { instantiateCustomLayer } from './customClass';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
 import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './scope';
@@ -315,8 +315,8 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       if (callee.impl instanceof BuiltinFunction) return callee.impl.fn(args);
       if (callee.impl instanceof UserFunction) return this.callUser(callee.impl, args, range);
       if (callee.impl instanceof CustomLayerClass) {
-        const cls = callee.impl;
-        return this.runtime.customLayer(cls.name, readCustomLayer(cls.node, this.text, cls.moduleValue, args), args, range);
+        return instantiateCustomLayer(callee.impl, args, range, this.runtime, this.text,
+          (init, initArgs) => this.collectDoubts(() => this.callUser(init, initArgs, range)));
       }
       if (callee.impl instanceof ModelSubclass) {
         const models = [...args.positional, ...args.keyword.values()].flatMap((v) => (v.kind === 'model' ? [v.model] : []));

@@ -125,7 +125,14 @@ export class Interpreter extends ExpressionEvaluator {
       return;
     }
     const scope = this.scope;
-    this.setVariable(name, { kind: 'function', name, impl: new CustomLayerClass(name, node, (n) => scope.lookup(n)) });
+    const body = children(node).find((k) => k.name === 'Body');
+    const initNode = (body ? children(body) : []).find((s) => s.name === 'FunctionDefinition' &&
+      children(s).some((k) => k.name === 'VariableName' && this.word(k) === '__init__'));
+    const initBody = initNode && children(initNode).find((k) => k.name === 'Body');
+    const init = initNode && initBody
+      ? new UserFunction('__init__', this.parameters(children(initNode).find((k) => k.name === 'ParamList')), initBody, false, scope)
+      : undefined;
+    this.setVariable(name, { kind: 'function', name, impl: new CustomLayerClass(name, node, (n) => scope.lookup(n), init) });
   }
 
   /** The value of a comma list (`return a, b`, right side of `=`): a tuple when there is a comma. */

@@ -61,5 +61,12 @@ export class ModelSubclass {
 }
 
 export class CustomLayerClass {
-  constructor(readonly name: string, readonly node: SyntaxNode, readonly moduleValue: (name: string) => Value | undefined) {}
+  constructor(
+    readonly name: string,
+    readonly node: SyntaxNode,
+    /** Names visible where the class was defined. */
+    readonly moduleValue: (name: string) => Value | undefined,
+    /** Its `__init__`, run by the interpreter with `self` as the layer object; defaults evaluated at definition, as Python does. */
+    readonly init: UserFunction | undefined,
+  ) {}
 }
