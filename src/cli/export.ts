@@ -1,0 +1,67 @@
+/**
+ * `convlens export <run> --format keras|tfjs --out FILE`: a trained model (a run folder, its
+ * model.json, or a source file + --model meaning that model's latest run) as a Keras 3
+ * `.keras` file or a TF.js layers model.json + weights. Exit codes: 0 written, 2 bad input
+ * (one line; nothing written), 1 internal error.
+ */
+import { Command } from 'commander';
+import * as path from 'path';
+import { EXPORT_FORMATS, exportModel, modelJsonOf } from '../core/export/exportModel';
+import { ExportError } from '../core/export/errors';
+import { resolveModelSource } from '../core/viz/inspect/load';
+import { EXIT_OK, EXIT_USAGE } from './errors';
+import { guarded } from './inspect';
+import type { Io } from './options';
+
+export interface ExportCliOptions {
+  format?: string;
+  out?: string;
+  model?: string;
+  json?: boolean;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e5 ? 3 : 1)} MB`;
+}
+
+export async function runExport(arg: string, o: ExportCliOptions, io: Io): Promise<number> {
+  return guarded(io, async () => {
+    if (o.format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+      throw new ExportError(`--format must be ${EXPORT_FORMATS.join(' or ')}${o.format === undefined ? '' : `, not '${o.format}'`}`);
+    }
+    if (o.out === undefined) throw new ExportError(`--out is required: the ${o.format === 'keras' ? '.keras' : 'model.json'} file to write`);
+    const source = modelJsonOf(resolveModelSource(arg, { model: o.model }));
+    const result = await exportModel(source, o.format, o.out);
+    if (o.json) io.out(JSON.stringify({ source, ...result }));
+    else {
+      const what = result.format === 'keras' ? `Keras 3 .keras${result.compiled ? ' (compiled as the run was; optimizer state not included)' : ''}` : 'TF.js layers model';
+      io.out(`wrote ${what}: ${result.files.map((f) => path.relative(process.cwd(), f) || f).join(' + ')} (${megabytes(result.bytes)}, ${result.arrays} weight arrays)`);
+    }
+  });
+}
+
+export function addExportCommand(program: Command, io: Io, onExit: (code: number) => void = (code) => { process.exitCode = code; }): void {
+  program.command('export')
+    .description('write a trained model (run folder) as a Keras 3 .keras file or a TF.js layers model')
+    .argument('<run>', 'a run folder, its model.json, or a source file (its model\'s latest run)')
+    .option('--format <format>', 'keras (a .keras file for keras.saving.load_model) or tfjs (model.json + weights)')
+    .option('--out <file>', 'the file to write: NAME.keras, or NAME.json (with NAME.weights.bin beside it)')
+    .option('--model <name>', 'with a source file: the model, when the file defines several')
+    .option('--json', 'print one JSON line: the files written, their size, the weight arrays')
+    .action(async (run: string, options: ExportCliOptions) => onExit(await runExport(run, options, io)));
+}
+
+/** Runs `convlens export …` in-process and resolves with its exit code (tests, scripts). */
+export async function runExportCli(argv: string[], io: Io): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('convlens').exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  addExportCommand(program, io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(['export', ...argv], { from: 'user' });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  return code;
+}

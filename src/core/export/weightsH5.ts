@@ -1,0 +1,70 @@
+/**
+ * model.weights.h5 as Keras 3 writes it (keras/src/saving/saving_lib.py, H5IOStore): for
+ * each saveable a group `<path>/vars` whose datasets `0`, `1`, … are its variables in
+ * Keras' order (trainable, then non-trainable: a Conv2D's kernel then bias, a
+ * BatchNormalization's gamma, beta, moving mean, moving variance) and whose `name` attribute
+ * is the layer's name (Keras ≥ 3.6); a model's layers under `<path>/layers/<key>`; the
+ * top model's own (empty) `vars` at the root. Written with h5wasm (the HDF5 C library in
+ * WebAssembly), whose Node build writes real paths, so the file goes to a private temporary
+ * folder and comes back as bytes.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type * as H5 from 'h5wasm';
+import type { Saveable } from './kerasConfig';
+
+/** One variable's values and shape (float32, C order, as TF.js and Keras both store them). */
+export interface Variable {
+  shape: number[];
+  values: Float32Array;
+}
+
+type H5Module = typeof H5;
+
+// h5wasm is an ES module; `import()` kept out of reach of the CommonJS transform (tsc and
+// esbuild would turn a plain import() into require(), which the Node 20 of VS Code's Electron
+// cannot do for ES modules). The function only ever imports the constant 'h5wasm/node'.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+let loaded: Promise<H5Module> | undefined;
+
+async function h5wasm(): Promise<H5Module> {
+  loaded ??= (async () => {
+    const module = (await importModule('h5wasm/node')) as H5Module;
+    await module.ready;
+    return module;
+  })();
+  return loaded;
+}
+
+function writeSaveable(group: H5.Group, saveable: Saveable, variables: (name: string) => Variable[]): void {
+  const vars = group.create_group('vars');
+  vars.create_attribute('name', saveable.name);
+  if (saveable.layers) {
+    const layers = group.create_group('layers');
+    for (const child of saveable.layers) writeSaveable(layers.create_group(child.key), child, variables);
+    return;
+  }
+  variables(saveable.name).forEach((v, i) => {
+    vars.create_dataset({ name: String(i), data: v.values, shape: v.shape, dtype: '<f' });
+  });
+}
+
+/** The bytes of a Keras 3 model.weights.h5 for `model` (its layers' variables by layer name). */
+export async function kerasWeightsH5(model: Saveable, variables: (layer: string) => Variable[]): Promise<Uint8Array> {
+  const h5 = await h5wasm();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-export-'));
+  const file = path.join(dir, 'model.weights.h5');
+  try {
+    const out = new h5.File(file, 'w');
+    try {
+      writeSaveable(out, model, variables);
+    } finally {
+      out.close();
+    }
+    return new Uint8Array(fs.readFileSync(file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

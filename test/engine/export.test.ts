@@ -1,0 +1,215 @@
+/**
+ * `convlens export` (issue #12): a trained run as a Keras 3 `.keras` file and as a TF.js
+ * layers model. Round trips: the export, opened by ConvLens' own readers (jsfive for the
+ * HDF5 that h5wasm wrote) and built, predicts what the run's model predicts, to 1e-5; a
+ * functional model with a residual Add and BatchNormalization statistics too. Layout: the
+ * export of the Keras 3 MNIST convnet fixture's architecture, listed by h5py and zipfile
+ * (test/reference/keras_file_layout.py), has the same groups, datasets (path, shape, dtype),
+ * `vars` names, layer classes and arguments as the file Keras 3.12 wrote. Keras itself cannot
+ * be installed here, so this equality stands in for `keras.saving.load_model`.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { runExportCli } from '../../src/cli/export';
+import { analyzeSource } from '../../src/core/analysis';
+import { buildTfjsModel } from '../../src/core/engine/build';
+import { loadModelFile, modelArtifacts, writeModelFiles } from '../../src/core/engine/train/modelFiles';
+import { openModelFile } from '../../src/core/modelFile/open';
+import { loadStoredModel } from '../../src/core/modelFile/weights';
+import { trainedRun } from './inspectFixture';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const KERAS_MNIST_CNN = path.join(ROOT, 'test', 'fixtures', 'model-files', 'keras3-keras-mnist-cnn', 'mnist_cnn.keras');
+
+/** The architecture of the keras3-keras-mnist-cnn fixture (its SOURCE.txt), written as Keras code. */
+const MNIST_CNN_SOURCE = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, (3, 3), activation="relu"),
+    layers.MaxPooling2D((2, 2)),
+    layers.Conv2D(64, (3, 3), activation="relu"),
+    layers.MaxPooling2D((2, 2)),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  lines: string[];
+  errors: string[];
+}
+
+function io(): Io {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (s) => lines.push(s), err: (s) => errors.push(s) };
+}
+
+/** The largest absolute difference between two models' predictions on the same seeded batch. */
+async function maxDifference(a: tf.LayersModel, b: tf.LayersModel, shape: number[]): Promise<number> {
+  const diff = tf.tidy(() => {
+    const x = tf.randomUniform([4, ...shape], 0, 1, 'float32', 7);
+    return tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor)));
+  });
+  try {
+    return (await diff.data())[0];
+  } finally {
+    diff.dispose();
+  }
+}
+
+/** Predictions of the model.json's model and of the .keras export opened by ConvLens: their largest difference. */
+async function kerasRoundTrip(modelJson: string, exported: string, shape: number[]): Promise<number> {
+  const original = await loadModelFile(tf, modelJson);
+  const opened = openModelFile(exported);
+  assert.deepStrictEqual(opened.summary.diagnostics.map((d) => d.message), [], 'the stored weights fit the exported config');
+  const reloaded = loadStoredModel(tf, opened);
+  try {
+    return await maxDifference(original, reloaded, shape);
+  } finally {
+    original.dispose();
+    reloaded.dispose();
+  }
+}
+
+function layout(file: string): Record<string, unknown> {
+  const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'test', 'reference', 'keras_file_layout.py'), file], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/** The layout without what only a trained-and-saved-by-Keras file has: the optimizer's state. */
+function withoutOptimizer(l: Record<string, unknown>): Record<string, unknown> {
+  const keep = (p: string): boolean => p !== 'optimizer' && !p.startsWith('optimizer/');
+  const datasets = Object.fromEntries(Object.entries(l.datasets as Record<string, unknown>).filter(([p]) => keep(p)));
+  const names = Object.fromEntries(Object.entries(l.vars_names as Record<string, unknown>).filter(([p]) => keep(p)));
+  return { ...l, datasets, groups: (l.groups as string[]).filter(keep), vars_names: names, metadata: undefined, model: { ...(l.model as object), compiled: undefined } };
+}
+
+describe('export a trained model (convlens export)', function () {
+  this.timeout(120000);
+  let dir: string;
+  before(async function () {
+    this.timeout(180000);
+    await tf.setBackend('cpu');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-export-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a .keras file that ConvLens opens with the run\'s predictions to 1e-5, compiled as the run was', async () => {
+    const { runDir } = await trainedRun();
+    const out = path.join(dir, 'shapes.keras');
+    const cli = io();
+    const code = await runExportCli([runDir, '--format', 'keras', '--out', out], cli);
+    assert.strictEqual(code, 0, cli.errors.join('\n'));
+    assert.match(cli.lines[0], /^wrote Keras 3 \.keras \(compiled as the run was; optimizer state not included\): .*shapes\.keras \(0\.\d+ MB, 6 weight arrays\)$/);
+    const before = tf.memory().numTensors;
+    const diff = await kerasRoundTrip(path.join(runDir, 'model.json'), out, [24, 24, 1]);
+    assert.ok(diff < 1e-5, `largest difference ${diff}`);
+    assert.strictEqual(tf.memory().numTensors, before, 'no tensors left behind');
+    const opened = openModelFile(out);
+    assert.strictEqual(opened.file.info.formatLabel, 'Keras 3 (.keras)');
+    const { optimizer, learningRate, loss, metrics } = opened.file.compile ?? {};
+    assert.deepStrictEqual({ optimizer, learningRate, loss, metrics }, { optimizer: 'Adam', learningRate: 0.001, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    assert.deepStrictEqual(opened.summary.layers.map((l) => `${l.name}:${l.className}:${l.params}`), ['conv2d:Conv2D:80', 'max_pooling2d:MaxPooling2D:0', 'conv2d_1:Conv2D:1168', 'flatten:Flatten:0', 'dense:Dense:5188']);
+  });
+
+  it('writes a TF.js layers model (model.json + weights) that TF.js loads with the same predictions', async () => {
+    const { runDir } = await trainedRun();
+    const out = path.join(dir, 'tfjs', 'shapes.json');
+    fs.mkdirSync(path.dirname(out));
+    const cli = io();
+    assert.strictEqual(await runExportCli([runDir, '--format', 'tfjs', '--out', out, '--json'], cli), 0, cli.errors.join('\n'));
+    const result = JSON.parse(cli.lines[0]) as { files: string[]; arrays: number };
+    assert.deepStrictEqual(result.files, [out, path.join(dir, 'tfjs', 'shapes.weights.bin')]);
+    assert.deepStrictEqual(fs.readdirSync(path.dirname(out)).sort(), ['shapes.json', 'shapes.weights.bin']);
+    const original = await loadModelFile(tf, path.join(runDir, 'model.json'));
+    const copy = await loadModelFile(tf, out);
+    try {
+      assert.strictEqual(await maxDifference(original, copy, [24, 24, 1]), 0);
+    } finally {
+      original.dispose();
+      copy.dispose();
+    }
+  });
+
+  it('exports a functional model with a residual Add and BatchNormalization statistics', async () => {
+    const input = tf.input({ shape: [12, 12, 3] });
+    const conv = tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', name: 'conv_a' }).apply(input) as tf.SymbolicTensor;
+    const norm = tf.layers.batchNormalization({ name: 'bn' }).apply(conv) as tf.SymbolicTensor;
+    const relu = tf.layers.activation({ activation: 'relu', name: 'relu' }).apply(norm) as tf.SymbolicTensor;
+    const side = tf.layers.conv2d({ filters: 6, kernelSize: 1, name: 'conv_b' }).apply(input) as tf.SymbolicTensor;
+    const sum = tf.layers.add({ name: 'residual' }).apply([relu, side]) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as tf.SymbolicTensor;
+    const output = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(pooled) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: output, name: 'residual_net' });
+    // Moving statistics far from their initial 0 and 1, so a misplaced array changes the predictions.
+    const bn = model.getLayer('bn');
+    const [gamma, beta] = [tf.randomUniform([6], 0.5, 1.5, 'float32', 1), tf.randomUniform([6], -0.5, 0.5, 'float32', 2)];
+    const [mean, variance] = [tf.randomUniform([6], -1, 1, 'float32', 3), tf.randomUniform([6], 0.2, 2, 'float32', 4)];
+    bn.setWeights([gamma, beta, mean, variance]);
+    tf.dispose([gamma, beta, mean, variance]);
+    const runLike = path.join(dir, 'functional');
+    writeModelFiles(tf, runLike, await modelArtifacts(tf, model));
+    model.dispose();
+    const out = path.join(dir, 'residual.keras');
+    const cli = io();
+    assert.strictEqual(await runExportCli([runLike, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
+    const diff = await kerasRoundTrip(path.join(runLike, 'model.json'), out, [12, 12, 3]);
+    assert.ok(diff < 1e-5, `largest difference ${diff}`);
+    const l = layout(out);
+    assert.deepStrictEqual(Object.keys(l.datasets as object).sort(), [
+      'layers/batch_normalization/vars/0', 'layers/batch_normalization/vars/1', 'layers/batch_normalization/vars/2', 'layers/batch_normalization/vars/3',
+      'layers/conv2d/vars/0', 'layers/conv2d/vars/1', 'layers/conv2d_1/vars/0', 'layers/conv2d_1/vars/1', 'layers/dense/vars/0', 'layers/dense/vars/1',
+    ]);
+    assert.strictEqual((l.vars_names as Record<string, string>)['layers/input_layer/vars'], 'input1', "a functional model's InputLayer is among its layers");
+    assert.deepStrictEqual((l.layers as { class_name: string }[]).map((x) => x.class_name), ['InputLayer', 'Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'Add', 'GlobalAveragePooling2D', 'Dense']);
+  });
+
+  it('lays out the export of the Keras 3 MNIST convnet as Keras 3.12 wrote that model (h5py, zipfile)', async () => {
+    const spec = analyzeSource(MNIST_CNN_SOURCE, 'python', 'mnist_cnn.py').specs[0];
+    const model = buildTfjsModel(tf, spec);
+    const runLike = path.join(dir, 'mnist-cnn');
+    writeModelFiles(tf, runLike, await modelArtifacts(tf, model));
+    model.dispose();
+    const out = path.join(dir, 'mnist_cnn.keras');
+    const cli = io();
+    assert.strictEqual(await runExportCli([runLike, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
+    const exported = layout(out);
+    const real = layout(KERAS_MNIST_CNN);
+    assert.ok(Object.keys(real.datasets as object).some((p) => p.startsWith('optimizer/')), 'the real file carries optimizer state, which the export leaves out');
+    assert.deepStrictEqual(withoutOptimizer(exported), withoutOptimizer(real));
+    assert.strictEqual((exported.metadata as { keras_version: string }).keras_version, '3.12.0');
+  });
+
+  it('refuses bad input with one line and exit code 2, writing nothing', async () => {
+    const { runDir } = await trainedRun();
+    const bad = path.join(dir, 'bad');
+    fs.mkdirSync(bad);
+    const cases: [string[], RegExp][] = [
+      [[path.join(dir, 'no-such-run'), '--format', 'keras', '--out', path.join(bad, 'a.keras')], /^convlens: no such run folder, model\.json or source file: /],
+      [[runDir, '--format', 'onnx', '--out', path.join(bad, 'a.onnx')], /^convlens: --format must be keras or tfjs, not 'onnx'$/],
+      [[runDir, '--format', 'keras', '--out', path.join(bad, 'missing-folder', 'a.keras')], /^convlens: no such folder for --out: /],
+      [[runDir, '--format', 'keras', '--out', path.join(bad, 'a.h5')], /^convlens: --out for --format keras must end with \.keras: /],
+      // A folder that exists but takes no files, even for root.
+      [[runDir, '--format', 'keras', '--out', '/proc/convlens-export.keras'], /^convlens: cannot write \/proc\/convlens-export\.keras: /],
+      [[runDir, '--format', 'tfjs', '--out', '/proc/convlens-export.json'], /^convlens: cannot write \/proc\/convlens-export\.weights\.bin: /],
+    ];
+    for (const [argv, message] of cases) {
+      const cli = io();
+      assert.strictEqual(await runExportCli(argv, cli), 2, argv.join(' '));
+      assert.strictEqual(cli.errors.length, 1, cli.errors.join('\n'));
+      assert.match(cli.errors[0], message);
+    }
+    assert.deepStrictEqual(fs.readdirSync(bad), [], 'nothing written');
+  });
+});
