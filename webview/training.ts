@@ -53,6 +53,7 @@ const etaText = h('span', { id: 'eta', class: 'value' }, '—');
 const stop = h('vscode-button', { id: 'stop', secondary: true, disabled: true, 'aria-label': 'Stop training' }, 'Stop') as HTMLElement & { disabled: boolean };
 const revealSource = h('button', { id: 'reveal', class: 'link', type: 'button' }, 'Show model source');
 const inspectRun = h('vscode-button', { id: 'inspect', secondary: true, hidden: true, title: 'What the trained model sees: feature maps, filter patterns, Grad-CAM' }, 'Inspect');
+const exportRun = h('vscode-button', { id: 'export', secondary: true, hidden: true, title: 'Save the trained model as a Keras 3 .keras file or a TF.js layers model' }, 'Export…');
 const progressFill = h('div', { class: 'progress-fill' });
 const progressBar = h('div', { id: 'progress', class: 'progress', role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, progressFill);
 
@@ -79,6 +80,7 @@ stop.addEventListener('click', () => {
 });
 revealSource.addEventListener('click', () => host.post({ type: 'reveal' }));
 inspectRun.addEventListener('click', () => host.post({ type: 'inspect' }));
+exportRun.addEventListener('click', () => host.post({ type: 'export' }));
 
 app.replaceChildren(
   h('header', { class: 'header training-header' },
@@ -91,7 +93,7 @@ app.replaceChildren(
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'Images/s'), speed),
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'ETA'), etaText),
       h('span', { class: 'spacer' }),
-      revealSource, inspectRun, stop),
+      revealSource, inspectRun, exportRun, stop),
     progressBar),
   h('section', { class: 'charts', 'aria-label': 'Charts' }, lossChart.element, accChart.element),
   h('div', { class: 'details' },
@@ -127,6 +129,7 @@ function renderStatus(): void {
   stop.setAttribute('aria-disabled', String(!running));
   // A run that ended with a saved model can be looked into.
   inspectRun.hidden = phase !== 'done' && phase !== 'stopped';
+  exportRun.hidden = inspectRun.hidden;
   document.body.dataset.phase = phase;
 }
 

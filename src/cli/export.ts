@@ -20,6 +20,12 @@ export interface ExportCliOptions {
   json?: boolean;
 }
 
+/** A path relative to the working folder when it is inside it, else absolute. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e5 ? 3 : 1)} MB`;
 }
@@ -35,7 +41,7 @@ export async function runExport(arg: string, o: ExportCliOptions, io: Io): Promi
     if (o.json) io.out(JSON.stringify({ source, ...result }));
     else {
       const what = result.format === 'keras' ? `Keras 3 .keras${result.compiled ? ' (compiled as the run was; optimizer state not included)' : ''}` : 'TF.js layers model';
-      io.out(`wrote ${what}: ${result.files.map((f) => path.relative(process.cwd(), f) || f).join(' + ')} (${megabytes(result.bytes)}, ${result.arrays} weight arrays)`);
+      io.out(`wrote ${what}: ${result.files.map(shortPath).join(' + ')} (${megabytes(result.bytes)}, ${result.arrays} weight arrays)`);
     }
   });
 }

@@ -135,12 +135,13 @@ export class TrainingController extends Disposables {
     if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(uri)), modelName));
   }
 
-  /** The panel's "Show model source" and "Inspect" buttons act on the model's document (once per panel handle). */
+  /** The panel's "Show model source", "Inspect" and "Export…" buttons act on the model's document (once per panel handle). */
   private wire(handle: TrainingPanelHandle, uri: vscode.Uri, modelName: string): void {
     if (this.wired.has(handle)) return;
     this.wired.add(handle);
     this.register(handle.onReveal(() => void vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One })));
     this.register(handle.onInspect(() => void vscode.commands.executeCommand('convlens.inspectModel', uri, modelName)));
+    this.register(handle.onExport(() => void vscode.commands.executeCommand('convlens.exportModel', uri, modelName)));
   }
 
   /** A notification with Cancel; cancelling stops the worker within one batch. */

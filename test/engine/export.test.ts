@@ -175,6 +175,17 @@ describe('export a trained model (convlens export)', function () {
     assert.deepStrictEqual((l.layers as { class_name: string }[]).map((x) => x.class_name), ['InputLayer', 'Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'Add', 'GlobalAveragePooling2D', 'Dense']);
   });
 
+  it('exports a TF.js model.json converted from Keras 2.2.4 (doodlenet, 544,201 parameters) with the same predictions', async () => {
+    const modelJson = path.join(ROOT, 'test', 'fixtures', 'model-files', 'tfjs-layers-doodlenet', 'model.json');
+    const out = path.join(dir, 'doodlenet.keras');
+    const cli = io();
+    assert.strictEqual(await runExportCli([modelJson, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
+    assert.match(cli.lines[0], /^wrote Keras 3 \.keras: .*doodlenet\.keras \(2\.2 MB, 16 weight arrays\)$/);
+    const diff = await kerasRoundTrip(modelJson, out, [28, 28, 1]);
+    assert.ok(diff < 1e-5, `largest difference ${diff}`);
+    assert.strictEqual(openModelFile(out).summary.totalParams, 544201);
+  });
+
   it('lays out the export of the Keras 3 MNIST convnet as Keras 3.12 wrote that model (h5py, zipfile)', async () => {
     const spec = analyzeSource(MNIST_CNN_SOURCE, 'python', 'mnist_cnn.py').specs[0];
     const model = buildTfjsModel(tf, spec);
