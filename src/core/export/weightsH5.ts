@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type * as H5 from 'h5wasm';
 import type { Saveable } from './kerasConfig';
 
@@ -24,14 +25,23 @@ type H5Module = typeof H5;
 
 // h5wasm is an ES module; `import()` kept out of reach of the CommonJS transform (tsc and
 // esbuild would turn a plain import() into require(), which the Node 20 of VS Code's Electron
-// cannot do for ES modules). The function only ever imports the constant 'h5wasm/node'.
+// cannot do for ES modules). The function only ever imports h5wasm's own entry file.
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 let loaded: Promise<H5Module> | undefined;
 
+/** h5wasm's Node build as a file URL, found where `require` would look, so the import does not depend on the host's idea of the importing module. */
+function h5wasmEntry(): string {
+  for (const dir of require.resolve.paths('h5wasm') ?? []) {
+    const file = path.join(dir, 'h5wasm', 'dist', 'node', 'hdf5_hl.js');
+    if (fs.existsSync(file)) return pathToFileURL(file).href;
+  }
+  return 'h5wasm/node';
+}
+
 async function h5wasm(): Promise<H5Module> {
   loaded ??= (async () => {
-    const module = (await importModule('h5wasm/node')) as H5Module;
+    const module = (await importModule(h5wasmEntry())) as H5Module;
     await module.ready;
     return module;
   })();
