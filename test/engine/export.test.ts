@@ -95,6 +95,14 @@ function withoutOptimizer(l: Record<string, unknown>): Record<string, unknown> {
   return { ...l, datasets, groups: (l.groups as string[]).filter(keep), vars_names: names, metadata: undefined, model: { ...(l.model as object), compiled: undefined } };
 }
 
+/** Moving statistics far from their initial 0 and 1 (and γ, β off 1 and 0), so a misplaced array changes the predictions. */
+function setBatchNormStatistics(bn: tf.layers.Layer): void {
+  const channels = bn.getWeights()[0].shape[0];
+  const values = [[0.5, 1.5], [-0.5, 0.5], [-1, 1], [0.2, 2]].map(([low, high], seed) => tf.randomUniform([channels], low, high, 'float32', seed + 1));
+  bn.setWeights(values);
+  tf.dispose(values);
+}
+
 describe('export a trained model (convlens export)', function () {
   this.timeout(120000);
   let dir: string;
@@ -104,6 +112,20 @@ describe('export a trained model (convlens export)', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-export-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Saves `model` as ConvLens saves a run's, exports it with the CLI, checks the round trip; returns the .keras path. */
+  async function exportSaved(model: tf.LayersModel, name: string): Promise<string> {
+    const saved = path.join(dir, name);
+    writeModelFiles(tf, saved, await modelArtifacts(tf, model));
+    const shape = model.inputs[0].shape.slice(1) as number[];
+    model.dispose();
+    const out = path.join(dir, `${name}.keras`);
+    const cli = io();
+    assert.strictEqual(await runExportCli([saved, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
+    const diff = await kerasRoundTrip(path.join(saved, 'model.json'), out, shape);
+    assert.ok(diff < 1e-5, `largest difference ${diff}`);
+    return out;
+  }
 
   it('writes a .keras file that ConvLens opens with the run\'s predictions to 1e-5, compiled as the run was', async () => {
     const { runDir } = await trainedRun();
@@ -152,20 +174,8 @@ describe('export a trained model (convlens export)', function () {
     const pooled = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as tf.SymbolicTensor;
     const output = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head' }).apply(pooled) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: output, name: 'residual_net' });
-    // Moving statistics far from their initial 0 and 1, so a misplaced array changes the predictions.
-    const bn = model.getLayer('bn');
-    const [gamma, beta] = [tf.randomUniform([6], 0.5, 1.5, 'float32', 1), tf.randomUniform([6], -0.5, 0.5, 'float32', 2)];
-    const [mean, variance] = [tf.randomUniform([6], -1, 1, 'float32', 3), tf.randomUniform([6], 0.2, 2, 'float32', 4)];
-    bn.setWeights([gamma, beta, mean, variance]);
-    tf.dispose([gamma, beta, mean, variance]);
-    const runLike = path.join(dir, 'functional');
-    writeModelFiles(tf, runLike, await modelArtifacts(tf, model));
-    model.dispose();
-    const out = path.join(dir, 'residual.keras');
-    const cli = io();
-    assert.strictEqual(await runExportCli([runLike, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
-    const diff = await kerasRoundTrip(path.join(runLike, 'model.json'), out, [12, 12, 3]);
-    assert.ok(diff < 1e-5, `largest difference ${diff}`);
+    setBatchNormStatistics(model.getLayer('bn'));
+    const out = await exportSaved(model, 'residual');
     const l = layout(out);
     assert.deepStrictEqual(Object.keys(l.datasets as object).sort(), [
       'layers/batch_normalization/vars/0', 'layers/batch_normalization/vars/1', 'layers/batch_normalization/vars/2', 'layers/batch_normalization/vars/3',
@@ -173,6 +183,22 @@ describe('export a trained model (convlens export)', function () {
     ]);
     assert.strictEqual((l.vars_names as Record<string, string>)['layers/input_layer/vars'], 'input1', "a functional model's InputLayer is among its layers");
     assert.deepStrictEqual((l.layers as { class_name: string }[]).map((x) => x.class_name), ['InputLayer', 'Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'Add', 'GlobalAveragePooling2D', 'Dense']);
+  });
+
+  it('exports a model nested in another (as a keras.applications base is) under layers/sequential/layers/…', async () => {
+    const base = tf.sequential({ name: 'base', layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, name: 'c1' }), tf.layers.batchNormalization({ name: 'bn1' })] });
+    setBatchNormStatistics(base.getLayer('bn1'));
+    const input = tf.input({ shape: [8, 8, 3] });
+    const flat = tf.layers.flatten({ name: 'fl' }).apply(base.apply(input)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, name: 'head' }).apply(flat) as tf.SymbolicTensor, name: 'outer' });
+    const out = await exportSaved(model, 'nested');
+    const l = layout(out);
+    assert.deepStrictEqual(Object.keys(l.datasets as object).sort(), [
+      'layers/dense/vars/0', 'layers/dense/vars/1',
+      ...[0, 1, 2, 3].map((i) => `layers/sequential/layers/batch_normalization/vars/${i}`), 'layers/sequential/layers/conv2d/vars/0', 'layers/sequential/layers/conv2d/vars/1',
+    ]);
+    assert.strictEqual((l.vars_names as Record<string, string>)['layers/sequential/vars'], 'base');
+    assert.deepStrictEqual((l.layers as { class_name: string; layers?: { class_name: string }[] }[])[1].layers?.map((x) => x.class_name), ['InputLayer', 'Conv2D', 'BatchNormalization']);
   });
 
   it('exports a TF.js model.json converted from Keras 2.2.4 (doodlenet, 544,201 parameters) with the same predictions', async () => {

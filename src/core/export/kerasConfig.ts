@@ -118,10 +118,15 @@ function sequential(config: JsonObject, summary: ModelSummary, depth: number): K
 function functional(config: JsonObject, summary: ModelSummary, depth: number): KerasModelConfig {
   const all = (Array.isArray(config.layers) ? config.layers : []) as unknown as TfjsLayer[];
   const rows = new Map(summary.layers.map((row) => [row.name, row]));
+  const classes = new Map(all.map((l) => [text(l.config.name, text(l.name, l.class_name)), l.class_name]));
   const shapeOf = (name: string): Json[] => shapeJson(rows.get(name)?.outputShape, `layer '${name}'`);
+  // TF.js gives a nested model a node of its own when it is built, so its first call is node 1;
+  // a Keras 3 model has no such node (its first call is node 0), except that a Functional's
+  // get_config numbers the nodes named in input_layers/output_layers from 1 (functional.py).
+  const builtInNodes = (name: string): number => (MODEL_CLASSES.has(classes.get(name) ?? '') ? 1 : 0);
   const tensor = ([from, node, index]: [string, number, number, unknown?]): JsonObject => ({
     class_name: '__keras_tensor__',
-    config: { shape: shapeOf(from), dtype: 'float32', keras_history: [from, node, index] },
+    config: { shape: shapeOf(from), dtype: 'float32', keras_history: [from, node - builtInNodes(from), index] },
   });
   const layers: JsonObject[] = [];
   const children = all.map((layer, i) => {
@@ -139,7 +144,12 @@ function functional(config: JsonObject, summary: ModelSummary, depth: number): K
     layers.push({ ...built.entry, build_config: { input_shape: buildInput ?? null }, name, inbound_nodes: nodes });
     return built.saveable;
   });
-  const endpoints = (v: Json): Json[] => (Array.isArray(v) ? v.map((e) => (Array.isArray(e) ? e.slice(0, 3) : e)) : []);
+  const endpoint = ([from, node, index]: Json[]): Json[] => {
+    const name = text(from, '');
+    const keras = typeof node === 'number' ? node - builtInNodes(name) + (kerasClass(classes.get(name) ?? '') === 'Functional' ? 1 : 0) : node;
+    return [from, keras, index];
+  };
+  const endpoints = (v: Json): Json[] => (Array.isArray(v) ? v.map((e) => (Array.isArray(e) ? endpoint(e) : e)) : []);
   const name = text(config.name, 'functional');
   return {
     config: {
