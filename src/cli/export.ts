@@ -40,7 +40,8 @@ export async function runExport(arg: string, o: ExportCliOptions, io: Io): Promi
     const result = await exportModel(source, o.format, o.out);
     if (o.json) io.out(JSON.stringify({ source, ...result }));
     else {
-      const what = result.format === 'keras' ? `Keras 3 .keras${result.compiled ? ' (compiled as the run was; optimizer state not included)' : ''}` : 'TF.js layers model';
+      const state = result.optimizerState ? 'with its optimizer state' : 'optimizer state not included';
+      const what = result.format === 'keras' ? `Keras 3 .keras${result.compiled ? ` (compiled as the run was; ${state})` : ''}` : 'TF.js layers model';
       io.out(`wrote ${what}: ${result.files.map(shortPath).join(' + ')} (${megabytes(result.bytes)}, ${result.arrays} weight arrays)`);
     }
   });

@@ -5,8 +5,9 @@
  * functional model with a residual Add and BatchNormalization statistics too. Layout: the
  * export of the Keras 3 MNIST convnet fixture's architecture, listed by h5py and zipfile
  * (test/reference/keras_file_layout.py), has the same groups, datasets (path, shape, dtype),
- * `vars` names, layer classes and arguments as the file Keras 3.12 wrote. Keras itself cannot
- * be installed here, so this equality stands in for `keras.saving.load_model`.
+ * `vars` names, layer classes and arguments as the file Keras 3.12 wrote, and a trained run's
+ * Adam state is laid out as that file's is. Keras itself cannot be installed here, so this
+ * equality stands in for `keras.saving.load_model`.
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -18,7 +19,7 @@ import { runExportCli } from '../../src/cli/export';
 import { analyzeSource } from '../../src/core/analysis';
 import { buildTfjsModel } from '../../src/core/engine/build';
 import { loadModelFile, modelArtifacts, writeModelFiles } from '../../src/core/engine/train/modelFiles';
-import { openModelFile } from '../../src/core/modelFile/open';
+import { openModelFile, readModelFile } from '../../src/core/modelFile/open';
 import { loadStoredModel } from '../../src/core/modelFile/weights';
 import { trainedRun } from './inspectFixture';
 
@@ -87,12 +88,27 @@ function layout(file: string): Record<string, unknown> {
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-/** The layout without what only a trained-and-saved-by-Keras file has: the optimizer's state. */
+/** The layout without what a model never trained does not have: the optimizer's state (and without when and whether it was compiled). */
 function withoutOptimizer(l: Record<string, unknown>): Record<string, unknown> {
   const keep = (p: string): boolean => p !== 'optimizer' && !p.startsWith('optimizer/');
   const datasets = Object.fromEntries(Object.entries(l.datasets as Record<string, unknown>).filter(([p]) => keep(p)));
   const names = Object.fromEntries(Object.entries(l.vars_names as Record<string, unknown>).filter(([p]) => keep(p)));
-  return { ...l, datasets, groups: (l.groups as string[]).filter(keep), vars_names: names, metadata: undefined, model: { ...(l.model as object), compiled: undefined } };
+  return { ...l, datasets, groups: (l.groups as string[]).filter(keep), vars_names: names, optimizer_scalars: undefined, metadata: undefined, model: { ...(l.model as object), compiled: undefined } };
+}
+
+type Layout = [number[], string][];
+
+/** `optimizer/vars/<i>` as [shape, dtype], in the order of i. */
+function optimizerLayout(l: Record<string, unknown>): Layout {
+  const datasets = l.datasets as Record<string, { shape: number[]; dtype: string }>;
+  const index = (p: string): number => Number(p.slice(p.lastIndexOf('/') + 1));
+  return Object.keys(datasets).filter((p) => p.startsWith('optimizer/vars/')).sort((a, b) => index(a) - index(b)).map((p) => [datasets[p].shape, datasets[p].dtype]);
+}
+
+/** Keras 3's Adam variables for a model whose weights are all trainable: iterations (int64), learning rate, then each weight's two moments. */
+function adamLayout(file: string): Layout {
+  const shapes = readModelFile(file).weights.flatMap((l) => l.weights.map((w) => w.shape));
+  return [[[], 'int64'], [[], 'float32'], ...shapes.flatMap((s): Layout => [[s, 'float32'], [s, 'float32']])];
 }
 
 /** Moving statistics far from their initial 0 and 1 (and γ, β off 1 and 0), so a misplaced array changes the predictions. */
@@ -133,7 +149,7 @@ describe('export a trained model (convlens export)', function () {
     const cli = io();
     const code = await runExportCli([runDir, '--format', 'keras', '--out', out], cli);
     assert.strictEqual(code, 0, cli.errors.join('\n'));
-    assert.match(cli.lines[0], /^wrote Keras 3 \.keras \(compiled as the run was; optimizer state not included\): .*shapes\.keras \(0\.\d+ MB, 6 weight arrays\)$/);
+    assert.match(cli.lines[0], /^wrote Keras 3 \.keras \(compiled as the run was; with its optimizer state\): .*shapes\.keras \(0\.\d+ MB, 6 weight arrays\)$/);
     const before = tf.memory().numTensors;
     const diff = await kerasRoundTrip(path.join(runDir, 'model.json'), out, [24, 24, 1]);
     assert.ok(diff < 1e-5, `largest difference ${diff}`);
@@ -143,6 +159,12 @@ describe('export a trained model (convlens export)', function () {
     const { optimizer, learningRate, loss, metrics } = opened.file.compile ?? {};
     assert.deepStrictEqual({ optimizer, learningRate, loss, metrics }, { optimizer: 'Adam', learningRate: 0.001, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     assert.deepStrictEqual(opened.summary.layers.map((l) => `${l.name}:${l.className}:${l.params}`), ['conv2d:Conv2D:80', 'max_pooling2d:MaxPooling2D:0', 'conv2d_1:Conv2D:1168', 'flatten:Flatten:0', 'dense:Dense:5188']);
+    // Adam's state from the run's last checkpoint, laid out as Keras 3.12's Adam (checked on a real file below):
+    // 3 epochs of 24 batches (384 synthetic images, batch 16) at the default learning rate.
+    const l = layout(out);
+    assert.deepStrictEqual(optimizerLayout(l), adamLayout(out));
+    assert.deepStrictEqual(l.optimizer_scalars, { 'optimizer/vars/0': 72, 'optimizer/vars/1': Math.fround(0.001) });
+    assert.strictEqual((l.vars_names as Record<string, string>)['optimizer/vars'], 'adam');
   });
 
   it('writes a TF.js layers model (model.json + weights) that TF.js loads with the same predictions', async () => {
@@ -223,7 +245,8 @@ describe('export a trained model (convlens export)', function () {
     assert.strictEqual(await runExportCli([runLike, '--format', 'keras', '--out', out], cli), 0, cli.errors.join('\n'));
     const exported = layout(out);
     const real = layout(KERAS_MNIST_CNN);
-    assert.ok(Object.keys(real.datasets as object).some((p) => p.startsWith('optimizer/')), 'the real file carries optimizer state, which the export leaves out');
+    // A model that was never trained has no optimizer state; the real file's follows the rule the export of a trained run follows.
+    assert.deepStrictEqual(optimizerLayout(real), adamLayout(KERAS_MNIST_CNN));
     assert.deepStrictEqual(withoutOptimizer(exported), withoutOptimizer(real));
     assert.strictEqual((exported.metadata as { keras_version: string }).keras_version, '3.12.0');
   });

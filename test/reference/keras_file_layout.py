@@ -1,7 +1,8 @@
 """Lists what a Keras 3 `.keras` file holds, read with Python's zipfile and h5py (independently
 of ConvLens' readers and of h5wasm, which wrote ConvLens' exports): the zip's members and how
 they are stored, metadata.json, every group and dataset of model.weights.h5 (path, shape,
-dtype), the `name` attribute of each `vars` group, and config.json's model class and each
+dtype), the `name` attribute of each `vars` group, an optimizer's iteration count and
+learning rate, and config.json's model class and each
 layer's class with the arguments that decide what it computes. Prints one JSON object.
 
     /usr/bin/python3 keras_file_layout.py FILE.keras
@@ -33,7 +34,9 @@ def weights_layout(data):
                     names[path] = name.decode() if isinstance(name, bytes) else name
         h5.visititems(visit)
         names["vars"] = names.get("vars")
-    return {"datasets": datasets, "groups": sorted(groups), "vars_names": names}
+        # An optimizer's first two variables: its iteration count and learning rate.
+        scalars = {p: h5[p][()].item() for p in ("optimizer/vars/0", "optimizer/vars/1") if p in h5}
+    return {"datasets": datasets, "groups": sorted(groups), "vars_names": names, "optimizer_scalars": scalars}
 
 
 def layers_of(config):

@@ -1,9 +1,8 @@
 /**
  * A run's compile settings (settings.json's `compile`: Keras' optimizer and loss names) as
  * Keras 3's `compile_config`, so `keras.saving.load_model` returns a model compiled as the
- * run was and `fit` goes on with the same optimizer, learning rate and loss. The optimizer's
- * state (Adam's moments) is not exported: Keras warns that it skips loading it and starts
- * the moments from zero.
+ * run was and `fit` goes on with the same optimizer, learning rate and loss (Adam's moments
+ * too, when the run's checkpoint has them: ./optimizerState.ts).
  */
 import type { JsonObject } from './kerasLayers';
 

@@ -13,6 +13,7 @@ import { openModelFile } from '../modelFile/open';
 import type { RunCompile } from './compileConfig';
 import { ExportError } from './errors';
 import { kerasFileBytes } from './kerasFile';
+import { adamState } from './optimizerState';
 
 export const EXPORT_FORMATS = ['keras', 'tfjs'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,8 +25,9 @@ export interface ExportResult {
   bytes: number;
   /** Layers with a place for weights (Keras), arrays of weights written. */
   arrays: number;
-  /** Whether the Keras file carries the run's compile settings. */
+  /** Whether the Keras file carries the run's compile settings, and its optimizer's state. */
   compiled?: boolean;
+  optimizerState?: boolean;
 }
 
 /** The model.json of `source`: a run folder's, or the file itself. */
@@ -84,9 +86,10 @@ async function exportKeras(modelJson: string, out: string): Promise<ExportResult
   const opened = openModelFile(modelJson);
   const mismatch = opened.summary.diagnostics.find((d) => d.code === 'stored-weights-mismatch' || d.severity === 'error');
   if (mismatch) throw new ExportError(`the model cannot be exported as it is: ${mismatch.message}`);
-  const keras = await kerasFileBytes(opened, runCompile(modelJson));
+  const compile = runCompile(modelJson);
+  const keras = await kerasFileBytes(opened, compile, adamState(modelJson, compile?.optimizer, compile?.learningRate));
   writeAll([{ file: out, data: keras.bytes }]);
-  return { format: 'keras', files: [out], bytes: keras.bytes.length, arrays: keras.arrays, compiled: keras.compiled };
+  return { format: 'keras', files: [out], bytes: keras.bytes.length, arrays: keras.arrays, compiled: keras.compiled, optimizerState: keras.optimizerState };
 }
 
 /** The model.json with its shards joined into one weights file named after it (`<name>.weights.bin`). */

@@ -10,7 +10,7 @@ import type { StoredLayer } from '../modelFile/types';
 import { compileConfig, type RunCompile } from './compileConfig';
 import { ExportError } from './errors';
 import { modelConfig, type Saveable } from './kerasConfig';
-import { kerasWeightsH5, type Variable } from './weightsH5';
+import { kerasWeightsH5, type OptimizerVariables, type Variable } from './weightsH5';
 
 /** The Keras version whose file layout the export follows (checked against files Keras 3.12 wrote). */
 export const KERAS_FORMAT_VERSION = '3.12.0';
@@ -47,13 +47,19 @@ export interface KerasExport {
   layers: number;
   arrays: number;
   compiled: boolean;
+  /** Whether the optimizer's state went in too. */
+  optimizerState: boolean;
 }
 
-/** The `.keras` file's bytes for an opened TF.js model.json (and the run's compile settings, when known). */
-export async function kerasFileBytes(opened: OpenedModelFile, compile: RunCompile | undefined, now = new Date()): Promise<KerasExport> {
+/**
+ * The `.keras` file's bytes for an opened TF.js model.json and, when known, the run's compile
+ * settings and its optimizer's state (which Keras loads only into a compiled model).
+ */
+export async function kerasFileBytes(opened: OpenedModelFile, compile: RunCompile | undefined, optimizer?: OptimizerVariables, now = new Date()): Promise<KerasExport> {
   const { config, saveables } = modelConfig(opened.file.config, opened.summary);
   const compiled = compileConfig(compile);
   if (compiled) config.compile_config = compiled;
+  const state = compiled ? optimizer : undefined;
   const variables = variablesOf(opened.file.weights, saveables);
   let arrays = 0;
   const counted = (layer: string): Variable[] => {
@@ -61,12 +67,12 @@ export async function kerasFileBytes(opened: OpenedModelFile, compile: RunCompil
     arrays += v.length;
     return v;
   };
-  const h5 = await kerasWeightsH5(saveables, counted);
+  const h5 = await kerasWeightsH5(saveables, counted, state);
   const metadata = { keras_version: KERAS_FORMAT_VERSION, date_saved: dateSaved(now), exported_by: 'ConvLens' };
   const bytes = zipSync({
     'metadata.json': strToU8(JSON.stringify(metadata)),
     'config.json': strToU8(JSON.stringify(config)),
     'model.weights.h5': h5,
   }, { level: 0 });
-  return { bytes, layers: layerNames(saveables).length, arrays, compiled: compiled !== undefined };
+  return { bytes, layers: layerNames(saveables).length, arrays, compiled: compiled !== undefined, optimizerState: state !== undefined };
 }

@@ -15,10 +15,10 @@ import { pathToFileURL } from 'url';
 import type * as H5 from 'h5wasm';
 import type { Saveable } from './kerasConfig';
 
-/** One variable's values and shape (float32, C order, as TF.js and Keras both store them). */
+/** One variable's values and shape (C order, as TF.js and Keras both store them): float32, or int64 for an optimizer's iteration count. */
 export interface Variable {
   shape: number[];
-  values: Float32Array;
+  values: Float32Array | BigInt64Array;
 }
 
 type H5Module = typeof H5;
@@ -56,13 +56,23 @@ function writeSaveable(group: H5.Group, saveable: Saveable, variables: (name: st
     for (const child of saveable.layers) writeSaveable(layers.create_group(child.key), child, variables);
     return;
   }
-  variables(saveable.name).forEach((v, i) => {
-    vars.create_dataset({ name: String(i), data: v.values, shape: v.shape, dtype: '<f' });
+  writeVariables(vars, variables(saveable.name));
+}
+
+function writeVariables(vars: H5.Group, variables: Variable[]): void {
+  variables.forEach((v, i) => {
+    vars.create_dataset({ name: String(i), data: v.values, shape: v.shape, dtype: v.values instanceof BigInt64Array ? '<q' : '<f' });
   });
 }
 
+/** An optimizer's variables, as Keras saves `model.optimizer`: `optimizer/vars/0`, `1`, … */
+export interface OptimizerVariables {
+  name: string;
+  variables: Variable[];
+}
+
 /** The bytes of a Keras 3 model.weights.h5 for `model` (its layers' variables by layer name). */
-export async function kerasWeightsH5(model: Saveable, variables: (layer: string) => Variable[]): Promise<Uint8Array> {
+export async function kerasWeightsH5(model: Saveable, variables: (layer: string) => Variable[], optimizer?: OptimizerVariables): Promise<Uint8Array> {
   const h5 = await h5wasm();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-export-'));
   const file = path.join(dir, 'model.weights.h5');
@@ -70,6 +80,11 @@ export async function kerasWeightsH5(model: Saveable, variables: (layer: string)
     const out = new h5.File(file, 'w');
     try {
       writeSaveable(out, model, variables);
+      if (optimizer) {
+        const vars = out.create_group('optimizer').create_group('vars');
+        vars.create_attribute('name', optimizer.name);
+        writeVariables(vars, optimizer.variables);
+      }
     } finally {
       out.close();
     }
