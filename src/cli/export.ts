@@ -4,14 +4,13 @@
  * `.keras` file or a TF.js layers model.json + weights. Exit codes: 0 written, 2 bad input
  * (one line; nothing written), 1 internal error.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import * as path from 'path';
 import { EXPORT_FORMATS, exportModel, modelJsonOf } from '../core/export/exportModel';
 import { ExportError } from '../core/export/errors';
 import { resolveModelSource } from '../core/viz/inspect/load';
-import { EXIT_OK, EXIT_USAGE } from './errors';
 import { guarded } from './inspect';
-import type { Io } from './options';
+import { runInProcess, type Io } from './options';
 
 export interface ExportCliOptions {
   format?: string;
@@ -59,16 +58,6 @@ export function addExportCommand(program: Command, io: Io, onExit: (code: number
 }
 
 /** Runs `convlens export …` in-process and resolves with its exit code (tests, scripts). */
-export async function runExportCli(argv: string[], io: Io): Promise<number> {
-  let code = EXIT_OK;
-  const program = new Command('convlens').exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  addExportCommand(program, io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['export', ...argv], { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  }
-  return code;
+export function runExportCli(argv: string[], io: Io): Promise<number> {
+  return runInProcess(['export', ...argv], io, (program, onExit) => addExportCommand(program, io, onExit));
 }
