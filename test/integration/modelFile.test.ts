@@ -49,6 +49,7 @@ describe('saved model files', function () {
     assert.strictEqual(q['#total-params'], '225,034');
     assert.strictEqual(q['#file-info'], 'Keras 3 (.keras) · Keras 3.12.0 · saved 2026-01-16@16:59:14 · optimizer state saved · float32 weights');
     const page = pages(api).modelFile();
+    assert.strictEqual((await page.query(['#export']))['#export'], null);
     const rows = await page.query(['tr[data-layer-index="5"]']);
     assert.match(rows['tr[data-layer-index="5"]'] ?? '', /dense.*Dense.*\(None, 128\).*204,928/s);
     assert.deepStrictEqual(await page.cspViolations(), []);
@@ -103,6 +104,8 @@ describe('saved model files', function () {
   it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {
     const q = await openFile(fixture('tfjs-layers-doodlenet', 'model.json'), 'convlens.modelJson');
     assert.strictEqual(q['#total-params'], '544,201');
+    // A TF.js model (as runs save them) can be exported from its editor; a Keras file has no Export… button.
+    assert.strictEqual((await pages(api).modelFile('convlens.modelJson').query(['#export']))['#export'], 'Export…');
     const bad = path.join(workspaceRoot().fsPath, 'not_a_model.h5');
     fs.writeFileSync(bad, 'this is text, not HDF5');
     temp.push(bad);

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { exportModel, type ExportFormat, type ExportResult } from '../../core/export/exportModel';
+import { readJsonFile } from '../../core/viz/inspect/load';
 import { inspectableRuns, workspaceRootFor } from '../runs';
 import { commandTarget, warnNoModel } from './target';
 import type { CommandServices, CommandTable } from './types';
@@ -32,8 +33,11 @@ const FORMATS: (vscode.QuickPickItem & { format: ExportFormat })[] = [
 async function exportSource(services: CommandServices, args: unknown[]): Promise<ExportSource | undefined> {
   const [first] = args;
   if (first instanceof vscode.Uri && first.scheme === 'file' && first.fsPath.toLowerCase().endsWith('.json')) {
+    // A run's model.json is named after its model (settings.json); another, after itself or its folder.
     const folder = path.dirname(first.fsPath);
-    return { source: first.fsPath, name: path.basename(folder), folder: path.dirname(folder) };
+    const stem = path.basename(first.fsPath).replace(/\.json$/i, '');
+    const model = readJsonFile<{ model?: string }>(path.join(folder, 'settings.json'))?.model;
+    return { source: first.fsPath, name: model ?? (stem === 'model' ? path.basename(folder) : stem), folder: model ? workspaceRootFor(first) : folder };
   }
   const target = commandTarget(services.analysis, args);
   if (!target) return undefined;
