@@ -84,7 +84,8 @@ export function kerasLayer(className: string, tfjsConfig: JsonObject): KerasLaye
     throw new ExportError(`layer '${name}' is a ${className}, which ConvLens does not export to Keras (it exports ${[...SAME_ARGUMENTS, 'LeakyReLU', 'Embedding'].sort().join(', ')})`);
   }
   const config: JsonObject = { name, trainable: tfjsConfig.trainable ?? true, dtype: tfjsConfig.dtype ?? 'float32', ...DEFAULTS[className] };
-  const skip = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 'input_shape', 'input_dim', ...(DROPPED[className] ?? [])]);
+  // Input shapes go to the InputLayer; Embedding's input_dim is its vocabulary size, not a shape.
+  const skip = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 'input_shape', ...(className === 'Embedding' ? [] : ['input_dim']), ...(DROPPED[className] ?? [])]);
   for (const [key, value] of Object.entries(tfjsConfig)) {
     if (skip.has(key)) continue;
     if (key === 'activation' || key === 'recurrent_activation') checkActivation(name, key, value);
