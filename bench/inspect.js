@@ -12,6 +12,7 @@
 // Needs the tsc-compiled engine: npm run compile-tests (out/), then
 //   node bench/inspect.js [--runs 10] [--filters 16] [--steps 40] [--backend auto|wasm|cpu|...] [--json]
 'use strict';
+const { arg, median, torchPython } = require('./common');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -20,10 +21,6 @@ const { spawnSync } = require('child_process');
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'out', 'src');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 const RUNS = Number(arg('runs', '10'));
 const FILTERS = Number(arg('filters', '16'));
 const STEPS = Number(arg('steps', '40'));
@@ -31,18 +28,6 @@ const BACKEND = arg('backend', 'auto');
 const JSON_OUT = process.argv.includes('--json');
 const LAYER = 'conv2d_2';
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** The first Python that imports torch: $PYTHON, the one on PATH, then Debian's /usr/bin/python3. */
-function torchPython() {
-  for (const candidate of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
-    if (spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return candidate;
-  }
-  return null;
-}
 
 async function main() {
   if (!fs.existsSync(path.join(OUT, 'core', 'viz', 'inspect', 'filters.js'))) {
@@ -87,7 +72,7 @@ async function main() {
   model.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 
-  const python = torchPython();
+  const { python } = torchPython();
   let torch = null;
   if (python) {
     const r = spawnSync(python, [path.join(__dirname, 'torch_filters.py'), '--filters', String(FILTERS), '--steps', String(STEPS)], { encoding: 'utf8' });

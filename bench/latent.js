@@ -10,6 +10,7 @@
 // Needs the tsc-compiled engine: npm run compile-tests (out/), then
 //   node bench/latent.js [--runs 20] [--backend auto|wasm|cpu] [--json]
 'use strict';
+const { arg, median } = require('./common');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -17,18 +18,9 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'out', 'src');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 const RUNS = Number(arg('runs', '20'));
 const BACKEND = arg('backend', 'auto');
 const JSON_OUT = process.argv.includes('--json');
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function time(fn) {
   for (let i = 0; i < 2; i++) await fn();

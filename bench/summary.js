@@ -4,6 +4,7 @@
 // Targets (issue #2): in-process warm < 50 ms, whole `convlens summary` process < 1 s
 // and < 150 MiB; the summary path never loads tfjs.
 'use strict';
+const { median } = require('./common');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -11,11 +12,6 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 const core = require(path.join(ROOT, 'dist/core.js'));
 const FILES = ['examples/keras/vgg16.py', 'examples/tfjs/vgg16.js'];
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function inProcess(file) {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');

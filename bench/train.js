@@ -12,6 +12,7 @@
 // Needs the tsc-compiled engine: npm run compile-tests (out/), then
 //   node bench/train.js [--batches 30] [--batch-size 64] [--rounds 3] [--backend auto|wasm|cpu|...] [--json]
 'use strict';
+const { arg, median, torchPython } = require('./common');
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
@@ -20,40 +21,14 @@ const { spawnSync } = require('child_process');
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'out', 'src');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 const BATCHES = Number(arg('batches', '30'));
 const BATCH = Number(arg('batch-size', '64'));
 const ROUNDS = Number(arg('rounds', '3'));
 const BACKEND = arg('backend', 'auto');
 const JSON_OUT = process.argv.includes('--json');
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-/**
- * The first Python that imports torch: $PYTHON, the one on PATH, then Debian's (python3-torch
- * installs into /usr/bin/python3, which a pyenv on PATH may shadow).
- */
-const PYTHONS = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
 let python = null;
-
-function torchAvailable() {
-  let last = 'python3 not found';
-  for (const candidate of PYTHONS) {
-    const r = spawnSync(candidate, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (r.status === 0) {
-      python = candidate;
-      return null;
-    }
-    last = (r.stderr || r.error?.message || `${candidate} failed`).trim().split('\n').pop();
-  }
-  return last;
-}
 
 function runTorch(threads) {
   const r = spawnSync(python, [path.join(__dirname, 'torch_train.py'), '--batches', String(BATCHES), '--batch-size', String(BATCH), '--threads', threads], { encoding: 'utf8' });
@@ -114,7 +89,9 @@ async function main() {
       batches: Math.max(5, Math.round(BATCHES / 3)),
     });
   }
-  const torchMissing = torchAvailable();
+  const found = torchPython();
+  python = found.python ?? null;
+  const torchMissing = found.missing;
   if (!torchMissing) {
     const cpus = os.cpus().length;
     engines.push({ key: 'torch1', threads: '1' });

@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ConvLensApi {
   const augment = registerAugmentPanel(context, pages, analysis, viz);
   const inspect = registerInspectPanel(context, pages, viz, inspectableRuns);
   const latent = registerLatentPanel(context, pages, viz, generativeRunsOf);
-  const generative = new GenerativeTrainer(context, (runDir) => latent.refresh(runDir));
+  const generative = new GenerativeTrainer(context, (runDir) => latent.refresh(runDir), trainer);
   subs.push(generative);
   const registeredCommands = registerCommands(context, { context, analysis, panels, trainer, augment, inspect, latent, generative });
   const test = pages.testMode ? createTestApi(pages.hosts) : undefined;

@@ -4,6 +4,7 @@
  * and typed what-if sizes survive live edits of the document.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -14,6 +15,7 @@ import { layerCount } from '../src/core/shapes/counts';
 import type { ModelSummary } from '../src/core/shapes/types';
 import { summaryProtocol, type ModelPayload, type SummaryHostMessage, type SummaryView } from '../src/protocol/summary';
 import { ArithmeticView } from './lib/arithmeticView';
+import { FineTuneChoices } from './lib/fineTune';
 import { renderGraph } from './lib/graphView';
 import { h } from './lib/dom';
 import { Host } from './lib/host';
@@ -38,6 +40,14 @@ const graphRegion = h('div', { id: 'graph-region' });
 /** The tabs in order: the index vscode-tabs reports is the view's index here. */
 const VIEWS: SummaryView[] = ['table', 'arithmetic', 'graph'];
 const whatIf = new WhatIf((size) => host.request('whatIf', size), () => renderTableRegion(), () => saveState());
+const fineTune = new FineTuneChoices((trainable) => host.request('trainable', { trainable }), () => {
+  // The totals and a what-if size are re-analysed with the new choices (the host applies them to both).
+  const chosen = fineTune.result ?? payload?.model;
+  if (!payload || !chosen) return;
+  totals.replaceChildren(renderTotals(chosen));
+  whatIf.setModel(chosen, payload.inputSize, whatIf.size);
+  renderTableRegion();
+});
 const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
   h('vscode-tab-header', { slot: 'header', id: 'tab-table' }, 'Layers'),
   h('vscode-tab-panel', {}, totals, whatIf.element, tableRegion, diagnostics),
@@ -74,9 +84,9 @@ function renderHeader(p: ModelPayload): void {
   if (p.recipe) parts.push(h('p', { id: 'recipe', class: 'muted meta' }, p.recipe));
   if (p.fileInfo) {
     parts.push(h('p', { id: 'file-info', class: 'muted meta' }, p.fileInfo));
-    const fineTune = h('vscode-button', { id: 'fine-tune', secondary: true, title: 'Train on from the file\'s own weights (a tenth of its learning rate)' }, 'Fine-tune…');
-    fineTune.addEventListener('click', () => host.post({ type: 'fineTune' }));
-    parts.push(fineTune);
+    const button = h('vscode-button', { id: 'fine-tune', secondary: true, title: 'Train on from the file\'s own weights (a tenth of its learning rate), the layers ticked in the Trainable column' }, 'Fine-tune…');
+    button.addEventListener('click', () => host.post({ type: 'fineTune', trainable: fineTune.flags }));
+    parts.push(button);
     if (p.exportable) {
       const exportModel = h('vscode-button', { id: 'export', secondary: true, title: 'Save this model as a Keras 3 .keras file or a TF.js layers model' }, 'Export…');
       exportModel.addEventListener('click', () => host.post({ type: 'export' }));
@@ -100,12 +110,13 @@ function renderHeader(p: ModelPayload): void {
 function renderTableRegion(): void {
   if (!payload) return;
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.layerIndex;
-  const shown: ModelSummary = whatIf.result ?? payload.model;
+  const shown: ModelSummary = whatIf.result ?? (payload.fileInfo ? fineTune.result : undefined) ?? payload.model;
   const originalParams = whatIf.result ? new Map(payload.model.layers.map((l) => [l.index, l.params])) : undefined;
   tableRegion.replaceChildren(renderTable(shown, {
     compact, onReveal: reveal, originalParams,
     arithmeticLayers: new Set(Object.keys(payload.arithmetic).map(Number)),
     onArithmetic: compact ? undefined : (i) => focusView('arithmetic', i),
+    fineTune: payload.fileInfo && !compact ? fineTune.options : undefined,
   }));
   if (focused !== undefined) tableRegion.querySelector<HTMLElement>(`tr[data-layer-index="${focused}"]`)?.focus();
 }
@@ -142,12 +153,13 @@ function showModel(p: ModelPayload): void {
   const restoring = !payload && host.state?.uri === p.uri && host.state.modelName === p.model.name ? host.state.whatIf : undefined;
   if (payload && !sameModel) arithmeticLayer = undefined;
   payload = p;
+  if (p.fileInfo) fineTune.setModel(p.model);
   if (!app.contains(header)) app.replaceChildren(...(compact ? [header, totals, tableRegion] : [header, tabs]));
   renderHeader(p);
-  totals.replaceChildren(renderTotals(p.model));
+  totals.replaceChildren(renderTotals((p.fileInfo ? fineTune.result : undefined) ?? p.model));
   diagnostics.replaceChildren(...[renderDiagnostics(p, revealLine)].filter((x): x is HTMLElement => x !== null));
   if (!compact) {
-    whatIf.setModel(p.model, p.inputSize, sameModel ? whatIf.size : restoring);
+    whatIf.setModel((p.fileInfo ? fineTune.result : undefined) ?? p.model, p.inputSize, sameModel ? whatIf.size : restoring);
     renderArithmetic(p);
     tabs.selectedIndex = VIEWS.indexOf(view);
     if (view === 'graph') renderGraphRegion();

@@ -36,7 +36,10 @@ rpc.on(testRequests.click, ({ selector }) => {
   if (el instanceof HTMLCanvasElement || el instanceof HTMLImageElement) {
     const r = el.getBoundingClientRect();
     el.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 }));
-  } else if (el instanceof HTMLElement) el.click();
+  } else if (el instanceof HTMLElement) {
+    // vscode-checkbox listens on the label inside its shadow root, which is what a pointer hits.
+    (el.shadowRoot?.querySelector<HTMLElement>('label') ?? el).click();
+  }
   else if (el instanceof SVGElement) el.dispatchEvent(new MouseEvent('click', { bubbles: true }));
   else return false;
   return true;

@@ -1,24 +1,28 @@
 /**
  * Browser side of the training panel: live loss and accuracy charts, the epoch table, a
  * header with backend, speed, ETA, progress and Stop, the test report when the run is
- * done, and earlier runs of the model to overlay on the accuracy chart. Everything is
- * drawn from TrainingEvents; a reload gets the host's replay and draws the same page.
+ * done, and earlier runs of the model to overlay on the accuracy chart. A VAE's or GAN's
+ * run shows its own losses instead (no accuracy), and each epoch's samples with a slider.
+ * Everything is drawn from TrainingEvents; a reload gets the host's replay and draws the
+ * same page.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { trainingProtocol, type EpochLogs, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport } from '../src/protocol/training';
+import { trainingProtocol, type PastRun, type RunInfo, type TrainingEvent, type TrainingHostMessage, type TrainingReport } from '../src/protocol/training';
 import { h } from './lib/dom';
-import { MetricChart, observeTheme, type Series } from './lib/trainingCharts';
+import { observeTheme } from './lib/trainingCharts';
 import { batchesDone, EtaEstimator, formatDuration, progress } from './lib/trainingEta';
 import { Host } from './lib/host';
+import { EpochSamples, RecipeCurves, type RecipeEpoch } from './lib/recipeHistory';
 import { renderReport } from './lib/trainingReport';
-import { batchX, epochSeries, epochX, finite, fixed, insertPoint, percent, runLabel, Smoother, type Point } from './lib/trainingSeries';
+import { epochColumns, finite } from './lib/trainingSeries';
+import { ClassifierCharts } from './lib/classifierCharts';
+import { PastRunsList } from './lib/trainingPastRuns';
+import { EpochTable } from './lib/trainingTable';
 
 type BatchEvent = Extract<TrainingEvent, { type: 'batch' }>;
 type EpochEvent = Extract<TrainingEvent, { type: 'epoch' }>;
 type Phase = 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'error';
 
-/** At most this many train points per epoch on the charts (long epochs are thinned). */
-const POINTS_PER_EPOCH = 200;
 /** Earlier runs kept in the persisted state. */
 const MAX_PERSISTED_RUNS = 20;
 
@@ -31,13 +35,7 @@ let phase: Phase = 'idle';
 let epochs: EpochEvent[] = [];
 let lastBatch: BatchEvent | undefined;
 let report: TrainingReport | undefined;
-let pastRuns: PastRun[] = [];
-const overlaid = new Set<string>();
 const eta = new EtaEstimator();
-const trainLoss: Point[] = [];
-const trainAcc: Point[] = [];
-const lossSmoother = new Smoother();
-const accSmoother = new Smoother();
 
 // ---- the shell (built once) ---------------------------------------------------------
 
@@ -57,20 +55,15 @@ const exportRun = h('vscode-button', { id: 'export', secondary: true, hidden: tr
 const progressFill = h('div', { class: 'progress-fill' });
 const progressBar = h('div', { id: 'progress', class: 'progress', role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, progressFill);
 
-const lossChart = new MetricChart('loss-chart', 'loss', false);
-const accChart = new MetricChart('acc-chart', 'accuracy', true);
+const classifierCharts = new ClassifierCharts();
+// A VAE's or GAN's run: its losses by Keras' names, and the samples of each epoch.
+const recipeCurves = new RecipeCurves('gen-');
+const epochSamples = new EpochSamples();
+const recipeCharts = h('section', { id: 'recipe-history', class: 'recipe-history', 'aria-label': 'Losses and samples', hidden: true }, recipeCurves.element, epochSamples.element);
 
-const tableBody = h('tbody');
-const epochTable = h('table', { id: 'epoch-table', class: 'layers epochs' },
-  h('caption', { class: 'sr-only' }, 'Metrics after each epoch'),
-  h('thead', {}, h('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy', 'Seconds'].map((t, i) => h('th', { scope: 'col', class: i === 0 ? '' : 'num' }, t)))),
-  tableBody);
+const epochTable = new EpochTable();
 const reportRegion = h('div', { id: 'report-region' });
-const pastList = h('ul', { id: 'past-runs', class: 'past-runs' });
-const pastRegion = h('section', { id: 'past-region', class: 'past-region', 'aria-labelledby': 'past-title', hidden: true },
-  h('h2', { id: 'past-title' }, 'Earlier runs'),
-  h('p', { class: 'muted meta' }, 'Tick a run to overlay its validation accuracy on the accuracy chart.'),
-  pastList);
+const pastRuns = new PastRunsList(() => renderCharts());
 
 stop.addEventListener('click', () => {
   if (!run || phase !== 'running') return;
@@ -95,17 +88,18 @@ app.replaceChildren(
       h('span', { class: 'spacer' }),
       revealSource, inspectRun, exportRun, stop),
     progressBar),
-  h('section', { class: 'charts', 'aria-label': 'Charts' }, lossChart.element, accChart.element),
+  classifierCharts.element,
+  recipeCharts,
   h('div', { class: 'details' },
     h('div', {},
-      h('section', { class: 'epochs-region', 'aria-labelledby': 'epochs-title' }, h('h2', { id: 'epochs-title' }, 'Epochs'), h('div', { class: 'table-region' }, epochTable)),
-      pastRegion),
+      h('section', { class: 'epochs-region', 'aria-labelledby': 'epochs-title' }, h('h2', { id: 'epochs-title' }, 'Epochs'), h('div', { class: 'table-region' }, epochTable.element)),
+      pastRuns.element),
     reportRegion),
 );
 
 observeTheme(() => {
-  lossChart.retheme();
-  accChart.retheme();
+  classifierCharts.retheme();
+  recipeCurves.retheme();
 });
 
 // ---- rendering ------------------------------------------------------------------------
@@ -127,9 +121,12 @@ function renderStatus(): void {
   status.className = `status ${phase}`;
   stop.disabled = !running;
   stop.setAttribute('aria-disabled', String(!running));
-  // A run that ended with a saved model can be looked into.
+  // A run that ended with a saved model can be looked into (a recipe's, in the latent-space panel).
   inspectRun.hidden = phase !== 'done' && phase !== 'stopped';
-  exportRun.hidden = inspectRun.hidden;
+  inspectRun.textContent = run?.generative ? 'Explore Latent Space' : 'Inspect';
+  inspectRun.title = run?.generative ? 'The trained decoder or generator: decode any point of the latent space' : 'What the trained model sees: feature maps, filter patterns, Grad-CAM';
+  // A VAE's or GAN's run saves its models per role: Explore Latent Space is its way in, not Export.
+  exportRun.hidden = inspectRun.hidden || Boolean(run?.generative);
   document.body.dataset.phase = phase;
 }
 
@@ -164,7 +161,10 @@ function renderHeaderNumbers(): void {
 }
 
 function renderRunHeader(r: RunInfo): void {
-  title.textContent = r.modelName;
+  title.textContent = r.generative?.recipe ?? r.modelName;
+  document.body.dataset.kind = r.generative ? 'recipe' : 'classifier';
+  classifierCharts.element.hidden = r.generative !== undefined;
+  recipeCharts.hidden = r.generative === undefined;
   backend.textContent = r.backend;
   const s = r.settings;
   meta.textContent = `${r.fileName} · ${s.dataset} · ${int(r.trainCount)} train / ${int(r.valCount)} validation images · ${s.epochs} epochs · batch ${s.batchSize} · seed ${s.seed}`;
@@ -177,87 +177,44 @@ function renderRunHeader(r: RunInfo): void {
   inputMeta.hidden = parts.length === 0;
 }
 
-function cell(text: string, num = true): HTMLElement {
-  return h('td', { class: num ? 'num' : '' }, text);
+/** The losses a recipe's epochs logged, in the order they first appear; undefined for a classifier. */
+function recipeKeys(): string[] | undefined {
+  return run?.generative ? [...new Set(epochs.flatMap((e) => Object.keys(e.logs)))] : undefined;
 }
 
 function renderEpochTable(): void {
-  const best = epochs.reduce<number | undefined>((b, e) => {
-    const v = finite(e.logs.val_acc);
-    return v !== undefined && (b === undefined || v > (finite(epochs[b].logs.val_acc) ?? -1)) ? epochs.indexOf(e) : b;
-  }, undefined);
-  tableBody.replaceChildren(...epochs.map((e, i) => {
-    const l: EpochLogs = e.logs;
-    const tr = h('tr', { 'data-epoch': e.epoch, class: i === best && epochs.length > 1 ? 'best' : undefined },
-      h('th', { scope: 'row' }, `${e.epoch + 1}`),
-      cell(fixed(finite(l.loss))), cell(percent(finite(l.acc))), cell(fixed(finite(l.val_loss))), cell(percent(finite(l.val_acc))),
-      cell(e.seconds.toFixed(1)));
-    if (i === best && epochs.length > 1) tr.setAttribute('aria-label', `Epoch ${e.epoch + 1}, best validation accuracy`);
-    return tr;
-  }));
+  epochTable.render(epochs, epochColumns(recipeKeys()));
 }
 
-function lastOf(key: keyof EpochLogs): number | undefined {
-  for (let i = epochs.length - 1; i >= 0; i--) {
-    const v = finite(epochs[i].logs[key]);
-    if (v !== undefined) return v;
-  }
-  return undefined;
+/** A recipe's curves and samples; `restart`: a new run, whose samples the slider follows from the start. */
+function renderRecipe(restart = false): void {
+  const history: RecipeEpoch[] = epochs.map((e) => ({ epoch: e.epoch + 1, logs: e.logs, samples: e.samples ?? null }));
+  recipeCurves.show(history, run?.settings.epochs ?? history.length);
+  epochSamples.show(history, restart);
 }
 
 function renderCharts(): void {
-  const n = run?.settings.epochs ?? Math.max(1, ...pastRuns.filter((p) => overlaid.has(p.runId)).map((p) => p.history.length));
-  const valLoss = epochs.flatMap((e) => (finite(e.logs.val_loss) !== undefined ? [{ x: epochX(e.epoch), y: finite(e.logs.val_loss) as number }] : []));
-  const valAcc = epochs.flatMap((e) => (finite(e.logs.val_acc) !== undefined ? [{ x: epochX(e.epoch), y: finite(e.logs.val_acc) as number }] : []));
-  const lossSeries: Series[] = [];
-  const accSeries: Series[] = [];
-  if (run) {
-    lossSeries.push({ label: 'train loss', role: 'train', points: trainLoss }, { label: 'validation loss', role: 'val', points: valLoss });
-    if (trainAcc.length) accSeries.push({ label: 'train accuracy', role: 'train', points: trainAcc });
-    accSeries.push({ label: 'validation accuracy', role: 'val', points: valAcc });
-  }
-  let k = 0;
-  const overlays: string[] = [];
-  for (const p of pastRuns) {
-    if (!overlaid.has(p.runId) || p.runId === run?.runId) continue;
-    const label = `val acc · ${runLabel(p).split(' · ')[0]}`;
-    overlays.push(label);
-    accSeries.push({ label, role: 'overlay', points: epochSeries(p.history, 'val_acc'), paletteIndex: k++ });
-  }
-  const after = epochs.length ? `after epoch ${epochs[epochs.length - 1].epoch + 1} of ${n}` : 'no epoch finished yet';
-  lossChart.setSeries(lossSeries, n, `Train ${fixed(lastOf('loss'))}, validation ${fixed(lastOf('val_loss'))} ${after}.`);
-  accChart.setSeries(accSeries, n, `Train ${percent(lastOf('acc'))}, validation ${percent(lastOf('val_acc'))} ${after}.${overlays.length ? ` Compared with ${overlays.join(', ')}.` : ''}`);
+  if (run?.generative) return renderRecipe();
+  classifierCharts.render(epochs, run !== undefined, run?.settings.epochs ?? pastRuns.longestOverlaid(), pastRuns.overlays(run?.runId));
 }
 
 function renderPastRuns(): void {
-  const shown = pastRuns.filter((p) => p.runId !== run?.runId);
-  pastRegion.hidden = shown.length === 0;
-  pastList.replaceChildren(...shown.map((p, i) => {
-    // A native checkbox: keyboard and screen readers work as everywhere, and click() toggles it.
-    const id = `past-run-${i}`;
-    const box = h('input', { type: 'checkbox', id, class: 'run-toggle', 'data-run-id': p.runId, checked: overlaid.has(p.runId) });
-    box.addEventListener('change', () => {
-      if (box.checked) overlaid.add(p.runId);
-      else overlaid.delete(p.runId);
-      renderCharts();
-    });
-    return h('li', {}, box, h('label', { for: id }, `${runLabel(p)} · final val acc ${percent(finite(p.finalValAcc) ?? lastValAcc(p))}`));
-  }));
+  // Earlier runs are compared by validation accuracy, which a recipe's run does not have.
+  pastRuns.render(run?.runId, !run?.generative);
 }
 
-const lastValAcc = (p: PastRun): number | undefined => {
-  const s = epochSeries(p.history, 'val_acc');
-  return s.length ? s[s.length - 1].y : undefined;
-};
+/** The classifier's run on screen as an earlier run, once it has an epoch (a recipe's has no accuracy to compare). */
+function shownAsPastRun(): PastRun | undefined {
+  if (!run || run.generative || epochs.length === 0) return undefined;
+  const history = epochs.map((e) => ({ epoch: e.epoch, ...e.logs }));
+  return { runId: run.runId, startedAt: run.startedAt, settings: run.settings, history, finalValAcc: finite(history[history.length - 1].val_acc) };
+}
 
 /** Past runs plus the one on screen, for the serializer to show after a window reload. */
 function saveState(): void {
   if (!identity) return;
-  const runs = pastRuns.filter((p) => p.runId !== run?.runId);
-  if (run && epochs.length) {
-    const history = epochs.map((e) => ({ epoch: e.epoch, ...e.logs }));
-    runs.push({ runId: run.runId, startedAt: run.startedAt, settings: run.settings, history, finalValAcc: finite(history[history.length - 1].val_acc) });
-  }
+  const shown = shownAsPastRun();
+  const runs = [...pastRuns.all.filter((p) => p.runId !== run?.runId), ...(shown ? [shown] : [])];
   runs.sort((a, b) => a.startedAt - b.startedAt);
   host.state = { ...identity, runs: runs.slice(-MAX_PERSISTED_RUNS) };
 }
@@ -271,17 +228,15 @@ function startRun(r: RunInfo): void {
   lastBatch = undefined;
   report = undefined;
   eta.reset();
-  trainLoss.length = 0;
-  trainAcc.length = 0;
-  lossSmoother.reset();
-  accSmoother.reset();
+  classifierCharts.reset();
   statusDetail.textContent = '';
   reportRegion.replaceChildren();
-  tableBody.replaceChildren();
+  epochTable.clear();
   renderRunHeader(r);
   renderStatus();
   renderPastRuns();
-  renderCharts();
+  if (r.generative) renderRecipe(true);
+  else renderCharts();
   renderHeaderNumbers();
 }
 
@@ -290,15 +245,8 @@ function onBatch(e: BatchEvent): void {
   lastBatch = e;
   const batches = e.batches || run.batchesPerEpoch;
   eta.observe(batchesDone(e.epoch, e.batch, batches), performance.now());
-  const step = Math.max(1, Math.ceil(batches / POINTS_PER_EPOCH));
-  if (e.batch % step === 0 || e.batch === batches) {
-    const x = batchX(e.epoch, e.batch, batches);
-    const loss = finite(e.loss);
-    if (loss !== undefined) insertPoint(trainLoss, { x, y: lossSmoother.next(loss) });
-    const acc = finite(e.acc);
-    if (acc !== undefined) insertPoint(trainAcc, { x, y: accSmoother.next(acc) });
-    renderCharts();
-  }
+  // A recipe's losses are drawn per epoch: its batches move the progress and speed only.
+  if (!run.generative && classifierCharts.addBatch(e.epoch, e.batch, batches, e.loss, e.acc)) renderCharts();
   scheduleHeader();
 }
 
@@ -307,12 +255,7 @@ function onEpoch(e: EpochEvent): void {
   if (i < 0) epochs.push(e);
   else if (epochs[i].epoch === e.epoch) epochs[i] = e;
   else epochs.splice(i, 0, e);
-  // An epoch seen without its batches (a replay after reconnecting): its end-of-epoch train metrics stand in.
-  const inEpoch = (p: Point) => p.x > e.epoch && p.x <= e.epoch + 1;
-  const loss = finite(e.logs.loss);
-  if (loss !== undefined && !trainLoss.some(inEpoch)) insertPoint(trainLoss, { x: epochX(e.epoch), y: loss });
-  const acc = finite(e.logs.acc);
-  if (acc !== undefined && !trainAcc.some(inEpoch)) insertPoint(trainAcc, { x: epochX(e.epoch), y: acc });
+  if (!run?.generative) classifierCharts.addEpoch(e);
   renderEpochTable();
   renderCharts();
   scheduleHeader();
@@ -344,8 +287,7 @@ function onMessage(m: TrainingHostMessage): void {
     return;
   }
   if (m.type === 'history') {
-    pastRuns = [...m.runs].sort((a, b) => a.startedAt - b.startedAt);
-    for (const id of [...overlaid]) if (!pastRuns.some((p) => p.runId === id)) overlaid.delete(id);
+    pastRuns.setRuns(m.runs);
     renderPastRuns();
     renderCharts();
     saveState();
@@ -353,10 +295,8 @@ function onMessage(m: TrainingHostMessage): void {
   }
   if (m.type === 'runStarted') {
     // The run now on screen joins the earlier runs, so it can be compared with the new one.
-    if (run && run.runId !== m.run.runId && epochs.length && !pastRuns.some((p) => p.runId === run?.runId)) {
-      const history = epochs.map((e) => ({ epoch: e.epoch, ...e.logs }));
-      pastRuns.push({ runId: run.runId, startedAt: run.startedAt, settings: run.settings, history, finalValAcc: finite(history[history.length - 1].val_acc) });
-    }
+    const shown = run?.runId !== m.run.runId ? shownAsPastRun() : undefined;
+    if (shown) pastRuns.add(shown);
     startRun(m.run);
     return;
   }

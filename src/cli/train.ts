@@ -5,6 +5,7 @@
  * 2 bad input (file, model name, data, incompatible shapes, unsupported settings),
  * 1 internal error or crash, 130 cancelled by Ctrl-C.
  */
+import { freezeUntil, withTrainable } from '../core/model/trainable';
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -74,10 +75,10 @@ function readSavedModel(file: string): ModelSpec {
 }
 
 /** `--freeze-until LAYER`: that layer and every one before it stop learning (Chollet's fine-tuning keeps the base frozen). */
-function freezeUntil(spec: ModelSpec, layer: string): ModelSpec {
-  const last = spec.layers.findIndex((l) => l.name === layer);
-  if (last < 0) throw new UsageError(`--freeze-until: no layer '${layer}' in ${spec.name}; layers: ${spec.layers.map((l) => l.name).join(', ')}`);
-  return { ...spec, layers: spec.layers.map((l, i) => (i <= last ? { ...l, config: { ...l.config, trainable: false } } : l)) };
+function frozenUntil(spec: ModelSpec, layer: string): ModelSpec {
+  const flags = freezeUntil(spec, layer);
+  if (!flags) throw new UsageError(`--freeze-until: no layer '${layer}' in ${spec.name}; layers: ${spec.layers.map((l) => l.name).join(', ')}`);
+  return withTrainable(spec, flags);
 }
 
 /** The model `name` of `file` (or its only model); a UsageError says what is wrong in one line. */
@@ -132,7 +133,7 @@ export interface PreparedTraining {
 /** Checks everything that can be checked before starting the worker; returns the settings. */
 export function prepareTraining(file: string, o: TrainCliOptions): PreparedTraining {
   const read = readModel(file, o.model);
-  const spec = o.freezeUntil === undefined ? read : freezeUntil(read, o.freezeUntil);
+  const spec = o.freezeUntil === undefined ? read : frozenUntil(read, o.freezeUntil);
   const resume = o.resume === undefined ? undefined : path.resolve(o.resume);
   if (resume !== undefined && !fs.existsSync(path.join(resume, 'checkpoint', 'model.json'))) {
     throw new UsageError(`no checkpoint to resume in ${resume} (expected checkpoint/model.json)`);

@@ -12,6 +12,8 @@ import type { FileAnalysis } from '../core/analysis';
 import { openModelFile, type OpenedModelFile } from '../core/modelFile/open';
 import { modelFileLine } from '../core/modelFile/describe';
 import { analyzeWithInputSize } from '../core/shapes/whatIf';
+import { analyzeModel } from '../core/shapes/analyze';
+import { withTrainable, type TrainableFlags } from '../core/model/trainable';
 import { summaryProtocol, type SummaryHostMessage, type SummaryWebviewMessage } from '../protocol/summary';
 import { PanelHost, type PageContext } from './framework/webviewHost';
 import { buildPayload } from './payload';
@@ -30,6 +32,8 @@ function modelMessage(uri: vscode.Uri, opened: OpenedModelFile): SummaryHostMess
 class ModelFileEditor extends PanelHost<typeof summaryProtocol> {
   private opened?: OpenedModelFile;
   private failure?: string;
+  /** The fine-tuning choices made in the table: what-if sizes are analysed with them too. */
+  private trainable: TrainableFlags = {};
 
   constructor(panel: vscode.WebviewPanel, context: PageContext, private readonly uri: vscode.Uri, viewType: string) {
     let opened: OpenedModelFile | undefined;
@@ -45,16 +49,27 @@ class ModelFileEditor extends PanelHost<typeof summaryProtocol> {
     });
     this.opened = opened;
     this.failure = failure;
-    this.answer('whatIf', ({ height, width }) => {
-      if (!this.opened) throw new Error(this.failure ?? 'the model file could not be read');
-      return analyzeWithInputSize(this.opened.spec, height, width);
+    this.answer('whatIf', ({ height, width }) => analyzeWithInputSize(this.chosenSpec(), height, width));
+    this.answer('trainable', ({ trainable }) => {
+      this.trainable = trainable;
+      return analyzeModel(this.chosenSpec());
     });
+  }
+
+  /** The file's model with the trainable flags chosen so far. */
+  private chosenSpec() {
+    if (!this.opened) throw new Error(this.failure ?? 'the model file could not be read');
+    return withTrainable(this.opened.spec, this.trainable);
   }
 
   protected onMessage(message: SummaryWebviewMessage): void {
     // A model file has no source lines to reveal and one model: `ready` and Fine-tune need answers.
-    if (message.type === 'ready') this.post(this.opened ? modelMessage(this.uri, this.opened) : { type: 'empty', reason: this.failure ?? '' });
-    if (message.type === 'fineTune') void vscode.commands.executeCommand('convlens.fineTuneModelFile', this.uri);
+    if (message.type === 'ready') {
+      // A (re)loaded page starts from the file's own trainable flags.
+      this.trainable = {};
+      this.post(this.opened ? modelMessage(this.uri, this.opened) : { type: 'empty', reason: this.failure ?? '' });
+    }
+    if (message.type === 'fineTune') void vscode.commands.executeCommand('convlens.fineTuneModelFile', this.uri, undefined, message.trainable);
     if (message.type === 'export') void vscode.commands.executeCommand('convlens.exportModel', this.uri);
   }
 }

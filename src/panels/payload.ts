@@ -7,14 +7,14 @@ import { findLayerClass } from '../core/model/catalog';
 import type { LayerSpec, ModelSpec } from '../core/model/spec';
 import { Args } from '../core/shapes/args';
 import type { ArithmeticConfig, ModelPayload } from '../protocol/summary';
-import { describeRecipe, findGenerativeRecipes } from '../core/generative/recipe';
+import { describeRecipe, describeRecipeCompile, findGenerativeRecipes } from '../core/generative/recipe';
 import { rolesOf } from '../core/generative/train/types';
 
 /** "VAE: encoder + decoder, latent 2 · this model is its decoder", for a model that is part of one. */
 export function recipeLine(analysis: FileAnalysis, modelName: string): string | undefined {
   for (const recipe of findGenerativeRecipes(analysis.specs, analysis.models)) {
     const role = Object.entries(rolesOf(recipe)).find(([, name]) => name === modelName)?.[0];
-    if (role) return `${describeRecipe(recipe)} · this model is its ${role}; Train trains both`;
+    if (role) return `${describeRecipe(recipe)} · this model is its ${role}; Train trains both${recipe.compile ? ` as ${describeRecipeCompile(recipe.compile)}` : ''}`;
   }
   return undefined;
 }

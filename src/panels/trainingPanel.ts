@@ -11,7 +11,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposables } from '../host/disposables';
-import { trainingProtocol, type PastRun, type TrainingEvent, type TrainingWebviewMessage } from '../protocol/training';
+import { trainingProtocol, type PastRun, type RunInfo, type TrainingEvent, type TrainingWebviewMessage } from '../protocol/training';
 import { holdNone } from './framework/channel';
 import { PanelManager } from './framework/panelManager';
 import { PanelHost, type PageContext } from './framework/webviewHost';
@@ -26,6 +26,8 @@ export interface TrainingPanelHandle {
   readonly isRunning: boolean;
   /** Whether a tab for this model is open now. */
   readonly isOpen: boolean;
+  /** The run being (or last) shown, if any. */
+  readonly run: RunInfo | undefined;
   /** Records an event and forwards it to the tab if one is open. Events of another run than the current one are ignored. */
   post(event: TrainingEvent): void;
   /** The model's earlier runs, listed under the charts (same as posting a `history` event). */
@@ -92,6 +94,10 @@ class ModelTrainingPanel implements TrainingPanelHandle {
 
   get isOpen(): boolean {
     return this.page !== undefined;
+  }
+
+  get run(): RunInfo | undefined {
+    return this.buffer.run?.run;
   }
 
   post(event: TrainingEvent): void {

@@ -54,6 +54,9 @@ export type SummaryView = Infer<typeof SummaryViewSchema>;
 export const MAX_WHATIF_SIZE = 8192;
 const WhatIfSize = v.pipe(Count, v.minValue(1), v.maxValue(MAX_WHATIF_SIZE));
 
+/** Layer name → trainable, as the fine-tuning checkboxes set them. */
+const TrainableFlagsSchema = v.record(v.string(), v.boolean());
+
 export const summaryProtocol = panelProtocol({
   toWebview: messages(
     message('model', { payload: ModelPayloadSchema }),
@@ -65,8 +68,8 @@ export const summaryProtocol = panelProtocol({
     message('reveal', { range: SourceRangeSchema }),
     message('selectModel', { name: v.string() }),
     message('openSummary'),
-    /** A saved model file's editor: train it on from its own weights. */
-    message('fineTune'),
+    /** A saved model file's editor: train it on from its own weights, with the layers' trainable flags chosen in the table. */
+    message('fineTune', { trainable: v.optional(TrainableFlagsSchema) }),
     /** A saved TF.js model's editor: export it (Keras 3 .keras or TF.js). */
     message('export'),
   ),
@@ -80,6 +83,8 @@ export const summaryProtocol = panelProtocol({
   requests: {
     /** The model re-analysed at another input height and width. */
     whatIf: request('whatIf', v.object({ height: WhatIfSize, width: WhatIfSize }), ModelSummarySchema),
+    /** A model file's summary with these layers frozen or unfrozen (what fine-tuning would train). */
+    trainable: request('trainable', v.object({ trainable: TrainableFlagsSchema }), ModelSummarySchema),
   },
 });
 

@@ -39,10 +39,19 @@ const RunInfoSchema = v.object({
   augmentation: v.optional(v.array(v.string())),
   /** 255 when images go in as 0–255 pixels (the model rescales them itself). */
   pixelScale: v.optional(v.nullable(v.number())),
+  /**
+   * A VAE or GAN recipe ("VAE: encoder + decoder, latent 2"): its epochs log the recipe's own
+   * losses by Keras' names instead of loss and accuracy, and carry a sample grid.
+   */
+  generative: v.optional(v.object({ kind: v.picklist(['vae', 'gan']), recipe: v.string() })),
 });
 export type RunInfo = Infer<typeof RunInfoSchema>;
 
-const EpochLogsSchema = v.object({ loss: Metric, acc: OptionalMetric, val_loss: OptionalMetric, val_acc: OptionalMetric });
+/**
+ * Metrics by Keras' names: a classifier's loss and accuracy, or a recipe's own losses
+ * (`reconstruction_loss`, `kl_loss`, `val_…`; a GAN's `d_loss` and `g_loss`, and no `loss`).
+ */
+const EpochLogsSchema = v.objectWithRest({ loss: OptionalMetric, acc: OptionalMetric, val_loss: OptionalMetric, val_acc: OptionalMetric }, Metric);
 export type EpochLogs = Infer<typeof EpochLogsSchema>;
 
 const MisclassifiedSchema = v.object({
@@ -72,14 +81,16 @@ const PastRunSchema = v.object({
   runId: v.string(),
   startedAt: Num,
   settings: TrainingSettingsSchema,
-  history: v.array(v.object({ epoch: Count, ...EpochLogsSchema.entries })),
+  history: v.array(v.objectWithRest({ epoch: Count, ...EpochLogsSchema.entries }, Metric)),
   finalValAcc: OptionalMetric,
 });
 export type PastRun = Infer<typeof PastRunSchema>;
 
 const RunStarted = message('runStarted', { run: RunInfoSchema });
-const Batch = message('batch', { runId: v.string(), epoch: Count, batch: Count, batches: Count, loss: Metric, acc: OptionalMetric, imagesPerSec: v.number() });
-const Epoch = message('epoch', { runId: v.string(), epoch: Count, logs: EpochLogsSchema, seconds: v.number() });
+/** `loss` is absent from a GAN's batches: its players' losses are shown per epoch. */
+const Batch = message('batch', { runId: v.string(), epoch: Count, batch: Count, batches: Count, loss: OptionalMetric, acc: OptionalMetric, imagesPerSec: v.number() });
+/** `samples`: a recipe's grid decoded from the run's fixed latent points after this epoch. */
+const Epoch = message('epoch', { runId: v.string(), epoch: Count, logs: EpochLogsSchema, seconds: v.number(), samples: v.optional(PngDataUrl) });
 const Done = message('done', { runId: v.string(), report: TrainingReportSchema });
 const Stopped = message('stopped', { runId: v.string(), reason: v.string() });
 const Failed = message('error', { runId: v.string(), message: v.string() });

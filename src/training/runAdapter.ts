@@ -9,23 +9,20 @@ import * as path from 'path';
 import { backendLabel, type BackendInfo } from '../core/engine/backend/select';
 import { datasetArgument } from '../core/engine/data/types';
 import type { DatasetInfo, EpochRecord, TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
-import type { PastRun, TrainingEvent, TrainingReport, TrainingSettings } from '../protocol/training';
+import type { PastRun, RunInfo, TrainingEvent, TrainingReport, TrainingSettings } from '../protocol/training';
+import { pngFileDataUrl } from '../core/viz/png';
+import { PanelRunAdapter } from './panelRun';
+
+/** The settings the panel shows: a classifier's and a recipe's runs have them all. */
+export type ShownSettings = Pick<TrainSettings, 'data' | 'epochs' | 'batchSize' | 'validationSplit' | 'seed'>;
 
 /** How the dataset is named in the panel: as `--data` names it ('mnist', 'synthetic' or the folder's path). */
-export function datasetLabel(settings: TrainSettings): string {
+export function datasetLabel(settings: ShownSettings): string {
   return datasetArgument(settings.data);
 }
 
-export function panelSettings(settings: TrainSettings): TrainingSettings {
+export function panelSettings(settings: ShownSettings): TrainingSettings {
   return { dataset: datasetLabel(settings), epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed };
-}
-
-function imageDataUrl(file: string): string | undefined {
-  try {
-    return `data:image/png;base64,${fs.readFileSync(file).toString('base64')}`;
-  } catch {
-    return undefined;
-  }
 }
 
 export function toPanelReport(report: TrainReport): TrainingReport {
@@ -40,42 +37,25 @@ export function toPanelReport(report: TrainReport): TrainingReport {
     classNames: report.dataset.classNames,
     perClassAccuracy: ev.perClassAccuracy.map((a) => a ?? 0),
     misclassified: ev.misclassified.map((m) => ({
-      index: m.index, label: m.label, predicted: m.predicted, imageDataUrl: imageDataUrl(path.join(report.runDir, m.file)),
+      index: m.index, label: m.label, predicted: m.predicted, imageDataUrl: pngFileDataUrl(path.join(report.runDir, m.file)) ?? undefined,
     })),
   };
 }
 
-/**
- * Passes every event on, except that batch events arrive at most once per `intervalMs`
- * (the last batch of each epoch always passes): a small model on wasm finishes hundreds of
- * batches a second, and forwarding each to the progress notification and the panel would
- * keep the extension host busy.
- */
-export function throttleBatches(listener: (e: TrainEvent) => void, intervalMs = 100, now: () => number = Date.now): (e: TrainEvent) => void {
-  let last = -Infinity;
-  return (e) => {
-    if (e.type === 'batch' && e.batch !== e.batches) {
-      const t = now();
-      if (t - last < intervalMs) return;
-      last = t;
-    }
-    listener(e);
-  };
-}
-
-export class RunAdapter {
+export class RunAdapter extends PanelRunAdapter<TrainEvent, TrainReport> {
   private backend: BackendInfo | undefined;
   private dataset: DatasetInfo | undefined;
   private input: { pixelScale: number; augmentation: string[] } | undefined;
-  private started = false;
 
   constructor(
-    readonly runId: string,
+    runId: string,
     private readonly modelName: string,
     private readonly fileName: string,
     private readonly settings: TrainSettings,
-    private readonly post: (event: TrainingEvent) => void,
-  ) {}
+    post: (event: TrainingEvent) => void,
+  ) {
+    super(runId, post);
+  }
 
   get backendName(): string | undefined {
     return this.backend && backendLabel(this.backend);
@@ -92,7 +72,7 @@ export class RunAdapter {
         this.post({ type: 'batch', runId: this.runId, epoch: e.epoch - 1, batch: e.batch, batches: e.batches, loss: e.loss, acc: e.acc, imagesPerSec: e.imagesPerSec });
         return;
       case 'epoch':
-        this.post({ type: 'epoch', runId: this.runId, epoch: e.epoch - 1, logs: e.logs, seconds: e.seconds });
+        this.post({ type: 'epoch', runId: this.runId, epoch: e.epoch - 1, logs: { ...e.logs }, seconds: e.seconds });
         return;
       default:
         return;
@@ -101,29 +81,17 @@ export class RunAdapter {
 
   /** The run ended: done, or stopped when the user cancelled. */
   finish(report: TrainReport): void {
-    this.start();
-    if (report.status === 'cancelled') this.post({ type: 'stopped', runId: this.runId, reason: `Stopped after ${report.epochsCompleted} epoch(s); the last checkpoint is in ${report.runDir}` });
-    else this.post({ type: 'done', runId: this.runId, report: toPanelReport(report) });
+    this.end(report.status === 'cancelled', report.epochsCompleted, report.runDir, () => toPanelReport(report));
   }
 
-  fail(message: string): void {
-    this.start();
-    this.post({ type: 'error', runId: this.runId, message });
-  }
-
-  private start(): void {
-    if (this.started) return;
-    this.started = true;
+  protected runInfo(): RunInfo {
     const train = this.dataset?.train ?? 0;
-    this.post({
-      type: 'runStarted',
-      run: {
-        runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend ? backendLabel(this.backend) : '?',
-        settings: panelSettings(this.settings), startedAt: Date.now(),
-        batchesPerEpoch: Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
-        augmentation: this.input?.augmentation, pixelScale: this.input?.pixelScale,
-      },
-    });
+    return {
+      runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend ? backendLabel(this.backend) : '?',
+      settings: panelSettings(this.settings), startedAt: Date.now(),
+      batchesPerEpoch: Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
+      augmentation: this.input?.augmentation, pixelScale: this.input?.pixelScale,
+    };
   }
 }
 
@@ -139,7 +107,9 @@ export function readPastRuns(runsRoot: string, modelName: string, limit = 10): P
   for (const dir of dirs.slice(-limit)) {
     try {
       const history = JSON.parse(fs.readFileSync(path.join(runsRoot, dir, 'history.json'), 'utf8')) as EpochRecord[];
-      const saved = JSON.parse(fs.readFileSync(path.join(runsRoot, dir, 'settings.json'), 'utf8')) as { settings: TrainSettings };
+      const saved = JSON.parse(fs.readFileSync(path.join(runsRoot, dir, 'settings.json'), 'utf8')) as { settings: TrainSettings; recipe?: unknown };
+      // A VAE's or GAN's run (`…-vae-decoder`) has other losses and no accuracy to compare.
+      if (saved.recipe !== undefined) continue;
       const stat = fs.statSync(path.join(runsRoot, dir));
       runs.push({
         runId: dir, startedAt: stat.birthtimeMs || stat.mtimeMs, settings: panelSettings(saved.settings),

@@ -16,7 +16,8 @@ import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingP
 import { readConfiguration } from '../host/configuration';
 import { Disposables } from '../host/disposables';
 import { workspaceRootFor } from '../host/runs';
-import { RunAdapter, readPastRuns, throttleBatches } from './runAdapter';
+import { followRun } from './panelRun';
+import { RunAdapter, readPastRuns } from './runAdapter';
 import type { TrainChoices } from './projectSettings';
 
 export interface StartedRun {
@@ -37,8 +38,18 @@ function parseModelKey(key: string): { uri: vscode.Uri; modelName: string } | un
   return i > 0 ? { uri: vscode.Uri.parse(key.slice(0, i)), modelName: key.slice(i + 1) } : undefined;
 }
 
+/** A model's training panel that came back after a window reload, with its document and model. */
+export interface RestoredPanel {
+  handle: TrainingPanelHandle;
+  uri: vscode.Uri;
+  modelName: string;
+}
+
 export class TrainingController extends Disposables {
   private readonly running = new Map<string, StartedRun>();
+  private readonly restoredEmitter = this.register(new vscode.EventEmitter<RestoredPanel>());
+  /** After the panel's buttons are wired again: a VAE's or GAN's trainer shows its run in it. */
+  readonly onDidRestorePanel = this.restoredEmitter.event;
   private readonly wired = new WeakSet<TrainingPanelHandle>();
   private readonly status = this.register(vscode.window.createStatusBarItem('convlens.backend', vscode.StatusBarAlignment.Right, 100));
 
@@ -55,6 +66,7 @@ export class TrainingController extends Disposables {
       if (!owner) return;
       this.wire(handle, owner.uri, owner.modelName);
       if (!handle.isRunning) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(owner.uri)), owner.modelName));
+      this.restoredEmitter.fire({ handle, ...owner });
     }));
   }
 
@@ -90,35 +102,26 @@ export class TrainingController extends Disposables {
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
     };
-    const panel = this.panels.show(modelKey, spec.name);
-    this.wire(panel, uri, spec.name);
+    const panel = this.openPanel(uri, spec.name);
     panel.setHistory(readPastRuns(runsRoot(root), spec.name));
     const runId = `${Date.now().toString(36)}-${spec.name}`;
     let onBatch: ((e: Extract<TrainEvent, { type: 'batch' }>) => void) | undefined;
     const adapter = new RunAdapter(runId, spec.name, vscode.workspace.asRelativePath(uri), settings, (e) => panel.post(e));
     const session = new TrainingSession(spec, settings, { workerPath: path.join(this.context.extensionPath, 'dist', 'trainWorker.js') });
-    session.on('event', throttleBatches((e) => {
-      adapter.handle(e);
+    const shown = followRun(panel, session, adapter, (e) => {
       if (e.type === 'backend') this.showBackend(backendLabel(e.backend));
       if (e.type === 'batch') onBatch?.(e);
-    }));
-    const stop = panel.onStop((id) => { if (id === runId) session.cancel(); });
+    });
     const finished = Promise.resolve(this.progress(spec.name, settings, session, (listener) => { onBatch = listener; })).then(
       (report) => {
-        adapter.finish(report);
         void this.announce(spec.name, report, () => this.start(uri, spec, choices, report.runDir));
         return report;
       },
       (e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
-        adapter.fail(message);
-        void vscode.window.showErrorMessage(`ConvLens: training ${spec.name} failed: ${message}`);
+        void vscode.window.showErrorMessage(`ConvLens: training ${spec.name} failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       },
-    ).finally(() => {
-      stop.dispose();
-      this.running.delete(modelKey);
-    });
+    ).finally(() => shown.then(() => this.running.delete(modelKey)));
     const run: StartedRun = { runId, session, finished };
     this.running.set(modelKey, run);
     return run;
@@ -129,18 +132,30 @@ export class TrainingController extends Disposables {
    * continues live; otherwise it shows the model's earlier runs.
    */
   showPanel(uri: vscode.Uri, modelName: string): void {
-    const modelKey = modelKeyOf(uri, modelName);
-    const handle = this.panels.show(modelKey, modelName);
-    this.wire(handle, uri, modelName);
-    if (!this.running.has(modelKey)) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(uri)), modelName));
+    const handle = this.openPanel(uri, modelName);
+    if (!this.running.has(modelKeyOf(uri, modelName))) handle.setHistory(readPastRuns(runsRoot(workspaceRootFor(uri)), modelName));
   }
 
-  /** The panel's "Show model source", "Inspect" and "Export…" buttons act on the model's document (once per panel handle). */
+  /**
+   * A model's training panel, opened (or brought forward) with its buttons wired: every run
+   * shown in a training panel, a classifier's or a VAE's or GAN's, gets its panel here.
+   * `title`: the tab's and header's name until a run names it (default the model's name).
+   */
+  openPanel(uri: vscode.Uri, modelName: string, title = modelName): TrainingPanelHandle {
+    const handle = this.panels.show(modelKeyOf(uri, modelName), title);
+    this.wire(handle, uri, modelName);
+    return handle;
+  }
+
+  /**
+   * The panel's "Show model source", "Inspect" and "Export…" buttons act on the model's
+   * document (once per panel handle); a VAE's or GAN's run is looked into in the latent-space panel.
+   */
   private wire(handle: TrainingPanelHandle, uri: vscode.Uri, modelName: string): void {
     if (this.wired.has(handle)) return;
     this.wired.add(handle);
     this.register(handle.onReveal(() => void vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One })));
-    this.register(handle.onInspect(() => void vscode.commands.executeCommand('convlens.inspectModel', uri, modelName)));
+    this.register(handle.onInspect(() => void vscode.commands.executeCommand(handle.run?.generative ? 'convlens.exploreLatentSpace' : 'convlens.inspectModel', uri, modelName)));
     this.register(handle.onExport(() => void vscode.commands.executeCommand('convlens.exportModel', uri, modelName)));
   }
 

@@ -217,9 +217,17 @@ describe('data: model compatibility', () => {
     );
   });
 
-  it('refuses flat inputs and odd channel counts with advice', () => {
+  it("takes the same pixels in another shape (Chollet's Dense on 28·28 = 784, Flatten(input_shape=(28, 28))), refuses other flat inputs and odd channel counts with advice", () => {
+    const mnist = describeDataset({ kind: 'mnist' });
     const flat = sequential([784], [['Dense', { units: 10, activation: 'softmax' }]]);
-    assert.throws(() => checkCompatibility(modelIO(flat), describeDataset({ kind: 'mnist' })), /expects inputs of shape 784 .*input_shape=\(28, 28, 1\)/);
+    assert.deepStrictEqual(checkCompatibility(modelIO(flat), mnist), [28, 28, 1]);
+    const rows = sequential([28, 28], [['Flatten'], ['Dense', { units: 10, activation: 'softmax' }]]);
+    assert.deepStrictEqual(checkCompatibility(modelIO(rows), mnist), [28, 28, 1]);
+    // A folder adapts to the model: (h, w) is loaded as greyscale h×w×1.
+    assert.deepStrictEqual(checkCompatibility(modelIO(sequential([32, 32], [['Flatten'], ['Dense', { units: 4, activation: 'softmax' }]])), describeDataset({ kind: 'synthetic' })), [32, 32, 1]);
+    const other = sequential([100], [['Dense', { units: 10, activation: 'softmax' }]]);
+    assert.throws(() => checkCompatibility(modelIO(other), mnist), /expects inputs of shape 100 .*input_shape=\(28, 28, 1\)/);
+    assert.throws(() => checkCompatibility(modelIO(flat), describeDataset({ kind: 'synthetic' })), /expects inputs of shape 784 but the synthetic shapes are images/);
     const rgba = sequential([16, 16, 4], [['Flatten'], ['Dense', { units: 4, activation: 'softmax' }]]);
     assert.throws(() => checkCompatibility(modelIO(rgba), describeDataset({ kind: 'synthetic' })), /1 \(greyscale\) or 3 \(RGB\) channels/);
   });

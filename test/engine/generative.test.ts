@@ -20,6 +20,7 @@ import { buildGan, buildVae, cutAt } from '../../src/core/generative/models';
 import { findGenerativeRecipes, type GanRecipe, type VaeRecipe } from '../../src/core/generative/recipe';
 import { decodePoints, encodeMeans, manifoldGrid, normalQuantile, vaeEvaluate, vaeTrainStep } from '../../src/core/generative/vae';
 import { SMALL_GAN } from '../fixtures/smallGan';
+import { makeTrainer } from '../../src/core/generative/train/trainers';
 
 const examples = path.join(__dirname, '..', '..', '..', 'examples', 'keras');
 
@@ -51,6 +52,27 @@ describe('generative engine', function () {
       assert.ok(expected > 1.2 && expected < 1.4, `${expected}`);
       close(loss.arraySync(), expected, 1e-4);
       tf.dispose([target, probabilities, loss]);
+    });
+
+    it("with from_logits=True the score loss is Keras' sigmoid cross-entropy on raw scores, finite for large logits", () => {
+      // Keras (and TensorFlow's sigmoid_cross_entropy_with_logits) in plain numbers: max(x, 0) − x·t + ln(1 + e^−|x|).
+      const labels = [0, 1, 1, 0.3, 0];
+      const logits = [-2, 0.5, 40, 0, 60];
+      const expected = labels.reduce((sum, t, i) => sum + Math.max(logits[i], 0) - logits[i] * t + Math.log1p(Math.exp(-Math.abs(logits[i]))), 0) / labels.length;
+      const target = tf.tensor2d(labels, [5, 1]);
+      const scores = tf.tensor2d(logits, [5, 1]);
+      const loss = scoreLoss(tf, target, scores, true);
+      // The logit 60 under label 0 costs 60 (ln 2 + … for the others): far above what clipping probabilities would allow (16.1).
+      assert.ok(expected > 60 / 5, `${expected}`);
+      close(loss.arraySync(), expected, 1e-4);
+      // The same scores squashed by a sigmoid and taken as probabilities agree where the sigmoid is not saturated.
+      const moderate = tf.tensor2d(logits.slice(0, 4), [4, 1]);
+      const moderateTarget = tf.tensor2d(labels.slice(0, 4), [4, 1]);
+      const asLogits = scoreLoss(tf, moderateTarget, moderate, true);
+      const squashed = tf.sigmoid<tf.Tensor2D>(moderate);
+      const asProbabilities = scoreLoss(tf, moderateTarget, squashed);
+      close(asLogits.arraySync(), asProbabilities.arraySync(), 1e-4);
+      tf.dispose([target, scores, loss, moderate, moderateTarget, squashed, asLogits, asProbabilities]);
     });
 
     it('reconstruction loss sums over pixels per image; KL is 0 for N(0, 1) and ½·μ² per unit-variance dimension', () => {
@@ -187,6 +209,40 @@ describe('generative engine', function () {
       assert.strictEqual(tf.memory().numTensors, before + 2 * models.generator.trainableWeights.length, "only the generator's Adam moments were added");
       for (const o of [frozenG, frozenD]) Object.values(o).forEach((opt) => opt.dispose());
     } finally {
+      real.dispose();
+      models.generator.dispose();
+      models.discriminator.dispose();
+    }
+  });
+
+  it("trains with the optimizers and from_logits of the code's trainer compile call, and says where they came from", async () => {
+    // SMALL_GAN with keras.io's MNIST GAN ending: a logit score, a subclass compiled with RMSprop and SGD.
+    const source = `${SMALL_GAN.replace('layers.Dense(1, activation="sigmoid")', 'layers.Dense(1)')}
+class GAN(keras.Model):
+    pass
+
+gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+gan.compile(d_optimizer=keras.optimizers.RMSprop(learning_rate=0.0005), g_optimizer=keras.optimizers.SGD(), loss_fn=keras.losses.BinaryCrossentropy(from_logits=True))
+`;
+    const analysis = analyzeSource(source, 'python');
+    const gan = findGenerativeRecipes(analysis.specs, analysis.models)[0] as GanRecipe;
+    const models = buildGan(tf, analysis.specs, gan);
+    const real = tf.randomUniform<tf.Rank.R4>([4, 14, 14, 1], 0, 1, 'float32', 3);
+    const trainer = makeTrainer(tf, gan, { generator: models.generator, discriminator: models.discriminator });
+    try {
+      assert.strictEqual(trainer.optimizer, 'discriminator RMSprop(learning_rate=0.0005) (from GAN.compile(d_optimizer=…)), generator SGD(learning_rate=0.01) (from GAN.compile(g_optimizer=…)), scores as logits (loss_fn from_logits=True)');
+      const losses = await trainer.trainBatch(real, 5);
+      // Untrained raw scores sit near 0, where the logit loss is ln 2; read as probabilities, scores near 0
+      // would cost the fakes (labelled 1) −ln(1e-7) ≈ 16 each, about 8 for the batch.
+      assert.ok(Math.abs(losses.d_loss - Math.log(2)) < 0.3, `d_loss ${losses.d_loss}`);
+      const plain = findGenerativeRecipes(analyzeSource(SMALL_GAN, 'python').specs, analyzeSource(SMALL_GAN, 'python').models)[0];
+      const published = makeTrainer(tf, plain, { generator: models.generator, discriminator: models.discriminator });
+      assert.match(published.optimizer, /discriminator Adam\(learning_rate=0\.0001\) \(the keras\.io example's\)/);
+      published.dispose();
+      const unsupported = { ...gan, compile: { trainerClass: 'GAN', optimizers: { d_optimizer: { optimizer: 'lion' } } } };
+      assert.throws(() => makeTrainer(tf, unsupported, { generator: models.generator, discriminator: models.discriminator }), /optimizer 'lion' is not supported for training here; use one of adam, rmsprop/);
+    } finally {
+      trainer.dispose();
       real.dispose();
       models.generator.dispose();
       models.discriminator.dispose();

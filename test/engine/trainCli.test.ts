@@ -96,6 +96,25 @@ describe('convlens train (CLI)', function () {
     assert.match(r.err, /run folder: /);
   });
 
+  it("trains the course's first networks on MNIST: a Dense on 784 pixels (Chollet's reshape) and Flatten(input_shape=(28, 28))", async () => {
+    const mlp = path.join(dir, 'first.py');
+    fs.writeFileSync(mlp, `import keras
+from keras import layers
+dense = keras.Sequential([keras.Input(shape=(28 * 28,)), layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+dense.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+rows = keras.Sequential([layers.Flatten(input_shape=(28, 28)), layers.Dense(64, activation="relu"), layers.Dense(10)])
+rows.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+`);
+    for (const [model, input] of [['dense', '784'], ['rows', '28, 28']]) {
+      const r = await run([mlp, '--model', model, '--data', 'mnist', '--epochs', '1', '--batch-size', '64', '--out', dir, '--json']);
+      assert.strictEqual(r.code, 0, r.err);
+      assert.ok(r.err.includes(`28×28×1 images reshaped to the model's input (${input}), as the code's reshape of its data does`), r.err);
+      const epoch = JSON.parse(r.out.split('\n')[0]) as { val_acc: number };
+      // One epoch on 8,000 digits: a working pixel classifier is far above chance (10%).
+      assert.ok(epoch.val_acc > 0.8, `${model}: validation accuracy ${epoch.val_acc}`);
+    }
+  });
+
   it("--resume continues a run to its own epoch count on its own data, without --data or --epochs", async () => {
     const first = await run([file, '--model', 'small', '--data', 'synthetic', '--epochs', '2', '--batch-size', '16', '--backend', 'cpu', '--out', dir, '--json']);
     assert.strictEqual(first.code, 0, first.err);

@@ -8,14 +8,14 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
 import type { StartedGenerativeRun } from '../../src/training/generativeTrainer';
 import type { TrainChoices } from '../../src/training/projectSettings';
 import { pages } from './helpers/pages';
 import { shootThemes } from './helpers/screenshots';
-import { activateExtension, closeAllEditors, exampleUri, waitFor, workspaceRoot } from './helpers/vscode';
+import { RecipeScratch } from './helpers/recipes';
+import { activateExtension, exampleUri, waitFor } from './helpers/vscode';
 import { SMALL_GAN } from '../fixtures/smallGan';
 
 const choices: TrainChoices = { data: 'synthetic', epochs: 2, batchSize: 32, validationSplit: 0.2, earlyStopping: 0, seed: 3 };
@@ -23,41 +23,28 @@ const choices: TrainChoices = { data: 'synthetic', epochs: 2, batchSize: 32, val
 describe('latent-space panel', function () {
   this.timeout(300000);
   let api: ConvLensApi;
-  const files: string[] = [];
-  const runs: string[] = [];
-  let convlensDirExisted = true;
+  const scratch = new RecipeScratch();
+  const { files, runs } = scratch;
   const panel = () => pages(api).latent;
   const text = async (selector: string): Promise<string> => (await panel().query([selector]))[selector] ?? '';
 
   async function train(name: string, source: string, model: string): Promise<vscode.Uri> {
-    const file = vscode.Uri.joinPath(workspaceRoot(), name);
-    fs.writeFileSync(file.fsPath, source);
-    files.push(file.fsPath);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    const run = await vscode.commands.executeCommand<StartedGenerativeRun>('convlens.trainModel', file, model, choices);
-    const report = await run.finished;
-    assert.ok(report, `the ${name} recipe trained`);
-    runs.push(report.runDir);
-    await vscode.commands.executeCommand('notifications.clearAll');
+    const { file, run } = await scratch.start(name, source, model, choices);
+    await scratch.finished(run, `the ${name} recipe`);
     return file;
   }
 
   before(async () => {
     api = (await activateExtension<ConvLensApi>()).exports;
-    convlensDirExisted = fs.existsSync(path.join(workspaceRoot().fsPath, '.convlens'));
+    scratch.remember();
   });
-  after(async () => {
-    await closeAllEditors();
-    for (const f of files) fs.rmSync(f, { force: true });
-    for (const r of runs) fs.rmSync(r, { recursive: true, force: true });
-    if (!convlensDirExisted) fs.rmSync(path.join(workspaceRoot().fsPath, '.convlens'), { recursive: true, force: true });
-  });
+  after(() => scratch.cleanup());
 
   it("trains keras.io's VAE from the Train command and opens its latent space: manifold, scatter, losses", async () => {
     const vae = fs.readFileSync(exampleUri('keras/vae.py').fsPath, 'utf8');
     await train('vae_latent.py', vae, 'encoder');
     const r = await waitFor(async () => {
-      const q = await panel().query(['#recipe', '#meta', '#scatter-summary', '#decoded-point', '#latent-losses-summary']).catch(() => undefined);
+      const q = await panel().query(['#recipe', '#meta', '#scatter-summary', '#decoded-point', '#latent-loss-chart-summary', '#latent-kl_loss-chart-summary']).catch(() => undefined);
       return q?.['#recipe'] && q['#decoded-point'] ? q : undefined;
     }, 60000, 'the panel to show the VAE and decode the origin');
     assert.strictEqual(r['#recipe'], 'VAE: encoder + decoder, latent 2');
@@ -65,7 +52,9 @@ describe('latent-space panel', function () {
     // The validation split of 480 synthetic shapes: 96 images, in the 4 shape classes.
     assert.match(r['#scatter-summary'] ?? '', /^96 validation images encoded in 4 classes/);
     assert.strictEqual(r['#decoded-point'], 'z = [0.00, 0.00]');
-    assert.match(r['#latent-losses-summary'] ?? '', /After epoch 2: loss [\d.]+, reconstruction_loss [\d.]+, kl_loss [\d.]+, val_loss/);
+    // The same loss charts as the training panel's: one per term, train and validation.
+    assert.match(r['#latent-loss-chart-summary'] ?? '', /^After epoch 2 of 2: loss [\d.]+, val_loss [\d.]+\.$/);
+    assert.match(r['#latent-kl_loss-chart-summary'] ?? '', /^After epoch 2 of 2: kl_loss [\d.]+, val_kl_loss [\d.]+\.$/);
     const [manifold] = await panel().attributes('#manifold', 'src');
     assert.ok(manifold?.startsWith('data:image/png;base64,'), 'the manifold is a picture');
     assert.deepStrictEqual(await panel().cspViolations(), []);
@@ -102,9 +91,12 @@ describe('latent-space panel', function () {
     await waitFor(async () => (await text('#concept-caption')).startsWith("current + 2.0 × (square − circle)"), 30000, 'the concept vector applied');
   });
 
-  it('opens on a run in progress after its first epoch and follows it to the end', async () => {
+  it('opened on a run in progress after its first epoch, follows it to the end', async () => {
     const file = vscode.Uri.file(files[0]);
     const run = await vscode.commands.executeCommand<StartedGenerativeRun>('convlens.trainModel', file, 'encoder', { ...choices, epochs: 20, seed: 4 });
+    // The run is explorable from its first checkpoint (the training panel is what shows it live meanwhile).
+    const runDir = await waitFor(() => Promise.resolve(run.session.lastCheckpoint ? run.session.runDir : undefined), 60000, 'the first checkpoint');
+    await vscode.commands.executeCommand('convlens.exploreLatentSpace', file, 'decoder', runDir);
     // While it trains: an unfinished run, some epochs in.
     const during = await waitFor(async () => {
       const meta = await text('#meta').catch(() => '');
@@ -130,8 +122,8 @@ describe('latent-space panel', function () {
   it('replays how a GAN learned: d_loss and g_loss per epoch, and the samples of each epoch', async () => {
     await train('gan_latent.py', SMALL_GAN, 'generator');
     await waitFor(async () => (await text('#recipe')) === 'GAN: generator + discriminator, latent 8', 60000, 'the panel on the GAN');
-    const r = await panel().query(['#plane', '#latent-losses-summary', '#epoch-caption', '#sliders-note']);
-    assert.match(r['#latent-losses-summary'] ?? '', /After epoch 2: d_loss [\d.]+, g_loss [\d.]+/);
+    const r = await panel().query(['#plane', '#latent-losses-chart-summary', '#epoch-caption', '#sliders-note']);
+    assert.match(r['#latent-losses-chart-summary'] ?? '', /After epoch 2 of 2: d_loss [\d.]+, g_loss [\d.]+/);
     const hidden = await panel().attributes('#plane', 'hidden');
     assert.notStrictEqual(hidden[0], null, 'no plane for an 8-D latent space');
     assert.match(r['#epoch-caption'] ?? '', /after epoch 2$/);

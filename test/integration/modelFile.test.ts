@@ -101,6 +101,45 @@ describe('saved model files', function () {
     assert.match(q['#file-info'] ?? '', /^Keras 3 \(\.keras\) · Keras 3\.12\.0 · saved \d{4}-\d\d-\d\d@\d\d:\d\d:\d\d · no optimizer state · float32 weights$/);
   });
 
+  it('chooses the layers fine-tuning trains: "train from here", a checkbox per layer, totals that follow, and a run that freezes them', async () => {
+    const uri = fixture('keras3-keras-mnist-cnn', 'mnist_cnn.keras');
+    await openFile(uri);
+    const page = pages(api).modelFile();
+    const totalsAre = (trainable: string, frozen: string) => waitFor(async () => {
+      const q = await page.query(['#trainable-params', '#non-trainable-params']);
+      return q['#trainable-params'] === trainable && q['#non-trainable-params'] === frozen ? q : undefined;
+    }, 15000, `trainable ${trainable}, non-trainable ${frozen}`);
+    const ticked = async (): Promise<Record<string, boolean>> => {
+      const names = await page.attributes('vscode-checkbox.trains', 'data-layer');
+      const checked = await page.attributes('vscode-checkbox.trains', 'checked');
+      return Object.fromEntries(names.map((n, i) => [n ?? `#${i}`, checked[i] !== null]));
+    };
+    // Every layer with weights trains, as the file says; layers without weights have no checkbox.
+    assert.deepStrictEqual(await ticked(), { conv2d: true, conv2d_1: true, dense: true, dense_1: true });
+    // Chollet's fine-tuning: the conv base frozen, the dense head trained (204,928 + 1,290).
+    await page.click('button.train-from[data-layer="dense"]');
+    await totalsAre('206,218', '18,816');
+    assert.deepStrictEqual(await ticked(), { conv2d: false, conv2d_1: false, dense: true, dense_1: true });
+    // The formula under a frozen layer says why its weights count as non-trainable.
+    const formula = await page.query(['tr[data-formula-for="2"]']);
+    assert.match(formula['tr[data-formula-for="2"]'] ?? '', /18,496 — frozen \(trainable=False\), so non-trainable/);
+    // One checkbox: only the classifier trains.
+    await page.click('vscode-checkbox.trains[data-layer="dense"]');
+    await totalsAre('1,290', '223,744');
+    await shootThemes('model-file-fine-tune', (s) => page.query(s));
+    // The run trains what was chosen: its saved model keeps the frozen layers frozen.
+    const choices: TrainChoices = { data: 'mnist', epochs: 1, batchSize: 64, validationSplit: 0.2, earlyStopping: 0, seed: 1 };
+    const run = await vscode.commands.executeCommand<StartedRun>('convlens.fineTuneModelFile', uri, choices, { conv2d: false, conv2d_1: false, dense: false, dense_1: true });
+    const report = await run.finished;
+    assert.ok(report, 'the fine-tuning run finished');
+    temp.push(path.join(path.dirname(uri.fsPath), '.convlens'));
+    const saved = JSON.parse(fs.readFileSync(report.files.model, 'utf8')) as { modelTopology: { model_config?: { config: { layers: { config: { name: string; trainable?: boolean } }[] } }; config?: { layers: { config: { name: string; trainable?: boolean } }[] } } };
+    const layers = (saved.modelTopology.model_config ?? saved.modelTopology).config!.layers;
+    const trains = Object.fromEntries(layers.filter((l) => /^(conv2d|dense)/.test(l.config.name)).map((l) => [l.config.name, l.config.trainable]));
+    assert.deepStrictEqual(trains, { conv2d: false, conv2d_1: false, dense: false, dense_1: true });
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
   it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {
     const q = await openFile(fixture('tfjs-layers-doodlenet', 'model.json'), 'convlens.modelJson');
     assert.strictEqual(q['#total-params'], '544,201');

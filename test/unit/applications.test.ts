@@ -96,6 +96,28 @@ describe('keras.applications beyond VGG', () => {
     assert.deepStrictEqual(small.layers.at(-1)?.outputShape, [null, 4, 4, 256]);
   });
 
+  it('names the weight file Keras loads for the MobileNets, by alpha, input size and variant', () => {
+    // File names as keras/src/applications/mobilenet.py, mobilenet_v2.py and mobilenet_v3.py build
+    // them (alpha as "1_0"… for V1, str(float(alpha)) for V2 and V3; sizes without published
+    // weights fall back to the 224 file, as Keras does after a warning).
+    const file = (call: string) => analyzeSource(`import keras\nnet = keras.applications.${call}\n`, 'python').specs[0].pretrained;
+    const BASE = 'https://storage.googleapis.com/tensorflow/keras-applications/';
+    assert.deepStrictEqual(file('MobileNet()'), { application: 'MobileNet', file: 'mobilenet_1_0_224_tf.h5', url: `${BASE}mobilenet/mobilenet_1_0_224_tf.h5` });
+    assert.strictEqual(file('MobileNet(input_shape=(160, 160, 3), alpha=0.5, include_top=False)')?.file, 'mobilenet_5_0_160_tf_no_top.h5');
+    assert.strictEqual(file('MobileNet((128, 128, 3), 0.25)')?.file, 'mobilenet_2_5_128_tf.h5');
+    assert.strictEqual(file('MobileNetV2(include_top=False, input_shape=(96, 96, 3))')?.file, 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5');
+    assert.strictEqual(file('MobileNetV2(alpha=0.35)')?.url, `${BASE}mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224.h5`);
+    assert.strictEqual(file('MobileNetV2(input_shape=(150, 150, 3), include_top=False)')?.file, 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5');
+    assert.strictEqual(file('MobileNetV3Small(include_top=False)')?.url, `${BASE}mobilenet_v3/weights_mobilenet_v3_small_224_1.0_float_no_top_v2.h5`);
+    assert.strictEqual(file('MobileNetV3Large(alpha=0.75, minimalistic=True)')?.file, 'weights_mobilenet_v3_large_minimalistic_224_0.75_float.h5');
+    // weights=None, by keyword or in its place among each signature's positional arguments.
+    assert.strictEqual(file('MobileNet(weights=None)'), undefined);
+    assert.strictEqual(file('MobileNet((224, 224, 3), 1.0, 1, 1e-3, False, None)'), undefined);
+    assert.strictEqual(file('MobileNetV2((96, 96, 3), 1.0, False, None)'), undefined);
+    assert.strictEqual(file('MobileNetV3Small((224, 224, 3), 1.0, False, False, None)'), undefined);
+    assert.strictEqual(file('MobileNetV2((96, 96, 3), 1.0, False)')?.file, 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5', 'include_top=False given positionally');
+  });
+
   it('names layers as Keras does', () => {
     const names = (call: string) => new Set(read(call).layers.map((l) => l.name));
     const resnet = names('ResNet50()');

@@ -57,4 +57,56 @@ autoencoder = keras.Model(inputs, outputs)
     const recipes = recipesOf(source);
     assert.ok(recipes.every((r) => r.kind !== 'vae'), JSON.stringify(recipes));
   });
+
+  describe("the trainer's compile and fit (a keras.Model subclass with its own train_step)", () => {
+    it("keras.io's MNIST GAN: both players' Adam(0.0003) and from_logits=True reach the recipe; fit's epochs and batch size reach both models", () => {
+      const analysis = analyzeSource(fs.readFileSync(path.join(examples, 'gan_mnist.py'), 'utf8'), 'python');
+      const recipes = findGenerativeRecipes(analysis.specs, analysis.models);
+      assert.deepStrictEqual(recipes, [{
+        kind: 'gan', generator: 'generator', discriminator: 'discriminator', latentDim: 128, imageShape: [28, 28, 1],
+        compile: { trainerClass: 'GAN', optimizers: { d_optimizer: { optimizer: 'adam', learningRate: 0.0003 }, g_optimizer: { optimizer: 'adam', learningRate: 0.0003 } }, fromLogits: true },
+      }]);
+      for (const spec of analysis.specs) {
+        assert.strictEqual(spec.fit?.epochs, 20, spec.name);
+        assert.strictEqual(spec.fit?.batchSize, 64, spec.name);
+      }
+      const generator = analysis.models.findIndex((m) => m.name === 'generator');
+      assert.strictEqual(buildPayload('file:///gan_mnist.py', 'gan_mnist.py', analysis, generator).recipe,
+        'GAN: generator + discriminator, latent 128 · this model is its generator; Train trains both as GAN.compile: d_optimizer adam 0.0003, g_optimizer adam 0.0003, logit scores');
+      // The subclass itself is not a model: the file still has exactly its two models, with no warning about the class.
+      assert.deepStrictEqual(analysis.specs.map((s) => s.name), ['discriminator', 'generator']);
+      assert.deepStrictEqual(analysis.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message), []);
+    });
+
+    it("a VAE trainer compiled with RMSprop() gets it without a rate (Keras' default applies when training); no compile call leaves the recipe without one", () => {
+      const vae = fs.readFileSync(path.join(examples, 'vae.py'), 'utf8') + `
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+
+
+vae = VAE(encoder, decoder)
+vae.compile(optimizer=keras.optimizers.RMSprop())
+vae.fit(mnist_digits, epochs=30, batch_size=128)
+`;
+      const analysis = analyzeSource(vae, 'python');
+      const [recipe] = findGenerativeRecipes(analysis.specs, analysis.models);
+      assert.deepStrictEqual(recipe.compile, { trainerClass: 'VAE', optimizers: { optimizer: { optimizer: 'rmsprop' } } });
+      assert.deepStrictEqual(analysis.specs.map((s) => [s.name, s.fit?.epochs, s.fit?.batchSize]), [['encoder', 30, 128], ['decoder', 30, 128]]);
+      assert.strictEqual(recipesOf(fs.readFileSync(path.join(examples, 'vae.py'), 'utf8'))[0].compile, undefined);
+    });
+
+    it("two trainers each keep their own compile: a model given to neither is not paired with the other's call", () => {
+      const source = fs.readFileSync(path.join(examples, 'gan_mnist.py'), 'utf8').replace(
+        'gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)',
+        'gan = GAN(discriminator=discriminator, generator=None, latent_dim=latent_dim)',
+      );
+      const [recipe] = recipesOf(source);
+      assert.strictEqual(recipe.kind, 'gan');
+      assert.strictEqual(recipe.compile, undefined, 'the generator was not given to the compiled trainer');
+    });
+  });
 });

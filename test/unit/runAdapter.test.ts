@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { TrainEvent, TrainReport, TrainSettings } from '../../src/core/engine/train/types';
 import { isTrainingEvent, type TrainingEvent } from '../../src/protocol/training';
-import { RunAdapter, readPastRuns, throttleBatches } from '../../src/training/runAdapter';
+import { RunAdapter, readPastRuns } from '../../src/training/runAdapter';
+import { throttleBatches } from '../../src/training/panelRun';
 
 const SETTINGS: TrainSettings = { data: { kind: 'synthetic' }, epochs: 2, batchSize: 16, validationSplit: 0.2, seed: 1, backend: 'auto', outDir: '/tmp' };
 
@@ -74,7 +75,7 @@ describe('training run adapter', () => {
   it('throttles batch events but always passes the last batch of an epoch and other events', () => {
     const seen: TrainEvent[] = [];
     let clock = 0;
-    const forward = throttleBatches((e) => seen.push(e), 100, () => clock);
+    const forward = throttleBatches<TrainEvent>((e) => seen.push(e), 100, () => clock);
     const batch = (b: number): TrainEvent => ({ type: 'batch', epoch: 1, batch: b, batches: 10, loss: 1, acc: 0, imagesPerSec: 1 });
     for (let b = 1; b <= 10; b++) {
       forward(batch(b));

@@ -15,6 +15,16 @@ export interface TableOptions {
   arithmeticLayers: Set<number>;
   /** The original model's params per layer, shown next to what-if counts. */
   originalParams?: Map<number, number | null>;
+  /** A saved model file about to be fine-tuned: a checkbox per layer with weights, and "train from here". */
+  fineTune?: FineTuneOptions;
+}
+
+export interface FineTuneOptions {
+  /** Whether each layer trains (by name), as the file says or as the user chose. */
+  trains(layer: LayerSummary): boolean;
+  onToggle(layer: LayerSummary, trains: boolean): void;
+  /** Chollet's fine-tuning: every layer before this one frozen, this one and those after it trained. */
+  onTrainFrom(layer: LayerSummary): void;
 }
 
 /** '?' with the reason in a tooltip, or the formatted value. */
@@ -25,7 +35,26 @@ function unknownOr(text: string | null, reason: string | undefined): HTMLElement
 
 const count = (n: number | null): string | null => (n === null ? null : formatCount(n));
 
-function trainableCell(l: LayerSummary): HTMLElement {
+/** Keeps a control's clicks and keys from also activating its row (which reveals the layer). */
+function ownEvents<T extends HTMLElement>(el: T): T {
+  for (const type of ['click', 'keydown']) el.addEventListener(type, (e) => e.stopPropagation());
+  return el;
+}
+
+/** The fine-tuning controls of a layer with weights: its trainable checkbox and "from here". */
+function fineTuneCell(l: LayerSummary, o: FineTuneOptions): HTMLElement {
+  const trains = o.trains(l);
+  const box = ownEvents(h('vscode-checkbox', { class: 'trains', 'data-layer': l.name, checked: trains, label: 'trains', 'aria-label': `${l.name} trains when fine-tuned` }) as HTMLElement & { checked: boolean });
+  box.addEventListener('change', () => o.onToggle(l, box.checked));
+  const from = ownEvents(h('button', { class: 'link train-from', type: 'button', 'data-layer': l.name, title: `Freeze every layer before ${l.name}; train ${l.name} and every layer after it` }, 'train from here'));
+  from.addEventListener('click', () => o.onTrainFrom(l));
+  // Partly frozen while it trains (BatchNormalization's statistics): say how much.
+  const detail = trains && l.nonTrainableParams ? h('span', { class: 'muted' }, ` ${formatCount(l.trainableParams ?? 0)} / ${formatCount(l.nonTrainableParams)} frozen`) : null;
+  return h('span', { class: 'fine-tune' }, box, detail, ' ', from);
+}
+
+function trainableCell(l: LayerSummary, fineTune?: FineTuneOptions): HTMLElement {
+  if (fineTune && l.params) return fineTuneCell(l, fineTune);
   if (l.params === null) return unknownOr(null, l.unknownReason);
   if (l.params === 0) return h('span', { class: 'muted', 'aria-label': 'no weights' }, '—');
   if (!l.nonTrainableParams) return h('span', { class: 'check', 'aria-label': 'all trainable' }, '✓');
@@ -72,7 +101,7 @@ export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElem
         const changed = before !== l.params;
         cells.push(h('td', { class: changed ? 'orig num changed' : 'orig num muted' }, before === null ? '?' : formatCount(before)));
       }
-      cells.push(h('td', { class: 'trainable' }, trainableCell(l)), h('td', { class: 'share' }, shareBar(l.params, model.totalParams)));
+      cells.push(h('td', { class: 'trainable' }, trainableCell(l, o.fineTune)), h('td', { class: 'share' }, shareBar(l.params, model.totalParams)));
       row.append(...cells);
     }
     body.append(row);

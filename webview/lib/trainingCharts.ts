@@ -20,6 +20,8 @@ export interface Series {
   points: Point[];
   /** Overlays: index into the overlay palette. */
   paletteIndex?: number;
+  /** A marker on every point (per-epoch series); default: on all but the per-batch train series. */
+  markers?: boolean;
 }
 
 interface Theme {
@@ -51,6 +53,7 @@ export class MetricChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly summary: HTMLElement;
+  private readonly legend: HTMLElement;
   private readonly chart: Chart<'line', Point[]>;
   private series: Series[] = [];
   private theme = readTheme();
@@ -66,10 +69,14 @@ export class MetricChart {
     this.summary.id = `${id}-summary`;
     this.summary.className = 'sr-only';
     this.summary.textContent = 'No data yet.';
-    this.canvas.setAttribute('aria-describedby', this.summary.id);
+    // The series drawn, by name, with how many points each has: the canvas legend in words.
+    this.legend = document.createElement('ul');
+    this.legend.id = `${id}-legend`;
+    this.legend.className = 'sr-only';
+    this.canvas.setAttribute('aria-describedby', `${this.summary.id} ${this.legend.id}`);
     const box = document.createElement('div');
     box.className = 'chart-box';
-    box.append(this.canvas, this.summary);
+    box.append(this.canvas, this.summary, this.legend);
     this.element = box;
     this.chart = new Chart(this.canvas, { type: 'line', data: { datasets: [] }, options: this.options(1) });
   }
@@ -107,6 +114,12 @@ export class MetricChart {
     this.chart.options = this.options(this.epochs);
     this.chart.data.datasets = this.series.map((s) => this.dataset(s));
     this.chart.update('none');
+    this.legend.replaceChildren(...this.chart.data.datasets.map((d) => {
+      const item = document.createElement('li');
+      item.dataset.series = d.label ?? '';
+      item.textContent = `${d.label ?? ''}: ${d.data.length} point${d.data.length === 1 ? '' : 's'}`;
+      return item;
+    }));
   }
 
   private dataset(s: Series): ChartDataset<'line', Point[]> {
@@ -119,7 +132,7 @@ export class MetricChart {
       backgroundColor: color,
       borderWidth: s.role === 'overlay' ? 1.5 : 2,
       borderDash: s.role === 'overlay' ? [5, 4] : undefined,
-      pointRadius: s.role === 'train' ? 0 : 3,
+      pointRadius: (s.markers ?? s.role !== 'train') ? 3 : 0,
       pointHoverRadius: 4,
       tension: 0,
       fill: false,

@@ -85,11 +85,13 @@ export function renderGallery(report: TrainingReport): HTMLElement | null {
 
 export function renderReport(report: TrainingReport): HTMLElement {
   const names = report.classNames;
+  // A run without a test evaluation (a VAE's or GAN's) reports its speed and folder only.
+  const tested = report.testAccuracy !== undefined || report.testLoss !== undefined;
   const parts: (HTMLElement | null)[] = [
-    h('h2', { id: 'report-title' }, 'Test set'),
+    h('h2', { id: 'report-title' }, tested ? 'Test set' : 'Run'),
     h('dl', { class: 'totals' },
-      stat('Test accuracy', 'test-accuracy', percent(finite(report.testAccuracy))),
-      stat('Test loss', 'test-loss', fixed(finite(report.testLoss))),
+      tested ? stat('Test accuracy', 'test-accuracy', percent(finite(report.testAccuracy))) : null,
+      tested ? stat('Test loss', 'test-loss', fixed(finite(report.testLoss))) : null,
       stat('Images/s', 'report-images-per-sec', int(Math.round(report.imagesPerSec)))),
     h('p', { class: 'muted meta' }, 'Run folder: ', h('code', { id: 'run-dir' }, report.runDir)),
   ];

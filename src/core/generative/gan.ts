@@ -8,7 +8,9 @@
  *
  * The players are called as keras.io's train_step calls them, without `training=True`, so
  * a Dropout in the discriminator is inactive there as well. Each player has its own optimizer
- * (keras.io: Adam 1e-4 for both). Noise is seeded, so a run repeats.
+ * (keras.io: Adam 1e-4 for both), and the scores are probabilities unless the code's loss_fn
+ * says from_logits=True (keras.io's GAN in "Customizing what happens in fit()"). Noise is
+ * seeded, so a run repeats.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { scoreLoss } from './losses';
@@ -33,18 +35,18 @@ export type GanLosses = {
 };
 
 /** One keras.io train_step on a batch of real images (in the generator's output range); seeds differ per step. */
-export async function ganTrainStep(tf: Tf, models: GanModels, optimizers: GanOptimizers, real: tfjs.Tensor4D, latentDim: number, seed: number): Promise<GanLosses> {
+export async function ganTrainStep(tf: Tf, models: GanModels, optimizers: GanOptimizers, real: tfjs.Tensor4D, latentDim: number, seed: number, fromLogits = false): Promise<GanLosses> {
   const n = real.shape[0];
   const { generator, discriminator } = models;
   const dLoss = optimizers.discriminator.minimize(() => {
     const fake = generator.apply(tf.randomNormal([n, latentDim], 0, 1, 'float32', seed)) as tfjs.Tensor4D;
     const combined = tf.concat([fake, real]);
     const labels = tf.concat([tf.ones([n, 1]), tf.zeros([n, 1])]).add<tfjs.Tensor2D>(tf.randomUniform([2 * n, 1], 0, 1, 'float32', seed + 1).mul(0.05));
-    return scoreLoss(tf, labels, discriminator.apply(combined) as tfjs.Tensor2D);
+    return scoreLoss(tf, labels, discriminator.apply(combined) as tfjs.Tensor2D, fromLogits);
   }, true, trainableVariables(discriminator));
   const gLoss = optimizers.generator.minimize(() => {
     const fake = generator.apply(tf.randomNormal([n, latentDim], 0, 1, 'float32', seed + 2)) as tfjs.Tensor4D;
-    return scoreLoss(tf, tf.zeros<tfjs.Rank.R2>([n, 1]), discriminator.apply(fake) as tfjs.Tensor2D);
+    return scoreLoss(tf, tf.zeros<tfjs.Rank.R2>([n, 1]), discriminator.apply(fake) as tfjs.Tensor2D, fromLogits);
   }, true, trainableVariables(generator));
   try {
     const [d, g] = await Promise.all([dLoss!.data(), gLoss!.data()]);

@@ -16,7 +16,7 @@ import type { GenerativeRecipe } from './recipe';
 import { CHECKPOINT_DIR, loadRoles, readGenerativeCheckpoint } from './train/checkpoint';
 import { imageRole, rolesOf, type GenerativeEpoch, type GenerativeReport } from './train/types';
 import { encodeMeans, manifoldGrid } from './vae';
-import { readJsonFile } from '../viz/inspect/load';
+import { readGenerativeRun, readRunSettings } from './runFolder';
 import { batchImages } from '../engine/train/evaluate';
 
 type Tf = typeof tfjs;
@@ -38,19 +38,9 @@ export interface EncodedSet {
   labels: number[];
 }
 
-interface RunSettingsFile {
-  recipe?: GenerativeRecipe;
-  settings?: { data?: DatasetSpec; validationSplit?: number; seed?: number };
-  dataset?: { classNames?: string[] };
-}
-
 /** Whether a folder is a generative run (its settings name a recipe). */
 export function isGenerativeRun(dir: string): boolean {
-  try {
-    return readJsonFile<RunSettingsFile>(path.join(dir, 'settings.json'))?.recipe !== undefined;
-  } catch {
-    return false;
-  }
+  return readRunSettings(dir) !== undefined;
 }
 
 /** The run's models: the final ones when the run finished, else its last checkpoint's. */
@@ -70,14 +60,15 @@ export class LatentSession {
   ) {}
 
   static async open(tf: Tf, runDir: string): Promise<LatentSession> {
-    const settings = readJsonFile<RunSettingsFile>(path.join(runDir, 'settings.json'));
-    const recipe = settings?.recipe;
-    if (!recipe || !settings.settings?.data) throw new DataError(`${runDir} is not a VAE or GAN run folder (its settings.json names no recipe)`);
-    const report = readJsonFile<GenerativeReport>(path.join(runDir, 'report.json'));
+    const run = readGenerativeRun(runDir);
+    const settings = run?.settings;
+    if (!run || !settings?.settings?.data) throw new DataError(`${runDir} is not a VAE or GAN run folder (its settings.json names no recipe)`);
+    const { recipe, report } = run;
     const { models, history } = await loadRunModels(tf, runDir, Object.keys(rolesOf(recipe)));
-    const runHistory = report?.history ?? history ?? [];
+    // The checkpoint whose models were loaded, when the run is unfinished (it may be newer than the one read before).
+    const runHistory = report?.history ?? history ?? run.history;
     const info: LatentInfo = {
-      runDir, recipe, status: report?.status ?? 'unfinished',
+      runDir, recipe, status: run.status,
       epochsCompleted: runHistory.at(-1)?.epoch ?? 0, history: runHistory,
       data: settings.settings.data, classNames: settings.dataset?.classNames ?? [],
     };

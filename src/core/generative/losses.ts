@@ -23,7 +23,11 @@ export function klLoss(tf: Tf, zMean: tfjs.Tensor2D, zLogVar: tfjs.Tensor2D): tf
   return tf.tidy(() => tf.scalar(1).add(zLogVar).sub(zMean.square()).sub(zLogVar.exp()).mul(-0.5).sum(1).mean<tfjs.Scalar>());
 }
 
-/** Mean BCE of one score per image against 0/1 labels (the GAN players' loss_fn, keras.losses.BinaryCrossentropy()). */
-export function scoreLoss(tf: Tf, labels: tfjs.Tensor2D, scores: tfjs.Tensor2D): tfjs.Scalar {
-  return tf.tidy(() => tf.metrics.binaryCrossentropy(labels, scores).mean<tfjs.Scalar>());
+/**
+ * Mean BCE of one score per image against 0/1 labels (the GAN players' loss_fn,
+ * keras.losses.BinaryCrossentropy()); with from_logits, Keras' sigmoid cross-entropy on the
+ * raw scores (stable for large logits, where sigmoid then a clipped log would not be).
+ */
+export function scoreLoss(tf: Tf, labels: tfjs.Tensor2D, scores: tfjs.Tensor2D, fromLogits = false): tfjs.Scalar {
+  return tf.tidy(() => (fromLogits ? tf.losses.sigmoidCrossEntropy(labels, scores) : tf.metrics.binaryCrossentropy(labels, scores).mean<tfjs.Scalar>()));
 }

@@ -4,7 +4,6 @@
  * a 2-D VAE's manifold (Chollet's 15×15 figure) with the quantiles its rows and columns sit
  * at, and the encoded validation images for the scatter and the concept vectors.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { describeRecipe } from './recipe';
 import type { LatentOverview } from './overviewTypes';
@@ -12,6 +11,7 @@ import type { LatentOverview } from './overviewTypes';
 export type { LatentOverview } from './overviewTypes';
 import type { LatentSession } from './latent';
 import { manifoldQuantiles } from './vae';
+import { pngBytesDataUrl, pngFileDataUrl } from '../viz/png';
 
 /** Chollet's figure: 15 × 15 decoded digits. */
 export const MANIFOLD_SIZE = 15;
@@ -19,15 +19,6 @@ export const MANIFOLD_SIZE = 15;
 export const SCATTER_COUNT = 1000;
 
 
-const dataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
-
-function readSamples(runDir: string, file: string): string | null {
-  try {
-    return dataUrl(fs.readFileSync(path.join(runDir, file)));
-  } catch {
-    return null; // a grid that is gone (a folder tidied by hand) is shown as missing, not fatal
-  }
-}
 
 export async function latentOverview(session: LatentSession): Promise<LatentOverview> {
   const { info } = session;
@@ -41,11 +32,11 @@ export async function latentOverview(session: LatentSession): Promise<LatentOver
     epochsCompleted: info.epochsCompleted,
     dataName: info.data.kind === 'folder' ? info.data.path : info.data.kind,
     classNames: info.classNames,
-    history: info.history.map((h) => ({ epoch: h.epoch, logs: h.logs, samples: readSamples(info.runDir, h.samples) })),
+    history: info.history.map((h) => ({ epoch: h.epoch, logs: h.logs, samples: pngFileDataUrl(path.join(info.runDir, h.samples)) })),
   };
   if (info.recipe.kind === 'vae') {
     if (info.recipe.latentDim === 2) {
-      overview.manifold = { image: dataUrl(await session.grid(session.manifoldPoints(MANIFOLD_SIZE), MANIFOLD_SIZE)), axis: manifoldQuantiles(MANIFOLD_SIZE), cell: info.recipe.imageShape[1] };
+      overview.manifold = { image: pngBytesDataUrl(await session.grid(session.manifoldPoints(MANIFOLD_SIZE), MANIFOLD_SIZE)), axis: manifoldQuantiles(MANIFOLD_SIZE), cell: info.recipe.imageShape[1] };
     }
     overview.scatter = await session.encode(SCATTER_COUNT);
   }
@@ -54,5 +45,5 @@ export async function latentOverview(session: LatentSession): Promise<LatentOver
 
 /** Each point decoded as a PNG data URL (the panel's live decoding, interpolation and samples). */
 export async function decodeToDataUrls(session: LatentSession, points: number[][]): Promise<string[]> {
-  return (await session.decode(points)).map(dataUrl);
+  return (await session.decode(points)).map(pngBytesDataUrl);
 }

@@ -9,10 +9,24 @@
  * - GAN (keras.io "DCGAN overriding train_step", Chollet 12.5): a generator from a latent
  *   vector to an image, and a discriminator from that image to one score.
  */
-import type { ModelSpec } from '../model/spec';
+import type { ModelSpec, OptimizerSpec } from '../model/spec';
 import type { ModelSummary, Shape } from '../shapes/types';
 
 export type ImageShape3 = [number, number, number];
+
+/**
+ * How the code compiles the recipe's trainer (`gan.compile(d_optimizer=…, g_optimizer=…,
+ * loss_fn=…)`, `vae.compile(optimizer=…)`), where it does: ConvLens trains with these instead
+ * of the keras.io examples' published settings.
+ */
+export interface RecipeCompile {
+  /** The user's keras.Model subclass ('GAN', 'VAE'). */
+  trainerClass: string;
+  /** By keyword: `optimizer` (VAE), `d_optimizer` and `g_optimizer` (GAN). */
+  optimizers: Record<string, OptimizerSpec>;
+  /** The GAN's `loss_fn=BinaryCrossentropy(from_logits=True)`: the discriminator's score is a logit. */
+  fromLogits?: boolean;
+}
 
 export interface VaeRecipe {
   kind: 'vae';
@@ -23,6 +37,7 @@ export interface VaeRecipe {
   /** The encoder's output layers giving the latent mean and log-variance. */
   zMean: string;
   zLogVar: string;
+  compile?: RecipeCompile;
 }
 
 export interface GanRecipe {
@@ -31,6 +46,7 @@ export interface GanRecipe {
   discriminator: string;
   latentDim: number;
   imageShape: ImageShape3;
+  compile?: RecipeCompile;
 }
 
 export type GenerativeRecipe = VaeRecipe | GanRecipe;
@@ -40,6 +56,12 @@ export function describeRecipe(r: GenerativeRecipe): string {
   return r.kind === 'vae'
     ? `VAE: ${r.encoder} + ${r.decoder}, latent ${r.latentDim}`
     : `GAN: ${r.generator} + ${r.discriminator}, latent ${r.latentDim}`;
+}
+
+/** The trainer's compile call in a few words: "GAN.compile: d_optimizer adam 0.0003, g_optimizer adam 0.0003, logit scores". */
+export function describeRecipeCompile(c: RecipeCompile): string {
+  const optimizers = Object.entries(c.optimizers).map(([k, o]) => [k, o.optimizer, o.learningRate].filter((x) => x !== undefined).join(' '));
+  return `${c.trainerClass}.compile: ${[...optimizers, ...(c.fromLogits ? ['logit scores'] : [])].join(', ')}`;
 }
 
 /** Roles of a recipe's models, in the order they are built and saved. */
@@ -117,6 +139,14 @@ function latentToImage(m: Model): { latentDim: number; imageShape: ImageShape3 }
   return latentDim !== undefined && imageShape ? { latentDim, imageShape } : undefined;
 }
 
+/** The compile call of the trainer both models were given to, if the code has one. */
+function compileOf(a: ModelSpec, b: ModelSpec): { compile: RecipeCompile } | object {
+  const call = a.trainerCompile;
+  const other = b.trainerCompile?.range.start;
+  if (call?.range.start.line !== other?.line || call?.range.start.column !== other?.column || !call) return {};
+  return { compile: { trainerClass: call.trainerClass, optimizers: call.optimizers, ...(call.fromLogits !== undefined ? { fromLogits: call.fromLogits } : {}) } };
+}
+
 /** The VAEs and GANs among a file's models (specs and summaries index-aligned, as FileAnalysis has them). */
 export function findGenerativeRecipes(specs: readonly ModelSpec[], summaries: readonly ModelSummary[]): GenerativeRecipe[] {
   const models: Model[] = specs.map((spec, i) => ({ spec, summary: summaries[i] })).filter((m) => m.summary !== undefined);
@@ -131,7 +161,7 @@ export function findGenerativeRecipes(specs: readonly ModelSpec[], summaries: re
     });
     if (!decoder) continue;
     used.add(e.spec.name).add(decoder.spec.name);
-    recipes.push({ kind: 'vae', encoder: e.spec.name, decoder: decoder.spec.name, ...enc });
+    recipes.push({ kind: 'vae', encoder: e.spec.name, decoder: decoder.spec.name, ...enc, ...compileOf(e.spec, decoder.spec) });
   }
   for (const g of models) {
     const gen = used.has(g.spec.name) ? undefined : latentToImage(g);
@@ -144,7 +174,7 @@ export function findGenerativeRecipes(specs: readonly ModelSpec[], summaries: re
     });
     if (!discriminator) continue;
     used.add(g.spec.name).add(discriminator.spec.name);
-    recipes.push({ kind: 'gan', generator: g.spec.name, discriminator: discriminator.spec.name, ...gen });
+    recipes.push({ kind: 'gan', generator: g.spec.name, discriminator: discriminator.spec.name, ...gen, ...compileOf(g.spec, discriminator.spec) });
   }
   return recipes;
 }

@@ -89,6 +89,27 @@ export interface CompileSpec {
   range: SourceRange;
 }
 
+/** One optimizer as the code writes it: `keras.optimizers.Adam(learning_rate=3e-4)` → adam, 0.0003. */
+export interface OptimizerSpec {
+  optimizer?: string;
+  learningRate?: number;
+}
+
+/**
+ * The compile call of the user's keras.Model subclass a model was given to (keras.io's
+ * `gan.compile(d_optimizer=…, g_optimizer=…, loss_fn=…)`, `vae.compile(optimizer=…)`): how the
+ * recipe trains, which ConvLens follows instead of the examples' published settings.
+ */
+export interface TrainerCompileSpec {
+  trainerClass: string;
+  /** By keyword: `optimizer`, `d_optimizer`, `g_optimizer`. */
+  optimizers: Record<string, OptimizerSpec>;
+  /** `loss_fn` (or `loss`), snake_case. */
+  loss?: string;
+  fromLogits?: boolean;
+  range: SourceRange;
+}
+
 /**
  * Pretrained weights a keras.applications model asks for (`weights="imagenet"`, Keras' default,
  * or a file path): the file Keras itself would load, by its name in Keras' cache
@@ -127,6 +148,8 @@ export interface ModelSpec {
   inputs: number[];
   outputs: number[];
   compile?: CompileSpec;
+  /** The compile call of a keras.Model subclass (a GAN or VAE trainer) this model was given to. */
+  trainerCompile?: TrainerCompileSpec;
   /** The last `model.fit(...)` / `fit_generator(...)` call on this model, when the code has one. */
   fit?: FitSpec;
   /** False after `model.trainable = False` (a frozen conv base): all weights non-trainable. */

@@ -12,7 +12,7 @@ import { preprocessMode } from '../model/preprocess';
 import { DataGeneratorRecorder } from './dataGenerators';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 
@@ -69,6 +69,9 @@ export class ModelRuntime {
         return layerAttribute(target.layer, name, this.applications) ?? { kind: 'method', target, name };
       case 'tensor':
         return unknown(`tensor attribute '${name}' is only known when the model runs`);
+      case 'trainer':
+        // gan.compile / vae.fit: read by callMethod; gan.generator stays unknown (the class body is not read).
+        return name === 'compile' || name === 'fit' ? { kind: 'method', target, name } : unknown(`'${name}' of a ${target.trainer.className} model is not read`);
       case 'unknown':
         return target;
       default:
@@ -466,6 +469,7 @@ export class ModelRuntime {
     const flowed = this.generators.flow(target, name, args, range);
     if (flowed) return flowed;
     if (target.kind === 'layer' && name === 'apply') return this.applyLayer(target.layer, args.positional[0], range);
+    if (target.kind === 'trainer') return this.trainerMethod(target.trainer, name, args, range);
     if (target.kind !== 'model') return unknown(`${name}() of a ${target.kind}`);
     const model = target.model;
     switch (name) {
@@ -502,6 +506,24 @@ export class ModelRuntime {
       default:
         return unknown(`model.${name}() is not evaluated`);
     }
+  }
+
+  /**
+   * A recipe trainer's compile and fit reach the models it was given (`vae.fit(x, epochs=30,
+   * batch_size=128)` sets the Train defaults of the encoder and the decoder); nothing else of it is read.
+   */
+  private trainerMethod(trainer: TrainerObject, name: string, args: CallArgs, range: SourceRange): Value {
+    if (name === 'compile') {
+      const call = { trainerClass: trainer.className, keyword: args.keyword, range };
+      for (const model of trainer.models) model.trainerCompile = call;
+      return NONE;
+    }
+    if (name === 'fit') {
+      const call = this.fitCall(args, range, false);
+      for (const model of trainer.models) model.fit = call;
+      return unknown('the History a fit() returns is not evaluated');
+    }
+    return unknown(`${trainer.className}.${name}() is not evaluated`);
   }
 
   private compileCall(args: CallArgs, range: SourceRange): CompileCall {

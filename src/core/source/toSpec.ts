@@ -2,10 +2,10 @@
  * Turns the runtime's model objects (graphs of layer applications) into plain ModelSpecs,
  * listing layers in the order Keras' `model.summary()` does.
  */
-import type { CompileSpec, FitSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
+import type { CompileSpec, OptimizerSpec, TrainerCompileSpec, FitSpec, ConfigObject, ConfigValue, Dialect, LayerSpec, ModelSpec, SourceLanguage, SourceRange } from '../model/spec';
 import { camelToSnake, toSnakeCase } from '../model/catalog';
 import { declaredInputShape, type DeclaredInputShape } from '../model/inputShape';
-import type { CompileCall, FitCall, GraphNode, LayerObject, ModelObject, Value } from './values';
+import type { CompileCall, TrainerCompileCall, FitCall, GraphNode, LayerObject, ModelObject, Value } from './values';
 
 export function toModelSpecs(models: ModelObject[], language: SourceLanguage): ModelSpec[] {
   const dialect: Dialect = language === 'python' ? 'keras' : 'tfjs';
@@ -30,6 +30,7 @@ function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): M
     name: m.varName ?? m.kerasName, kerasName: m.kerasName, kind: m.kind, language, dialect,
     range: m.range, layers: [], inputs: [], outputs: [],
     compile: m.compile ? compileSpec(m.compile) : undefined,
+    ...(m.trainerCompile ? { trainerCompile: trainerCompileSpec(m.trainerCompile) } : {}),
     ...(m.fit ? { fit: fitSpec(m.fit) } : {}),
     ...(m.trainable === false ? { trainable: false } : {}),
     ...(m.pretrained ? { pretrained: m.pretrained } : {}),
@@ -178,24 +179,41 @@ function lossName(name: string): string {
   return /^[A-Z]/.test(name) ? toSnakeCase(name) : camelToSnake(name);
 }
 
-function compileSpec(call: CompileCall): CompileSpec {
-  const spec: CompileSpec = { range: call.range };
-  const optimizer = className(call.optimizer);
+function optimizerSpec(v: Value | undefined): OptimizerSpec {
+  const spec: OptimizerSpec = {};
+  const optimizer = className(v);
   if (optimizer) spec.optimizer = optimizer.toLowerCase();
-  if (call.optimizer?.kind === 'dict') {
-    const lr = call.optimizer.entries.get('learning_rate') ?? call.optimizer.entries.get('lr');
+  if (v?.kind === 'dict') {
+    const lr = v.entries.get('learning_rate') ?? v.entries.get('lr');
     if (lr?.kind === 'number') spec.learningRate = lr.value;
   }
-  const loss = className(call.loss);
+  return spec;
+}
+
+/** The loss's snake_case name and its from_logits flag, where the code says them. */
+function lossSpec(v: Value | undefined): { loss?: string; fromLogits?: boolean } {
+  const spec: { loss?: string; fromLogits?: boolean } = {};
+  const loss = className(v);
   if (loss) spec.loss = lossName(loss);
-  if (call.loss?.kind === 'dict') {
-    const fromLogits = call.loss.entries.get('from_logits');
+  if (v?.kind === 'dict') {
+    const fromLogits = v.entries.get('from_logits');
     if (fromLogits?.kind === 'bool') spec.fromLogits = fromLogits.value;
   }
+  return spec;
+}
+
+function compileSpec(call: CompileCall): CompileSpec {
+  const spec: CompileSpec = { range: call.range, ...optimizerSpec(call.optimizer), ...lossSpec(call.loss) };
   if (call.metrics?.kind === 'list') {
     spec.metrics = call.metrics.items.map(className).filter((s): s is string => s !== undefined);
   }
   return spec;
+}
+
+function trainerCompileSpec(call: TrainerCompileCall): TrainerCompileSpec {
+  const optimizers: Record<string, OptimizerSpec> = {};
+  for (const [key, v] of call.keyword) if (key.endsWith('optimizer')) optimizers[key] = optimizerSpec(v);
+  return { trainerClass: call.trainerClass, optimizers, ...lossSpec(call.keyword.get('loss_fn') ?? call.keyword.get('loss')), range: call.range };
 }
 
 /** A positive whole number, or undefined when the code's value is not one (or not known). */

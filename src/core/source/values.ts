@@ -24,7 +24,29 @@ export type Value =
   /** A user function or other interpreter-owned callable; opaque to the runtime. */
   | { kind: 'function'; name: string; impl: unknown }
   /** `obj.method` before it is called: `model.add`, `layer.apply`, `model.compile`. */
-  | { kind: 'method'; target: Value; name: string };
+  | { kind: 'method'; target: Value; name: string }
+  /** An instance of the user's keras.Model subclass (keras.io's `GAN(...)`, `VAE(...)`): only its models and compile are read. */
+  | { kind: 'trainer'; trainer: TrainerObject };
+
+/**
+ * `gan = GAN(discriminator=d, generator=g, latent_dim=128)` then `gan.compile(d_optimizer=…,
+ * g_optimizer=…, loss_fn=…)`: ConvLens never runs the class's train_step, but the compile call
+ * says how the recipe trains (optimizers, learning rates, from_logits), so it is kept with
+ * the models the instance was given.
+ */
+export interface TrainerObject {
+  className: string;
+  /** The constructor's model arguments. */
+  models: ModelObject[];
+  range: SourceRange;
+}
+
+/** A compile call on a TrainerObject: its keyword arguments as written. */
+export interface TrainerCompileCall {
+  trainerClass: string;
+  keyword: Map<string, Value>;
+  range: SourceRange;
+}
 
 export interface LayerObject {
   id: number;
@@ -87,6 +109,8 @@ export interface ModelObject {
   kerasName: string;
   varName?: string;
   compile?: CompileCall;
+  /** The compile call of a keras.Model subclass instance this model was given to (the GAN's or VAE's). */
+  trainerCompile?: TrainerCompileCall;
   fit?: FitCall;
   /** A keras.applications model's pretrained weights (applications/weightFiles.ts). */
   pretrained?: PretrainedWeights;
@@ -139,5 +163,6 @@ export function describe(v: Value): string {
     case 'model': return 'a model';
     case 'function': return `function ${v.name}`;
     case 'method': return `method ${v.name}`;
+    case 'trainer': return `a ${v.trainer.className} model`;
   }
 }

@@ -4,6 +4,7 @@
  * stay crisp and every source pixel becomes the same square: what the user sees is what the
  * model gets.
  */
+import * as fs from 'fs';
 import { loadSharp, toBytes } from '../engine/data/sharp';
 
 /** Small pictures are enlarged for display to at least this many pixels on their longer side. */
@@ -30,7 +31,19 @@ export async function encodePng(pixels: Float32Array | Uint8Array, height: numbe
   return img.png().toBuffer();
 }
 
-/** The same as a `data:image/png;base64,…` URL, for an <img> in a page (the CSP allows img-src data:). */
+/** PNG bytes as a `data:image/png;base64,…` URL, for an <img> in a page (the CSP allows img-src data:). */
+export const pngBytesDataUrl = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
+
+/** The same as a `data:image/png;base64,…` URL. */
 export async function pngDataUrl(pixels: Float32Array | Uint8Array, height: number, width: number, channels: 1 | 3, options: PngOptions = {}): Promise<string> {
-  return `data:image/png;base64,${(await encodePng(pixels, height, width, channels, options)).toString('base64')}`;
+  return pngBytesDataUrl(await encodePng(pixels, height, width, channels, options));
+}
+
+/** A PNG file of a run folder as a data URL; null when it is gone (a folder tidied by hand is shown as missing, not fatal). */
+export function pngFileDataUrl(file: string): string | null {
+  try {
+    return pngBytesDataUrl(fs.readFileSync(file));
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 /** Train Model and Show Training Panel. */
+import { withTrainable, type TrainableFlags } from '../../core/model/trainable';
 import * as vscode from 'vscode';
 import type { TrainChoices } from '../../training/projectSettings';
 import { askTrainChoices } from '../../training/trainFlow';
@@ -46,7 +47,10 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained);
   };
-  /** Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its weights to start from. */
+  /**
+   * Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its
+   * weights to start from; args: the file, the train choices (else asked), the layers' trainable flags.
+   */
   const fineTune = async (args: unknown[]): Promise<StartedRun | undefined> => {
     const uri = args[0] instanceof vscode.Uri ? args[0] : undefined;
     if (!uri) {
@@ -62,15 +66,21 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     }
     const choices = (args[1] as TrainChoices | undefined) ?? await askTrainChoices(context.workspaceState, uri, opened.spec.name);
     if (!choices) return undefined;
-    return trainer.start(uri, opened.spec, choices, undefined, false, uri.fsPath);
+    const flags = (args[2] ?? {}) as TrainableFlags;
+    return trainer.start(uri, withTrainable(opened.spec, flags), choices, undefined, false, uri.fsPath);
   };
   return {
     'convlens.fineTuneModelFile': (...args) => fineTune(args),
     'convlens.trainModel': (...args) => train(args),
     'convlens.showTrainingPanel': (...args) => {
       const target = commandTarget(analysis, args);
-      const name = target && (target.modelName ?? analysis.get(target.document)?.analysis.models[0]?.name);
-      if (target && name) trainer.showPanel(target.document.uri, name);
+      const result = target && analysis.get(target.document)?.analysis;
+      const name = target && (target.modelName ?? result?.models[0]?.name);
+      if (!target || !name) return;
+      // A part of a VAE or GAN shows the recipe's runs: its losses and samples.
+      const recipe = result && recipeWith(findGenerativeRecipes(result.specs, result.models), name);
+      if (recipe) generative.showPanel(target.document.uri, recipe);
+      else trainer.showPanel(target.document.uri, name);
     },
   };
 }

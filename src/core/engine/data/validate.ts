@@ -72,6 +72,22 @@ function dataLabel(d: DataDescription): string {
 }
 
 /**
+ * The image to load for a model whose input is the image's pixels in another shape: (h, w)
+ * for greyscale h×w×1 images, or a vector as long as a fixed-size image (784 for MNIST).
+ * Undefined for image (rank-3) inputs and for anything else.
+ */
+export function flatImage(inShape: readonly (number | null)[], fixed: ImageShape | undefined): ImageShape | undefined {
+  if (inShape.some((d) => d === null)) return undefined;
+  const dims = inShape as number[];
+  if (dims.length === 2) {
+    const image: ImageShape = [dims[0], dims[1], 1];
+    return !fixed || image.every((d, i) => d === fixed[i]) ? image : undefined;
+  }
+  if (dims.length === 1 && fixed && dims[0] === fixed[0] * fixed[1] * fixed[2]) return fixed;
+  return undefined;
+}
+
+/**
  * The image shape to load the data at for this model (folders and synthetic data follow the
  * model; MNIST is fixed). Throws a DataError saying what to change when the model cannot
  * take the data.
@@ -89,6 +105,10 @@ export function checkCompatibility(io: ModelIO, data: DataDescription): ImageSha
       `the model's input shape is unknown: give its first layer ${shapeLiteral(data.fixedShape ?? [150, 150, 3], io.dialect)}` +
         (data.fixedShape ? '' : ' (your image size)'),
     );
+  } else if (flatImage(inShape, data.fixedShape)) {
+    // Chollet's first MNIST network (Dense on x.reshape((60000, 28 * 28))) and the TF tutorials'
+    // Flatten(input_shape=(28, 28)): the same pixels in another shape, reshaped per batch.
+    shape = flatImage(inShape, data.fixedShape);
   } else if (inShape.length !== 3) {
     // A vector input's length says nothing about an image size: suggest the data's own, or a typical one.
     const want = data.fixedShape ?? [150, 150, 3];

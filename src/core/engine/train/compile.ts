@@ -76,22 +76,34 @@ const LOSS_ALIASES: Record<string, LossName> = {
 const OPTIMIZERS: OptimizerName[] = ['adam', 'rmsprop', 'sgd', 'adagrad', 'adadelta', 'adamax'];
 const ACCURACY = new Set(['accuracy', 'acc', 'categorical_accuracy', 'sparse_categorical_accuracy', 'binary_accuracy']);
 
+/** An optimizer named in the code (any Keras spelling) with its learning rate, or Keras' defaults (Adam, its default rate). */
+export function resolveOptimizer(name: string | undefined, rate: number | undefined): { optimizer: OptimizerName; learningRate: number } {
+  let optimizer: OptimizerName = 'adam';
+  if (name !== undefined) {
+    const o = normalise(name);
+    if (!OPTIMIZERS.includes(o as OptimizerName)) {
+      throw new CompileError(`optimizer '${name}' is not supported for training here; use one of ${OPTIMIZERS.join(', ')}`);
+    }
+    optimizer = o as OptimizerName;
+  }
+  const learningRate = rate ?? DEFAULT_LEARNING_RATE[optimizer];
+  if (!(learningRate > 0)) throw new CompileError(`learning rate ${learningRate} must be positive`);
+  return { optimizer, learningRate };
+}
+
+/** Keras' class name of an optimizer, as a log line names it: `RMSprop(learning_rate=0.001)`. */
+export function describeOptimizer({ optimizer, learningRate }: Pick<CompileSettings, 'optimizer' | 'learningRate'>): string {
+  const names: Record<OptimizerName, string> = { adam: 'Adam', rmsprop: 'RMSprop', sgd: 'SGD', adagrad: 'Adagrad', adadelta: 'Adadelta', adamax: 'Adamax' };
+  return `${names[optimizer]}(learning_rate=${learningRate})`;
+}
+
 export function resolveCompile(spec: ModelSpec, io: Pick<ModelIO, 'outputUnits' | 'outputActivation'>): CompileSettings {
   const c = spec.compile;
   const notes: string[] = [];
   const units = io.outputUnits ?? 0;
   const activation = io.outputActivation ?? 'linear';
 
-  let optimizer: OptimizerName = 'adam';
-  if (c?.optimizer !== undefined) {
-    const o = normalise(c.optimizer);
-    if (!OPTIMIZERS.includes(o as OptimizerName)) {
-      throw new CompileError(`optimizer '${c.optimizer}' is not supported for training here; use one of ${OPTIMIZERS.join(', ')}`);
-    }
-    optimizer = o as OptimizerName;
-  }
-  const learningRate = c?.learningRate ?? DEFAULT_LEARNING_RATE[optimizer];
-  if (!(learningRate > 0)) throw new CompileError(`learning rate ${learningRate} must be positive`);
+  const { optimizer, learningRate } = resolveOptimizer(c?.optimizer, c?.learningRate);
 
   let loss: LossName;
   let fromLogits = c?.fromLogits ?? false;
@@ -134,7 +146,7 @@ export function resolveCompile(spec: ModelSpec, io: Pick<ModelIO, 'outputUnits' 
   };
 }
 
-export function createOptimizer(tf: Tf, c: CompileSettings): tfjs.Optimizer {
+export function createOptimizer(tf: Tf, c: Pick<CompileSettings, 'optimizer' | 'learningRate'>): tfjs.Optimizer {
   const lr = c.learningRate;
   switch (c.optimizer) {
     case 'adam':

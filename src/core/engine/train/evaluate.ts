@@ -37,6 +37,17 @@ export function batchImages(tf: Tf, split: Split, shape: ImageShape, indices: Ar
   return tf.tensor4d(buf, [n, shape[0], shape[1], shape[2]]);
 }
 
+/**
+ * A batch of images in the shape the model takes: reshaped when its input is the same pixels
+ * in another shape ((h, w), or one vector of h·w·c), as the course's `x.reshape((60000, 28 * 28))`
+ * does (validate.ts' flatImage lets only those through). A new tensor then; else `x` itself.
+ */
+export function asModelInput(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor4D): tfjs.Tensor {
+  const dims = model.inputs[0].shape.slice(1);
+  if (dims.length === 3 || dims.some((d) => d === null)) return x;
+  return tf.reshape(x, [x.shape[0], ...(dims as number[])]);
+}
+
 export function batchLabels(split: Split, indices: ArrayLike<number>, start: number, end: number): Int32Array {
   const out = new Int32Array(end - start);
   for (let i = start; i < end; i++) out[i - start] = split.y[indices[i]];
@@ -72,7 +83,7 @@ export async function predictSplit(
     const [l, a, cls, conf] = tf.tidy((): [tfjs.Tensor, tfjs.Tensor, tfjs.Tensor, tfjs.Tensor] => {
       const x = batchImages(tf, split, shape, order, start, end, pixelScale);
       const yTrue = encodeLabels(tf, ids, compile, numClasses);
-      const out = model.predict(x) as tfjs.Tensor;
+      const out = model.predict(asModelInput(tf, model, x)) as tfjs.Tensor;
       let probs: tfjs.Tensor;
       let cls: tfjs.Tensor;
       if (compile.labels === 'binary') {

@@ -12,7 +12,7 @@ import { writeCheckpoint } from './checkpoint';
 import { encodeLabels } from './compile';
 import { type TrainControl, yieldToEvents } from './control';
 import { EarlyStopper } from './earlyStopping';
-import { batchImages, batchLabels, predictSplit } from './evaluate';
+import { asModelInput, batchImages, batchLabels, predictSplit } from './evaluate';
 import type { PreparedRun } from './prepare';
 import { writeJson, type RunFiles } from './runFiles';
 import type { StartedModel } from './startModel';
@@ -65,7 +65,9 @@ async function trainEpoch(tf: Tf, prepared: PreparedRun, model: tfjs.LayersModel
       made.push(x);
       const y = encodeLabels(tf, batchLabels(train, order, start, end), compile, dataset.numClasses);
       made.push(y);
-      out = await model.trainOnBatch(x, y);
+      const fed = asModelInput(tf, model, x);
+      if (fed !== x) made.push(fed);
+      out = await model.trainOnBatch(fed, y);
     } finally {
       tf.dispose(made); // also when augmenting or encoding failed half-way
     }

@@ -7,7 +7,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../model/spec';
 import { selectBackend, type BackendInfo } from '../backend/select';
 import { describeDataset, loadDataset } from '../data';
-import type { Dataset, ImageShape } from '../data/types';
+import { describeShape, type Dataset, type ImageShape } from '../data/types';
 import { checkCompatibility, modelIO } from '../data/validate';
 import { resolveCompile, type CompileSettings } from './compile';
 import { prepareTrainingInput, type TrainingInput } from './trainingInput';
@@ -64,6 +64,7 @@ export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: Tra
   const shape = checkCompatibility(io, describeDataset(settings.data));
   const compile = fineTuning(resolveCompile(spec, io), settings);
   for (const note of compile.notes) log(note);
+  if (io.inputShape && io.inputShape.length !== 3) log(`${describeShape(shape)} images reshaped to the model's input (${io.inputShape.join(', ')}), as the code's reshape of its data does`);
 
   const backend = await selectRunBackend(tf, settings, emit);
 

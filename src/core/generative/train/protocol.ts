@@ -15,9 +15,15 @@ const Real = v.union([v.number(), v.nan()]);
 const Shape3 = v.tuple([v.number(), v.number(), v.number()]);
 const Logs = v.record(v.string(), Real);
 
+const CompileSchema = v.optional(v.object({
+  trainerClass: v.string(),
+  optimizers: v.record(v.string(), v.object({ optimizer: v.optional(v.string()), learningRate: v.optional(v.number()) })),
+  fromLogits: v.optional(v.boolean()),
+}));
+
 export const RecipeSchema: v.GenericSchema<GenerativeRecipe> = v.variant('kind', [
-  v.object({ kind: v.literal('vae'), encoder: v.string(), decoder: v.string(), latentDim: v.number(), imageShape: Shape3, zMean: v.string(), zLogVar: v.string() }),
-  v.object({ kind: v.literal('gan'), generator: v.string(), discriminator: v.string(), latentDim: v.number(), imageShape: Shape3 }),
+  v.object({ kind: v.literal('vae'), encoder: v.string(), decoder: v.string(), latentDim: v.number(), imageShape: Shape3, zMean: v.string(), zLogVar: v.string(), compile: CompileSchema }),
+  v.object({ kind: v.literal('gan'), generator: v.string(), discriminator: v.string(), latentDim: v.number(), imageShape: Shape3, compile: CompileSchema }),
 ]);
 
 const EpochEntries = { epoch: v.number(), logs: Logs, seconds: v.number(), imagesPerSec: Real, samples: v.string() };

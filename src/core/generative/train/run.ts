@@ -82,7 +82,7 @@ export async function runGenerativeTraining(tf: Tf, specs: readonly ModelSpec[],
     const runDir = settings.resume ?? createRunDir(settings.outDir, recipeRunName(recipe));
     if (!settings.resume) writeJson(path.join(runDir, 'specs.json'), Object.values(rolesOf(recipe)).map((name) => specs.find((s) => s.name === name)));
     writeJson(path.join(runDir, 'settings.json'), { model: recipeRunName(recipe), recipe, settings, optimizer: trainer.optimizer, backend, dataset: { ...dataset, skipped: dataset.skipped.length } });
-    log(`optimizer: ${trainer.optimizer}, as the keras.io ${recipe.kind === 'vae' ? 'VAE' : 'DCGAN'} example compiles it`);
+    log(`optimizer: ${trainer.optimizer}`);
     if (settings.resume) log(`resumed ${runDir} after epoch ${startEpoch - 1} (optimizer state starts afresh)`);
     emit({ type: 'run', runDir, startEpoch, recipe });
     const points = fixedPoints(tf, runDir, recipe.latentDim, settings.seed);

@@ -11,6 +11,7 @@ import { decodePoints, vaeEvaluate, vaeTrainStep } from '../vae';
 import type { GenerativeRecipe } from '../recipe';
 import { LossMeans, epochBatches } from './batches';
 import { batchImages } from '../../engine/train/evaluate';
+import { createOptimizer, describeOptimizer, resolveOptimizer } from '../../engine/train/compile';
 
 type Tf = typeof tfjs;
 
@@ -25,19 +26,28 @@ export interface Trainer {
 }
 
 /**
- * keras.io's VAE compiles with `keras.optimizers.Adam()` (learning rate 0.001); its DCGAN
- * with Adam(learning_rate=0.0001) for each player. ConvLens does not read a subclassed
- * model's compile call yet, so these are the recipes' published settings.
+ * Without a compile call in the code (or a keyword missing from it), the keras.io examples'
+ * own settings: the VAE compiles with `keras.optimizers.Adam()` (learning rate 0.001), the
+ * DCGAN with Adam(learning_rate=0.0001) for each player and BinaryCrossentropy() on
+ * sigmoid scores.
  */
 export const VAE_LEARNING_RATE = 1e-3;
 export const GAN_LEARNING_RATE = 1e-4;
 
+/** One optimizer of the recipe: from the trainer's compile keyword, else the example's Adam at `published`. */
+function recipeOptimizer(tf: Tf, recipe: GenerativeRecipe, keyword: string, published: number): { optimizer: tfjs.Optimizer; text: string } {
+  const written = recipe.compile?.optimizers[keyword];
+  const settings = written ? resolveOptimizer(written.optimizer, written.learningRate) : { optimizer: 'adam' as const, learningRate: published };
+  const from = written ? `from ${recipe.compile!.trainerClass}.compile(${keyword}=…)` : 'the keras.io example\'s';
+  return { optimizer: createOptimizer(tf, settings), text: `${describeOptimizer(settings)} (${from})` };
+}
+
 export function makeTrainer(tf: Tf, recipe: GenerativeRecipe, models: Record<string, tfjs.LayersModel>): Trainer {
   if (recipe.kind === 'vae') {
     const vae = { encoder: models.encoder, decoder: models.decoder };
-    const optimizer = tf.train.adam(VAE_LEARNING_RATE);
+    const { optimizer, text } = recipeOptimizer(tf, recipe, 'optimizer', VAE_LEARNING_RATE);
     return {
-      optimizer: `Adam(learning_rate=${VAE_LEARNING_RATE})`,
+      optimizer: text,
       trainBatch: (images, seed) => vaeTrainStep(tf, vae, optimizer, images, seed),
       async validate(split, batchSize, seed) {
         const means = new LossMeans();
@@ -56,10 +66,13 @@ export function makeTrainer(tf: Tf, recipe: GenerativeRecipe, models: Record<str
     };
   }
   const gan = { generator: models.generator, discriminator: models.discriminator };
-  const optimizers = { discriminator: tf.train.adam(GAN_LEARNING_RATE), generator: tf.train.adam(GAN_LEARNING_RATE) };
+  const d = recipeOptimizer(tf, recipe, 'd_optimizer', GAN_LEARNING_RATE);
+  const g = recipeOptimizer(tf, recipe, 'g_optimizer', GAN_LEARNING_RATE);
+  const optimizers = { discriminator: d.optimizer, generator: g.optimizer };
+  const fromLogits = recipe.compile?.fromLogits ?? false;
   return {
-    optimizer: `Adam(learning_rate=${GAN_LEARNING_RATE}) for each player`,
-    trainBatch: (images, seed) => ganTrainStep(tf, gan, optimizers, images, recipe.latentDim, seed),
+    optimizer: `discriminator ${d.text}, generator ${g.text}${fromLogits ? ', scores as logits (loss_fn from_logits=True)' : ''}`,
+    trainBatch: (images, seed) => ganTrainStep(tf, gan, optimizers, images, recipe.latentDim, seed, fromLogits),
     validate: () => Promise.resolve({}),
     decode: (points) => decodePoints(tf, gan.generator, points),
     dispose: () => {

@@ -16,7 +16,7 @@ import { mobilenet, mobilenetV2 } from './mobilenet';
 import { MOBILENETS_V3, mobilenetV3 } from './mobilenetv3';
 import { RESNETS, resnet } from './resnet';
 import { VGG_BLOCKS, vgg } from './vgg';
-import { pretrainedWeights } from './weightFiles';
+import { pretrainedWeights, weightsPosition } from './weightFiles';
 import { xception } from './xception';
 
 export type { GraphBuilder } from './common';
@@ -44,8 +44,9 @@ export function buildApplication(path: string, args: CallArgs, range: SourceRang
   const build = Object.hasOwn(BUILDERS, name) ? BUILDERS[name] : undefined;
   const built = build?.(name, args, range, b);
   if (built?.kind === 'model') {
-    const top = args.keyword.get('include_top') ?? (name.startsWith('MobileNet') ? undefined : args.positional[0]);
-    built.model.pretrained = pretrainedWeights(name, args, top?.kind !== 'bool' || top.value, name.startsWith('MobileNet') ? 3 : 1);
+    // include_top comes just before weights in every signature (see weightsPosition).
+    const top = args.keyword.get('include_top') ?? args.positional[weightsPosition(name) - 1];
+    built.model.pretrained = pretrainedWeights(name, args, top?.kind !== 'bool' || top.value);
   }
   return built;
 }

@@ -12,7 +12,7 @@ import { comprehension } from './comprehension';
 import { readCustomLayer } from './customClass';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
-import { CustomLayerClass, UserFunction, type Param } from './scope';
+import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './scope';
 import { children, isToken, parseNumber, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
 
 const COMPARE_OPS = new Set(['CompareOp', 'in', 'is', 'not']);
@@ -317,6 +317,10 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       if (callee.impl instanceof CustomLayerClass) {
         const cls = callee.impl;
         return this.runtime.customLayer(cls.name, readCustomLayer(cls.node, this.text, cls.moduleValue, args), args, range);
+      }
+      if (callee.impl instanceof ModelSubclass) {
+        const models = [...args.positional, ...args.keyword.values()].flatMap((v) => (v.kind === 'model' ? [v.model] : []));
+        return { kind: 'trainer', trainer: { className: callee.impl.name, models, range } };
       }
       return unknown(`${callee.name}() is not evaluated`);
     }

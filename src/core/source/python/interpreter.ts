@@ -12,7 +12,7 @@ import { importBindings } from './imports';
 import { CapExceeded, EvaluationStopped, LIMITS, checkSize } from './limits';
 import { binaryOp } from './operators';
 import { isLayerSubclass } from './customClass';
-import { CustomLayerClass, Scope, UserFunction } from './scope';
+import { CustomLayerClass, ModelSubclass, Scope, UserFunction } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
 /** How a statement ended: normally (undefined), by break/continue, or by return. */
@@ -105,8 +105,9 @@ export class Interpreter extends ExpressionEvaluator {
   }
 
   /**
-   * `class X(layers.Layer)` is read from its body (customLayer.ts); any other class stays
-   * unknown, so what it builds is never guessed.
+   * `class X(layers.Layer)` is read from its body (customLayer.ts); `class X(keras.Model)`
+   * (a recipe's trainer with its own train_step) only keeps the models and compile call an
+   * instance is given; any other class stays unknown, so what it builds is never guessed.
    */
   private classDefinition(node: SyntaxNode): void {
     const nameNode = children(node).find((k) => k.name === 'VariableName');
@@ -115,6 +116,10 @@ export class Interpreter extends ExpressionEvaluator {
     const bases = children(node).find((k) => k.name === 'ArgList');
     const baseNodes = bases ? children(bases).filter((k) => !isToken(k)) : [];
     const base = baseNodes.length === 1 ? this.evaluate(baseNodes[0]) : undefined;
+    if (base?.kind === 'ref' && /^keras\.(models\.)?Model$/.test(base.path)) {
+      this.setVariable(name, { kind: 'function', name, impl: new ModelSubclass(name) });
+      return;
+    }
     if (!base || !isLayerSubclass(base)) {
       this.setVariable(name, unknown(`custom class ${name} is not analysed`));
       return;

@@ -55,6 +55,11 @@ export class UserFunction {
  * A user's keras.layers.Layer subclass: calling it makes a layer (runtime.customLayer), read
  * per instance because its weights may follow the constructor's arguments (customClass.ts).
  */
+/** `class GAN(keras.Model)`: calling it gives a TrainerObject (values.ts); its methods are not read. */
+export class ModelSubclass {
+  constructor(readonly name: string) {}
+}
+
 export class CustomLayerClass {
   constructor(readonly name: string, readonly node: SyntaxNode, readonly moduleValue: (name: string) => Value | undefined) {}
 }
