@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { strFromU8, unzipSync } from 'fflate';
 import { runExportCli } from '../../src/cli/export';
 import { analyzeSource } from '../../src/core/analysis';
 import { buildTfjsModel } from '../../src/core/engine/build';
@@ -235,6 +236,21 @@ describe('export a trained model (convlens export)', function () {
     ]);
     assert.strictEqual((l.vars_names as Record<string, string>)['layers/sequential/vars'], 'base');
     assert.deepStrictEqual((l.layers as { class_name: string; layers?: { class_name: string }[] }[])[1].layers?.map((x) => x.class_name), ['InputLayer', 'Conv2D', 'BatchNormalization']);
+  });
+
+  it("writes the code's augmentation layers back (TF.js trained identity stand-ins for them), with the code's arguments", async () => {
+    const source = ['import keras', 'from keras import layers', 'augment = keras.Sequential([', '    keras.Input(shape=(16, 16, 3)),',
+      '    layers.RandomFlip("horizontal"),', '    layers.RandomRotation(0.1, fill_mode="nearest"),', '    layers.Rescaling(1.0 / 255),',
+      '    layers.Conv2D(4, 3, activation="relu"),', '    layers.GlobalAveragePooling2D(),', '    layers.Dense(2, activation="softmax"),', '])', ''].join('\n');
+    const spec = analyzeSource(source, 'python', 'augment.py').specs[0];
+    const saved = path.join(dir, 'augment');
+    // What a run folder holds: the model as TF.js trained it, and the model as the code wrote it (spec.json).
+    fs.mkdirSync(saved);
+    fs.writeFileSync(path.join(saved, 'spec.json'), JSON.stringify(spec));
+    const out = await exportSaved(buildTfjsModel(tf, spec), 'augment');
+    const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(fs.readFileSync(out)))['config.json'])) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const layers = config.config.layers.map((l) => [l.class_name, l.config.mode ?? l.config.factor ?? l.config.scale ?? null, l.config.fill_mode ?? null]);
+    assert.deepStrictEqual(layers.slice(0, 4), [['InputLayer', null, null], ['RandomFlip', 'horizontal', null], ['RandomRotation', 0.1, 'nearest'], ['Rescaling', 1 / 255, null]]);
   });
 
   it('exports a TF.js model.json converted from Keras 2.2.4 (doodlenet, 544,201 parameters) with the same predictions', async () => {

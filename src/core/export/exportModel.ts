@@ -9,10 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readJsonFile } from '../viz/inspect/load';
 import { readModelJson, writeAtomic } from '../engine/train/modelFiles';
+import { AUGMENTATION_CLASSES } from '../model/catalog';
+import type { ModelSpec } from '../model/spec';
 import { openModelFile } from '../modelFile/open';
 import type { RunCompile } from './compileConfig';
 import { ExportError } from './errors';
 import { kerasFileBytes } from './kerasFile';
+import type { OriginalLayer } from './kerasLayers';
 import { adamState } from './optimizerState';
 
 export const EXPORT_FORMATS = ['keras', 'tfjs'] as const;
@@ -60,6 +63,24 @@ function checkOut(out: string, format: ExportFormat, modelJson: string): string 
   return file;
 }
 
+/**
+ * The augmentation layers of the run's Keras code (spec.json), which TF.js trained as identity
+ * stand-ins of the same name: the export writes them back as the code wrote them.
+ */
+function augmentationLayers(modelJson: string): Map<string, OriginalLayer> {
+  const originals = new Map<string, OriginalLayer>();
+  const spec = readJsonFile<ModelSpec>(path.join(path.dirname(modelJson), 'spec.json'));
+  if (spec?.dialect !== 'keras') return originals;
+  const visit = (s: ModelSpec): void => {
+    for (const layer of s.layers) {
+      if (layer.nested) visit(layer.nested);
+      else if (AUGMENTATION_CLASSES.has(layer.className)) originals.set(layer.name, { className: layer.className, config: layer.config as OriginalLayer['config'] });
+    }
+  };
+  visit(spec);
+  return originals;
+}
+
 /** A run's compile settings (settings.json), when `modelJson` sits in a run folder. */
 function runCompile(modelJson: string): RunCompile | undefined {
   return readJsonFile<{ compile?: RunCompile }>(path.join(path.dirname(modelJson), 'settings.json'))?.compile;
@@ -87,7 +108,7 @@ async function exportKeras(modelJson: string, out: string): Promise<ExportResult
   const mismatch = opened.summary.diagnostics.find((d) => d.code === 'stored-weights-mismatch' || d.severity === 'error');
   if (mismatch) throw new ExportError(`the model cannot be exported as it is: ${mismatch.message}`);
   const compile = runCompile(modelJson);
-  const keras = await kerasFileBytes(opened, compile, adamState(modelJson, compile?.optimizer, compile?.learningRate));
+  const keras = await kerasFileBytes(opened, compile, adamState(modelJson, compile?.optimizer, compile?.learningRate), augmentationLayers(modelJson));
   writeAll([{ file: out, data: keras.bytes }]);
   return { format: 'keras', files: [out], bytes: keras.bytes.length, arrays: keras.arrays, compiled: keras.compiled, optimizerState: keras.optimizerState };
 }

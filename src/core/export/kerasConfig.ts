@@ -10,7 +10,7 @@
 import { toSnakeCase } from '../modelFile/kerasZip';
 import type { ModelSummary, Shape } from '../shapes/types';
 import { ExportError } from './errors';
-import { inputLayer, kerasLayer, type JsonObject, type KerasLayer } from './kerasLayers';
+import { inputLayer, kerasLayer, originalLayer, type JsonObject, type KerasLayer, type OriginalLayer } from './kerasLayers';
 
 type Json = JsonObject[string];
 
@@ -80,18 +80,23 @@ interface Built {
   saveable: { className: string; name: string; layers?: Saveable[] };
 }
 
+/** Layers to write as the code wrote them, by name (TF.js trained a stand-in for them). */
+export type OriginalLayers = ReadonlyMap<string, OriginalLayer>;
+
 /** A layer of `summaryLayer`'s model, or a nested model, in Keras 3's form. */
-function layerEntry(layer: TfjsLayer, nested: ModelSummary | undefined, depth: number): Built {
+function layerEntry(layer: TfjsLayer, nested: ModelSummary | undefined, depth: number, originals: OriginalLayers): Built {
   const name = text(layer.config.name, text(layer.name, layer.class_name));
   if (MODEL_CLASSES.has(layer.class_name)) {
     if (!nested) throw new ExportError(`the nested model '${name}' could not be described`);
-    const inner = modelConfig({ class_name: layer.class_name, config: layer.config }, nested, depth + 1);
+    const inner = modelConfig({ class_name: layer.class_name, config: layer.config }, nested, depth + 1, originals);
     return { entry: inner.config as KerasLayer & JsonObject, saveable: { className: layer.class_name, name, layers: inner.saveables.layers } };
   }
+  const original = layer.class_name === 'Activation' ? originals.get(name) : undefined;
+  if (original) return { entry: originalLayer(name, original) as KerasLayer & JsonObject, saveable: { className: original.className, name } };
   return { entry: kerasLayer(layer.class_name, layer.config) as KerasLayer & JsonObject, saveable: { className: layer.class_name, name } };
 }
 
-function sequential(config: JsonObject, summary: ModelSummary, depth: number): KerasModelConfig {
+function sequential(config: JsonObject, summary: ModelSummary, depth: number, originals: OriginalLayers): KerasModelConfig {
   const all = (Array.isArray(config.layers) ? config.layers : []) as unknown as TfjsLayer[];
   const rest = all[0]?.class_name === 'InputLayer' ? all.slice(1) : all;
   const batch = shapeJson(summary.inputShapes[0], 'the input');
@@ -99,7 +104,7 @@ function sequential(config: JsonObject, summary: ModelSummary, depth: number): K
   const layers: JsonObject[] = [inputLayer(uniqueName('input_layer', names), batch) as unknown as JsonObject];
   const children = rest.map((layer, i) => {
     const row = summary.layers[i];
-    const built = layerEntry(layer, row?.nested, depth);
+    const built = layerEntry(layer, row?.nested, depth, originals);
     const input = i === 0 ? batch : shapeJson(summary.layers[i - 1]?.outputShape, `layer '${summary.layers[i - 1]?.name}'`);
     layers.push({ ...built.entry, build_config: { input_shape: input } });
     return built.saveable;
@@ -115,7 +120,7 @@ function sequential(config: JsonObject, summary: ModelSummary, depth: number): K
   };
 }
 
-function functional(config: JsonObject, summary: ModelSummary, depth: number): KerasModelConfig {
+function functional(config: JsonObject, summary: ModelSummary, depth: number, originals: OriginalLayers): KerasModelConfig {
   const all = (Array.isArray(config.layers) ? config.layers : []) as unknown as TfjsLayer[];
   const rows = new Map(summary.layers.map((row) => [row.name, row]));
   const classes = new Map(all.map((l) => [text(l.config.name, text(l.name, l.class_name)), l.class_name]));
@@ -136,7 +141,7 @@ function functional(config: JsonObject, summary: ModelSummary, depth: number): K
       layers.push({ ...inputLayer(name, batch), name, inbound_nodes: [] });
       return { className: 'InputLayer', name };
     }
-    const built = layerEntry(layer, summary.layers[i]?.nested, depth);
+    const built = layerEntry(layer, summary.layers[i]?.nested, depth, originals);
     const calls = (layer.inbound_nodes ?? []).map((node) => node.map(tensor));
     const nodes = calls.map((tensors) => ({ args: MERGE_CLASSES.has(layer.class_name) ? [tensors] : tensors, kwargs: {} }));
     const inputShapes = calls[0]?.map((t) => (t.config as JsonObject).shape) ?? [];
@@ -161,11 +166,14 @@ function functional(config: JsonObject, summary: ModelSummary, depth: number): K
   };
 }
 
-/** `{class_name, config}` of a TF.js model (Sequential or functional 'Model') in Keras 3's form, with its saveables. */
-export function modelConfig(topology: unknown, summary: ModelSummary, depth = 0): KerasModelConfig {
+/**
+ * `{class_name, config}` of a TF.js model (Sequential or functional 'Model') in Keras 3's form,
+ * with its saveables; `originals` are layers to write as the code wrote them.
+ */
+export function modelConfig(topology: unknown, summary: ModelSummary, depth = 0, originals: OriginalLayers = new Map()): KerasModelConfig {
   if (depth > 16) throw new ExportError('the model nests models more than 16 deep');
   if (!isObject(topology) || !isObject(topology.config)) throw new ExportError('the model.json has no model config to export');
-  if (topology.class_name === 'Sequential') return sequential(topology.config, summary, depth);
-  if (topology.class_name === 'Model' || topology.class_name === 'Functional') return functional(topology.config, summary, depth);
+  if (topology.class_name === 'Sequential') return sequential(topology.config, summary, depth, originals);
+  if (topology.class_name === 'Model' || topology.class_name === 'Functional') return functional(topology.config, summary, depth, originals);
   throw new ExportError(`the model is a ${text(topology.class_name, 'model of no class')}: only Sequential and functional models can be exported to Keras`);
 }

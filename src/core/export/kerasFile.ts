@@ -9,7 +9,7 @@ import type { OpenedModelFile } from '../modelFile/open';
 import type { StoredLayer } from '../modelFile/types';
 import { compileConfig, type RunCompile } from './compileConfig';
 import { ExportError } from './errors';
-import { modelConfig, type Saveable } from './kerasConfig';
+import { modelConfig, type OriginalLayers, type Saveable } from './kerasConfig';
 import { kerasWeightsH5, type OptimizerVariables, type Variable } from './weightsH5';
 
 /** The Keras version whose file layout the export follows (checked against files Keras 3.12 wrote). */
@@ -55,8 +55,8 @@ export interface KerasExport {
  * The `.keras` file's bytes for an opened TF.js model.json and, when known, the run's compile
  * settings and its optimizer's state (which Keras loads only into a compiled model).
  */
-export async function kerasFileBytes(opened: OpenedModelFile, compile: RunCompile | undefined, optimizer?: OptimizerVariables, now = new Date()): Promise<KerasExport> {
-  const { config, saveables } = modelConfig(opened.file.config, opened.summary);
+export async function kerasFileBytes(opened: OpenedModelFile, compile: RunCompile | undefined, optimizer?: OptimizerVariables, originals?: OriginalLayers, now = new Date()): Promise<KerasExport> {
+  const { config, saveables } = modelConfig(opened.file.config, opened.summary, 0, originals);
   const compiled = compileConfig(compile);
   if (compiled) config.compile_config = compiled;
   const state = compiled ? optimizer : undefined;

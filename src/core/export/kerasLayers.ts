@@ -100,3 +100,30 @@ export function kerasLayer(className: string, tfjsConfig: JsonObject): KerasLaye
 export function inputLayer(name: string, batchShape: Json[]): KerasLayer {
   return { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: batchShape, dtype: 'float32', sparse: false, name }, registered_name: null };
 }
+
+/** A Keras layer ConvLens trained as a stand-in (an augmentation layer, identity in TF.js), from the code's own class and arguments. */
+export interface OriginalLayer {
+  className: string;
+  config: JsonObject;
+}
+
+function hasUnknown(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasUnknown);
+  if (isObject(v)) return typeof v.unknown === 'string' || Object.values(v).some(hasUnknown);
+  return false;
+}
+
+/**
+ * The code's own layer in place of TF.js' stand-in: Keras' class with the arguments written
+ * in the code (Keras fills in its defaults), so the exported model augments as the code does.
+ * These layers are inactive at inference, so the predictions stay the run's.
+ */
+export function originalLayer(name: string, original: OriginalLayer): KerasLayer {
+  const config: JsonObject = { name, trainable: true, dtype: 'float32' };
+  for (const [key, value] of Object.entries(original.config)) {
+    if (['name', 'trainable', 'dtype', 'batch_input_shape', 'input_shape', 'input_dim'].includes(key)) continue;
+    if (hasUnknown(value)) throw new ExportError(`layer '${name}' (${original.className}): its ${key} is not known without running the code, so it cannot be written into the Keras config`);
+    config[key] = value;
+  }
+  return { module: 'keras.layers', class_name: original.className, config, registered_name: null };
+}
