@@ -26,7 +26,7 @@ export interface ExportResult {
   /** The files written, the main one first. */
   files: string[];
   bytes: number;
-  /** Layers with a place for weights (Keras), arrays of weights written. */
+  /** The model's weight arrays written (an optimizer's state not counted). */
   arrays: number;
   /** Whether the Keras file carries the run's compile settings, and its optimizer's state. */
   compiled?: boolean;
