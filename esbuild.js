@@ -15,7 +15,7 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /** Packages loaded from node_modules at run time instead of bundled: large, native or optional. */
-const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp'];
+const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp', 'h5wasm'];
 
 /**
  * The production build's externals: `vscode` (the host provides it), the TypeScript compiler
@@ -23,7 +23,7 @@ const nodeExternals = ['vscode', 'typescript', '@tensorflow/*', 'sharp'];
  * backends (installed on demand into the extension's storage). scripts/package.js ships the
  * installed ones among them with the VSIX.
  */
-const productionExternals = ['vscode', 'typescript', 'sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+const productionExternals = ['vscode', 'typescript', 'sharp', 'h5wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
 /** The wasm backend's binaries, copied next to the production bundles (dist/wasm/). */
 function copyWasmBinaries() {

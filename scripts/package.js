@@ -37,6 +37,11 @@ const PACKAGE_JUNK = [
   'node_modules/typescript/lib/*.json',
   'node_modules/sharp/src/**',
   'node_modules/sharp/install/**',
+  // h5wasm: only its Node build runs (the export's HDF5 writer); the browser builds are 10 MB.
+  'node_modules/h5wasm/dist/esm/**',
+  'node_modules/h5wasm/dist/iife/**',
+  'node_modules/h5wasm/src/**',
+  'node_modules/h5wasm/test/**',
 ];
 
 function run(cmd, args, opts = {}) {

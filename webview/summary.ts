@@ -87,6 +87,11 @@ function renderHeader(p: ModelPayload): void {
     const button = h('vscode-button', { id: 'fine-tune', secondary: true, title: 'Train on from the file\'s own weights (a tenth of its learning rate), the layers ticked in the Trainable column' }, 'Fine-tune…');
     button.addEventListener('click', () => host.post({ type: 'fineTune', trainable: fineTune.flags }));
     parts.push(button);
+    if (p.exportable) {
+      const exportModel = h('vscode-button', { id: 'export', secondary: true, title: 'Save this model as a Keras 3 .keras file or a TF.js layers model' }, 'Export…');
+      exportModel.addEventListener('click', () => host.post({ type: 'export' }));
+      parts.push(exportModel);
+    }
   }
   if (!compact && p.modelNames.length > 1) {
     const picker = h('vscode-single-select', { id: 'model-picker', 'aria-label': 'Model' }) as HTMLElement & { value: string };

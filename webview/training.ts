@@ -51,6 +51,7 @@ const etaText = h('span', { id: 'eta', class: 'value' }, '—');
 const stop = h('vscode-button', { id: 'stop', secondary: true, disabled: true, 'aria-label': 'Stop training' }, 'Stop') as HTMLElement & { disabled: boolean };
 const revealSource = h('button', { id: 'reveal', class: 'link', type: 'button' }, 'Show model source');
 const inspectRun = h('vscode-button', { id: 'inspect', secondary: true, hidden: true, title: 'What the trained model sees: feature maps, filter patterns, Grad-CAM' }, 'Inspect');
+const exportRun = h('vscode-button', { id: 'export', secondary: true, hidden: true, title: 'Save the trained model as a Keras 3 .keras file or a TF.js layers model' }, 'Export…');
 const progressFill = h('div', { class: 'progress-fill' });
 const progressBar = h('div', { id: 'progress', class: 'progress', role: 'progressbar', 'aria-label': 'Training progress', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, progressFill);
 
@@ -72,6 +73,7 @@ stop.addEventListener('click', () => {
 });
 revealSource.addEventListener('click', () => host.post({ type: 'reveal' }));
 inspectRun.addEventListener('click', () => host.post({ type: 'inspect' }));
+exportRun.addEventListener('click', () => host.post({ type: 'export' }));
 
 app.replaceChildren(
   h('header', { class: 'header training-header' },
@@ -84,7 +86,7 @@ app.replaceChildren(
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'Images/s'), speed),
       h('span', { class: 'stat' }, h('span', { class: 'label' }, 'ETA'), etaText),
       h('span', { class: 'spacer' }),
-      revealSource, inspectRun, stop),
+      revealSource, inspectRun, exportRun, stop),
     progressBar),
   classifierCharts.element,
   recipeCharts,
@@ -123,6 +125,8 @@ function renderStatus(): void {
   inspectRun.hidden = phase !== 'done' && phase !== 'stopped';
   inspectRun.textContent = run?.generative ? 'Explore Latent Space' : 'Inspect';
   inspectRun.title = run?.generative ? 'The trained decoder or generator: decode any point of the latent space' : 'What the trained model sees: feature maps, filter patterns, Grad-CAM';
+  // A VAE's or GAN's run saves its models per role: Explore Latent Space is its way in, not Export.
+  exportRun.hidden = inspectRun.hidden || Boolean(run?.generative);
   document.body.dataset.phase = phase;
 }
 

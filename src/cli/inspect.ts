@@ -6,7 +6,7 @@
  * TF.js backend (TF.js' notices go to stderr, stdout stays JSON). Exit codes: 0 done, 2 bad
  * input (one line), 1 internal error.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendLabel, selectBackend, type BackendPreference } from '../core/engine/backend/select';
@@ -19,7 +19,7 @@ import { resolveModelSource } from '../core/viz/inspect/load';
 import { InspectSession } from '../core/viz/inspect/session';
 import type { ClassScore, InspectImage, InspectModelInfo } from '../core/viz/inspect/types';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
-import { modelArguments, wholeNumber, type Io } from './options';
+import { modelArguments, runInProcess, wholeNumber, type Io } from './options';
 
 
 type Tf = typeof tfjs;
@@ -241,16 +241,6 @@ export function addInspectCommands(program: Command, io: Io, onExit: (code: numb
 }
 
 /** Runs one inspect command in-process and resolves with its exit code (tests, scripts). */
-export async function runInspectCli(argv: string[], io: Io): Promise<number> {
-  let code = EXIT_OK;
-  const program = new Command('convlens').exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  addInspectCommands(program, io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  }
-  return code;
+export function runInspectCli(argv: string[], io: Io): Promise<number> {
+  return runInProcess(argv, io, (program, onExit) => addInspectCommands(program, io, onExit));
 }

@@ -13,6 +13,7 @@ import { toJsonReport } from '../core/report/json';
 import { formatModelText, type SummaryStyle } from '../core/report/text';
 import { addAugmentCommand } from './augment';
 import { addEvaluateCommand } from './evaluate';
+import { addExportCommand } from './export';
 import { addGenerateCommands } from './generate';
 import { addInspectCommands } from './inspect';
 import { EXIT_USAGE, UsageError } from './errors';
@@ -90,6 +91,7 @@ function buildProgram(io: Io): Command {
   addInspectCommands(program, io);
   addGenerateCommands(program, io);
   addEvaluateCommand(program, io);
+  addExportCommand(program, io);
   return program;
 }
 

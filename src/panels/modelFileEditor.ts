@@ -26,7 +26,7 @@ export const MODEL_JSON_VIEW_TYPE = 'convlens.modelJson';
 function modelMessage(uri: vscode.Uri, opened: OpenedModelFile): SummaryHostMessage {
   const analysis: FileAnalysis = { language: 'python', specs: [opened.spec], models: [opened.summary], diagnostics: [] };
   const payload = buildPayload(uri.toString(), vscode.workspace.asRelativePath(uri), analysis, 0);
-  return { type: 'model', payload: { ...payload, fileInfo: modelFileLine(opened.file.info) } };
+  return { type: 'model', payload: { ...payload, fileInfo: modelFileLine(opened.file.info), exportable: opened.file.info.format === 'tfjs' } };
 }
 
 class ModelFileEditor extends PanelHost<typeof summaryProtocol> {
@@ -70,6 +70,7 @@ class ModelFileEditor extends PanelHost<typeof summaryProtocol> {
       this.post(this.opened ? modelMessage(this.uri, this.opened) : { type: 'empty', reason: this.failure ?? '' });
     }
     if (message.type === 'fineTune') void vscode.commands.executeCommand('convlens.fineTuneModelFile', this.uri, undefined, message.trainable);
+    if (message.type === 'export') void vscode.commands.executeCommand('convlens.exportModel', this.uri);
   }
 }
 

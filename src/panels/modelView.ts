@@ -50,6 +50,7 @@ class ModelViewPage extends WebviewHost<typeof summaryProtocol> {
       case 'reveal':
         return this.shown && revealRange(this.shown.uri, message.range);
       case 'fineTune':
+      case 'export':
         return;
       case 'openSummary':
         if (this.shown) void vscode.commands.executeCommand('convlens.showSummary', this.shown.uri, this.shown.modelName);

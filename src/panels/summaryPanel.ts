@@ -83,6 +83,7 @@ export class SummaryPanel extends PanelHost<typeof summaryProtocol> {
         return this.show(message.name);
       case 'openSummary':
       case 'fineTune':
+      case 'export':
         return;
     }
   }

@@ -38,6 +38,8 @@ export interface TrainingPanelHandle {
   onReveal(listener: () => void): vscode.Disposable;
   /** The user asked to inspect the model's last run. */
   onInspect(listener: () => void): vscode.Disposable;
+  /** The user asked to export the model's last run (Keras or TF.js). */
+  onExport(listener: () => void): vscode.Disposable;
   /** Opens the tab again if it was closed, and brings it forward. */
   reveal(): void;
   /** Closes the tab (the handle and its buffer stay). */
@@ -82,6 +84,7 @@ class ModelTrainingPanel implements TrainingPanelHandle {
   private readonly stopEmitter = new vscode.EventEmitter<string>();
   private readonly revealEmitter = new vscode.EventEmitter<void>();
   private readonly inspectEmitter = new vscode.EventEmitter<void>();
+  private readonly exportEmitter = new vscode.EventEmitter<void>();
 
   constructor(readonly modelKey: string, public title: string, private readonly open: (model: ModelTrainingPanel) => void) {}
 
@@ -117,6 +120,10 @@ class ModelTrainingPanel implements TrainingPanelHandle {
     return this.inspectEmitter.event(listener);
   }
 
+  onExport(listener: () => void): vscode.Disposable {
+    return this.exportEmitter.event(listener);
+  }
+
   reveal(): void {
     this.open(this);
     if (this.page) this.page.title = `Training: ${this.title}`;
@@ -143,6 +150,9 @@ class ModelTrainingPanel implements TrainingPanelHandle {
       case 'inspect':
         this.inspectEmitter.fire();
         break;
+      case 'export':
+        this.exportEmitter.fire();
+        break;
       case 'ready':
         break;
     }
@@ -153,6 +163,7 @@ class ModelTrainingPanel implements TrainingPanelHandle {
     this.stopEmitter.dispose();
     this.revealEmitter.dispose();
     this.inspectEmitter.dispose();
+    this.exportEmitter.dispose();
   }
 }
 

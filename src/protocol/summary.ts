@@ -38,6 +38,8 @@ const ModelPayloadSchema = v.object({
   inputSize: v.optional(SizeSchema),
   /** A saved model file's own facts ("Keras 3 (.keras) · Keras 3.12.0 · optimizer state saved · float32 weights"). */
   fileInfo: v.optional(v.string()),
+  /** Whether the saved model can be exported from here (a TF.js layers model.json, as runs save them). */
+  exportable: v.optional(v.boolean()),
   /** The generative recipe the model is part of ("VAE: encoder + decoder, latent 2 · this is the decoder"). */
   recipe: v.optional(v.string()),
   /** File-level and model diagnostics, for the list under the table. */
@@ -68,6 +70,8 @@ export const summaryProtocol = panelProtocol({
     message('openSummary'),
     /** A saved model file's editor: train it on from its own weights, with the layers' trainable flags chosen in the table. */
     message('fineTune', { trainable: v.optional(TrainableFlagsSchema) }),
+    /** A saved TF.js model's editor: export it (Keras 3 .keras or TF.js). */
+    message('export'),
   ),
   /** The serializer reads it back after a window reload. */
   state: v.object({

@@ -111,7 +111,7 @@ export const trainingProtocol = panelProtocol({
   /** The events, plus the panel's identity (sent first on every load, persisted for the serializer). */
   toWebview: messages(RunStarted, Batch, Epoch, Done, Stopped, Failed, History,
     message('identity', { modelKey: v.string(), title: v.string() })),
-  toHost: messages(Ready, message('stop', { runId: v.string() }), message('reveal'), message('inspect')),
+  toHost: messages(Ready, message('stop', { runId: v.string() }), message('reveal'), message('inspect'), message('export')),
   state: v.object({
     modelKey: v.string(),
     title: v.string(),

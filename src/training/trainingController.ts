@@ -148,14 +148,15 @@ export class TrainingController extends Disposables {
   }
 
   /**
-   * The panel's "Show model source" and "Inspect" buttons act on the model's document (once
-   * per panel handle); a VAE's or GAN's run is looked into in the latent-space panel.
+   * The panel's "Show model source", "Inspect" and "Export…" buttons act on the model's
+   * document (once per panel handle); a VAE's or GAN's run is looked into in the latent-space panel.
    */
   private wire(handle: TrainingPanelHandle, uri: vscode.Uri, modelName: string): void {
     if (this.wired.has(handle)) return;
     this.wired.add(handle);
     this.register(handle.onReveal(() => void vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One })));
     this.register(handle.onInspect(() => void vscode.commands.executeCommand(handle.run?.generative ? 'convlens.exploreLatentSpace' : 'convlens.inspectModel', uri, modelName)));
+    this.register(handle.onExport(() => void vscode.commands.executeCommand('convlens.exportModel', uri, modelName)));
   }
 
   /** A notification with Cancel; cancelling stops the worker within one batch. */

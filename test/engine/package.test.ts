@@ -148,6 +148,16 @@ describe('the VSIX (npm run package), unpacked as installed', function () {
     assert.strictEqual(summary.backend, names.has('native/build/Release/convlens_native.node') ? 'wasm + oneDNN' : 'wasm');
   });
 
+  it('its CLI exports a TF.js model to a Keras 3 .keras file with the packaged h5wasm', () => {
+    const out = path.join(tmp, 'doodlenet.keras');
+    const modelJson = path.join(ROOT, 'test', 'fixtures', 'model-files', 'tfjs-layers-doodlenet', 'model.json');
+    const r = node([path.join(ext, 'bin', 'convlens.js'), 'export', modelJson, '--format', 'keras', '--out', out], tmp);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wrote Keras 3 \.keras: doodlenet\.keras \(2\.2 MB, 16 weight arrays\)$/m);
+    const summary = node([path.join(ext, 'bin', 'convlens.js'), 'summary', out], tmp);
+    assert.match(summary.stdout, /Total params: 544,201/);
+  });
+
   it('its CLI writes augmentation PNGs with the packaged sharp', () => {
     assert.ok(resolvesFrom('sharp', path.join(ext, 'dist'))?.startsWith(ext), 'sharp resolves outside the package');
     const out = path.join(tmp, 'augment');

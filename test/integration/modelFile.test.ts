@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
+import type { ExportResult } from '../../src/core/export/exportModel';
 import type { StartedRun } from '../../src/training/trainingController';
 import type { TrainChoices } from '../../src/training/projectSettings';
 import { pages } from './helpers/pages';
@@ -48,6 +49,7 @@ describe('saved model files', function () {
     assert.strictEqual(q['#total-params'], '225,034');
     assert.strictEqual(q['#file-info'], 'Keras 3 (.keras) · Keras 3.12.0 · saved 2026-01-16@16:59:14 · optimizer state saved · float32 weights');
     const page = pages(api).modelFile();
+    assert.strictEqual((await page.query(['#export']))['#export'], null);
     const rows = await page.query(['tr[data-layer-index="5"]']);
     assert.match(rows['tr[data-layer-index="5"]'] ?? '', /dense.*Dense.*\(None, 128\).*204,928/s);
     assert.deepStrictEqual(await page.cspViolations(), []);
@@ -86,6 +88,17 @@ describe('saved model files', function () {
     // Trained weights from the first batch: a model starting from random ones is far from this after one epoch.
     assert.ok(report.history[0].acc > 0.99, `first-epoch accuracy ${report.history[0].acc}`);
     await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it('exports a TF.js model.json as a Keras 3 .keras file (Export Model…) that opens as the same model', async () => {
+    const out = path.join(workspaceRoot().fsPath, 'doodlenet-export.keras');
+    temp.push(out);
+    const result = await vscode.commands.executeCommand<ExportResult | undefined>('convlens.exportModel', fixture('tfjs-layers-doodlenet', 'model.json'), undefined, { format: 'keras', out });
+    assert.deepStrictEqual(result?.files, [out]);
+    const q = await openFile(vscode.Uri.file(out));
+    assert.strictEqual(q['#model-name'], 'doodlenet-export');
+    assert.strictEqual(q['#total-params'], '544,201');
+    assert.match(q['#file-info'] ?? '', /^Keras 3 \(\.keras\) · Keras 3\.12\.0 · saved \d{4}-\d\d-\d\d@\d\d:\d\d:\d\d · no optimizer state · float32 weights$/);
   });
 
   it('chooses the layers fine-tuning trains: "train from here", a checkbox per layer, totals that follow, and a run that freezes them', async () => {
@@ -130,6 +143,8 @@ describe('saved model files', function () {
   it('opens a TF.js model.json with Open With, and says in one line when a file is not a model', async () => {
     const q = await openFile(fixture('tfjs-layers-doodlenet', 'model.json'), 'convlens.modelJson');
     assert.strictEqual(q['#total-params'], '544,201');
+    // A TF.js model (as runs save them) can be exported from its editor; a Keras file has no Export… button.
+    assert.strictEqual((await pages(api).modelFile('convlens.modelJson').query(['#export']))['#export'], 'Export…');
     const bad = path.join(workspaceRoot().fsPath, 'not_a_model.h5');
     fs.writeFileSync(bad, 'this is text, not HDF5');
     temp.push(bad);

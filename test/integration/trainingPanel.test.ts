@@ -150,6 +150,16 @@ describe('training panel', () => {
     assert.strictEqual(handle.isRunning, false);
     assert.strictEqual(await rows(key), 3);
     assert.match(dom['#past-runs li:nth-child(2)'] ?? '', /2025-01-11 14:05 · synthetic-3 · 3 ep · batch 32 · final val acc 83\.00%/);
+    // Export… (beside Inspect once the run has a saved model) asks the host to export the run.
+    assert.strictEqual(await text('#export:not([hidden])', key), 'Export…');
+    const exportAsked = new Promise<void>((resolve) => {
+      const listening = handle.onExport(() => {
+        listening.dispose();
+        resolve();
+      });
+    });
+    await page(key).click('#export');
+    await exportAsked;
     // The charts' text alternatives: the latest values, and the overlaid run.
     const charts = await query(['#acc-chart', '#loss-chart-summary', '#acc-chart-summary'], key);
     assert.notStrictEqual(charts['#acc-chart'], null);

@@ -104,6 +104,11 @@ function sequential(config: unknown, name: string, depth: number): ModelSpec {
     const build = isObject(config) ? config.build_input_shape : undefined;
     if (Array.isArray(build) && build.every((d) => d === null || typeof d === 'number')) spec.inputShape = (build as (number | null)[]).slice(1);
   }
+  // As code reading does: a Sequential's output is its last layer's (a nested one's shape comes from there).
+  if (layers.length > 0) {
+    spec.inputs = [0];
+    spec.outputs = [layers.length - 1];
+  }
   return spec;
 }
 

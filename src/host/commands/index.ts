@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { augmentationCommands } from './augmentation';
+import { exportCommands } from './export';
 import { inspectCommands } from './inspect';
 import { latentCommands } from './latent';
 import { nativeBackendCommands } from './nativeBackend';
@@ -13,7 +14,7 @@ import { trainingCommands } from './training';
 import type { CommandServices, CommandTable } from './types';
 
 export function commandTable(services: CommandServices): CommandTable {
-  const groups = [summaryCommands(services), trainingCommands(services), augmentationCommands(services), inspectCommands(services), latentCommands(services), settingsCommands(), nativeBackendCommands(services)];
+  const groups = [summaryCommands(services), trainingCommands(services), augmentationCommands(services), inspectCommands(services), exportCommands(services), latentCommands(services), settingsCommands(), nativeBackendCommands(services)];
   const table: CommandTable = {};
   for (const group of groups) {
     for (const [id, handler] of Object.entries(group)) {
