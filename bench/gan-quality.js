@@ -1,6 +1,7 @@
-// Are a GAN's samples digits? keras.io's MNIST GAN (examples/keras/gan_mnist.py: the GAN of
-// "Customizing what happens in fit()", logit discriminator, Adam 3e-4 for both players) is
-// trained by ConvLens on the 8,000 training digits; 100 samples from the prior are then
+// Are a GAN's samples digits? keras.io's DCGAN recipe scaled to 28×28 digits and 64 channels
+// (examples/keras/dcgan_mnist.py; --gan FILE for another, e.g. gan_mnist.py, the GAN of
+// "Customizing what happens in fit()") is trained by ConvLens on the 8,000 training digits
+// (batch 32, the recipe's Adam 1e-4 per player); 100 samples from the prior are then
 // labelled by a classifier ConvLens trained on the same digits (Chollet's MNIST convnet,
 // examples/keras/chollet_mnist_convnet.py, whose validation accuracy is printed too). Reported:
 //
@@ -14,7 +15,7 @@
 // the classifier's run with TF.js directly.
 //
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
-//   node bench/gan-quality.js [--gan-epochs 20] [--classifier-epochs 5] [--keep DIR] [--json]
+//   node bench/gan-quality.js [--gan dcgan_mnist.py] [--gan-epochs 20] [--classifier-epochs 5] [--keep DIR] [--json]
 'use strict';
 const { arg } = require('./common');
 const path = require('path');
@@ -28,6 +29,7 @@ const CLI = path.join(ROOT, 'bin', 'convlens.js');
 const SAMPLES = 100;
 const CONFIDENT = 0.9;
 
+const GAN_FILE = arg('gan', 'dcgan_mnist.py');
 const GAN_EPOCHS = Number(arg('gan-epochs', '20'));
 const CLASSIFIER_EPOCHS = Number(arg('classifier-epochs', '5'));
 const KEEP = arg('keep', null);
@@ -73,7 +75,7 @@ async function main() {
     const classifierRun = train('chollet_mnist_convnet.py', CLASSIFIER_EPOCHS, work);
     const classifierAccuracy = classifierRun.epochs[classifierRun.epochs.length - 1].val_accuracy;
     const began = Date.now();
-    const ganRun = train('gan_mnist.py', GAN_EPOCHS, work);
+    const ganRun = train(GAN_FILE, GAN_EPOCHS, work);
     const ganSeconds = (Date.now() - began) / 1000;
     const samplesDir = path.join(work, 'samples');
     const sampled = cli(['sample', ganRun.summary.runDir, '--count', String(SAMPLES), '--seed', '7', '--out', samplesDir, '--json'])[0];
@@ -107,7 +109,7 @@ async function main() {
       console.log(JSON.stringify(result));
       return;
     }
-    console.log(`GAN (examples/keras/gan_mnist.py): ${GAN_EPOCHS} epochs on 8,000 MNIST digits in ${(ganSeconds / 60).toFixed(1)} min; last d_loss ${result.lastLosses.d_loss.toFixed(3)}, g_loss ${result.lastLosses.g_loss.toFixed(3)}`);
+    console.log(`GAN (examples/keras/${GAN_FILE}): ${GAN_EPOCHS} epochs on 8,000 MNIST digits in ${(ganSeconds / 60).toFixed(1)} min; last d_loss ${result.lastLosses.d_loss.toFixed(3)}, g_loss ${result.lastLosses.g_loss.toFixed(3)}`);
     console.log(`classifier (chollet_mnist_convnet.py, ${CLASSIFIER_EPOCHS} epochs): validation accuracy ${(classifierAccuracy * 100).toFixed(1)}%`);
     const row = (name, r) => `${name.padEnd(22)} confident (p ≥ ${CONFIDENT}) ${String(Math.round(r.confident * 100)).padStart(3)}%   classes among them ${String(r.classes).padStart(2)}/10   largest class ${(r.largestClassShare * 100).toFixed(0)}%   per class [${r.counts.join(' ')}]`;
     console.log(row(`${SAMPLES} GAN samples`, result.samples));
