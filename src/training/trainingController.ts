@@ -11,6 +11,7 @@ import { parseDatasetSpec } from '../core/engine/data/types';
 import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
+import { fitGenerator } from '../core/engine/train/trainingInput';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingPanel';
 import { readConfiguration } from '../host/configuration';
@@ -89,6 +90,8 @@ export class TrainingController extends Disposables {
       weightsFolder: weightsFolder || undefined, randomPretrained, initialWeights,
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
+      // The code's fit() trains on an ImageDataGenerator: every training batch goes through it, as in Keras.
+      generator: fitGenerator(spec.fit),
     };
     const panel = this.panels.show(modelKey, spec.name);
     this.wire(panel, uri, spec.name);

@@ -27,6 +27,15 @@ describe('ImageDataGenerator read from code', () => {
     assert.strictEqual(fit.stepsPerEpoch, 100);
     assert.strictEqual(fit.validationSteps, 50);
     assert.strictEqual(fit.epochs, 100);
+    // fit() names the generator it trains on, with its options and the flow it went through: training applies them.
+    const trained = fit.data?.generator;
+    assert.strictEqual(trained?.name, 'datagen');
+    assert.deepStrictEqual(trained.config, g.config);
+    assert.strictEqual(trained.flow?.name, 'train_generator');
+    assert.strictEqual(trained.flow?.directory, 'data/cats_and_dogs_small/train');
+    assert.deepStrictEqual(fit.validationData?.generator?.config, { rescale: 1 / 255 });
+    // The flow's batch_size is the batch size Keras trains with.
+    assert.strictEqual(fit.batchSize, 32);
   });
 
   it('reads keras.preprocessing.image imports, flow(), fit_generator, and Keras defaults', () => {
@@ -45,6 +54,25 @@ describe('ImageDataGenerator read from code', () => {
     assert.strictEqual(fit.legacyGenerator, true);
     assert.strictEqual(fit.data?.variable, 'gen');
     assert.strictEqual(fit.stepsPerEpoch, 10);
+    assert.deepStrictEqual(fit.data?.generator?.config, { shear_range: 0.2, vertical_flip: true });
+    assert.strictEqual(fit.data?.generator?.flow?.method, 'flow');
+  });
+
+  it('names the generator itself when fit() is given it directly, and nothing for plain arrays', () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'aug = ImageDataGenerator(rotation_range=10)',
+      'm = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])',
+      'm.fit(aug.flow(x, y, batch_size=64), epochs=2)',
+      'n = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])',
+      'n.fit(x, y, batch_size=8)',
+    ].join('\n'));
+    const [m, n] = r.models;
+    assert.strictEqual(m.fit?.data?.generator?.name, 'aug');
+    assert.strictEqual(m.fit?.batchSize, 64);
+    assert.strictEqual(n.fit?.data, undefined);
+    assert.strictEqual(n.fit?.batchSize, 8);
   });
 
   it('reports featurewise / zca / samplewise options as not supported, with the reason', () => {
