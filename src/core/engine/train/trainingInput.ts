@@ -11,7 +11,7 @@ import type { FitSpec, LayerSpec, ModelSpec } from '../../model/spec';
 import { augmentBatch, describeAugmentation, readAugmentation, type AugmentationStep, type BrightnessStep, type ContrastStep } from '../augment/ops';
 import { inputPipeline } from '../augment/plan';
 import { transformBatch, type IdgBatch } from '../augment/idg/batch';
-import { idgSettings, type IdgSettings } from '../augment/idg/random';
+import { formatRescale, idgSettings, type IdgSettings } from '../augment/idg/random';
 import { mulberry32, subSeed, type Rng } from '../data/rng';
 import { DataError } from '../data/types';
 import type { GeneratorAugmentation } from './types';
@@ -44,9 +44,8 @@ export function fitGenerator(fit: FitSpec | undefined): GeneratorAugmentation | 
 }
 
 /** `rotation_range=60, zoom_range=0.2, ...`: the options as the code gives them, for the log and report.json. */
-function describeGenerator(g: GeneratorAugmentation): string {
-  // rescale=1./255 reads better as written than as 0.00392156862745098.
-  const show = (k: string, v: unknown): string => (k === 'rescale' && typeof v === 'number' && v > 0 && Number.isInteger(1 / v) ? `1/${1 / v}` : JSON.stringify(v));
+export function describeGenerator(g: GeneratorAugmentation): string {
+  const show = (k: string, v: unknown): string => (k === 'rescale' && typeof v === 'number' ? formatRescale(v) : JSON.stringify(v));
   const options = Object.entries(g.config).map(([k, v]) => `${k}=${show(k, v)}`).join(', ');
   return `${g.name} (ImageDataGenerator): ${options || 'no options'}`;
 }
