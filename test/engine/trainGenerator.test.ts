@@ -11,6 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { runTrainCli } from '../../src/cli/train';
 import { idgSettings, randomTransform } from '../../src/core/engine/augment/idg/random';
 import { applyTransform, type IdgParams } from '../../src/core/engine/augment/idg/transform';
 import { loadDataset } from '../../src/core/engine/data';
@@ -135,6 +137,35 @@ describe('train: ImageDataGenerator on every training batch', () => {
     assert.deepStrictEqual(report.input, { pixelScale: 255, augmentation: ['datagen (ImageDataGenerator): rotation_range=60, horizontal_flip=true'] });
     const saved = JSON.parse(fs.readFileSync(report.files.settings, 'utf8')) as { settings: TrainSettings };
     assert.deepStrictEqual(saved.settings.generator, generator);
+  });
+
+  it("trains issue #11's example from the command line on the folder its flow_from_directory names, through datagen", async () => {
+    // Chollet's layout next to a copy of the example: data/cats_and_dogs_small/{train,validation}/{cats,dogs}.
+    const project = path.join(out, 'cats-vs-dogs');
+    const file = path.join(project, 'datagen_augmentation.py');
+    fs.mkdirSync(project, { recursive: true });
+    fs.copyFileSync(EXAMPLE, file);
+    for (const [split, n] of [['train', 6], ['validation', 2]] as const) {
+      for (const [cls, base] of [['cats', 200], ['dogs', 40]] as const) {
+        const folder = path.join(project, 'data', 'cats_and_dogs_small', split, cls);
+        fs.mkdirSync(folder, { recursive: true });
+        for (let i = 0; i < n; i++) {
+          const raw = Buffer.alloc(40 * 40 * 3, base + i * 5);
+          await sharp(raw, { raw: { width: 40, height: 40, channels: 3 } }).png().toFile(path.join(folder, `${i}.png`));
+        }
+      }
+    }
+    let stdout = '', stderr = '';
+    const code = await runTrainCli([file, '--epochs', '1', '--json'], { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
+    assert.strictEqual(code, 0, stderr);
+    assert.match(stderr, new RegExp(`data ${path.join(project, 'data', 'cats_and_dogs_small').replace(/[\\/.]/g, '.')} from flow_from_directory in model\\.fit, line 45`));
+    assert.match(stderr, /augmentation by ImageDataGenerator 'datagen' from model\.fit, line 45/);
+    const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string; runDir: string };
+    assert.strictEqual(summary.status, 'completed');
+    const report = JSON.parse(fs.readFileSync(path.join(summary.runDir, 'report.json'), 'utf8')) as { dataset: { train: number; validation: number; inputShape: number[] }; input: { augmentation: string[] } };
+    // The folder's own splits at the model's 150×150×3; every training batch through datagen.
+    assert.deepStrictEqual([report.dataset.train, report.dataset.validation, report.dataset.inputShape], [12, 4, [150, 150, 3]]);
+    assert.match(report.input.augmentation[0], /^datagen \(ImageDataGenerator\): rescale=1\/255, rotation_range=60, zoom_range=0\.2, width_shift_range=0\.4, height_shift_range=0\.2, horizontal_flip=true, fill_mode="nearest"$/);
   });
 
   it('refuses a generator whose options cannot be reproduced, as a usage error in one line', async () => {
