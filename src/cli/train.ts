@@ -180,7 +180,7 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   const missing = resume === undefined && !settings.randomPretrained ? missingPretrained(spec, settings.weightsFolder) : [];
   if (missing.length > 0) throw new UsageError(`${missingMessage(missing[0])} (or pass --random-pretrained)`);
   // The code's ImageDataGenerator augments every training batch, as in Keras; a resumed run keeps what it started with.
-  const generator = saved ? saved.generator : fitGenerator(fit);
+  const generator = saved ? saved.generator : fitGenerator(fit, modelIO(spec).inputShape);
   if (generator) {
     settings.generator = generator;
     if (!saved && fit) origins.push(`augmentation by ImageDataGenerator '${generator.name}' from model.fit, line ${fit.range.start.line}`);

@@ -12,6 +12,7 @@ import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import { fitGenerator } from '../core/engine/train/trainingInput';
+import { modelIO } from '../core/engine/data/validate';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingPanel';
 import { readConfiguration } from '../host/configuration';
@@ -91,7 +92,7 @@ export class TrainingController extends Disposables {
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
       // The code's fit() trains on an ImageDataGenerator: every training batch goes through it, as in Keras.
-      generator: fitGenerator(spec.fit),
+      generator: fitGenerator(spec.fit, modelIO(spec).inputShape),
     };
     const panel = this.panels.show(modelKey, spec.name);
     this.wire(panel, uri, spec.name);

@@ -160,6 +160,7 @@ describe('train: ImageDataGenerator on every training batch', () => {
     assert.strictEqual(code, 0, stderr);
     assert.match(stderr, new RegExp(`data ${path.join(project, 'data', 'cats_and_dogs_small').replace(/[\\/.]/g, '.')} from flow_from_directory in model\\.fit, line 45`));
     assert.match(stderr, /augmentation by ImageDataGenerator 'datagen' from model\.fit, line 45/);
+    assert.match(stderr, /steps_per_epoch=100 is not followed: each epoch is one pass over the training images, each batch through datagen/);
     const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string; runDir: string };
     assert.strictEqual(summary.status, 'completed');
     const report = JSON.parse(fs.readFileSync(path.join(summary.runDir, 'report.json'), 'utf8')) as { dataset: { train: number; validation: number; inputShape: number[] }; input: { augmentation: string[] } };

@@ -7,6 +7,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fitGenerator } from '../../src/core/engine/train/trainingInput';
 import { readPython } from '../../src/core/source/python/reader';
 
 describe('ImageDataGenerator read from code', () => {
@@ -73,6 +74,25 @@ describe('ImageDataGenerator read from code', () => {
     assert.strictEqual(m.fit?.batchSize, 64);
     assert.strictEqual(n.fit?.data, undefined);
     assert.strictEqual(n.fit?.batchSize, 8);
+  });
+
+  it("notes where training will differ from the code's fit(): another target_size, another validation rescale", () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'aug = ImageDataGenerator(rescale=1./255, zoom_range=0.1)',
+      'val = ImageDataGenerator()',
+      "train_it = aug.flow_from_directory('d/train', target_size=(64, 64))",
+      "val_it = val.flow_from_directory('d/validation', target_size=(64, 64))",
+      'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
+      'm.fit(train_it, epochs=3, validation_data=val_it)',
+    ].join('\n'));
+    const g = fitGenerator(r.models[0].fit, [32, 32, 3]);
+    assert.deepStrictEqual(g?.notes, [
+      "train_it's target_size (64, 64) is not the model's input 32×32: images are resized to the model's input (Keras would fail on the shape)",
+      "validation images get aug's rescale (1/255), not val's (1)",
+    ]);
+    assert.strictEqual(fitGenerator(r.models[0].fit, [64, 64, 3])?.notes?.length, 1);
   });
 
   it('reports featurewise / zca / samplewise options as not supported, with the reason', () => {

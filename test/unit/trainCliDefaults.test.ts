@@ -68,7 +68,10 @@ describe('convlens train defaults', () => {
       }
     }
     const { settings, origins } = prepareTraining(file, {});
-    assert.deepStrictEqual(settings.generator, { name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true } });
+    assert.deepStrictEqual(settings.generator, {
+      name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
+      notes: ['steps_per_epoch=10 is not followed: each epoch is one pass over the training images, each batch through datagen'],
+    });
     // Chollet's train/ + validation/ layout: the parent holds both splits.
     assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'pets') });
     assert.strictEqual(settings.batchSize, 20);

@@ -40,7 +40,7 @@ export const TrainSettingsSchema: v.GenericSchema<TrainSettings> = v.object({
   weightsFolder: v.optional(v.string()),
   randomPretrained: v.optional(v.boolean()),
   galleryCount: v.optional(v.number()),
-  generator: v.optional(v.object({ name: v.string(), config: v.record(v.string(), ConfigValueSchema) })),
+  generator: v.optional(v.object({ name: v.string(), config: v.record(v.string(), ConfigValueSchema), notes: v.optional(v.array(v.string())) })),
 });
 
 const EpochLogsSchema: v.GenericSchema<EpochLogs> = v.object({ loss: Real, acc: Real, val_loss: Real, val_acc: Real });

@@ -7,7 +7,7 @@
  * itself, 255 × rescale under a generator). See ../augment/plan.ts and ../augment/idg.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { FitSpec, LayerSpec, ModelSpec } from '../../model/spec';
+import type { ConfigObject, FitSpec, LayerSpec, ModelSpec } from '../../model/spec';
 import { augmentBatch, describeAugmentation, readAugmentation, type AugmentationStep, type BrightnessStep, type ContrastStep } from '../augment/ops';
 import { inputPipeline } from '../augment/plan';
 import { transformBatch, type IdgBatch } from '../augment/idg/batch';
@@ -37,10 +37,27 @@ export interface TrainingInput {
   summary: { pixelScale: number; augmentation: string[] };
 }
 
-/** The ImageDataGenerator the code's fit() trains on (directly or through flow_from_directory / flow), as training settings. */
-export function fitGenerator(fit: FitSpec | undefined): GeneratorAugmentation | undefined {
+/**
+ * The ImageDataGenerator the code's fit() trains on (directly or through flow_from_directory /
+ * flow), as training settings, with notes where the run will differ from Keras' fit():
+ * ConvLens' epochs are whole passes over the data, images are sized to the model's input, and
+ * validation gets the training generator's rescale.
+ */
+export function fitGenerator(fit: FitSpec | undefined, inputShape?: readonly (number | null)[] | null): GeneratorAugmentation | undefined {
   const g = fit?.data?.generator;
-  return g && { name: g.name, config: g.config };
+  if (!g) return undefined;
+  const notes: string[] = [];
+  if (fit.stepsPerEpoch !== undefined) notes.push(`steps_per_epoch=${fit.stepsPerEpoch} is not followed: each epoch is one pass over the training images, each batch through ${g.name}`);
+  const target = g.flow?.targetSize;
+  if (target && inputShape?.length === 3 && (inputShape[0] !== target[0] || inputShape[1] !== target[1])) {
+    notes.push(`${g.flow?.name ?? 'flow_from_directory'}'s target_size (${target.join(', ')}) is not the model's input ${inputShape.slice(0, 2).join('×')}: images are resized to the model's input (Keras would fail on the shape)`);
+  }
+  const rescale = (config: ConfigObject | undefined): number => (typeof config?.['rescale'] === 'number' && config['rescale'] !== 0 ? config['rescale'] : 1);
+  const validation = fit.validationData?.generator;
+  if (validation && rescale(validation.config) !== rescale(g.config)) {
+    notes.push(`validation images get ${g.name}'s rescale (${formatRescale(rescale(g.config))}), not ${validation.name}'s (${formatRescale(rescale(validation.config))})`);
+  }
+  return { name: g.name, config: g.config, ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /** `rotation_range=60, zoom_range=0.2, ...`: the options as the code gives them, for the log and report.json. */
@@ -89,7 +106,7 @@ export function prepareTrainingInput(spec: ModelSpec, generatorOptions?: Generat
       ? [`${rangeStep.name} (${rangeStep.className}) works on value_range (${rangeStep.valueRange.join(', ')}): images go in as 0–255 values, as Keras' image_dataset_from_directory gives them`]
       : [];
   const modelNotes = [...unsupported, ...rawPixels];
-  const notes = [...unsupported, ...applying, ...rawPixels];
+  const notes = [...unsupported, ...applying, ...(generatorOptions?.notes ?? []), ...rawPixels];
   return { generator, steps, applied, pixelScale, trainPixelScale: generator ? 255 : pixelScale, notes, modelNotes, summary: { pixelScale, augmentation } };
 }
 

@@ -27,6 +27,8 @@ export interface GeneratorAugmentation {
   name: string;
   /** Its options under Keras' names, as read from the code (augment/idg/random.ts reads them). */
   config: ConfigObject;
+  /** What the run does differently from the code's fit() (steps_per_epoch, another target_size, ...), said once in the log. */
+  notes?: string[];
 }
 
 export interface TrainSettings {

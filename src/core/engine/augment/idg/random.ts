@@ -95,7 +95,7 @@ export function drawsTransforms(s: IdgSettings): boolean {
 
 /** rescale as written, 1/255 rather than 0.00392156862745098. */
 export function formatRescale(r: number): string {
-  return r > 0 && Number.isInteger(1 / r) ? `1/${1 / r}` : String(r);
+  return r > 0 && r < 1 && Number.isInteger(1 / r) ? `1/${1 / r}` : String(r);
 }
 
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
