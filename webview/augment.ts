@@ -72,6 +72,7 @@ function render(v: AugmentView): void {
   const what = generator ? `ImageDataGenerator · ${height}×${width}×${channels}` : `input ${height}×${width}×${channels}${v.pixelScale === 255 ? ' · 0–255 pixels' : ''}`;
   meta.textContent = `${v.fileName} · ${what} · ${v.sample.label} · seed ${v.seed}`;
   stepsTitle.textContent = generator ? 'ImageDataGenerator options' : 'Augmentation layers, in order';
+  source.textContent = generator ? 'Show generator source' : 'Show model source';
   steps.replaceChildren(...v.steps.map((s) => h('li', {}, s)));
   notes.replaceChildren(...v.notes.map((n) => h('li', {}, n)));
   notes.hidden = v.notes.length === 0;

@@ -85,8 +85,9 @@ describe('augmentation preview', function () {
     await api.editor.augment.settled();
     const pictures = await waitFor(async () => { const s = await images(); return s.length === 9 && s; }, 30000, 'nine pictures');
     assert.strictEqual(new Set(pictures).size, 9, 'the original and eight different draws');
-    const dom = await pages(api).augment.query(['#model-name', '#meta', '#steps-title', '#steps li', '#notes', '#status']);
+    const dom = await pages(api).augment.query(['#model-name', '#meta', '#steps-title', '#steps li', '#notes', '#status', '#reveal']);
     assert.strictEqual(dom['#model-name'], 'datagen');
+    assert.strictEqual(dom['#reveal'], 'Show generator source');
     // The model that trains on datagen takes 150×150×3.
     // The panel keeps the image and seed it had (earlier tests shuffled and moved on).
     const meta = /datagen_augmentation\.py · ImageDataGenerator · 150×150×3 · synthetic \w+ #\d+ · seed (\d+)$/.exec(dom['#meta'] ?? '');
@@ -114,6 +115,9 @@ describe('augmentation preview', function () {
 
     await pages(api).augment.click('#shuffle');
     await waitFor(async () => { const a = await pages(api).augment.attributes('#grid img', 'alt'); return a.length === 9 && a[1] !== alts[0]; }, 30000, 'new draws with new parameters');
+    // "Show generator source" puts the cursor on the ImageDataGenerator( call.
+    await pages(api).augment.click('#reveal');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === editor.document.uri.toString() && vscode.window.activeTextEditor.selection.active.line === 9, 15000, 'the generator in the editor');
     assert.deepStrictEqual(await pages(api).augment.cspViolations(), [], 'the preview broke no CSP rule');
   });
 
