@@ -1,8 +1,8 @@
 """Data augmentation with ImageDataGenerator (Chollet, Deep Learning with Python, 1st ed., 5.2).
 
 The generator below is issue #11's example. ConvLens reads it without running this file:
-`convlens augment examples/keras/datagen_augmentation.py --model datagen --image IMG --out DIR`
-writes random draws with Keras' own parameters (theta, tx, ty, zx, zy, flip_horizontal).
+`convlens augment FILE --model datagen --image IMG` and the Augmentation CodeLens show its draws with
+Keras' parameters; `convlens train FILE` applies it to every batch of data/cats_and_dogs_small.
 """
 from tensorflow.keras import layers, models
 from tensorflow.keras.preprocessing.image import ImageDataGenerator

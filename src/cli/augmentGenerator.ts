@@ -8,8 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { languageForFile, readSource } from '../core/analysis';
-import { randomTransform, idgSettings } from '../core/engine/augment/idg/random';
-import { applyTransform, type IdgParams } from '../core/engine/augment/idg/transform';
+import { transformEach } from '../core/engine/augment/idg/batch';
+import { idgSettings } from '../core/engine/augment/idg/random';
+import type { IdgParams } from '../core/engine/augment/idg/transform';
 import { decodeImage } from '../core/engine/data/folder';
 import { mulberry32 } from '../core/engine/data/rng';
 import { loadSharp } from '../core/engine/data/sharp';
@@ -53,12 +54,12 @@ export async function generatorDraws(gen: DataGeneratorSpec, image: string, coun
     return file;
   };
   const files = [await write(pixels, 'original.png')];
-  const rng = mulberry32(seed);
+  // The training code's loop (augment/idg/batch.ts); the pictures are shown before rescale, as 0–255 images.
+  const batch = transformEach(count, () => pixels, [h, w, c], { ...settings, rescale: 1 }, mulberry32(seed));
+  const size = h * w * c;
   const draws: GeneratorDraws['draws'] = [];
-  for (let i = 0; i < count; i++) {
-    const params = randomTransform(settings, h, w, rng);
-    const result = applyTransform({ data: pixels, height: h, width: w, channels: c }, params, settings.fillMode, settings.cval);
-    const file = await write(result.data, `draw-${i + 1}.png`);
+  for (const [i, params] of batch.params.entries()) {
+    const file = await write(batch.data.subarray(i * size, (i + 1) * size), `draw-${i + 1}.png`);
     files.push(file);
     draws.push({ file, params });
   }

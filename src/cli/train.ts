@@ -15,10 +15,12 @@ import { missingMessage, missingPretrained } from '../core/engine/train/pretrain
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
 import { dataArgumentHelp, describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
+import { flowFolder } from '../core/engine/data/flowFolder';
 import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
+import { fitGenerator } from '../core/engine/train/trainingInput';
 import { DEFAULT_SETTINGS, type TrainEvent, type TrainReport, type TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
 import { recipeToTrain, runRecipeTrain } from './trainRecipe';
@@ -154,8 +156,11 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
     }
     return builtIn;
   };
-  if (o.data === undefined && !saved) throw new UsageError('--data is required (unless --resume names a run folder)');
-  const data: DatasetSpec = o.data !== undefined ? parseDatasetSpec(o.data) : (saved as TrainSettings).data;
+  // Without --data: the resumed run's data, else the folder the code's flow_from_directory reads (Keras: from the working directory).
+  const codeFolder = o.data === undefined && !saved ? flowFolder(fit, [process.cwd(), path.dirname(path.resolve(file))]) : undefined;
+  if (o.data === undefined && !saved && !codeFolder) throw new UsageError('--data is required (unless --resume names a run folder, or the code\'s fit() trains on flow_from_directory of a folder that exists)');
+  if (codeFolder && fit) origins.push(`data ${codeFolder} from flow_from_directory in model.fit, line ${fit.range.start.line}`);
+  const data: DatasetSpec = o.data !== undefined ? parseDatasetSpec(o.data) : codeFolder ? { kind: 'folder', path: codeFolder } : (saved as TrainSettings).data;
   const codeEarlyStopping = fit?.earlyStoppingPatience === undefined ? undefined : { patience: fit.earlyStoppingPatience, monitor: fit.earlyStoppingMonitor ?? 'val_loss' };
   const settings: TrainSettings = {
     data,
@@ -175,6 +180,12 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   // A keras.applications base whose weight file is missing stops here, in one line, unless asked otherwise.
   const missing = resume === undefined && !settings.randomPretrained ? missingPretrained(spec, settings.weightsFolder) : [];
   if (missing.length > 0) throw new UsageError(`${missingMessage(missing[0])} (or pass --random-pretrained)`);
+  // The code's ImageDataGenerator augments every training batch, as in Keras; a resumed run keeps what it started with.
+  const generator = saved ? saved.generator : fitGenerator(fit, modelIO(spec).inputShape);
+  if (generator) {
+    settings.generator = generator;
+    if (!saved && fit) origins.push(`augmentation by ImageDataGenerator '${generator.name}' from model.fit, line ${fit.range.start.line}`);
+  }
   // No flag sets early stopping: a resumed run keeps its own, a new one follows the code's callbacks.
   const earlyStopping = saved ? saved.earlyStopping : codeEarlyStopping;
   if (earlyStopping) {

@@ -3,7 +3,7 @@
  * the editor features and the tests alike. Never executes the user's code.
  */
 import * as path from 'path';
-import type { Diagnostic, ModelSpec, ReadResult, SourceLanguage } from './model/spec';
+import type { DataGeneratorSpec, Diagnostic, ModelSpec, ReadResult, SourceLanguage } from './model/spec';
 import { analyzeModel } from './shapes/analyze';
 import type { ModelSummary } from './shapes/types';
 import { readPython } from './source/python/reader';
@@ -14,6 +14,8 @@ export interface FileAnalysis {
   /** What the reader found, index-aligned with `models` (for what-if re-analysis and training). */
   specs: ModelSpec[];
   models: ModelSummary[];
+  /** The ImageDataGenerators the file defines (Python), in source order; absent: none. */
+  generators?: DataGeneratorSpec[];
   /** Problems not tied to a model: syntax errors, unreadable constructs. */
   diagnostics: Diagnostic[];
 }
@@ -74,7 +76,7 @@ export function analyzeSource(text: string, language: SourceLanguage, fileName?:
   if (!mentionsModelLibrary(text, language)) return { language, specs: [], models: [], diagnostics: [] };
   const read = readSource(text, language, fileName);
   const models = read.models.map((m) => analyzeModel(m));
-  return { language, specs: read.models, models: models.map((m) => asUsedInside(m, models)), diagnostics: read.diagnostics };
+  return { language, specs: read.models, models: models.map((m) => asUsedInside(m, models)), ...(read.generators ? { generators: read.generators } : {}), diagnostics: read.diagnostics };
 }
 
 /**

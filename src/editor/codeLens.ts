@@ -1,19 +1,31 @@
 /**
  * CodeLens above each model definition: `N layers · P params`, `Summary`, `Train`, and
  * `Augmentation` when the model starts with augmentation layers, `Inspect` when it has a
- * trained run, and `Latent Space` on a trained VAE's decoder or GAN's generator.
+ * trained run, and `Latent Space` on a trained VAE's decoder or GAN's generator; and
+ * `Augmentation` above each ImageDataGenerator(...).
  */
 import * as vscode from 'vscode';
 import { layerCount } from '../core/shapes/counts';
 import { formatCount } from '../core/shapes/format';
 import type { ModelSummary } from '../core/shapes/types';
 import { inputPipeline } from '../core/engine/augment/plan';
+import { drawsTransforms, idgSettings } from '../core/engine/augment/idg/random';
+import type { DataGeneratorSpec } from '../core/model/spec';
 import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
 import { Disposables } from '../host/disposables';
 import { onConfigurationChanged, readConfiguration } from '../host/configuration';
 import { hasGenerativeRuns, hasInspectableRuns } from '../host/runs';
 import { findGenerativeRecipes, imageModel } from '../core/generative/recipe';
+
+/** Whether a generator's options draw random transforms; options ConvLens cannot read still get the lens, whose panel says why. */
+function drawsSomething(g: DataGeneratorSpec): boolean {
+  try {
+    return drawsTransforms(idgSettings(g.config));
+  } catch {
+    return true;
+  }
+}
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
@@ -43,7 +55,16 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
     const result = this.analysis.get(document);
     if (!result) return [];
     const recipes = findGenerativeRecipes(result.analysis.specs, result.analysis.models);
-    return result.analysis.models.flatMap((model, i) => {
+    // An ImageDataGenerator: its draws, with their Keras parameters, in the augmentation panel.
+    // Not on one that only rescales (a validation generator): it draws nothing to see.
+    const generators = (result.analysis.generators ?? []).filter((g) => g.name && drawsSomething(g)).map((g) => {
+      const start = toVsRange(g.range).start;
+      return new vscode.CodeLens(new vscode.Range(start, start), {
+        title: 'Augmentation', command: 'convlens.previewAugmentation', arguments: [document.uri, g.name],
+        tooltip: `See what ${g.name}'s random transforms do to an image, with each draw's parameters, as training applies them`,
+      });
+    });
+    return [...generators, ...result.analysis.models.flatMap((model, i) => {
       const range = toVsRange(model.range);
       const line = new vscode.Range(range.start, range.start);
       const args = [document.uri, model.name];
@@ -64,6 +85,6 @@ export class ModelCodeLensProvider extends Disposables implements vscode.CodeLen
           ? [new vscode.CodeLens(line, { title: 'Inspect', command: 'convlens.inspectModel', arguments: args, tooltip: 'What the trained convnet sees: feature maps, filter patterns, Grad-CAM heatmaps' })]
           : []),
       ];
-    });
+    })];
   }
 }

@@ -1,14 +1,17 @@
 /**
- * The augmentation preview panel's host side: one panel, pointed at one model at a time,
- * showing what the model's augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...)
- * do to an image — the same code and the same Keras semantics training applies per batch.
+ * The augmentation preview panel's host side: one panel, pointed at one model or one
+ * ImageDataGenerator at a time, showing what the model's augmentation layers (RandomFlip,
+ * RandomRotation, RandomZoom, ...) or the generator's random transforms (each draw with its
+ * Keras parameters) do to an image — the same code and the same Keras semantics training
+ * applies per batch.
  * The pictures are computed in a worker (core/viz/vizClient.ts): TF.js never loads
  * into the extension host. A newer request makes older answers stale, so fast clicking on
  * Shuffle never shows an out-of-date grid.
  */
 import * as vscode from 'vscode';
-import type { ModelSpec } from '../core/model/spec';
+import type { DataGeneratorSpec, ModelSpec, SourceRange } from '../core/model/spec';
 import type { AugmentPreview, PreviewSample } from '../core/viz/augmentPreview';
+import { generatorImageShape, type GeneratorPreview } from '../core/viz/generatorPreview';
 import type { VizClient } from '../core/viz/vizClient';
 import type { AnalysisService } from '../host/analysisService';
 import { augmentProtocol, type AugmentHostMessage, type AugmentView, type AugmentWebviewMessage, type SampleSource } from '../protocol/augment';
@@ -22,14 +25,24 @@ const DRAWS = 8;
 /** One preview panel at a time: showing another model retargets it. */
 const KEY = 'preview';
 
-interface Target {
-  uri: vscode.Uri;
-  spec: ModelSpec;
+type Target =
+  | { kind: 'model'; uri: vscode.Uri; spec: ModelSpec }
+  /** `shape`: the size the generator's draws are made at (generatorImageShape), and why. */
+  | { kind: 'generator'; uri: vscode.Uri; generator: DataGeneratorSpec; shape: { shape: [number, number, number]; note: string } };
+
+const targetName = (t: Target): string => (t.kind === 'model' ? t.spec.name : t.generator.name);
+const targetRange = (t: Target): SourceRange => (t.kind === 'model' ? t.spec.range : t.generator.range);
+
+/** The generator target for `generator`, sized by the models of its file (one that trains on it gives its input size). */
+function generatorTarget(uri: vscode.Uri, generator: DataGeneratorSpec, specs: readonly ModelSpec[]): Target {
+  return { kind: 'generator', uri, generator, shape: generatorImageShape(generator, specs) };
 }
 
 export interface AugmentPanelApi extends vscode.Disposable {
   /** Opens (or retargets) the panel on a model and computes its first preview. */
   show(uri: vscode.Uri, spec: ModelSpec): Promise<void>;
+  /** The same for an ImageDataGenerator of the file; `specs`: the file's models. */
+  showGenerator(uri: vscode.Uri, generator: DataGeneratorSpec, specs: readonly ModelSpec[]): Promise<void>;
   /** Resolves once the current request has been answered (shown or failed). */
   settled(): Promise<void>;
 }
@@ -55,7 +68,7 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
   retarget(target: Target, seed?: number): Promise<void> {
     this.target = target;
     if (seed !== undefined) this.seed = seed;
-    this.title = `Augmentation: ${target.spec.name}`;
+    this.title = `Augmentation: ${targetName(target)}`;
     return this.refresh();
   }
 
@@ -119,8 +132,12 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
     const sample = this.sample;
     let message: AugmentHostMessage;
     try {
-      const preview = await this.client.augmentPreview(target.spec, { sample, count: DRAWS, seed: this.seed });
-      message = { type: 'preview', view: toView(preview, target, sample) };
+      const view = target.kind === 'model'
+        ? toView(await this.client.augmentPreview(target.spec, { sample, count: DRAWS, seed: this.seed }), target, sample)
+        : generatorView(await this.client.generatorPreview({
+          generator: { name: target.generator.name, config: target.generator.config }, inputShape: target.shape.shape, sample, count: DRAWS, seed: this.seed,
+        }), target, sample);
+      message = { type: 'preview', view };
     } catch (e) {
       message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
     }
@@ -133,24 +150,37 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
 
 function toView(p: AugmentPreview, target: Target, sample: PreviewSample): AugmentView {
   return {
-    model: p.model, uri: target.uri.toString(), fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps, notes: p.notes,
+    kind: 'model', model: p.model, uri: target.uri.toString(), fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps, notes: p.notes,
     inputShape: p.inputShape, pixelScale: p.pixelScale, sample: { source: sample.kind, label: p.sample.label },
     original: p.original, augmented: p.augmented, seed: p.seed,
   };
 }
 
-async function revealModel({ uri, spec }: Target): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const start = new vscode.Position(spec.range.start.line - 1, spec.range.start.column - 1);
+function generatorView(p: GeneratorPreview, target: Extract<Target, { kind: 'generator' }>, sample: PreviewSample): AugmentView {
+  const unsupported = target.generator.unsupported.map((u) => `${u.option} is not applied: it ${u.reason}`);
+  return {
+    kind: 'generator', model: p.generator, uri: target.uri.toString(), fileName: vscode.workspace.asRelativePath(target.uri), steps: p.steps,
+    notes: [target.shape.note, ...unsupported, ...p.notes], inputShape: p.inputShape, pixelScale: 1,
+    sample: { source: sample.kind, label: p.sample.label }, original: p.original, augmented: p.augmented, draws: p.draws, seed: p.seed,
+  };
+}
+
+async function revealModel(target: Target): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(target.uri);
+  const range = targetRange(target);
+  const start = new vscode.Position(range.start.line - 1, range.start.column - 1);
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(start, start) });
 }
 
-/** The model named `name` in the document at `uri`, read fresh (after a reload nothing is cached). */
-async function findModel(analysis: AnalysisService, uri: vscode.Uri, name: string): Promise<ModelSpec | undefined> {
+/** The model (or else the ImageDataGenerator) named `name` in the document at `uri`, read fresh (after a reload nothing is cached). */
+async function findTarget(analysis: AnalysisService, uri: vscode.Uri, name: string): Promise<Target | undefined> {
   const document = await vscode.workspace.openTextDocument(uri);
   const read = analysis.get(document)?.analysis;
-  const i = read?.models.findIndex((m) => m.name === name) ?? -1;
-  return i >= 0 ? read?.specs[i] : undefined;
+  if (!read) return undefined;
+  const i = read.models.findIndex((m) => m.name === name);
+  if (i >= 0) return { kind: 'model', uri, spec: read.specs[i] };
+  const generator = read.generators?.find((g) => g.name === name);
+  return generator && generatorTarget(uri, generator, read.specs);
 }
 
 export function registerAugmentPanel(context: vscode.ExtensionContext, pages: PageContext, analysis: AnalysisService, client: VizClient): AugmentPanelApi {
@@ -168,13 +198,16 @@ export function registerAugmentPanel(context: vscode.ExtensionContext, pages: Pa
   });
   const restore = async (panel: AugmentPanel, uriString: string, model: string, seed: number): Promise<void> => {
     const uri = vscode.Uri.parse(uriString);
-    const spec = await findModel(analysis, uri, model).catch(() => undefined);
-    if (spec) await panel.retarget({ uri, spec }, seed);
+    const target = await findTarget(analysis, uri, model).catch(() => undefined);
+    if (target) await panel.retarget(target, seed);
     else panel.post({ type: 'error', message: `ConvLens: the model ${model} is no longer in ${vscode.workspace.asRelativePath(uri)}` });
   };
   const api: AugmentPanelApi = {
     async show(uri, spec) {
-      await panels.show(KEY).retarget({ uri, spec });
+      await panels.show(KEY).retarget({ kind: 'model', uri, spec });
+    },
+    async showGenerator(uri, generator, specs) {
+      await panels.show(KEY).retarget(generatorTarget(uri, generator, specs));
     },
     settled: () => panels.get(KEY)?.settled() ?? Promise.resolve(),
     dispose: () => panels.dispose(),

@@ -14,7 +14,16 @@ export type SampleSource = Infer<typeof SampleSourceSchema>;
 
 const Positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 
+/** One parameter of an ImageDataGenerator draw: Keras' key (theta, tx, zx, flip_horizontal, ...) and the value drawn. */
+const DrawParameterSchema = v.object({
+  key: v.picklist(['theta', 'tx', 'ty', 'shear', 'zx', 'zy', 'flip_horizontal', 'flip_vertical', 'channel_shift_intensity', 'brightness']),
+  value: v.string(),
+});
+
 const AugmentViewSchema = v.object({
+  /** A model's augmentation layers, or an ImageDataGenerator's transforms. */
+  kind: v.picklist(['model', 'generator']),
+  /** The model's or the generator's variable name. */
   model: v.string(),
   /** The model's document (a URI string): persisted, so the panel comes back after a reload. */
   uri: v.string(),
@@ -31,6 +40,8 @@ const AugmentViewSchema = v.object({
   /** The image as the model gets it, then one per random draw. */
   original: PngDataUrl,
   augmented: v.array(PngDataUrl),
+  /** A generator's draws: each picture's parameters, index-aligned with `augmented`. */
+  draws: v.optional(v.array(v.array(DrawParameterSchema))),
   seed: v.number(),
 });
 export type AugmentView = Infer<typeof AugmentViewSchema>;

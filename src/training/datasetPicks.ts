@@ -13,11 +13,12 @@ export interface DatasetPickItem {
   data?: string;
 }
 
-export function datasetPickItems(last: string): DatasetPickItem[] {
+/** `lastLabel`: how the offered folder is introduced ('Last folder', or the code's flow_from_directory folder). */
+export function datasetPickItems(last: string, lastLabel = 'Last folder'): DatasetPickItem[] {
   const items: DatasetPickItem[] = DATASETS.map((d) => ('path' in d ? { label: d.label, description: d.description } : { label: d.label, description: d.description, data: d.id }));
   if (!isNamedDatasetId(last)) {
     const askForFolder = items.findIndex((i) => i.data === undefined);
-    items.splice(askForFolder, 0, { label: `Last folder: ${path.basename(last)}`, description: last, data: last });
+    items.splice(askForFolder, 0, { label: `${lastLabel}: ${path.basename(last)}`, description: last, data: last });
   }
   return items;
 }

@@ -28,10 +28,14 @@ export const BUILT_IN_CHOICES: TrainChoices = {
 
 const KEYS = Object.keys(BUILT_IN_CHOICES) as (keyof TrainChoices)[];
 
-/** The settings a `model.fit(...)` call gives, under the Train flow's names. */
-export function fitChoices(fit: FitSpec | undefined): Partial<TrainChoices> {
+/**
+ * The settings a `model.fit(...)` call gives, under the Train flow's names. `folder`: the
+ * existing image folder its flow_from_directory reads (core/engine/data/flowFolder.ts).
+ */
+export function fitChoices(fit: FitSpec | undefined, folder?: string): Partial<TrainChoices> {
   if (!fit) return {};
   const out: Partial<TrainChoices> = {};
+  if (folder !== undefined) out.data = folder;
   if (fit.epochs !== undefined) out.epochs = fit.epochs;
   if (fit.batchSize !== undefined) out.batchSize = fit.batchSize;
   if (fit.validationSplit !== undefined) out.validationSplit = fit.validationSplit;
@@ -39,11 +43,11 @@ export function fitChoices(fit: FitSpec | undefined): Partial<TrainChoices> {
   return out;
 }
 
-export function resolveTrainChoices(layers: { last?: Partial<TrainChoices>; project?: Partial<TrainChoices>; fit?: FitSpec }): ResolvedChoices {
+export function resolveTrainChoices(layers: { last?: Partial<TrainChoices>; project?: Partial<TrainChoices>; fit?: FitSpec; fitFolder?: string }): ResolvedChoices {
   const ordered: [Partial<TrainChoices>, SettingSource][] = [
     [layers.last ?? {}, { kind: 'last' }],
     [layers.project ?? {}, { kind: 'project' }],
-    [fitChoices(layers.fit), { kind: 'code', line: layers.fit?.range.start.line ?? 0 }],
+    [fitChoices(layers.fit, layers.fitFolder), { kind: 'code', line: layers.fit?.range.start.line ?? 0 }],
   ];
   const choices = { ...BUILT_IN_CHOICES };
   const sources = {} as ChoiceSources;

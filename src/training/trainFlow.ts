@@ -8,7 +8,9 @@
  *                   "earlyStopping": 3, "seed": 1,
  *                   "models": { "model": { "epochs": 10 } } } }
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { flowFolder } from '../core/engine/data/flowFolder';
 import type { FitSpec } from '../core/model/spec';
 import { datasetPickItems } from './datasetPicks';
 import { readProjectChoices, type TrainChoices } from './projectSettings';
@@ -60,11 +62,12 @@ function pickOne<T extends vscode.QuickPickItem>(items: T[], active: T | undefin
 /** Runs the quick-pick flow; undefined when the user presses Escape at any step. */
 export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, modelName: string, fit?: FitSpec): Promise<TrainChoices | undefined> {
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-  const offered = resolveTrainChoices({ last: state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}), project: projectChoices(root, modelName), fit });
+  const fitFolder = flowFolder(fit, [...(root ? [root] : []), path.dirname(uri.fsPath)]);
+  const offered = resolveTrainChoices({ last: state.get<Partial<TrainChoices>>(stateKey(uri, modelName), {}), project: projectChoices(root, modelName), fit, fitFolder });
   const start = offered.choices;
   const from = (key: keyof TrainChoices): string => `${start[key]} — ${sourceLabel(offered.sources[key])}`;
   const title = `Train ${modelName}`;
-  const items = datasetPickItems(start.data);
+  const items = datasetPickItems(start.data, offered.sources.data.kind === 'code' ? 'Folder of flow_from_directory in model.fit' : undefined);
   const current = items.find((i) => i.data === start.data) ?? items[0];
   const pickedData = await pickOne(items, current, `${title}: data (${from('data')})`);
   if (!pickedData) return undefined;

@@ -11,6 +11,8 @@ import { parseDatasetSpec } from '../core/engine/data/types';
 import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
+import { fitGenerator } from '../core/engine/train/trainingInput';
+import { modelIO } from '../core/engine/data/validate';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingPanel';
 import { readConfiguration } from '../host/configuration';
@@ -101,6 +103,8 @@ export class TrainingController extends Disposables {
       weightsFolder: weightsFolder || undefined, randomPretrained, initialWeights,
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
+      // The code's fit() trains on an ImageDataGenerator: every training batch goes through it, as in Keras.
+      generator: fitGenerator(spec.fit, modelIO(spec).inputShape),
     };
     const panel = this.openPanel(uri, spec.name);
     panel.setHistory(readPastRuns(runsRoot(root), spec.name));

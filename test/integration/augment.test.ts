@@ -2,11 +2,16 @@
  * The augmentation preview in a real VS Code: the "Augmentation" CodeLens appears above a
  * model whose input goes through augmentation layers (and only there), the panel shows the
  * image as the model gets it plus eight random draws computed in the worker, lists the
- * layers in order, and Shuffle / another image change what it shows.
+ * layers in order, and Shuffle / another image change what it shows. An ImageDataGenerator
+ * gets its own CodeLens, and its draws are shown with their Keras parameters.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ConvLensApi } from '../../src/extension';
+import { idgSettings, randomTransform } from '../../src/core/engine/augment/idg/random';
+import { mulberry32 } from '../../src/core/engine/data/rng';
+import { readPython } from '../../src/core/source/python/reader';
+import { drawParameters } from '../../src/core/viz/generatorPreview';
 import { canInspectWorkbench, screenshot } from './helpers/screenshots';
 import { pages } from './helpers/pages';
 import { activateExtension, closeAllEditors, openExample, waitFor } from './helpers/vscode';
@@ -63,6 +68,57 @@ describe('augmentation preview', function () {
     await waitFor(async () => (await images())[0] !== first[0], 30000, 'another image');
     assert.match((await pages(api).augment.query(['#meta']))['#meta'] ?? '', /synthetic square #1/);
     if (canInspectWorkbench()) assert.ok(await screenshot('augment'));
+  });
+
+  it("previews an ImageDataGenerator from its CodeLens: Keras' draws, each with its parameters", async () => {
+    const editor = await openExample('keras/datagen_augmentation.py');
+    const lenses = await waitFor(async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
+      return (all ?? []).some((l) => l.command?.arguments?.[1] === 'datagen') && all;
+    }, 15000, 'CodeLens');
+    const lens = lenses.find((l) => l.command?.arguments?.[1] === 'datagen');
+    assert.strictEqual(lens?.command?.title, 'Augmentation');
+    // On the `datagen = ImageDataGenerator(` line (0-based 9), and not on test_datagen, which only rescales.
+    assert.strictEqual(lens.range.start.line, 9);
+    assert.ok(!lenses.some((l) => l.command?.arguments?.[1] === 'test_datagen'), 'no lens on a generator that draws nothing');
+    await vscode.commands.executeCommand(lens.command.command, ...((lens.command.arguments ?? []) as unknown[]));
+    await api.editor.augment.settled();
+    const pictures = await waitFor(async () => { const s = await images(); return s.length === 9 && s; }, 30000, 'nine pictures');
+    assert.strictEqual(new Set(pictures).size, 9, 'the original and eight different draws');
+    const dom = await pages(api).augment.query(['#model-name', '#meta', '#steps-title', '#steps li', '#notes', '#status', '#reveal']);
+    assert.strictEqual(dom['#model-name'], 'datagen');
+    assert.strictEqual(dom['#reveal'], 'Show generator source');
+    // The model that trains on datagen takes 150×150×3.
+    // The panel keeps the image and seed it had (earlier tests shuffled and moved on).
+    const meta = /datagen_augmentation\.py · ImageDataGenerator · 150×150×3 · synthetic \w+ #\d+ · seed (\d+)$/.exec(dom['#meta'] ?? '');
+    assert.ok(meta, dom['#meta'] ?? '');
+    assert.strictEqual(dom['#steps-title'], 'ImageDataGenerator options');
+    assert.match(dom['#steps li'] ?? '', /^datagen \(ImageDataGenerator\): rescale=1\/255, rotation_range=60, zoom_range=0\.2, width_shift_range=0\.4, height_shift_range=0\.2, horizontal_flip=true, fill_mode="nearest"$/);
+    assert.match(dom['#notes'] ?? '', /input size of model, which trains on datagen/);
+    assert.match(dom['#status'] ?? '', /8 random draws.*get_random_transform/);
+    // Each picture's parameters are Keras' draws for the panel's seed, recomputed here from the generator as read.
+    const settings = idgSettings(readPython(editor.document.getText()).generators![0].config);
+    const rng = mulberry32(Number(meta[1]));
+    const draws = Array.from({ length: 8 }, () => drawParameters(randomTransform(settings, 150, 150, rng), settings));
+    const alts = (await pages(api).augment.attributes('#grid img', 'alt')).slice(1);
+    assert.deepStrictEqual(alts, draws.map((d, i) => `draw ${i + 1}: ${d.map((p) => `${p.key} ${p.value}`).join(', ')}`));
+    // Shown beside each picture: the example's keys, in Keras' order, with the values drawn.
+    for (const i of [0, 7]) {
+      const figure = `#grid figure:nth-child(${i + 2})`;
+      const keys = ['theta', 'tx', 'ty', 'zx', 'zy', 'flip_horizontal'];
+      const shown = await pages(api).augment.query([...keys.map((k) => `${figure} dd[data-key="${k}"]`), `${figure} dt:nth-of-type(1)`]);
+      assert.deepStrictEqual(keys.map((k) => shown[`${figure} dd[data-key="${k}"]`]), draws[i].map((p) => p.value));
+      assert.strictEqual(shown[`${figure} dt:nth-of-type(1)`], 'theta');
+    }
+    assert.match(draws[0][0].value, /^-?\d+\.\d°$/);
+    if (canInspectWorkbench()) assert.ok(await screenshot('augment-datagen'));
+
+    await pages(api).augment.click('#shuffle');
+    await waitFor(async () => { const a = await pages(api).augment.attributes('#grid img', 'alt'); return a.length === 9 && a[1] !== alts[0]; }, 30000, 'new draws with new parameters');
+    // "Show generator source" puts the cursor on the ImageDataGenerator( call.
+    await pages(api).augment.click('#reveal');
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === editor.document.uri.toString() && vscode.window.activeTextEditor.selection.active.line === 9, 15000, 'the generator in the editor');
+    assert.deepStrictEqual(await pages(api).augment.cspViolations(), [], 'the preview broke no CSP rule');
   });
 
   it('says so for a model without augmentation layers', async () => {

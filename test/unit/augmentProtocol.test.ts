@@ -13,7 +13,7 @@ const isAugmentWebviewMessage = guard(augmentProtocol.toHost);
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 const view: AugmentView = {
-  model: 'model', uri: 'file:///work/examples/keras/cats.py', fileName: 'keras/cats.py', steps: ['random_flip: mirrors left-right with probability 0.5'], notes: [],
+  kind: 'model', model: 'model', uri: 'file:///work/examples/keras/cats.py', fileName: 'keras/cats.py', steps: ['random_flip: mirrors left-right with probability 0.5'], notes: [],
   inputShape: [180, 180, 3], pixelScale: 255, sample: { source: 'synthetic', label: 'synthetic circle #0' },
   original: PNG, augmented: [PNG, PNG], seed: 1,
 };
@@ -33,6 +33,13 @@ describe('augmentation panel protocol', () => {
     assert.ok(!isAugmentHostMessage({ type: 'preview', view: { ...view, inputShape: [180, 180] } }));
     assert.ok(!isAugmentHostMessage({ type: 'preview', view: { ...view, sample: { source: 'web', label: 'x' } } }));
     assert.ok(!isAugmentHostMessage({ type: 'other' }));
+  });
+
+  it("accepts an ImageDataGenerator's draws with their Keras parameters, and only Keras' keys", () => {
+    const draws = [[{ key: 'theta', value: '12.3°' }, { key: 'flip_horizontal', value: 'yes' }], [{ key: 'zx', value: '0.910' }]];
+    assert.ok(isAugmentHostMessage({ type: 'preview', view: { ...view, kind: 'generator', model: 'datagen', draws } }));
+    assert.ok(!isAugmentHostMessage({ type: 'preview', view: { ...view, kind: 'generator', draws: [[{ key: 'rotation', value: '1' }]] } }));
+    assert.ok(!isAugmentHostMessage({ type: 'preview', view: { ...view, kind: 'layers' } }));
   });
 
   it('accepts only the webview messages the host handles', () => {

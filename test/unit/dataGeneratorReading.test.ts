@@ -7,6 +7,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fitGenerator } from '../../src/core/engine/train/trainingInput';
 import { readPython } from '../../src/core/source/python/reader';
 
 describe('ImageDataGenerator read from code', () => {
@@ -27,6 +28,15 @@ describe('ImageDataGenerator read from code', () => {
     assert.strictEqual(fit.stepsPerEpoch, 100);
     assert.strictEqual(fit.validationSteps, 50);
     assert.strictEqual(fit.epochs, 100);
+    // fit() names the generator it trains on, with its options and the flow it went through: training applies them.
+    const trained = fit.data?.generator;
+    assert.strictEqual(trained?.name, 'datagen');
+    assert.deepStrictEqual(trained.config, g.config);
+    assert.strictEqual(trained.flow?.name, 'train_generator');
+    assert.strictEqual(trained.flow?.directory, 'data/cats_and_dogs_small/train');
+    assert.deepStrictEqual(fit.validationData?.generator?.config, { rescale: 1 / 255 });
+    // The flow's batch_size is the batch size Keras trains with.
+    assert.strictEqual(fit.batchSize, 32);
   });
 
   it('reads keras.preprocessing.image imports, flow(), fit_generator, and Keras defaults', () => {
@@ -45,6 +55,44 @@ describe('ImageDataGenerator read from code', () => {
     assert.strictEqual(fit.legacyGenerator, true);
     assert.strictEqual(fit.data?.variable, 'gen');
     assert.strictEqual(fit.stepsPerEpoch, 10);
+    assert.deepStrictEqual(fit.data?.generator?.config, { shear_range: 0.2, vertical_flip: true });
+    assert.strictEqual(fit.data?.generator?.flow?.method, 'flow');
+  });
+
+  it('names the generator itself when fit() is given it directly, and nothing for plain arrays', () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'aug = ImageDataGenerator(rotation_range=10)',
+      'm = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])',
+      'm.fit(aug.flow(x, y, batch_size=64), epochs=2)',
+      'n = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])',
+      'n.fit(x, y, batch_size=8)',
+    ].join('\n'));
+    const [m, n] = r.models;
+    assert.strictEqual(m.fit?.data?.generator?.name, 'aug');
+    assert.strictEqual(m.fit?.batchSize, 64);
+    assert.strictEqual(n.fit?.data, undefined);
+    assert.strictEqual(n.fit?.batchSize, 8);
+  });
+
+  it("notes where training will differ from the code's fit(): another target_size, another validation rescale", () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'aug = ImageDataGenerator(rescale=1./255, zoom_range=0.1)',
+      'val = ImageDataGenerator()',
+      "train_it = aug.flow_from_directory('d/train', target_size=(64, 64))",
+      "val_it = val.flow_from_directory('d/validation', target_size=(64, 64))",
+      'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
+      'm.fit(train_it, epochs=3, validation_data=val_it)',
+    ].join('\n'));
+    const g = fitGenerator(r.models[0].fit, [32, 32, 3]);
+    assert.deepStrictEqual(g?.notes, [
+      "train_it's target_size (64, 64) is not the model's input 32×32: images are resized to the model's input (Keras would fail on the shape)",
+      "validation images get aug's rescale (1/255), not val's (1)",
+    ]);
+    assert.strictEqual(fitGenerator(r.models[0].fit, [64, 64, 3])?.notes?.length, 1);
   });
 
   it('reports featurewise / zca / samplewise options as not supported, with the reason', () => {

@@ -55,6 +55,9 @@ describe('registries', () => {
       assert.strictEqual(withFolder.length, DATASETS.length + 1);
       const last = withFolder.find((i) => i.data === '/data/cats-vs-dogs');
       assert.strictEqual(last?.label, 'Last folder: cats-vs-dogs');
+      // The folder of the code's flow_from_directory is introduced as such.
+      const fromCode = datasetPickItems('/data/cats_and_dogs_small', 'Folder of flow_from_directory in model.fit');
+      assert.ok(fromCode.some((i) => i.label === 'Folder of flow_from_directory in model.fit: cats_and_dogs_small' && i.data === '/data/cats_and_dogs_small'));
     });
 
     it('the CLI names every data set in its help and parses what it names', () => {

@@ -48,6 +48,42 @@ describe('convlens train defaults', () => {
     assert.deepStrictEqual(origins, []);
   });
 
+  it("trains on the code's ImageDataGenerator and, without --data, on the folder its flow_from_directory reads", () => {
+    const file = write([
+      'from keras import layers, models',
+      'from keras.preprocessing.image import ImageDataGenerator',
+      'datagen = ImageDataGenerator(rescale=1./255, rotation_range=60, horizontal_flip=True)',
+      "train_generator = datagen.flow_from_directory('pets/train', target_size=(16, 16), batch_size=20, class_mode='binary')",
+      "validation_generator = ImageDataGenerator(rescale=1./255).flow_from_directory('pets/validation', target_size=(16, 16), batch_size=20, class_mode='binary')",
+      'net = models.Sequential([layers.Flatten(input_shape=(16, 16, 3)), layers.Dense(1, activation="sigmoid")])',
+      'net.compile(optimizer="rmsprop", loss="binary_crossentropy")',
+      'net.fit(train_generator, steps_per_epoch=10, epochs=3, validation_data=validation_generator, validation_steps=5)',
+    ].join('\n'));
+    // A 1×1 PNG per class and split (prepareTraining lists the folder; it decodes nothing).
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    for (const split of ['train', 'validation']) {
+      for (const cls of ['cats', 'dogs']) {
+        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
+      }
+    }
+    const { settings, origins } = prepareTraining(file, {});
+    assert.deepStrictEqual(settings.generator, {
+      name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
+      notes: ['steps_per_epoch=10 is not followed: each epoch is one pass over the training images, each batch through datagen'],
+    });
+    // Chollet's train/ + validation/ layout: the parent holds both splits.
+    assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'pets') });
+    assert.strictEqual(settings.batchSize, 20);
+    assert.strictEqual(settings.epochs, 3);
+    assert.ok(origins.includes("augmentation by ImageDataGenerator 'datagen' from model.fit, line 8"), origins.join('; '));
+    assert.ok(origins.includes(`data ${path.join(dir, 'pets')} from flow_from_directory in model.fit, line 8`), origins.join('; '));
+    // --data still wins; the generator stays (it is the code's training).
+    const flagged = prepareTraining(file, { data: path.join(dir, 'pets', 'validation') }).settings;
+    assert.deepStrictEqual(flagged.data, { kind: 'folder', path: path.join(dir, 'pets', 'validation') });
+    assert.strictEqual(flagged.generator?.name, 'datagen');
+  });
+
   it('requires --data unless resuming', () => {
     assert.throws(() => prepareTraining(write(MODEL), {}), /--data is required/);
   });

@@ -24,6 +24,13 @@ describe('Train defaults precedence', () => {
     assert.strictEqual(sourceLabel(r.sources.data), 'default');
   });
 
+  it("offers the folder of fit()'s flow_from_directory as the data, from the code; a last choice still wins", () => {
+    const r = resolveTrainChoices({ fit: FIT, fitFolder: '/data/cats_and_dogs_small' });
+    assert.strictEqual(r.choices.data, '/data/cats_and_dogs_small');
+    assert.strictEqual(sourceLabel(r.sources.data), 'from model.fit, line 42');
+    assert.strictEqual(resolveTrainChoices({ fit: FIT, fitFolder: '/data/x', last: { data: 'mnist' } }).choices.data, 'mnist');
+  });
+
   it('lets convlens.json and then the last choice win over the code', () => {
     const r = resolveTrainChoices({ fit: FIT, project: { epochs: 8, batchSize: 16 }, last: { batchSize: 64 } });
     assert.strictEqual(r.choices.epochs, 8);

@@ -175,11 +175,31 @@ export interface FitSpec {
   earlyStoppingMonitor?: 'val_loss' | 'val_acc' | 'loss' | 'acc';
   stepsPerEpoch?: number;
   validationSteps?: number;
-  /** The first argument (x or a generator) as written: its variable name when it is a plain name or `gen.flow...(...)` call target. */
-  data?: { variable?: string; text: string; range: SourceRange };
-  validationData?: { variable?: string; text: string; range: SourceRange };
+  /**
+   * The first argument (x or a generator) as written: its variable name when it is a plain name or `gen.flow...(...)` call target.
+   * When it is an ImageDataGenerator (or one of its iterators), `generator` is that generator as read: training applies its transforms.
+   */
+  data?: FitData;
+  validationData?: FitData;
   /** The call was the legacy `fit_generator`. */
   legacyGenerator?: boolean;
+  range: SourceRange;
+}
+
+export interface FitData {
+  variable?: string;
+  text: string;
+  range: SourceRange;
+  generator?: FitGenerator;
+}
+
+/** The ImageDataGenerator a fit() argument comes from: its options and the iterator fit() was given (absent: the generator itself). */
+export interface FitGenerator {
+  name: string;
+  config: ConfigObject;
+  unsupported: DataGeneratorSpec['unsupported'];
+  flow?: DataFlowSpec;
+  /** The `ImageDataGenerator(` call. */
   range: SourceRange;
 }
 

@@ -21,7 +21,7 @@ const DiagnosticSchema: v.GenericSchema<Diagnostic> = v.object({
 /** Config values may be NaN (TF.js code can say `NaN`), which a worker message keeps as is. */
 const AnyNumber = v.union([v.number(), v.nan()]);
 
-const ConfigValueSchema: v.GenericSchema<ConfigValue> = v.lazy(() =>
+export const ConfigValueSchema: v.GenericSchema<ConfigValue> = v.lazy(() =>
   v.union([AnyNumber, v.string(), v.boolean(), v.null(), v.array(ConfigValueSchema), v.record(v.string(), ConfigValueSchema)]),
 );
 

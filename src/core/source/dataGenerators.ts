@@ -7,7 +7,7 @@
  * to fit()); a hidden '__generator__' entry (the record's index) marks the generator and its
  * iterators, so `model.fit(train_generator, ...)` can name the generator it trains on.
  */
-import type { DataFlowSpec, DataGeneratorSpec, Diagnostic, SourceRange } from '../model/spec';
+import type { DataFlowSpec, DataGeneratorSpec, Diagnostic, FitData, FitGenerator, SourceRange } from '../model/spec';
 import { toConfigValue } from './toSpec';
 import type { CallArgs } from './runtime';
 import { num, str, unknown, type Value } from './values';
@@ -117,13 +117,15 @@ export class DataGeneratorRecorder {
     else if (!rec.spec.name) rec.spec.name = name;
   }
 
-  /** The generator a fit() argument comes from, and the argument's text for messages. */
-  fitSource(v: Value | undefined): { variable: string; text: string; range: SourceRange } | undefined {
+  /** The generator a fit() argument comes from (with the flow it was given), and the argument's text for messages. */
+  fitSource(v: Value | undefined): FitData | undefined {
     const rec = this.record(v);
     if (!rec || v?.kind !== 'dict') return undefined;
     const flow = v.entries.get(FLOW);
     const f = flow?.kind === 'number' ? rec.spec.flows[flow.value] : undefined;
-    return { variable: rec.spec.name, text: f ? `${rec.spec.name}.${f.method}(...)` : rec.spec.name, range: f?.range ?? rec.spec.range };
+    const { name, config, unsupported, range } = rec.spec;
+    const generator: FitGenerator = { name, config, unsupported, ...(f ? { flow: f } : {}), range };
+    return { variable: name, text: f ? `${name}.${f.method}(...)` : name, range: f?.range ?? range, generator };
   }
 
   specs(): DataGeneratorSpec[] {

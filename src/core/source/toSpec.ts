@@ -275,7 +275,8 @@ function fitSpec(call: FitCall): FitSpec {
   const spec: FitSpec = { range: call.range };
   const epochs = count(kw.get('epochs'));
   if (epochs !== undefined) spec.epochs = epochs;
-  const batchSize = count(kw.get('batch_size'));
+  // A generator's batches are its flow's batch_size (Keras refuses batch_size= beside a generator).
+  const batchSize = count(kw.get('batch_size')) ?? call.data?.generator?.flow?.batchSize;
   if (batchSize !== undefined) spec.batchSize = batchSize;
   const split = kw.get('validation_split');
   if (split?.kind === 'number' && split.value > 0 && split.value < 1) spec.validationSplit = split.value;

@@ -5,7 +5,7 @@
  * tensor and model objects that the runtime turns into ModelSpecs.
  */
 import type { CustomLayerSpec } from '../model/customLayer';
-import type { SourceRange, PretrainedWeights } from '../model/spec';
+import type { FitData, SourceRange, PretrainedWeights } from '../model/spec';
 
 export type Value =
   | { kind: 'number'; value: number }
@@ -105,8 +105,8 @@ export interface FitCall {
   keyword: Map<string, Value>;
   legacyGenerator: boolean;
   /** The ImageDataGenerator iterator given as x and as validation_data (./dataGenerators.ts). */
-  data?: { variable: string; text: string; range: SourceRange };
-  validationData?: { variable: string; text: string; range: SourceRange };
+  data?: FitData;
+  validationData?: FitData;
   range: SourceRange;
 }
 

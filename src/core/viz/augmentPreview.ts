@@ -112,12 +112,12 @@ export async function augmentationPreview(tf: Tf, spec: ModelSpec, req: AugmentP
   };
 }
 
-function checkCount(count: number): number {
+export function checkCount(count: number): number {
   if (typeof count !== 'number' || !Number.isFinite(count)) throw new DataError(`the number of augmented images must be a number from 1 to ${MAX_PREVIEW_COUNT}, not ${String(count)}`);
   return Math.min(MAX_PREVIEW_COUNT, Math.max(1, Math.floor(count)));
 }
 
-function checkSeed(seed: number): number {
+export function checkSeed(seed: number): number {
   if (!Number.isInteger(seed)) throw new DataError(`the augmentation seed must be an integer, not ${String(seed)}`);
   // augmentBatch's PRNG takes 32 bits; returning the value used keeps "same seed, same images" exact.
   return seed >>> 0;

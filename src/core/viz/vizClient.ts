@@ -14,10 +14,11 @@ import type { BackendPreference } from '../engine/backend/select';
 import type { ModelSpec } from '../model/spec';
 import { WorkerClient } from '../worker/client';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
+import type { GeneratorPreview, GeneratorPreviewRequest } from './generatorPreview';
 import type { FilterPattern, FilterRequest, GradCamResult, InspectImage, InspectModelInfo, KernelImages, LayerActivations, Prediction } from './inspect/types';
 import type { LatentOverview } from '../generative/overviewTypes';
 import { latentClose, latentDecode, latentEncode, latentOpen, latentSamples } from './vizProtocol';
-import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
+import { augmentPreview, generatorPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 export interface VizClientOptions {
   /** The worker script; default: core/worker/scriptPath.ts' lookup for 'vizWorker'. */
@@ -49,6 +50,11 @@ export class VizClient {
   /** Resolves with the preview, or rejects with an Error whose message is one line (a DataError keeps its name). */
   augmentPreview(spec: ModelSpec, request: AugmentPreviewRequest, options: VizRequestOptions = {}): Promise<AugmentPreview> {
     return this.worker.request(augmentPreview, { spec, request, backend: this.options.backend }, options);
+  }
+
+  /** An ImageDataGenerator's draws on one sample, with their Keras parameters; rejects like augmentPreview. */
+  generatorPreview(request: GeneratorPreviewRequest, options: VizRequestOptions = {}): Promise<GeneratorPreview> {
+    return this.worker.request(generatorPreview, request, options);
   }
 
   /** Loads a trained model (a run folder or a model.json) in the worker, which keeps it for the requests below. */

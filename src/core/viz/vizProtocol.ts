@@ -15,6 +15,8 @@ import { DecodedSchema, LatentOverviewSchema } from '../../protocol/latent';
 import { BackendPreferenceSchema } from '../engine/backend/schemas';
 import { ModelSpecSchema } from '../model/specSchema';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
+import type { GeneratorPreview, GeneratorPreviewRequest } from './generatorPreview';
+import { ConfigValueSchema } from '../model/specSchema';
 
 const AugmentPreviewRequestSchema: v.GenericSchema<AugmentPreviewRequest> = v.object({
   sample: SampleRequestSchema,
@@ -43,6 +45,33 @@ export const augmentPreview = request(
   v.object({ spec: ModelSpecSchema, request: AugmentPreviewRequestSchema, backend: v.optional(BackendPreferenceSchema) }),
   AugmentPreviewSchema,
 );
+
+const Shape3 = v.tuple([v.number(), v.number(), v.number()]);
+
+const GeneratorPreviewRequestSchema: v.GenericSchema<GeneratorPreviewRequest> = v.object({
+  generator: v.object({ name: v.string(), config: v.record(v.string(), ConfigValueSchema) }),
+  inputShape: Shape3,
+  sample: SampleRequestSchema,
+  count: v.number(),
+  seed: v.number(),
+});
+
+const DrawKey = v.picklist(['theta', 'tx', 'ty', 'shear', 'zx', 'zy', 'flip_horizontal', 'flip_vertical', 'channel_shift_intensity', 'brightness'] as const);
+
+const GeneratorPreviewSchema: v.GenericSchema<GeneratorPreview> = v.object({
+  generator: v.string(),
+  steps: v.array(v.string()),
+  notes: v.array(v.string()),
+  inputShape: Shape3,
+  sample: v.object({ label: v.string() }),
+  original: PngDataUrl,
+  augmented: v.array(PngDataUrl),
+  draws: v.array(v.array(v.object({ key: DrawKey, value: v.string() }))),
+  seed: v.number(),
+});
+
+/** What an ImageDataGenerator's random transforms do to one sample, each draw with its Keras parameters (no TF.js). */
+export const generatorPreview = request('generatorPreview', GeneratorPreviewRequestSchema, GeneratorPreviewSchema);
 
 // ---- inspecting a trained model (the inspection panel; the schemas are the panel's own) ----
 

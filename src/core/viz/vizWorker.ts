@@ -14,11 +14,12 @@ import { DataError } from '../engine/data/types';
 import { backendLabel, selectBackend, type BackendPreference } from '../engine/backend/select';
 import { answer, serve, type Handler } from '../worker/serve';
 import { augmentationPreview } from './augmentPreview';
+import { generatorPreview as previewGenerator } from './generatorPreview';
 import { InspectSession } from './inspect/session';
 import { LatentSession } from '../generative/latent';
 import { decodeToDataUrls, latentOverview } from '../generative/overview';
 import { latentClose, latentDecode, latentEncode, latentOpen, latentSamples } from './vizProtocol';
-import { augmentPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
+import { augmentPreview, generatorPreview, inspectActivations, inspectFilters, inspectClose, inspectGradCam, inspectKernels, inspectOpen, inspectPredict } from './vizProtocol';
 
 let tf: typeof tfjs | undefined;
 /** The backend in use and whether ConvLens' native kernels run its convolutions. */
@@ -99,6 +100,7 @@ function visualization<D extends RequestDef>(def: D, handler: Handler<D>) {
 serve([
   // Native (oneDNN) kernels speed up convolutions, which a preview never runs.
   visualization(augmentPreview, async ({ spec, request, backend: want }) => augmentationPreview(await tfOn(want ?? 'cpu'), spec, request)),
+  visualization(generatorPreview, (request) => previewGenerator(request)),
   visualization(inspectOpen, async ({ source }) => (await inspection(source)).info),
   visualization(inspectPredict, async ({ source, image }) => (await inspection(source)).predict(image)),
   visualization(inspectActivations, async ({ source, image, layer }) => (await inspection(source)).activations(image, layer)),

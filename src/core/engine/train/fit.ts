@@ -59,7 +59,7 @@ async function trainEpoch(tf: Tf, prepared: PreparedRun, model: tfjs.LayersModel
     let out: number | number[];
     const made: tfjs.Tensor[] = [];
     try {
-      const raw = batchImages(tf, train, shape, order, start, end, input.pixelScale);
+      const raw = batchImages(tf, train, shape, order, start, end, input.trainPixelScale);
       made.push(raw);
       const x = trainingBatch(tf, input, raw, settings.seed, epoch, b);
       made.push(x);

@@ -73,7 +73,7 @@ export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: Tra
   emit({ type: 'dataset', dataset: datasetInfo });
   if (dataset.skipped.length > 0) log(`skipped ${dataset.skipped.length} unreadable image${dataset.skipped.length === 1 ? '' : 's'} (listed in report.json)`);
 
-  const input = prepareTrainingInput(spec);
+  const input = prepareTrainingInput(spec, settings.generator);
   for (const note of input.notes) log(note);
   emit({ type: 'input', input: input.summary });
   return { shape, compile, backend, dataset, datasetInfo, input };

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { request } from '../../../protocol/define';
-import { ModelSpecSchema } from '../../model/specSchema';
+import { ConfigValueSchema, ModelSpecSchema } from '../../model/specSchema';
 import { BackendInfoSchema, BackendPreferenceSchema } from '../backend/schemas';
 import type { DatasetSpec } from '../data/types';
 import type { CompileSettings } from './compile';
@@ -40,6 +40,7 @@ export const TrainSettingsSchema: v.GenericSchema<TrainSettings> = v.object({
   weightsFolder: v.optional(v.string()),
   randomPretrained: v.optional(v.boolean()),
   galleryCount: v.optional(v.number()),
+  generator: v.optional(v.object({ name: v.string(), config: v.record(v.string(), ConfigValueSchema), notes: v.optional(v.array(v.string())) })),
 });
 
 const EpochLogsSchema: v.GenericSchema<EpochLogs> = v.object({ loss: Real, acc: Real, val_loss: Real, val_acc: Real });

@@ -5,6 +5,7 @@
 import type { BackendInfo, BackendPreference } from '../backend/select';
 import type { DatasetKind, DatasetSpec, SkippedFile } from '../data/types';
 import type { CompileSettings } from './compile';
+import type { ConfigObject } from '../../model/spec';
 
 export type Monitor = 'val_loss' | 'val_acc' | 'loss' | 'acc';
 
@@ -14,6 +15,20 @@ export interface EarlyStopping {
   monitor: Monitor;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
+}
+
+/**
+ * An ImageDataGenerator (Keras' legacy augmentation API) the code's fit() trains on: its
+ * random transforms are applied to every training batch, then its rescale; validation and
+ * test images get the rescale only (Keras' validation generators usually only rescale).
+ */
+export interface GeneratorAugmentation {
+  /** The generator's variable ('datagen'), for messages. */
+  name: string;
+  /** Its options under Keras' names, as read from the code (augment/idg/random.ts reads them). */
+  config: ConfigObject;
+  /** What the run does differently from the code's fit() (steps_per_epoch, another target_size, ...), said once in the log. */
+  notes?: string[];
 }
 
 export interface TrainSettings {
@@ -44,6 +59,8 @@ export interface TrainSettings {
   randomPretrained?: boolean;
   /** Misclassified examples saved as PNG after evaluation (default 16). */
   galleryCount?: number;
+  /** Augment every training batch with this ImageDataGenerator (the code's fit() trains on it). */
+  generator?: GeneratorAugmentation;
 }
 
 export const DEFAULT_SETTINGS: Omit<TrainSettings, 'data' | 'outDir'> = {

@@ -86,6 +86,18 @@ export function idgSettings(config: ConfigObject): IdgSettings {
   };
 }
 
+/** Whether the settings draw any random transform (a generator that only rescales draws nothing). */
+export function drawsTransforms(s: IdgSettings): boolean {
+  const shifts = (r: Shift): boolean => (Array.isArray(r) ? r.length > 0 : r !== 0);
+  return s.rotationRange !== 0 || shifts(s.heightShiftRange) || shifts(s.widthShiftRange) || s.shearRange !== 0 || s.zoomRange[0] !== 1 || s.zoomRange[1] !== 1
+    || s.channelShiftRange !== 0 || s.brightnessRange !== null || s.horizontalFlip || s.verticalFlip;
+}
+
+/** rescale as written, 1/255 rather than 0.00392156862745098. */
+export function formatRescale(r: number): string {
+  return r > 0 && r < 1 && Number.isInteger(1 / r) ? `1/${1 / r}` : String(r);
+}
+
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 const choice = <T>(rng: Rng, items: readonly T[]): T => items[Math.min(items.length - 1, Math.floor(rng() * items.length))];
 
