@@ -9,6 +9,7 @@
 // Needs the tsc-compiled engine: npm run compile-tests (out/), then
 //   node bench/datagen.js [--runs 20] [--batch 32] [--size 150] [--json]
 'use strict';
+const { arg } = require('./common');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -16,10 +17,6 @@ const { spawnSync } = require('child_process');
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'out', 'src');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 const RUNS = Number(arg('runs', '20'));
 const BATCH = Number(arg('batch', '32'));
 const SIZE = Number(arg('size', '150'));
