@@ -16,6 +16,7 @@
 //
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
 //   node bench/gan-quality.js [--gan dcgan_mnist.py] [--gan-epochs 20] [--classifier-epochs 5] [--keep DIR] [--json]
+// --reuse with --keep DIR judges the runs a previous --keep DIR left there instead of training again.
 'use strict';
 const { arg } = require('./common');
 const path = require('path');
@@ -33,6 +34,7 @@ const GAN_FILE = arg('gan', 'dcgan_mnist.py');
 const GAN_EPOCHS = Number(arg('gan-epochs', '20'));
 const CLASSIFIER_EPOCHS = Number(arg('classifier-epochs', '5'));
 const KEEP = arg('keep', null);
+const REUSE = process.argv.includes('--reuse');
 const JSON_OUT = process.argv.includes('--json');
 
 function cli(args) {
@@ -41,8 +43,21 @@ function cli(args) {
   return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
+/** A run a previous --keep left in `out` for this file's model: its history as epoch lines. */
+function reused(file, out) {
+  const runs = path.join(out, '.convlens', 'runs');
+  const pattern = file === 'chollet_mnist_convnet.py' ? /-model$/ : /-gan-generator$/;
+  const dir = fs.existsSync(runs) ? fs.readdirSync(runs).filter((d) => pattern.test(d)).sort().pop() : undefined;
+  if (!dir) throw new Error(`--reuse: no run of ${file} in ${runs}`);
+  const runDir = path.join(runs, dir);
+  // A classifier's history.json has its logs at the top level of each epoch, a recipe's under `logs`.
+  const history = JSON.parse(fs.readFileSync(path.join(runDir, 'history.json'), 'utf8'));
+  return { epochs: history.map((e) => ({ ...e, ...(e.logs ?? {}) })), summary: { runDir } };
+}
+
 /** Trains a file's model with --json; returns the epoch lines and the summary line. */
 function train(file, epochs, out) {
+  if (REUSE) return reused(file, out);
   const lines = cli(['train', path.join(ROOT, 'examples', 'keras', file), '--data', 'mnist', '--epochs', String(epochs), '--seed', '1', '--out', out, '--json']);
   const summary = lines.find((l) => l.type === 'summary');
   if (summary?.status !== 'completed') throw new Error(`${file} did not finish training: ${JSON.stringify(summary)}`);
@@ -73,10 +88,11 @@ async function main() {
   fs.mkdirSync(work, { recursive: true });
   try {
     const classifierRun = train('chollet_mnist_convnet.py', CLASSIFIER_EPOCHS, work);
-    const classifierAccuracy = classifierRun.epochs[classifierRun.epochs.length - 1].val_accuracy;
+    const classifierAccuracy = classifierRun.epochs[classifierRun.epochs.length - 1].val_acc;
     const began = Date.now();
     const ganRun = train(GAN_FILE, GAN_EPOCHS, work);
-    const ganSeconds = (Date.now() - began) / 1000;
+    // Reused runs: the time their epochs took.
+    const ganSeconds = REUSE ? ganRun.epochs.reduce((t, e) => t + e.seconds, 0) : (Date.now() - began) / 1000;
     const samplesDir = path.join(work, 'samples');
     const sampled = cli(['sample', ganRun.summary.runDir, '--count', String(SAMPLES), '--seed', '7', '--out', samplesDir, '--json'])[0];
 
@@ -85,7 +101,8 @@ async function main() {
     const classifier = (await loadInspectable(tf, classifierRun.summary.runDir, 'auto')).model;
     const pixels = await Promise.all(sampled.images.map(async (image) => {
       const file = path.isAbsolute(image.file) ? image.file : path.join(samplesDir, image.file);
-      const { data } = await loadSharp()(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      // `convlens sample` enlarges small images for viewing (nearest neighbour): back to 28×28.
+      const { data } = await loadSharp()(file).extractChannel(0).resize(28, 28, { kernel: 'nearest' }).raw().toBuffer({ resolveWithObject: true });
       return Float32Array.from(data, (v) => v / 255);
     }));
     const batch = (arrays) => tf.tensor4d(Float32Array.from(arrays.flatMap((a) => Array.from(a))), [arrays.length, 28, 28, 1]);
@@ -95,7 +112,7 @@ async function main() {
     const step = Math.floor(mnist.validation.count / SAMPLES);
     const real = batch(Array.from({ length: SAMPLES }, (_, i) => mnist.validation.x.subarray(i * step * 784, (i * step + 1) * 784)));
     const result = {
-      ganEpochs: GAN_EPOCHS,
+      ganEpochs: ganRun.epochs.length,
       ganSeconds,
       lastLosses: (({ d_loss, g_loss }) => ({ d_loss, g_loss }))(ganRun.epochs[ganRun.epochs.length - 1]),
       classifierValAccuracy: classifierAccuracy,
@@ -109,7 +126,7 @@ async function main() {
       console.log(JSON.stringify(result));
       return;
     }
-    console.log(`GAN (examples/keras/${GAN_FILE}): ${GAN_EPOCHS} epochs on 8,000 MNIST digits in ${(ganSeconds / 60).toFixed(1)} min; last d_loss ${result.lastLosses.d_loss.toFixed(3)}, g_loss ${result.lastLosses.g_loss.toFixed(3)}`);
+    console.log(`GAN (examples/keras/${GAN_FILE}): ${result.ganEpochs} epochs on 8,000 MNIST digits in ${(ganSeconds / 60).toFixed(1)} min; last d_loss ${result.lastLosses.d_loss.toFixed(3)}, g_loss ${result.lastLosses.g_loss.toFixed(3)}`);
     console.log(`classifier (chollet_mnist_convnet.py, ${CLASSIFIER_EPOCHS} epochs): validation accuracy ${(classifierAccuracy * 100).toFixed(1)}%`);
     const row = (name, r) => `${name.padEnd(22)} confident (p ≥ ${CONFIDENT}) ${String(Math.round(r.confident * 100)).padStart(3)}%   classes among them ${String(r.classes).padStart(2)}/10   largest class ${(r.largestClassShare * 100).toFixed(0)}%   per class [${r.counts.join(' ')}]`;
     console.log(row(`${SAMPLES} GAN samples`, result.samples));

@@ -23,6 +23,7 @@ import { TrainingSession, type TrainingSessionOptions } from '../core/engine/tra
 import { fitGenerator } from '../core/engine/train/trainingInput';
 import { DEFAULT_SETTINGS, type TrainEvent, type TrainReport, type TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
+import { readRunSettings } from './runSettings';
 import { recipeToTrain, runRecipeTrain } from './trainRecipe';
 
 
@@ -107,22 +108,6 @@ export function readModel(file: string, name: string | undefined): ModelSpec {
   }
   if (specs.length > 1) throw new UsageError(`${file} defines ${specs.length} models (${names.join(', ')}): choose one with --model NAME`);
   return specs[0];
-}
-
-/**
- * The settings a run folder was started with (its settings.json), so that --resume continues
- * it toward its own epoch count, on its own data, without repeating the flags.
- */
-export function readRunSettings(runDir: string): TrainSettings {
-  const file = path.join(runDir, 'settings.json');
-  let saved: { settings?: TrainSettings };
-  try {
-    saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { settings?: TrainSettings };
-  } catch (e) {
-    throw new UsageError(`cannot read the run's settings in ${file}: ${(e as Error).message}`);
-  }
-  if (!saved.settings || typeof saved.settings.epochs !== 'number' || !saved.settings.data) throw new UsageError(`${file} does not hold a run's settings`);
-  return saved.settings;
 }
 
 export interface PreparedTraining {

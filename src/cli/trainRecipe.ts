@@ -16,6 +16,7 @@ import { describeRecipe, findGenerativeRecipes, recipeWith, type GenerativeRecip
 import { GenerativeSession } from '../core/generative/train/session';
 import type { GenerativeSettings } from '../core/generative/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './errors';
+import { readRunSettings } from './runSettings';
 import type { RunTrainDeps, TrainCliOptions, TrainIo } from './train';
 
 /**
@@ -46,14 +47,19 @@ export async function runRecipeTrain(file: string, found: { recipe: GenerativeRe
   };
   let settings: GenerativeSettings;
   try {
-    if (o.data === undefined) throw new Error('--data is required: the images the recipe learns from (mnist, synthetic, or an image folder)');
-    const split = Number(o.validationSplit ?? DEFAULT_SETTINGS.validationSplit);
+    // A flag wins; then the resumed run's own settings; then the code's fit() (vae.fit(x, epochs=30, batch_size=128)); then the defaults.
+    const resume = o.resume === undefined ? undefined : path.resolve(o.resume);
+    const saved = resume === undefined ? undefined : readRunSettings(resume);
+    const fit = found.specs.find((s) => recipeWith([found.recipe], s.name) && s.fit)?.fit;
+    if (o.data === undefined && !saved) throw new Error('--data is required (unless --resume names a run folder): the images the recipe learns from (mnist, synthetic, or an image folder)');
+    const split = Number(o.validationSplit ?? saved?.validationSplit ?? fit?.validationSplit ?? DEFAULT_SETTINGS.validationSplit);
     if (!(split > 0 && split < 1)) throw new Error(`--validation-split must be a number between 0 and 1 (exclusive), not '${o.validationSplit}'`);
     settings = {
-      data: parseDatasetSpec(o.data), epochs: whole(o.epochs ?? String(DEFAULT_SETTINGS.epochs), '--epochs', 1),
-      batchSize: whole(o.batchSize ?? String(DEFAULT_SETTINGS.batchSize), '--batch-size', 1), validationSplit: split,
-      seed: whole(o.seed ?? String(DEFAULT_SETTINGS.seed), '--seed', 0), backend: o.backend ?? DEFAULT_SETTINGS.backend, nativeKernels: o.nativeKernels !== false,
-      outDir: path.resolve(o.out ?? path.dirname(path.resolve(file))), resume: o.resume === undefined ? undefined : path.resolve(o.resume),
+      data: o.data === undefined ? saved!.data : parseDatasetSpec(o.data),
+      epochs: whole(o.epochs ?? String(saved?.epochs ?? fit?.epochs ?? DEFAULT_SETTINGS.epochs), '--epochs', 1),
+      batchSize: whole(o.batchSize ?? String(saved?.batchSize ?? fit?.batchSize ?? DEFAULT_SETTINGS.batchSize), '--batch-size', 1), validationSplit: split,
+      seed: whole(o.seed ?? String(saved?.seed ?? DEFAULT_SETTINGS.seed), '--seed', 0), backend: o.backend ?? saved?.backend ?? DEFAULT_SETTINGS.backend, nativeKernels: o.nativeKernels !== false,
+      outDir: path.resolve(o.out ?? saved?.outDir ?? path.dirname(path.resolve(file))), resume,
     };
   } catch (e) {
     io.err(`convlens: ${(e as Error).message}`);

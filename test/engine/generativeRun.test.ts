@@ -164,5 +164,37 @@ describe('generative runs in the training worker', function () {
     assert.strictEqual(await runTrainCli([file, '--model', 'decoder', '--data', 'mnist', '--epochs', '1', '--json', '--batch-size', '0'], { out: () => undefined, err: (s) => errors.push(s) }), 2);
     assert.match(errors.at(-1) ?? '', /--batch-size must be a whole number ≥ 1/);
   });
-});
 
+  it("convlens train on a recipe takes the trainer's fit() defaults, and --resume continues a run without --data", async () => {
+    const file = path.join(out, 'vae_fit.py');
+    // keras.io's ending: a VAE trainer class fitted for 3 epochs of batch 64 (the class body is not read).
+    fs.writeFileSync(file, `${fs.readFileSync(path.join(examples, 'vae.py'), 'utf8')}
+
+class VAE(keras.Model):
+    pass
+
+vae = VAE(encoder, decoder)
+vae.compile(optimizer=keras.optimizers.Adam())
+vae.fit(mnist_digits, epochs=3, batch_size=64)
+`);
+    const run = async (args: string[]) => {
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const code = await runTrainCli(args, { out: (s) => lines.push(s), err: (s) => errors.push(s) });
+      return { code, errors, json: lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+    };
+    const first = await run([file, '--data', 'synthetic', '--json']);
+    assert.strictEqual(first.code, 0, first.errors.join('\n'));
+    assert.deepStrictEqual(first.json.filter((l) => l.type === 'epoch').map((e) => e.epoch), [1, 2, 3], "fit()'s epochs=3");
+    const runDir = first.json.find((l) => l.type === 'summary')?.runDir as string;
+    const saved = JSON.parse(fs.readFileSync(path.join(runDir, 'settings.json'), 'utf8')) as { settings: { batchSize: number; epochs: number } };
+    assert.strictEqual(saved.settings.batchSize, 64, "fit()'s batch_size=64");
+    // A run stopped after epoch 3 of 4 looks like this one with 4 epochs asked for.
+    saved.settings.epochs = 4;
+    fs.writeFileSync(path.join(runDir, 'settings.json'), JSON.stringify(saved));
+    const resumed = await run([file, '--resume', runDir, '--json']);
+    assert.strictEqual(resumed.code, 0, resumed.errors.join('\n'));
+    assert.deepStrictEqual(resumed.json.filter((l) => l.type === 'epoch').map((e) => e.epoch), [4], 'continues from the checkpoint to the run\'s own count, on its own data');
+    assert.ok(resumed.errors.some((e) => e.startsWith('data: synthetic')), resumed.errors.join('\n'));
+  });
+});
