@@ -30,7 +30,7 @@ describe('graph view', function () {
       return q['#graph-summary'] ? q : undefined;
     }, 20000, 'the graph');
     // 34 boxes (33 layers, as the header counts them, and the input); 36 arrows: one into each of the 33 layers, and a second into each Add.
-    assert.strictEqual(r['#graph-summary'], '33 layers and 1 input, 36 connections, 3 merges. Click a layer (or press Enter on it) to show its line.');
+    assert.strictEqual(r['#graph-summary'], '33 layers and 1 input, 36 connections, 3 merges. Click a layer (or press Enter on it) to show its line. A nested model (▸) opens with a click or +.');
     assert.notStrictEqual(r['#graph g.node:nth-of-type(34)'], null);
     assert.strictEqual(r['#graph g.node:nth-of-type(35)'], null);
     const [label] = await summary.attributes('#graph g.node[data-layer-index="11"]', 'aria-label');
@@ -38,5 +38,28 @@ describe('graph view', function () {
     await summary.click('#graph g.node[data-layer-index="11"]');
     await waitFor(() => Promise.resolve(vscode.window.activeTextEditor?.selection.active.line === 49), 10000, 'the Add layer\'s line (50) selected');
     await shootThemes('summary-graph', (s) => summary.query(s));
+  });
+
+  it('opens a nested model in place: its own layers in a frame, wired to the layers around it; the frame closes it', async () => {
+    const editor = await openExample('examples/keras/transfer_learning_vgg16.py');
+    await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'model');
+    const summary = pages(api).summary;
+    await waitFor(async () => (await summary.query(['#total-params']).catch((): Record<string, string | null> => ({})))['#total-params'] === '17,992,001', 20000, 'the summary');
+    await summary.click('vscode-tab-header[data-view="graph"]');
+    const boxes = async () => (await summary.attributes('#graph g.node', 'data-path')).length;
+    await waitFor(async () => (await boxes()) > 0 ? true : undefined, 20000, 'the graph');
+    const closed = await boxes();
+    const [vgg] = await summary.attributes('#graph g.node[data-path="3"]', 'aria-label');
+    assert.match(vgg ?? '', /^vgg16 \(Functional\), output \(None, 5, 5, 512\), 14,714,688 params; a nested model of 19 layers, \+ to expand$/);
+    // Opened: the one box becomes VGG16's 19 (its input and 18 layers) inside a frame.
+    await summary.click('#graph g.node[data-path="3"]');
+    await waitFor(async () => (await boxes()) === closed - 1 + 19 ? true : undefined, 10000, `${closed - 1 + 19} boxes`);
+    const q = await summary.query(['#graph g.frame[data-nested="3"]', '#graph g.node[data-path="3/18"]', '#graph-summary']);
+    assert.match(q['#graph g.frame[data-nested="3"]'] ?? '', /▾ vgg16 \(Functional\) · 14,714,688 params/);
+    assert.match(q['#graph g.node[data-path="3/18"]'] ?? '', /block5_pool \(MaxPooling2D\)\(None, 5, 5, 512\)/);
+    assert.match(q['#graph-summary'] ?? '', /Showing \d+ boxes with 1 nested model open\.$/);
+    await shootThemes('summary-graph-nested', (s) => summary.query(s));
+    await summary.click('#graph g.frame[data-nested="3"]');
+    await waitFor(async () => (await boxes()) === closed ? true : undefined, 10000, 'the nested model closed again');
   });
 });
