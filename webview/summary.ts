@@ -58,6 +58,7 @@ const tabs = h('vscode-tabs', { id: 'tabs', 'aria-label': 'Summary views' },
 tabs.addEventListener('vsc-tabs-select', (e) => {
   view = VIEWS[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'table';
   if (view === 'graph') renderGraphRegion();
+  if (view === 'table' && markedLayer !== undefined) tableRegion.querySelector<HTMLElement>(`tr[data-layer-index="${markedLayer}"]`)?.scrollIntoView({ block: 'center' });
   saveState();
 });
 
@@ -66,7 +67,22 @@ let graphOf: ModelSummary | undefined;
 function renderGraphRegion(): void {
   if (!payload || graphOf === payload.model) return;
   graphOf = payload.model;
-  graphRegion.replaceChildren(renderGraph(payload.model, (layer) => reveal(layer.range)));
+  graphRegion.replaceChildren(renderGraph(payload.model, (layer) => {
+    reveal(layer.range);
+    markRow(layer.index);
+  }));
+}
+
+/** The layer last chosen in the graph: its table row is marked, ready when the Layers tab is shown. */
+let markedLayer: number | undefined;
+function markRow(index: number | undefined): void {
+  markedLayer = index;
+  for (const row of tableRegion.querySelectorAll<HTMLElement>('tr[data-layer-index]')) {
+    const here = row.dataset.layerIndex === String(index);
+    row.classList.toggle('marked', here);
+    if (here) row.setAttribute('aria-current', 'true');
+    else row.removeAttribute('aria-current');
+  }
 }
 
 function saveState(): void {
@@ -119,6 +135,7 @@ function renderTableRegion(): void {
     fineTune: payload.fileInfo && !compact ? fineTune.options : undefined,
   }));
   if (focused !== undefined) tableRegion.querySelector<HTMLElement>(`tr[data-layer-index="${focused}"]`)?.focus();
+  markRow(markedLayer);
 }
 
 function renderArithmetic(p: ModelPayload): void {
@@ -151,7 +168,10 @@ function focusView(v: SummaryView, layerIndex?: number): void {
 function showModel(p: ModelPayload): void {
   const sameModel = payload?.uri === p.uri && payload.model.name === p.model.name;
   const restoring = !payload && host.state?.uri === p.uri && host.state.modelName === p.model.name ? host.state.whatIf : undefined;
-  if (payload && !sameModel) arithmeticLayer = undefined;
+  if (payload && !sameModel) {
+    arithmeticLayer = undefined;
+    markedLayer = undefined;
+  }
   payload = p;
   if (p.fileInfo) fineTune.setModel(p.model);
   if (!app.contains(header)) app.replaceChildren(...(compact ? [header, totals, tableRegion] : [header, tabs]));

@@ -37,6 +37,8 @@ describe('graph view', function () {
     assert.match(label ?? '', /^add \(Add\), output \(None, 90, 90, 32\)$/);
     await summary.click('#graph g.node[data-layer-index="11"]');
     await waitFor(() => Promise.resolve(vscode.window.activeTextEditor?.selection.active.line === 49), 10000, 'the Add layer\'s line (50) selected');
+    // Its row in the Layers tab is marked too, for when the table is shown.
+    assert.deepStrictEqual(await summary.attributes('tr[aria-current="true"]', 'data-layer-index'), ['11']);
     await shootThemes('summary-graph', (s) => summary.query(s));
   });
 
