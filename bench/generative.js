@@ -18,7 +18,7 @@
 // with fewer than two free cores. Each row shows the load per CPU before and after.
 //
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
-//   node bench/generative.js [--epochs 30] [--batch-size 128] [--threads 1] [--sequential] [--json]
+//   node bench/generative.js [--epochs 30] [--batch-size 128] [--seed 1] [--threads 1] [--sequential] [--json]
 'use strict';
 const { arg, median, torchPython } = require('./common');
 const path = require('path');
@@ -35,6 +35,8 @@ const BATCH = Number(arg('batch-size', '128'));
 /** PyTorch's threads: 1, as ConvLens' wasm backend uses one. */
 const THREADS = arg('threads', '1');
 const SEQUENTIAL = process.argv.includes('--sequential');
+/** Seeds both engines' initial weights, batch order and sampling noise (each its own way: a 2-D VAE varies from seed to seed). */
+const SEED = arg('seed', '1');
 const JSON_OUT = process.argv.includes('--json');
 const K = 5;
 
@@ -89,7 +91,7 @@ function knnAccuracy(points, k = K) {
 
 async function convlens(tmp) {
   const before = load();
-  const lines = jsonLines(await run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', '1', '--out', tmp, '--json']));
+  const lines = jsonLines(await run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', SEED, '--out', tmp, '--json']));
   const epochs = lines.filter((l) => l.type === 'epoch');
   const summary = lines.find((l) => l.type === 'summary');
   if (!summary || summary.status !== 'completed') throw new Error(`convlens train did not complete: ${JSON.stringify(summary)}`);
@@ -101,7 +103,7 @@ async function convlens(tmp) {
 async function pytorch(python, tmp) {
   const before = load();
   const pointsFile = path.join(tmp, 'torch-points.json');
-  const lines = jsonLines(await run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', THREADS, '--points-out', pointsFile]));
+  const lines = jsonLines(await run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', THREADS, '--seed', SEED, '--points-out', pointsFile]));
   const summary = lines.find((l) => l.type === 'summary');
   const result = { epochs: lines.filter((l) => l.type === 'epoch'), points: JSON.parse(fs.readFileSync(pointsFile, 'utf8')).points };
   return { ...describe('pytorch', result, [before, load()]), threads: summary.threads, version: summary.version };
@@ -128,7 +130,7 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-bench-vae-'));
   try {
     const counts = await writeDigits(tmp);
-    if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}; validation ${counts.validation} digits`);
+    if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}, seed ${SEED}; validation ${counts.validation} digits`);
     const [ours, theirs] = SEQUENTIAL
       ? [await convlens(tmp), await pytorch(python, tmp)]
       : await Promise.all([convlens(tmp), pytorch(python, tmp)]);
