@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, languageForFile } from '../core/analysis';
 import { isModelFile, openModelFile } from '../core/modelFile/open';
+import { codeWeightsFile } from '../core/modelFile/codeWeights';
 import { missingMessage, missingPretrained } from '../core/engine/train/pretrained';
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
@@ -147,6 +148,9 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   if (codeFolder && fit) origins.push(`data ${codeFolder} from flow_from_directory in model.fit, line ${fit.range.start.line}`);
   const data: DatasetSpec = o.data !== undefined ? parseDatasetSpec(o.data) : codeFolder ? { kind: 'folder', path: codeFolder } : (saved as TrainSettings).data;
   const codeEarlyStopping = fit?.earlyStoppingPatience === undefined ? undefined : { patience: fit.earlyStoppingPatience, monitor: fit.earlyStoppingMonitor ?? 'val_loss' };
+  // The code's own model.load_weights(...): training starts from that file, at the compiled learning rate.
+  const codeWeights = isModelFile(file) || resume !== undefined ? undefined : codeWeightsFile(spec, file);
+  if (codeWeights !== undefined && !fs.existsSync(codeWeights)) throw new UsageError(`model.load_weights names '${spec.weightsFile}', which is not at ${codeWeights}`);
   const settings: TrainSettings = {
     data,
     epochs: choose('epochs', o.epochs === undefined ? undefined : int(o.epochs, '--epochs', 1), saved?.epochs, fit?.epochs, DEFAULT_SETTINGS.epochs),
@@ -158,7 +162,8 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
     outDir: path.resolve(o.out ?? saved?.outDir ?? path.dirname(path.resolve(file))),
     resume,
     // A saved model trains on from its own weights: fine-tuning.
-    initialWeights: isModelFile(file) && resume === undefined ? path.resolve(file) : undefined,
+    initialWeights: isModelFile(file) && resume === undefined ? path.resolve(file) : codeWeights,
+    weightsFromCode: codeWeights !== undefined ? true : undefined,
     weightsFolder: o.weightsFolder === undefined ? undefined : path.resolve(o.weightsFolder),
     randomPretrained: o.randomPretrained === true ? true : undefined,
   };

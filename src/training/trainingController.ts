@@ -101,6 +101,8 @@ export class TrainingController extends Disposables {
       data: parseDatasetSpec(choices.data), epochs: choices.epochs, batchSize: choices.batchSize,
       validationSplit: choices.validationSplit, seed: choices.seed, backend, nativeKernels, outDir: root, resume,
       weightsFolder: weightsFolder || undefined, randomPretrained, initialWeights,
+      // A model file fine-tunes from itself (a tenth of its rate); other weights are the code's load_weights (its rate as compiled).
+      weightsFromCode: initialWeights !== undefined && initialWeights !== uri.fsPath ? true : undefined,
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
       // The code's fit() trains on an ImageDataGenerator: every training batch goes through it, as in Keras.

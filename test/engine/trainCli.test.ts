@@ -115,6 +115,30 @@ rows.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(f
     }
   });
 
+  it("starts from the code's model.load_weights(...) file (a model Keras 3 saved), at the compiled learning rate; a missing file is one line", async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'load-weights-'));
+    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'model-files', 'keras3-h5-mnist-mlp', 'mnist_model.h5'), path.join(sub, 'mnist_model.h5'));
+    const code = path.join(sub, 'mlp.py');
+    // The architecture of the fixture, written as code that loads its weights (Keras resolves the path from the working folder).
+    fs.writeFileSync(code, `import keras
+from keras import layers
+model = keras.Sequential([keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.load_weights("mnist_model.h5")
+`);
+    const r = await run([code, '--data', 'mnist', '--epochs', '1', '--out', sub, '--json']);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.ok(r.err.includes(`starting from the trained weights in ${path.join(sub, 'mnist_model.h5')}`), r.err);
+    assert.ok(!r.err.includes('a tenth of the compiled'), 'the code compiled its own rate for these weights');
+    const epoch = JSON.parse(r.out.split('\n')[0]) as { acc: number };
+    // Trained weights from the first batch: a random start averages far below this over its first epoch on 8,000 digits.
+    assert.ok(epoch.acc > 0.97, `first-epoch accuracy ${epoch.acc}`);
+    fs.rmSync(path.join(sub, 'mnist_model.h5'));
+    const missing = await run([code, '--data', 'mnist', '--epochs', '1', '--out', sub]);
+    assert.strictEqual(missing.code, 2);
+    assert.match(missing.err, /^convlens: model\.load_weights names 'mnist_model\.h5', which is not at .*mnist_model\.h5\n$/);
+  });
+
   it("--resume continues a run to its own epoch count on its own data, without --data or --epochs", async () => {
     const first = await run([file, '--model', 'small', '--data', 'synthetic', '--epochs', '2', '--batch-size', '16', '--backend', 'cpu', '--out', dir, '--json']);
     assert.strictEqual(first.code, 0, first.err);

@@ -156,6 +156,11 @@ export interface ModelSpec {
   trainable?: boolean;
   /** A keras.applications model with pretrained weights: training starts from them. */
   pretrained?: PretrainedWeights;
+  /**
+   * `model.load_weights("w.h5")` in the code (a Keras weights file, or a whole model .h5/.keras
+   * whose weights Keras takes): training starts from them. As written, relative to the code's folder.
+   */
+  weightsFile?: string;
   /** Problems found while reading (not shape problems: those come from the shape engine). */
   diagnostics: Diagnostic[];
 }

@@ -94,5 +94,6 @@ export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({
   compile: v.optional(CompileSchema),
   trainable: v.optional(v.boolean()),
   pretrained: v.optional(v.object({ application: v.string(), file: v.string(), url: v.optional(v.string()) })),
+  weightsFile: v.optional(v.string()),
   diagnostics: v.array(DiagnosticSchema),
 });

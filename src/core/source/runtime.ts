@@ -541,6 +541,11 @@ export class ModelRuntime {
       case 'compile':
         model.compile = this.compileCall(args, range);
         return NONE;
+      case 'load_weights': {
+        const file = args.keyword.get('filepath') ?? args.positional[0];
+        if (file?.kind === 'string') model.weightsFile = file.value;
+        return NONE;
+      }
       case 'fit':
       case 'fit_generator':
       case 'fitDataset':

@@ -45,6 +45,7 @@ function baseSpec(m: ModelObject, language: SourceLanguage, dialect: Dialect): M
     ...(m.fit ? { fit: fitSpec(m.fit) } : {}),
     ...(m.trainable === false ? { trainable: false } : {}),
     ...(m.pretrained ? { pretrained: m.pretrained } : {}),
+    ...(m.weightsFile ? { weightsFile: m.weightsFile } : {}),
     diagnostics: [],
   };
 }

@@ -129,6 +129,8 @@ export interface ModelObject {
   fit?: FitCall;
   /** A keras.applications model's pretrained weights (applications/weightFiles.ts). */
   pretrained?: PretrainedWeights;
+  /** `model.load_weights("w.h5")`: the file as the code names it (relative to the script's folder). */
+  weightsFile?: string;
   /** `model.trainable = False`: every weight counts as non-trainable. */
   trainable?: boolean;
 }

@@ -1,4 +1,6 @@
 /** Train Model and Show Training Panel. */
+import * as fs from 'fs';
+import { codeWeightsFile } from '../../core/modelFile/codeWeights';
 import { withTrainable, type TrainableFlags } from '../../core/model/trainable';
 import * as vscode from 'vscode';
 import type { TrainChoices } from '../../training/projectSettings';
@@ -45,7 +47,13 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
       if (choice !== random) return undefined;
       randomPretrained = true;
     }
-    return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained);
+    // The code's own model.load_weights(...): training starts from that file.
+    const codeWeights = codeWeightsFile(result.specs[index], target.document.uri.fsPath);
+    if (codeWeights !== undefined && !fs.existsSync(codeWeights)) {
+      void vscode.window.showErrorMessage(`ConvLens: model.load_weights names '${result.specs[index].weightsFile}', which is not at ${codeWeights}.`);
+      return undefined;
+    }
+    return trainer.start(target.document.uri, result.specs[index], choices, undefined, randomPretrained, codeWeights);
   };
   /**
    * Fine-tune a saved model file (.keras, .h5, model.json): its spec and compile settings, its

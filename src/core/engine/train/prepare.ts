@@ -43,7 +43,7 @@ export function describeLoaded(d: Dataset): DatasetInfo {
  * rate, as Chollet's fine-tuning recipes lower it: large steps would undo what was learned.
  */
 function fineTuning(compile: CompileSettings, settings: TrainSettings): CompileSettings {
-  if (!settings.initialWeights) return compile;
+  if (!settings.initialWeights || settings.weightsFromCode) return compile;
   const learningRate = Number((compile.learningRate / 10).toPrecision(3));
   return { ...compile, learningRate, notes: [...compile.notes, `fine-tuning trained weights: learning rate ${learningRate}, a tenth of the compiled ${Number(compile.learningRate.toPrecision(3))}`] };
 }

@@ -37,6 +37,7 @@ export const TrainSettingsSchema: v.GenericSchema<TrainSettings> = v.object({
   outDir: v.string(),
   resume: v.optional(v.string()),
   initialWeights: v.optional(v.string()),
+  weightsFromCode: v.optional(v.boolean()),
   weightsFolder: v.optional(v.string()),
   randomPretrained: v.optional(v.boolean()),
   galleryCount: v.optional(v.number()),

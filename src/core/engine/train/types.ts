@@ -53,6 +53,8 @@ export interface TrainSettings {
    * random ones: fine-tuning. The learning rate is then a tenth of the compiled one by default.
    */
   initialWeights?: string;
+  /** initialWeights come from the code's own `model.load_weights(...)`: its compile settings apply as written, not a tenth. */
+  weightsFromCode?: boolean;
   /** Where keras.applications weight files are looked for (default: Keras' cache, ~/.keras/models). */
   weightsFolder?: string;
   /** Train an application whose pretrained file is missing from random weights (the user said so). */
