@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { unzipSync } from 'fflate';
 import { runTrainCli } from '../../src/cli/train';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -137,6 +138,35 @@ model.load_weights("mnist_model.h5")
     const missing = await run([code, '--data', 'mnist', '--epochs', '1', '--out', sub]);
     assert.strictEqual(missing.code, 2);
     assert.match(missing.err, /^convlens: model\.load_weights names 'mnist_model\.h5', which is not at .*mnist_model\.h5\n$/);
+  });
+
+  it("loads a Keras 3 weights file (save_weights' .weights.h5, no config) onto the code's model by Keras' layer order, whatever the code names its layers", async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'weights-h5-'));
+    // The model.weights.h5 inside a .keras file Keras 3.12 wrote: the same HDF5 layout save_weights writes.
+    const entries = unzipSync(new Uint8Array(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'model-files', 'keras3-keras-mnist-cnn', 'mnist_cnn.keras'))));
+    fs.writeFileSync(path.join(sub, 'mnist_cnn.weights.h5'), entries['model.weights.h5']);
+    const code = path.join(sub, 'cnn.py');
+    fs.writeFileSync(code, `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    layers.Conv2D(32, 3, activation="relu", name="first_conv"),
+    layers.MaxPooling2D(2),
+    layers.Conv2D(64, 3, activation="relu"),
+    layers.MaxPooling2D(2),
+    layers.Flatten(),
+    layers.Dense(128, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.load_weights("mnist_cnn.weights.h5")
+`);
+    const r = await run([code, '--data', 'mnist', '--epochs', '1', '--out', sub, '--json']);
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.err, /starting from the trained weights in .*mnist_cnn\.weights\.h5 \(8 arrays\)/);
+    const epoch = JSON.parse(r.out.split('\n')[0]) as { acc: number };
+    // The file's trained convnet (99.6% on these digits) from the first batch on.
+    assert.ok(epoch.acc > 0.98, `first-epoch accuracy ${epoch.acc}`);
   });
 
   it("--resume continues a run to its own epoch count on its own data, without --data or --epochs", async () => {

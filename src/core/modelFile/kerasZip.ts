@@ -17,7 +17,7 @@ export function toSnakeCase(name: string): string {
   return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-interface ConfigLayer {
+export interface ConfigLayer {
   class_name?: string;
   config?: { name?: string; layers?: ConfigLayer[] } | ConfigLayer[];
 }
@@ -40,8 +40,12 @@ function varsOf(group: H5Group, layer: string): StoredLayer['weights'] {
   });
 }
 
-/** The stored weights of a model's layers (recursing into nested models), matched to the config's layer names. */
-function walk(group: H5Group | null, layers: ConfigLayer[], out: StoredLayer[]): void {
+/**
+ * The stored weights of a model's layers (recursing into nested models), matched to the config's
+ * layer names. `byPosition`: the groups belong to the given layers by class and order whatever
+ * name the file records (Keras' load_weights onto another model of the same architecture).
+ */
+function walk(group: H5Group | null, layers: ConfigLayer[], out: StoredLayer[], byPosition = false): void {
   const container = group ? child(group, 'layers') : null;
   const seen = new Map<string, number>();
   for (const layer of layers) {
@@ -54,12 +58,23 @@ function walk(group: H5Group | null, layers: ConfigLayer[], out: StoredLayer[]):
     const own = isGroup(container) ? child(container, key) : null;
     const stored = isGroup(own) ? own : null;
     if (MODEL_CLASSES.has(layer.class_name ?? '')) {
-      walk(stored, layersOf(layer.config), out);
+      walk(stored, layersOf(layer.config), out, byPosition);
       continue;
     }
     const named = stored && isGroup(child(stored, 'vars')) ? stringAttr(child(stored, 'vars') as H5Group, 'name') : undefined;
-    out.push({ layer: named ?? name, weights: stored ? varsOf(stored, name) : [] });
+    out.push({ layer: byPosition ? name : named ?? name, weights: stored ? varsOf(stored, name) : [] });
   }
+}
+
+/**
+ * A Keras 3 weights file on its own (`model.save_weights("m.weights.h5")`, the same HDF5 layout
+ * as a .keras file's model.weights.h5): it has no config, so the model it is loaded onto names
+ * the groups, as Keras' load_weights does.
+ */
+export function readKerasWeightsH5(bytes: Uint8Array, fileName: string, layers: ConfigLayer[]): StoredLayer[] {
+  const weights: StoredLayer[] = [];
+  walk(openHdf5(bytes, fileName), layers, weights, true);
+  return weights;
 }
 
 export function readKerasZip(bytes: Uint8Array, fileName: string): ModelFile {

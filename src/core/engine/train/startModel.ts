@@ -7,7 +7,7 @@ import * as path from 'path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../model/spec';
 import { buildTfjsModel } from '../build';
-import { readModelFile } from '../../modelFile/open';
+import { storedWeightsFor } from '../../modelFile/codeWeights';
 import { placeStoredWeights } from '../../modelFile/weights';
 import { placePretrained } from './pretrained';
 import { loadCheckpoint, restoreOptimizer } from './checkpoint';
@@ -42,7 +42,7 @@ export async function startModel(tf: typeof tfjs, spec: ModelSpec, settings: Tra
     const model = buildTfjsModel(tf, spec, { onSubstitute: (layer, note) => { if (!input.applied.has(layer)) log(`${layer.name}: ${note}`); } });
     if (settings.initialWeights) {
       try {
-        const stored = readModelFile(settings.initialWeights).weights;
+        const stored = storedWeightsFor(settings.initialWeights, spec);
         log(`starting from the trained weights in ${settings.initialWeights} (${placeStoredWeights(tf, model, stored)} arrays)`);
       } catch (e) {
         model.dispose();
