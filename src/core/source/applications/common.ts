@@ -81,6 +81,18 @@ export class Net {
     return this.b.model([input], [output], name, this.range);
   }
 
+  /**
+   * The head most applications share: with include_top, global average pooling ('avg_pool'),
+   * an optional dropout ('top_dropout', EfficientNet's) and the 'predictions' Dense; without
+   * it, the optional global pooling, with the names Keras gives it.
+   */
+  top(x: SymbolicTensor, a: CommonArgs, poolNames: { avg?: string; max?: string } = {}, dropout?: number): SymbolicTensor {
+    if (!a.includeTop) return this.pool(x, a.pooling, poolNames);
+    x = this.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
+    if (dropout !== undefined) x = this.on(x, 'Dropout', { rate: n(dropout), name: s('top_dropout') });
+    return this.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
+  }
+
   /** include_top=False: the optional global pooling, with the names Keras gives it. */
   pool(x: SymbolicTensor, pooling: string | undefined, names: { avg?: string; max?: string } = {}): SymbolicTensor {
     if (pooling === 'avg') return this.on(x, 'GlobalAveragePooling2D', { name: names.avg ? s(names.avg) : undefined });

@@ -62,11 +62,6 @@ export function densenet(variant: string, args: CallArgs, range: SourceRange, bu
     if (i < blocks.length - 1) stream = transition(net, stream, `pool${i + 2}`);
   });
   x = bnRelu(net, stream.x, 'bn', 'relu');
-  if (a.includeTop) {
-    x = net.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
-    x = net.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
-  } else {
-    x = net.pool(x, a.pooling, { avg: 'avg_pool', max: 'max_pool' });
-  }
+  x = net.top(x, a, { avg: 'avg_pool', max: 'max_pool' });
   return net.model(input, x, name);
 }

@@ -98,12 +98,6 @@ export function efficientnet(variant: string, args: CallArgs, range: SourceRange
   x = net.on(x, 'Conv2D', { filters: n(roundFilters(1280)), kernel_size: n(1), padding: s('same'), use_bias: b(false), name: s('top_conv') });
   x = net.on(x, 'BatchNormalization', { axis: n(3), name: s('top_bn') });
   x = net.on(x, 'Activation', { activation: SWISH, name: s('top_activation') });
-  if (a.includeTop) {
-    x = net.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
-    x = net.on(x, 'Dropout', { rate: n(dropout), name: s('top_dropout') });
-    x = net.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
-  } else {
-    x = net.pool(x, a.pooling, { avg: 'avg_pool', max: 'max_pool' });
-  }
+  x = net.top(x, a, { avg: 'avg_pool', max: 'max_pool' }, dropout);
   return net.model(input, x, variant.toLowerCase());
 }

@@ -80,11 +80,6 @@ export function inceptionV3(_variant: string, args: CallArgs, range: SourceRange
   x = concat(net, [r8, r7, maxPool(net, x)], 'mixed8');
   x = mixed8x8(net, x, 0);
   x = mixed8x8(net, x, 1);
-  if (a.includeTop) {
-    x = net.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
-    x = net.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
-  } else {
-    x = net.pool(x, a.pooling);
-  }
+  x = net.top(x, a);
   return net.model(input, x, 'inception_v3');
 }

@@ -95,11 +95,6 @@ export function resnet(variant: string, args: CallArgs, range: SourceRange, buil
     else x = stack1(net, x, filters[i], count, i === 0 ? 1 : 2, stackName);
   });
   if (v2) x = relu(net, bn(net, x, 'post_bn'), 'post_relu');
-  if (a.includeTop) {
-    x = net.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
-    x = net.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
-  } else {
-    x = net.pool(x, a.pooling, { avg: 'avg_pool', max: 'max_pool' });
-  }
+  x = net.top(x, a, { avg: 'avg_pool', max: 'max_pool' });
   return net.model(input, x, name);
 }

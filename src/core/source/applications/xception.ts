@@ -47,11 +47,6 @@ export function xception(_variant: string, args: CallArgs, range: SourceRange, b
   x = downBlock(net, x, 13, [728, 1024], true);
   x = relu(net, sep(net, x, 1536, 'block14_sepconv1'), 'block14_sepconv1_act');
   x = relu(net, sep(net, x, 2048, 'block14_sepconv2'), 'block14_sepconv2_act');
-  if (a.includeTop) {
-    x = net.on(x, 'GlobalAveragePooling2D', { name: s('avg_pool') });
-    x = net.on(x, 'Dense', { units: a.classes, activation: a.activation, name: s('predictions') });
-  } else {
-    x = net.pool(x, a.pooling);
-  }
+  x = net.top(x, a);
   return net.model(input, x, 'xception');
 }
