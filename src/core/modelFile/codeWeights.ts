@@ -10,6 +10,7 @@ import * as path from 'path';
 import type { ModelSpec } from '../model/spec';
 import { child, isGroup, openHdf5, stringListAttr } from './hdf5';
 import { readKerasWeightsH5, type ConfigLayer } from './kerasZip';
+import { readLegacyH5 } from './legacyH5';
 import { readModelFile } from './open';
 import type { StoredLayer } from './types';
 
@@ -36,6 +37,8 @@ export function storedWeightsFor(file: string, spec: ModelSpec): StoredLayer[] {
     if (stringListAttr(root, 'layer_names').length === 0 && !isGroup(child(root, 'model_weights')) && isGroup(child(root, 'layers'))) {
       return readKerasWeightsH5(bytes, file, configLayers(spec));
     }
+    // The bytes are read already: a legacy file (a whole model, or Keras 2's weights) goes on from them.
+    return readLegacyH5(bytes, file).weights;
   }
   return readModelFile(file).weights;
 }
