@@ -16,7 +16,7 @@ import { batchImages, identity } from '../../src/core/engine/train/evaluate';
 import { seedInitialWeights } from '../../src/core/engine/train/seedInit';
 import { ganTrainStep, interpolate, latentPoints } from '../../src/core/generative/gan';
 import { klLoss, reconstructionLoss, scoreLoss } from '../../src/core/generative/losses';
-import { buildGan, buildVae, cutAt } from '../../src/core/generative/models';
+import { buildGan, buildVae, cutAt, trainableVariables } from '../../src/core/generative/models';
 import { findGenerativeRecipes, type GanRecipe, type VaeRecipe } from '../../src/core/generative/recipe';
 import { decodePoints, encodeMeans, manifoldGrid, normalQuantile, vaeEvaluate, vaeTrainStep } from '../../src/core/generative/vae';
 import { SMALL_GAN } from '../fixtures/smallGan';
@@ -112,6 +112,44 @@ describe('generative engine', function () {
     assert.deepStrictEqual(cut.layers.map((l) => l.name), encoder.layers.filter((l) => l.name !== 'z_log_var').map((l) => l.name));
     assert.deepStrictEqual(cut.outputs, [cut.layers.length - 1]);
     assert.ok(cut.layers.every((l) => l.inbound.every((i) => i < cut.layers.length)));
+  });
+
+  it("the VAE's loss gradients on the run's backend (wasm with ConvLens' kernels) equal TF.js' stock cpu kernels'", async () => {
+    // The whole keras.io VAE, one batch of 16 digits (TF.js cpu kernels are slow), the same seeded weights and noise on both
+    // backends: every stride-2 'same' conv, transposed conv and dense gradient goes through the
+    // kernels a run uses. (bench/vae-gradients.js checks the same gradients against PyTorch.)
+    const { specs, recipe } = recipeOf('vae.py');
+    const mnist = loadMnist();
+    // Keyed by position in the trainable list: the second build's layers get fresh auto-names.
+    const gradsOn = async (backend: string): Promise<Float32Array[]> => {
+      await selectBackend(tf, backend === 'cpu' ? 'cpu' : 'auto');
+      const models = buildVae(tf, specs, recipe as VaeRecipe);
+      seedInitialWeights(tf, models.encoder, 11);
+      seedInitialWeights(tf, models.decoder, 12);
+      const x = batchImages(tf, mnist.train, [28, 28, 1], identity(16), 0, 16);
+      const variables = trainableVariables(models.encoder, models.decoder);
+      const { value, grads } = tf.variableGrads(() => {
+        const [zMean, zLogVar] = models.encoder.apply(x, { training: true }) as tf.Tensor2D[];
+        const z = zMean.add<tf.Tensor2D>(zLogVar.mul(0.5).exp().mul(tf.randomNormal(zMean.shape, 0, 1, 'float32', 5)));
+        const reconstruction = models.decoder.apply(z, { training: true }) as tf.Tensor4D;
+        return reconstructionLoss(tf, x, reconstruction).add<tf.Scalar>(klLoss(tf, zMean, zLogVar));
+      }, variables);
+      const out = variables.map((v) => grads[v.name].dataSync() as Float32Array);
+      tf.dispose([value, x, ...Object.values(grads)]);
+      models.encoder.dispose();
+      models.decoder.dispose();
+      return out;
+    };
+    const run = await gradsOn('auto');
+    const reference = await gradsOn('cpu');
+    await selectBackend(tf, 'auto');
+    assert.strictEqual(run.length, 18, 'every kernel and bias of the 9 layers has a gradient');
+    for (const [i, expected] of reference.entries()) {
+      const actual = run[i];
+      const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const worst = expected.reduce((m, v, i) => Math.max(m, Math.abs(v - actual[i])), 0);
+      assert.ok(scale > 0 && worst <= 1e-4 * scale, `variable ${i}: largest difference ${worst} against a largest gradient of ${scale}`);
+    }
   });
 
   it('a VAE learns to reconstruct digits: validation loss falls well below the untrained one; decoding and encoding work; no leaks', async () => {
