@@ -18,7 +18,11 @@
 // with fewer than two free cores. Each row shows the load per CPU before and after.
 //
 // Needs the build and tsc's output: npm run build && npm run compile-tests, then
-//   node bench/generative.js [--epochs 30] [--batch-size 128] [--seed 1] [--threads 1] [--sequential] [--json]
+//   node bench/generative.js [--epochs 30] [--batch-size 128] [--seed 1 | --seeds 1,2,3] [--threads 1] [--sequential] [--json]
+//
+// A 2-D VAE differs a lot from seed to seed (initial weights, batch order, noise: each engine
+// draws its own), so one seed says little about which engine trains better; --seeds runs
+// each seed in turn and ends with the means over seeds and on how many seeds each engine won.
 'use strict';
 const { arg, median, torchPython } = require('./common');
 const path = require('path');
@@ -36,7 +40,7 @@ const BATCH = Number(arg('batch-size', '128'));
 const THREADS = arg('threads', '1');
 const SEQUENTIAL = process.argv.includes('--sequential');
 /** Seeds both engines' initial weights, batch order and sampling noise (each its own way: a 2-D VAE varies from seed to seed). */
-const SEED = arg('seed', '1');
+const SEEDS = arg('seeds', arg('seed', '1')).split(',').map((s) => s.trim()).filter(Boolean);
 const JSON_OUT = process.argv.includes('--json');
 const K = 5;
 
@@ -89,9 +93,9 @@ function knnAccuracy(points, k = K) {
   return right / points.length;
 }
 
-async function convlens(tmp) {
+async function convlens(tmp, seed) {
   const before = load();
-  const lines = jsonLines(await run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', SEED, '--out', tmp, '--json']));
+  const lines = jsonLines(await run(process.execPath, [CLI, 'train', SOURCE, '--data', 'mnist', '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--seed', seed, '--out', tmp, '--json']));
   const epochs = lines.filter((l) => l.type === 'epoch');
   const summary = lines.find((l) => l.type === 'summary');
   if (!summary || summary.status !== 'completed') throw new Error(`convlens train did not complete: ${JSON.stringify(summary)}`);
@@ -100,10 +104,10 @@ async function convlens(tmp) {
   return describe('convlens', { epochs, points: encoded.points }, [before, after]);
 }
 
-async function pytorch(python, tmp) {
+async function pytorch(python, tmp, seed) {
   const before = load();
   const pointsFile = path.join(tmp, 'torch-points.json');
-  const lines = jsonLines(await run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', THREADS, '--seed', SEED, '--points-out', pointsFile]));
+  const lines = jsonLines(await run(python, [path.join(__dirname, 'torch_vae.py'), '--data', tmp, '--epochs', String(EPOCHS), '--batch-size', String(BATCH), '--threads', THREADS, '--seed', seed, '--points-out', pointsFile]));
   const summary = lines.find((l) => l.type === 'summary');
   const result = { epochs: lines.filter((l) => l.type === 'epoch'), points: JSON.parse(fs.readFileSync(pointsFile, 'utf8')).points };
   return { ...describe('pytorch', result, [before, load()]), threads: summary.threads, version: summary.version };
@@ -124,26 +128,64 @@ function describe(name, result, loadPerCpu) {
   };
 }
 
+/** One seed: both engines, side by side unless --sequential. */
+async function pair(python, tmp, seed) {
+  const [ours, theirs] = SEQUENTIAL
+    ? [await convlens(tmp, seed), await pytorch(python, tmp, seed)]
+    : await Promise.all([convlens(tmp, seed), pytorch(python, tmp, seed)]);
+  return { seed: Number(seed), convlens: ours, pytorch: theirs, epochTimeRatioPytorchOverConvlens: theirs.epochSeconds / ours.epochSeconds };
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Means over seeds, and on how many seeds ConvLens did at least as well (lower loss, higher 5-NN). */
+function overSeeds(rows) {
+  const of = (engine, key) => mean(rows.map((r) => r[engine][key]));
+  return {
+    seeds: rows.length,
+    convlens: { valReconstructionLoss: of('convlens', 'valReconstructionLoss'), valKlLoss: of('convlens', 'valKlLoss'), knn5: of('convlens', 'knn5') },
+    pytorch: { valReconstructionLoss: of('pytorch', 'valReconstructionLoss'), valKlLoss: of('pytorch', 'valKlLoss'), knn5: of('pytorch', 'knn5') },
+    convlensAtLeastAsGood: {
+      valReconstructionLoss: rows.filter((r) => r.convlens.valReconstructionLoss <= r.pytorch.valReconstructionLoss).length,
+      knn5: rows.filter((r) => r.convlens.knn5 >= r.pytorch.knn5).length,
+    },
+    epochTimeRatioPytorchOverConvlens: mean(rows.map((r) => r.epochTimeRatioPytorchOverConvlens)),
+  };
+}
+
 async function main() {
   const { python, missing } = torchPython();
   if (!python) throw new Error(`no python3 imports torch (${missing}): apt-get install python3-torch (Debian puts it in /usr/bin/python3)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-bench-vae-'));
+  const mode = SEQUENTIAL ? 'one after the other' : 'side by side, at the same time';
+  const row = (r) => `${r.engine.padEnd(9)} ${r.epochSeconds.toFixed(2).padStart(7)} s/epoch   val reconstruction ${r.valReconstructionLoss.toFixed(1).padStart(6)}   val KL ${r.valKlLoss.toFixed(2).padStart(5)}   5-NN ${(r.knn5 * 100).toFixed(1)}%   load/CPU ${r.loadPerCpu.join(' → ')}`;
   try {
     const counts = await writeDigits(tmp);
-    if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}, seed ${SEED}; validation ${counts.validation} digits`);
-    const [ours, theirs] = SEQUENTIAL
-      ? [await convlens(tmp), await pytorch(python, tmp)]
-      : await Promise.all([convlens(tmp), pytorch(python, tmp)]);
-    const ratio = theirs.epochSeconds / ours.epochSeconds;
-    const mode = SEQUENTIAL ? 'one after the other' : 'side by side, at the same time';
+    if (!JSON_OUT) console.log(`keras.io VAE, ${EPOCHS} epochs of ${counts.train} MNIST digits, batch ${BATCH}, seed${SEEDS.length > 1 ? 's' : ''} ${SEEDS.join(', ')}; validation ${counts.validation} digits`);
+    const rows = [];
+    for (const seed of SEEDS) {
+      const r = await pair(python, tmp, seed);
+      rows.push(r);
+      if (JSON_OUT) {
+        console.log(JSON.stringify({ epochs: EPOCHS, batchSize: BATCH, mode, ...r }));
+        continue;
+      }
+      if (SEEDS.length > 1) console.log(`seed ${seed}`);
+      console.log(`${row(r.convlens)}   (wasm + ConvLens' kernels, 1 thread)`);
+      console.log(`${row(r.pytorch)}   (torch ${r.pytorch.version}, ${r.pytorch.threads} thread${r.pytorch.threads === 1 ? '' : 's'})`);
+      console.log(`epoch time PyTorch / ConvLens, ${mode}: ${r.epochTimeRatioPytorchOverConvlens.toFixed(2)}× (above 1: ConvLens is faster)`);
+    }
+    if (rows.length < 2) return;
+    const all = overSeeds(rows);
     if (JSON_OUT) {
-      console.log(JSON.stringify({ epochs: EPOCHS, batchSize: BATCH, mode, convlens: ours, pytorch: theirs, epochTimeRatioPytorchOverConvlens: ratio }));
+      console.log(JSON.stringify({ type: 'overSeeds', ...all }));
       return;
     }
-    const row = (r) => `${r.engine.padEnd(9)} ${r.epochSeconds.toFixed(2).padStart(7)} s/epoch   val reconstruction ${r.valReconstructionLoss.toFixed(1).padStart(6)}   val KL ${r.valKlLoss.toFixed(2).padStart(5)}   5-NN ${(r.knn5 * 100).toFixed(1)}%   load/CPU ${r.loadPerCpu.join(' → ')}`;
-    console.log(`${row(ours)}   (wasm + ConvLens' kernels, 1 thread)`);
-    console.log(`${row(theirs)}   (torch ${theirs.version}, ${theirs.threads} thread${theirs.threads === 1 ? '' : 's'})`);
-    console.log(`epoch time PyTorch / ConvLens, ${mode}: ${ratio.toFixed(2)}× (above 1: ConvLens is faster)`);
+    const line = (name, m) => `${name.padEnd(9)} mean val reconstruction ${m.valReconstructionLoss.toFixed(1)}   val KL ${m.valKlLoss.toFixed(2)}   5-NN ${(m.knn5 * 100).toFixed(1)}%`;
+    console.log(`over ${rows.length} seeds:`);
+    console.log(line('convlens', all.convlens));
+    console.log(line('pytorch', all.pytorch));
+    console.log(`ConvLens at least as good on ${all.convlensAtLeastAsGood.valReconstructionLoss} of ${rows.length} seeds in reconstruction, ${all.convlensAtLeastAsGood.knn5} of ${rows.length} in 5-NN; mean epoch time ratio ${all.epochTimeRatioPytorchOverConvlens.toFixed(2)}×`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
