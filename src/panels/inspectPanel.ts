@@ -12,7 +12,7 @@ import type { InspectModelInfo } from '../core/viz/inspect/types';
 import type { VizClient } from '../core/viz/vizClient';
 import { inspectProtocol, type InspectHostMessage, type InspectTab, type InspectWebviewMessage, type RunChoice } from '../protocol/inspect';
 import { PanelManager } from './framework/panelManager';
-import { RunPanelHost, type RunTarget } from './framework/runPanel';
+import { RunPanelHost, restoredRunTarget, type RunTarget } from './framework/runPanel';
 import type { PageContext } from './framework/webviewHost';
 
 export const INSPECT_VIEW_TYPE = 'convlens.inspect';
@@ -109,11 +109,7 @@ export function registerInspectPanel(context: vscode.ExtensionContext, pages: Pa
     create: (webviewPanel, _key, restored) => {
       const panel = new InspectPanel(webviewPanel, pages, viz);
       // After a window reload the panel comes back on the run (and tab) it showed.
-      if (restored) {
-        const uri = restored.uri ? vscode.Uri.parse(restored.uri) : undefined;
-        const runs = uri && restored.modelName ? runsFor(uri, restored.modelName) : [];
-        void panel.open({ source: restored.source, uri, modelName: restored.modelName, runs }, restored.tab);
-      }
+      if (restored) void panel.open(restoredRunTarget(restored, runsFor), restored.tab);
       return panel;
     },
   });

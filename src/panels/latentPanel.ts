@@ -4,12 +4,12 @@
  * which answers the page's decoding requests; a newer request from the page aborts the one
  * in flight (a drag over the plane asks many times a second).
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { VizClient } from '../core/viz/vizClient';
 import type { RunChoice } from '../protocol/inspect';
 import { latentProtocol, type LatentHostMessage, type LatentWebviewMessage } from '../protocol/latent';
 import { PanelManager } from './framework/panelManager';
-import { RunPanelHost, type RunTarget } from './framework/runPanel';
+import { RunPanelHost, restoredRunTarget, type RunTarget } from './framework/runPanel';
 import type { PageContext } from './framework/webviewHost';
 
 export const LATENT_VIEW_TYPE = 'convlens.latent';
@@ -66,11 +66,7 @@ export function registerLatentPanel(context: vscode.ExtensionContext, pages: Pag
     create: (webviewPanel, _key, restored) => {
       const panel = new LatentPanel(webviewPanel, pages, viz);
       // After a window reload the panel comes back on the run it showed.
-      if (restored) {
-        const uri = restored.uri ? vscode.Uri.parse(restored.uri) : undefined;
-        const runs = uri && restored.modelName ? runsFor(uri, restored.modelName) : [];
-        void panel.open({ source: restored.source, uri, modelName: restored.modelName, runs });
-      }
+      if (restored) void panel.open(restoredRunTarget(restored, runsFor));
       return panel;
     },
   });

@@ -106,3 +106,20 @@ export abstract class RunPanelHost<P extends PanelProtocol, T extends RunTarget 
     }
   }
 }
+
+/** What a run panel saved for the serializer: its run, and the model code it came from. */
+export interface SavedRunState {
+  source: string;
+  uri?: string;
+  modelName?: string;
+}
+
+/**
+ * The target a run panel comes back on after a window reload: the run it showed, with the
+ * runs of its model offered again when the panel knew where the model is written.
+ */
+export function restoredRunTarget(saved: SavedRunState, runsFor: (uri: vscode.Uri, modelName: string) => RunChoice[]): RunTarget {
+  const uri = saved.uri ? vscode.Uri.parse(saved.uri) : undefined;
+  const runs = uri && saved.modelName ? runsFor(uri, saved.modelName) : [];
+  return { source: saved.source, uri, modelName: saved.modelName, runs };
+}
