@@ -98,6 +98,39 @@ describe('reading published Keras code exactly', () => {
       // Only the tower can be counted: 5,318 once (not 2·5,318 = 10,636), and not complete.
       assert.deepStrictEqual(totals(model(source, 'siamese')), [5318, 4804, 514, false]);
     });
+
+    it('follows the Lambda\'s own function, as Keras traces it, when no output_shape is given', () => {
+      // The keras.io page (keras-io 1152d88, siamese_contrastive.md) prints lambda (Lambda)
+      // (None, 1), 0 params, and totals 5,318 / 4,804 / 514: the tower's counts alone.
+      //   x - y: (None, 10); square: (None, 10); sum over axis 1 keeping it: (None, 1);
+      //   maximum with epsilon (a float) and sqrt keep (None, 1)
+      const source = py(...EMBEDDING,
+        'from keras import ops',
+        'def euclidean_distance(vects):',
+        '    x, y = vects',
+        '    sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)',
+        '    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))',
+        'distance = layers.Lambda(euclidean_distance)([tower_1, tower_2])',
+        'siamese = keras.Model(inputs=[input_1, input_2], outputs=distance)');
+      const siamese = model(source, 'siamese');
+      assert.deepStrictEqual(totals(siamese), [5318, 4804, 514, true]);
+      assert.match(formatModelText(siamese), /│ lambda \(Lambda\)\s+│ \(None, 1\)\s+│\s+0 │ embedding\[0\]\[0\]/);
+    });
+
+    it('reads an inline lambda, and keeps one it cannot follow unknown with the function\'s reason', () => {
+      // t / 255.0 keeps (None, 4); Dense(2) on 4: (4 + 1)·2 = 10
+      const known = model(py('import keras', 'from keras import layers',
+        'inp = keras.Input((4,))',
+        'out = layers.Dense(2)(layers.Lambda(lambda t: t / 255.0)(inp))',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.deepStrictEqual(totals(known), [10, 10, 0, true]);
+      const unknownFn = model(py('import keras', 'import tensorflow as tf', 'from keras import layers',
+        'inp = keras.Input((4,))',
+        'out = layers.Dense(2)(layers.Lambda(lambda t: tf.strings.as_string(t))(inp))',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.strictEqual(unknownFn.complete, false);
+      assert.match(unknownFn.layers.find((l) => l.className === 'Lambda')?.unknownReason ?? '', /Lambda <lambda>: .*as_string/);
+    });
   });
 
   describe('a model built from another model\'s tensors', () => {
