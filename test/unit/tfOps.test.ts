@@ -40,4 +40,27 @@ describe('TF ops on Keras tensors', () => {
     assert.strictEqual(m.complete, false);
     assert.match(m.layers[1].unknownReason ?? '', /divisible by 2² = 4, got 5/);
   });
+
+  it('reads tf.nn.relu on a Keras tensor as TF 2 Keras\' weightless op layer, named after the op', () => {
+    // keras.io DeepLabV3+ (keras-io 0a4be8b) prints tf.nn.relu (TFOpLambda) and tf.nn.relu_1 after
+    // each BatchNormalization, with the BatchNormalization's shape and 0 params.
+    const [m] = analyzeSource([
+      'import tensorflow as tf',
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      'inputs = keras.Input(shape=(8, 8, 3))',
+      'x = tf.nn.relu(layers.BatchNormalization()(inputs))',
+      'x = tf.nn.relu(layers.Conv2D(4, 3)(x))',
+      'model = keras.Model(inputs, x)',
+    ].join('\n'), 'python').models;
+    assert.strictEqual(m.complete, true);
+    const ops = m.layers.filter((l) => l.className === 'Activation');
+    assert.deepStrictEqual(ops.map((l) => [l.name, l.outputShape, l.params]), [
+      ['tf.nn.relu', [null, 8, 8, 3], 0],
+      ['tf.nn.relu_1', [null, 6, 6, 4], 0],
+    ]);
+    // BatchNormalization(3): 4·3 = 12; Conv2D(4, 3×3) on 3: (9·3 + 1)·4 = 112
+    assert.strictEqual(m.totalParams, 124);
+  });
 });
+

@@ -19,6 +19,13 @@ import {
   type SymbolicTensor, type Value,
 } from './values';
 
+/** TensorFlow activation ops, by every path TF exports them under, and the Keras activation each computes. */
+const TF_ACTIVATION_OPS = new Map<string, string>([
+  ...['relu', 'relu6', 'elu', 'selu', 'softplus', 'softsign'].map((a): [string, string] => [`tf.nn.${a}`, a]),
+  ...['sigmoid', 'tanh'].flatMap((a): [string, string][] => [[`tf.nn.${a}`, a], [`tf.math.${a}`, a], [`tf.${a}`, a]]),
+  ['tf.nn.silu', 'silu'], ['tf.nn.swish', 'silu'],
+]);
+
 export interface CallArgs {
   positional: Value[];
   positionalRanges: SourceRange[];
@@ -211,6 +218,8 @@ export class ModelRuntime {
     if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
     if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
     if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
+    const activation = TF_ACTIVATION_OPS.get(path);
+    if (activation) return this.tfActivation(path, activation, args, range);
     return this.callUnknown(`${path} is not a Keras or TF.js API ConvLens reads`, args, range);
   }
 
@@ -231,6 +240,18 @@ export class ModelRuntime {
     keyword.delete('name'); // tf ops' name= names the op, not a layer
     const layer = this.createLayer(className, { positional: [], positionalRanges: [], keyword, keywordRanges }, range);
     return this.applyLayer(layer, input, range);
+  }
+
+  /**
+   * `tf.nn.relu(x)` on a Keras tensor: TF 2 Keras wraps the op in a weightless TFOpLambda layer
+   * named after the op ('tf.nn.relu', 'tf.nn.relu_1'); it computes what Activation does, so it
+   * is read as one (same shape, no weights, and TF.js can build it).
+   */
+  private tfActivation(path: string, activation: string, args: CallArgs, range: SourceRange): Value {
+    const input = args.positional[0] ?? args.keyword.get('features') ?? args.keyword.get('x');
+    if (input?.kind !== 'tensor' || args.positional.length > 1) return this.callUnknown(`${path} of something that is not a Keras tensor`, args, range);
+    const config = new Map<string, Value>([['activation', str(activation)], ['name', str(this.kerasUid(path))]]);
+    return this.applyLayer(this.newLayer('Activation', config, new Map(), range), input, range);
   }
 
   private callKeras(prefix: string, name: string, path: string, args: CallArgs, range: SourceRange): Value {
