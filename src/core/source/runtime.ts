@@ -26,6 +26,13 @@ const TF_ACTIVATION_OPS = new Map<string, string>([
   ['tf.nn.silu', 'silu'], ['tf.nn.swish', 'silu'],
 ]);
 
+/** The first unknown value inside a list of outputs (`outputs=[x]`), so the reason names what went wrong rather than 'a list'. */
+function firstUnknown(v: Value): Value | undefined {
+  if (v.kind === 'unknown') return v;
+  if (v.kind === 'list') for (const item of v.items) { const u = firstUnknown(item); if (u) return u; }
+  return undefined;
+}
+
 export interface CallArgs {
   positional: Value[];
   positionalRanges: SourceRange[];
@@ -508,7 +515,7 @@ export class ModelRuntime {
     if (model.outputs.length === 0) {
       // Never an empty model that looks complete: one unresolved entry carries the reason
       // (and the shape engine reports it).
-      const reason = `the outputs of this model are not known: ${outputs ? describe(outputs) : 'none were given'}`;
+      const reason = `the outputs of this model are not known: ${outputs ? describe(firstUnknown(outputs) ?? outputs) : 'none were given'}`;
       const placeholder = this.newLayer('Unknown', new Map(), new Map(), range, reason);
       model.outputs = [this.connect(placeholder, [], range).tensor];
     }
@@ -518,7 +525,8 @@ export class ModelRuntime {
   private applyLayer(layer: LayerObject, input: Value | undefined, range: SourceRange): Value {
     const tensors = input ? collectTensors([input]) : [];
     if (tensors.length === 0) {
-      return unknown(input?.kind === 'unknown' ? input.reason : `${layer.className} was applied to something that is not a tensor`);
+      const why = input && firstUnknown(input);
+      return unknown(why?.kind === 'unknown' ? why.reason : `${layer.className} was applied to something that is not a tensor`);
     }
     return this.connect(layer, tensors, range);
   }
