@@ -62,5 +62,29 @@ describe('TF ops on Keras tensors', () => {
     // BatchNormalization(3): 4·3 = 12; Conv2D(4, 3×3) on 3: (9·3 + 1)·4 = 112
     assert.strictEqual(m.totalParams, 124);
   });
+
+  it('reads keras.activations.swish on a Keras tensor as the tf.nn.silu op layer, and ops.equal on two sizes as a Python truth', () => {
+    // keras.io MobileViT (keras-io 2a11e38) prints tf.nn.silu (TFOpLambda) after each BatchNormalization
+    // and adds the residual only where `keras.ops.equal(x.shape[-1], output_channels) and strides == 1`.
+    const [m] = analyzeSource([
+      'import keras',
+      'from keras import layers',
+      'def block(x, out, strides=1):',
+      '    m = keras.activations.swish(layers.BatchNormalization()(layers.Conv2D(out, 1, use_bias=False)(x)))',
+      '    if keras.ops.equal(x.shape[-1], out) and strides == 1:',
+      '        return layers.Add()([m, x])',
+      '    return m',
+      'inputs = keras.Input((8, 8, 4))',
+      'x = block(inputs, 4)',
+      'x = block(x, 6)',
+      'model = keras.Model(inputs, x)',
+    ].join('\n'), 'python').models;
+    assert.strictEqual(m.complete, true);
+    assert.deepStrictEqual(m.layers.filter((l) => l.className === 'Activation').map((l) => l.name), ['tf.nn.silu', 'tf.nn.silu_1']);
+    // one Add: 4 = 4 channels in the first block, 4 ≠ 6 in the second
+    assert.strictEqual(m.layers.filter((l) => l.className === 'Add').length, 1);
+    // Conv2D 1×1 without bias: 4·4 = 16 and 4·6 = 24; BatchNormalization 4·4 = 16 and 4·6 = 24
+    assert.strictEqual(m.totalParams, 80);
+  });
 });
 

@@ -33,6 +33,18 @@ function firstUnknown(v: Value): Value | undefined {
   return undefined;
 }
 
+/** keras.activations functions called on a Keras tensor, and the TF op each runs (its layer's name in TF 2 Keras). */
+const KERAS_ACTIVATION_OPS = new Map<string, string>([
+  ['relu', 'tf.nn.relu'], ['relu6', 'tf.nn.relu6'], ['elu', 'tf.nn.elu'], ['selu', 'tf.nn.selu'], ['softplus', 'tf.math.softplus'],
+  ['softsign', 'tf.nn.softsign'], ['sigmoid', 'tf.math.sigmoid'], ['tanh', 'tf.math.tanh'], ['swish', 'tf.nn.silu'], ['silu', 'tf.nn.silu'],
+]);
+
+/** keras.ops comparisons, for two known numbers. */
+const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  equal: (a, b) => a === b, not_equal: (a, b) => a !== b, greater: (a, b) => a > b,
+  greater_equal: (a, b) => a >= b, less: (a, b) => a < b, less_equal: (a, b) => a <= b,
+};
+
 export interface CallArgs {
   positional: Value[];
   positionalRanges: SourceRange[];
@@ -222,6 +234,11 @@ export class ModelRuntime {
     const name = path.slice(dot + 1);
     const building = this.constructing.at(-1)?.instance;
     if (building && (path === 'tf.Variable' || path === 'keras.Variable')) return variable(building, args, path === 'keras.Variable');
+    const kerasActivation = /^keras\.activations\.(\w+)$/.exec(path)?.[1];
+    if (kerasActivation && KERAS_ACTIVATION_OPS.has(kerasActivation) && args.positional[0]?.kind === 'tensor') {
+      // keras.activations.swish(x) on a Keras tensor runs TF's op, which TF 2 Keras names (tf.nn.silu).
+      return this.tfActivation(KERAS_ACTIVATION_OPS.get(kerasActivation)!, kerasActivation, args, range);
+    }
     if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
     if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
     if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
@@ -272,6 +289,12 @@ export class ModelRuntime {
       return this.applyLayer(layer, positional[0], range);
     }
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
+    if (prefix === 'keras.ops' && COMPARISONS[name]) {
+      // ops.equal(x.shape[-1], 16) on two Python numbers: a scalar whose truth Python reads
+      // (MobileViT's `if keras.ops.equal(channels, out) and strides == 1`).
+      const [a, b] = args.positional;
+      if (a?.kind === 'number' && b?.kind === 'number') return { kind: 'bool', value: COMPARISONS[name](a.value, b.value) };
+    }
     const shaped = args.positional[0];
     if (shaped?.kind === 'tensor' && (name === 'int_shape' || (prefix === 'keras.ops' && name === 'shape'))) return this.staticShape(shaped.tensor);
     // keras.preprocessing.image / keras.legacy.preprocessing.image (every spelling canonicalPath gives).
