@@ -82,6 +82,8 @@ export class ModelRuntime {
   private readonly applications = new Map<number, SymbolicTensor[]>();
   /** The user's Layer subclasses whose `__init__` is running, innermost last. */
   private readonly constructing: LayerObject[] = [];
+  /** `x.shape` of tensors already asked about (staticShape). */
+  private readonly shapes = new WeakMap<SymbolicTensor, Value>();
 
   constructor(readonly language: SourceLanguage) {}
 
@@ -135,6 +137,16 @@ export class ModelRuntime {
    * it, as the tuple Keras gives (None for the batch), or why it is not known.
    */
   private staticShape(tensor: SymbolicTensor): Value {
+    // A tensor's graph never changes once it exists, so its shape is worked out once: code
+    // like MobileViT's asks `x.shape[-1]` several times of the same tensor.
+    const known = this.shapes.get(tensor);
+    if (known) return known;
+    const shape = this.probeShape(tensor);
+    this.shapes.set(tensor, shape);
+    return shape;
+  }
+
+  private probeShape(tensor: SymbolicTensor): Value {
     const inputs: SymbolicTensor[] = [];
     const seen = new Set<number>();
     const stack = [tensor];
