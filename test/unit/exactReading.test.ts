@@ -184,6 +184,30 @@ describe('reading published Keras code exactly', () => {
       assert.ok(m.layers.some((l) => (l.unknownReason ?? '').includes('no layer named "dense9"')), JSON.stringify(m.layers));
     });
 
+    it('reads x.shape at every step of a long graph, each probe starting from the last shape known', () => {
+      // 32×32×3, then four times: Conv2D(8, 3, strides=2, 'same') halves the side; a Reshape uses
+      // x.shape[1] * x.shape[2] of the tensor before it, so each shape depends on the one asked before.
+      //   32 -> 16 -> 8 -> 4 -> 2; the last Reshape gives (2·2, 8) = (4, 8); Dense(1) on 8: 9
+      //   Conv2D(8, 3×3) on 3 channels: (27 + 1)·8 = 224, then on 8: (72 + 1)·8 = 584, three times
+      const m = model(py('import keras', 'from keras import layers',
+        'inp = keras.Input((32, 32, 3))',
+        'x = inp',
+        'for _ in range(4):',
+        '    x = layers.Conv2D(8, 3, strides=2, padding="same")(x)',
+        '    side = x.shape[1]',
+        '    x = layers.Reshape((x.shape[1] * x.shape[2], x.shape[-1]))(x)',
+        '    x = layers.Reshape((side, side, 8))(x)',
+        'x = layers.Reshape((x.shape[1] * x.shape[2], 8))(x)',
+        'out = layers.Dense(1)(x)',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.strictEqual(m.complete, true);
+      assert.deepStrictEqual(m.layers.filter((l) => l.className === 'Conv2D').map((l) => l.outputShape), [
+        [null, 16, 16, 8], [null, 8, 8, 8], [null, 4, 4, 8], [null, 2, 2, 8],
+      ]);
+      assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 4, 1]);
+      assert.strictEqual(m.totalParams, 224 + 3 * 584 + 9);
+    });
+
     it('names the unknown value inside outputs=[...] as the reason, not "a list"', () => {
       // keras.io involution: `x, _ = Involution(...)(inputs)` (a layer returning two tensors), then outputs=[outputs]
       const m = model(py('import keras', 'from keras import layers',

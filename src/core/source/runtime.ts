@@ -147,18 +147,46 @@ export class ModelRuntime {
   }
 
   private probeShape(tensor: SymbolicTensor): Value {
+    // The graph up to the tensor, cut where a shape is already known: such a tensor stands in
+    // as an Input of that shape, so asking shapes further and further down a long graph
+    // (MobileViT, DeepLabV3+) analyses only the new part, not the whole graph each time.
     const inputs: SymbolicTensor[] = [];
-    const seen = new Set<number>();
+    const isCut = (t: SymbolicTensor): boolean => {
+      const known = t === tensor ? undefined : this.shapes.get(t);
+      return known?.kind === 'list' && known.items[0]?.kind === 'none' && known.items.every((d) => d.kind === 'number' || d.kind === 'none');
+    };
+    // Every tensor the probe needs, found without recursion (graphs can be thousands of layers deep).
+    const reached: SymbolicTensor[] = [];
+    const seen = new Set<SymbolicTensor>();
     const stack = [tensor];
     while (stack.length > 0) {
       const t = stack.pop()!;
-      if (seen.has(t.node.id)) continue;
-      seen.add(t.node.id);
-      if (t.node.inputLayer) inputs.push(t);
-      stack.push(...t.node.inputs);
+      if (seen.has(t)) continue;
+      seen.add(t);
+      reached.push(t);
+      if (!t.node.inputLayer && !isCut(t)) stack.push(...t.node.inputs);
     }
+    // Copies in creation order (a node is made after its inputs), inputs rewired to the copies.
+    const copies = new Map<SymbolicTensor, SymbolicTensor>();
+    for (const t of reached.sort((a, b) => a.node.id - b.node.id)) {
+      let copy: SymbolicTensor;
+      if (t.node.inputLayer) {
+        copy = t;
+        inputs.push(t);
+      } else if (isCut(t)) {
+        const known = this.shapes.get(t) as Extract<Value, { kind: 'list' }>;
+        const config = new Map<string, Value>([['shape', list(known.items.slice(1), true)], ['name', str(`shape_of_${t.node.id}`)]]);
+        // The producer's id: only this tensor leads to it, and the order of ids stays topological.
+        copy = { node: { id: t.node.id, inputLayer: this.newLayer('InputLayer', config, new Map(), t.node.range), inputs: [], range: t.node.range } };
+        inputs.push(copy);
+      } else {
+        copy = { node: { ...t.node, inputs: t.node.inputs.map((i) => copies.get(i)!) } };
+      }
+      copies.set(t, copy);
+    }
+    const output = copies.get(tensor)!;
     inputs.sort((a, b) => a.node.id - b.node.id);
-    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [tensor], kerasName: 'shape' };
+    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [output], kerasName: 'shape' };
     const spec = toModelSpecs([probe], this.language)[0];
     const out = analyzeModel(spec).layers[spec.outputs[0]];
     if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
