@@ -177,6 +177,19 @@ describe('shape engine', () => {
     const hint = m.diagnostics.find((d) => d.code === 'dense-on-rank4');
     assert.ok(hint);
     assert.strictEqual(hint.severity, 'hint');
+    // Through a Dropout it is still the convolution's feature map.
+    const dropped = analyzeModel(sequential([28, 28, 1], [['Conv2D', { filters: 8, kernel_size: 3 }], ['Dropout', { rate: 0.5 }], ['Dense', { units: 10 }]]));
+    assert.deepStrictEqual(codes(dropped), ['dense-on-rank4']);
+  });
+
+  it('does not hint at Flatten for a transformer MLP on a rank-4 grid of tokens (keras.io MobileViT)', () => {
+    // MobileViT reshapes a feature map to (patch_size, num_patches, dim) tokens, normalises
+    // them, and its MLP is Dense(2·dim) then Dense(dim) on the last axis, as intended.
+    const m = analyzeModel(sequential([8, 8, 16], [
+      ['Reshape', { target_shape: [4, 16, 16] }], ['LayerNormalization', { epsilon: 1e-6 }],
+      ['Dense', { units: 32 }], ['Dropout', { rate: 0.1 }], ['Dense', { units: 16 }],
+    ]));
+    assert.deepStrictEqual(codes(m), []);
   });
 
   it('warns when the final activation does not fit the loss', () => {
