@@ -64,6 +64,32 @@ describe('keras.applications and frozen weights', () => {
     built.dispose();
   });
 
+  it('builds an application on input_tensor with TF op layers in TF.js with the counts ConvLens shows (DeepLabV3+ style)', () => {
+    // keras.io DeepLabV3+ builds ResNet50 on input_tensor, taps get_layer(...).output, uses
+    // x.shape for UpSampling2D and tf.nn.relu after each BatchNormalization; MobileNetV2 keeps it quick.
+    // block_6_expand_relu sits before the third stride-2 step: 64 / 8 = 8 across, 192 channels.
+    const a = read([
+      'import tensorflow as tf', 'from tensorflow import keras', 'from tensorflow.keras import layers',
+      'inp = keras.Input(shape=(64, 64, 3))',
+      'base = keras.applications.MobileNetV2(weights=None, include_top=False, input_tensor=inp)',
+      'x = base.get_layer("block_6_expand_relu").output',
+      'y = tf.nn.relu(layers.BatchNormalization()(layers.Conv2D(8, 1)(x)))',
+      'y = layers.UpSampling2D(size=(64 // y.shape[1], 64 // y.shape[2]))(y)',
+      'model = keras.Model(inp, y)', '',
+    ].join('\n'));
+    const summary = a.models.find((m) => m.name === 'model')!;
+    assert.strictEqual(summary.complete, true);
+    assert.deepStrictEqual(summary.layers.find((l) => l.name === 'block_6_expand_relu')?.outputShape, [null, 8, 8, 192]);
+    const built = buildTfjsModel(tf, a.specs.find((s) => s.name === 'model')!);
+    try {
+      assert.deepStrictEqual(built.outputs[0].shape, [null, 64, 64, 8]);
+      assert.strictEqual(built.countParams(), summary.totalParams);
+      assert.ok(built.layers.some((l) => l.name === 'tf.nn.relu'), 'the op layer keeps its Keras name');
+    } finally {
+      built.dispose();
+    }
+  });
+
   it('honours trainable=False on a layer, in Keras and TF.js', () => {
     const py = read('from keras import layers, models\nm = models.Sequential([layers.Input((8,)), layers.Dense(4, trainable=False), layers.Dense(2)])\n').models[0];
     // (8+1)*4 = 36 frozen; (4+1)*2 = 10 trainable.

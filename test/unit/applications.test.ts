@@ -139,4 +139,37 @@ describe('keras.applications beyond VGG', () => {
     const norm = read('EfficientNetB0()').layers.find((l) => l.className === 'Normalization');
     assert.strictEqual(norm?.params, 7);
   });
+
+  it('builds on input_tensor itself, as Keras does: its shape flows through and the layers join the caller\'s graph', () => {
+    // keras.io DeepLabV3+ (examples/vision/md/deeplabv3_plus.md, keras-io 0a4be8b): ResNet50 on
+    // input_tensor=Input((512, 512, 3)); the page's summary lists conv1_pad ... inside "model" itself.
+    // Shortened here: conv4_block6_2_relu is 512/16 = 32 across with 256 channels, so x.shape[1]
+    // and x.shape[2] read 32 and the Reshape gives 32·32 = 1,024; the notop total is 23,587,712
+    // (header comment), whatever the input tensor's size.
+    const source = [
+      'import keras',
+      'from keras import layers',
+      'inp = keras.Input(shape=(512, 512, 3))',
+      'resnet50 = keras.applications.ResNet50(weights="imagenet", include_top=False, input_tensor=inp)',
+      'x = resnet50.get_layer("conv4_block6_2_relu").output',
+      'y = layers.Conv2D(1, 1)(x)',
+      'y = layers.Reshape((x.shape[1] * x.shape[2],))(y)',
+      'm = keras.Model(inp, y)',
+    ].join('\n');
+    const models = analyzeSource(source, 'python').models;
+    const net = models.find((x) => x.name === 'resnet50')!;
+    const m = models.find((x) => x.name === 'm')!;
+    assert.strictEqual(net.totalParams, 23587712);
+    assert.deepStrictEqual(net.layers[0].outputShape, [null, 512, 512, 3]);
+    assert.strictEqual(m.complete, true);
+    assert.strictEqual(m.layers[0].name, 'input_layer');
+    assert.ok(m.layers.some((l) => l.name === 'conv1_pad'), 'the ResNet layers are in the model itself');
+    assert.deepStrictEqual(m.layers.find((l) => l.name === 'conv4_block6_2_relu')?.outputShape, [null, 32, 32, 256]);
+    assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 1024]);
+  });
+
+  it('does not guess at an input_tensor that is not a Keras tensor', () => {
+    const m = read('ResNet50(include_top=False, input_tensor=some_array)');
+    assert.ok(!m?.complete);
+  });
 });

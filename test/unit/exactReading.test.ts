@@ -98,6 +98,39 @@ describe('reading published Keras code exactly', () => {
       // Only the tower can be counted: 5,318 once (not 2·5,318 = 10,636), and not complete.
       assert.deepStrictEqual(totals(model(source, 'siamese')), [5318, 4804, 514, false]);
     });
+
+    it('follows the Lambda\'s own function, as Keras traces it, when no output_shape is given', () => {
+      // The keras.io page (keras-io 1152d88, siamese_contrastive.md) prints lambda (Lambda)
+      // (None, 1), 0 params, and totals 5,318 / 4,804 / 514: the tower's counts alone.
+      //   x - y: (None, 10); square: (None, 10); sum over axis 1 keeping it: (None, 1);
+      //   maximum with epsilon (a float) and sqrt keep (None, 1)
+      const source = py(...EMBEDDING,
+        'from keras import ops',
+        'def euclidean_distance(vects):',
+        '    x, y = vects',
+        '    sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)',
+        '    return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))',
+        'distance = layers.Lambda(euclidean_distance)([tower_1, tower_2])',
+        'siamese = keras.Model(inputs=[input_1, input_2], outputs=distance)');
+      const siamese = model(source, 'siamese');
+      assert.deepStrictEqual(totals(siamese), [5318, 4804, 514, true]);
+      assert.match(formatModelText(siamese), /│ lambda \(Lambda\)\s+│ \(None, 1\)\s+│\s+0 │ embedding\[0\]\[0\]/);
+    });
+
+    it('reads an inline lambda, and keeps one it cannot follow unknown with the function\'s reason', () => {
+      // t / 255.0 keeps (None, 4); Dense(2) on 4: (4 + 1)·2 = 10
+      const known = model(py('import keras', 'from keras import layers',
+        'inp = keras.Input((4,))',
+        'out = layers.Dense(2)(layers.Lambda(lambda t: t / 255.0)(inp))',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.deepStrictEqual(totals(known), [10, 10, 0, true]);
+      const unknownFn = model(py('import keras', 'import tensorflow as tf', 'from keras import layers',
+        'inp = keras.Input((4,))',
+        'out = layers.Dense(2)(layers.Lambda(lambda t: tf.strings.as_string(t))(inp))',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.strictEqual(unknownFn.complete, false);
+      assert.match(unknownFn.layers.find((l) => l.className === 'Lambda')?.unknownReason ?? '', /Lambda <lambda>: .*as_string/);
+    });
   });
 
   describe('a model built from another model\'s tensors', () => {
@@ -149,6 +182,41 @@ describe('reading published Keras code exactly', () => {
       const m = model(py(...OCR, 'broken = keras.Model(model.get_layer("image").input, model.get_layer("dense9").output)'), 'broken');
       assert.strictEqual(m.complete, false);
       assert.ok(m.layers.some((l) => (l.unknownReason ?? '').includes('no layer named "dense9"')), JSON.stringify(m.layers));
+    });
+
+    it('reads x.shape at every step of a long graph, each probe starting from the last shape known', () => {
+      // 32×32×3, then four times: Conv2D(8, 3, strides=2, 'same') halves the side; a Reshape uses
+      // x.shape[1] * x.shape[2] of the tensor before it, so each shape depends on the one asked before.
+      //   32 -> 16 -> 8 -> 4 -> 2; the last Reshape gives (2·2, 8) = (4, 8); Dense(1) on 8: 9
+      //   Conv2D(8, 3×3) on 3 channels: (27 + 1)·8 = 224, then on 8: (72 + 1)·8 = 584, three times
+      const m = model(py('import keras', 'from keras import layers',
+        'inp = keras.Input((32, 32, 3))',
+        'x = inp',
+        'for _ in range(4):',
+        '    x = layers.Conv2D(8, 3, strides=2, padding="same")(x)',
+        '    side = x.shape[1]',
+        '    x = layers.Reshape((x.shape[1] * x.shape[2], x.shape[-1]))(x)',
+        '    x = layers.Reshape((side, side, 8))(x)',
+        'x = layers.Reshape((x.shape[1] * x.shape[2], 8))(x)',
+        'out = layers.Dense(1)(x)',
+        'm = keras.Model(inp, out)'), 'm');
+      assert.strictEqual(m.complete, true);
+      assert.deepStrictEqual(m.layers.filter((l) => l.className === 'Conv2D').map((l) => l.outputShape), [
+        [null, 16, 16, 8], [null, 8, 8, 8], [null, 4, 4, 8], [null, 2, 2, 8],
+      ]);
+      assert.deepStrictEqual(m.layers[m.layers.length - 1].outputShape, [null, 4, 1]);
+      assert.strictEqual(m.totalParams, 224 + 3 * 584 + 9);
+    });
+
+    it('names the unknown value inside outputs=[...] as the reason, not "a list"', () => {
+      // keras.io involution: `x, _ = Involution(...)(inputs)` (a layer returning two tensors), then outputs=[outputs]
+      const m = model(py('import keras', 'from keras import layers',
+        'inputs = keras.Input((4,))',
+        'x, _ = layers.Dense(2)(inputs)',
+        'outputs = layers.Dense(1)(x)',
+        'm = keras.Model(inputs=[inputs], outputs=[outputs])'), 'm');
+      assert.strictEqual(m.complete, false);
+      assert.match(m.layers[m.layers.length - 1].unknownReason ?? '', /outputs of this model are not known: an unknown value \(cannot unpack a tensor/);
     });
   });
 

@@ -11,6 +11,17 @@ import { functional, sequential } from '../helpers/specs';
 const codes = (m: ReturnType<typeof analyzeModel>): (string | undefined)[] => m.diagnostics.map((d) => d.code);
 
 describe('shape engine', () => {
+  it('gives RandomHeight and RandomWidth a None side and no weights, as TF 2 Keras does', () => {
+    // keras.io supervised-contrastive-learning (keras-io 048d90a) prints the augmentation
+    // Sequential (Normalization, RandomFlip, RandomRotation, RandomWidth, RandomHeight) on
+    // (32, 32, 3) as (None, None, None, 3), 7 params (the Normalization's mean, variance, count).
+    const m = analyzeModel(sequential([32, 32, 3], [['RandomWidth', { factor: 0.2 }], ['RandomHeight', { factor: 0.2 }], ['Conv2D', { filters: 2, kernel_size: 3 }]]));
+    // Conv2D(2, 3×3) on 3 channels: (9·3 + 1)·2 = 56, whatever the image size
+    assert.deepStrictEqual(m.layers.map((l) => l.outputShape), [[null, 32, null, 3], [null, null, null, 3], [null, null, null, 2]]);
+    assert.deepStrictEqual(m.layers.map((l) => l.params), [0, 0, 56]);
+    assert.strictEqual(m.complete, true);
+  });
+
   it("computes Chollet's MNIST convnet layer by layer (93,322 params)", () => {
     const m = analyzeModel(sequential([28, 28, 1], [
       ['Conv2D', { filters: 32, kernel_size: [3, 3], activation: 'relu' }],
@@ -166,6 +177,19 @@ describe('shape engine', () => {
     const hint = m.diagnostics.find((d) => d.code === 'dense-on-rank4');
     assert.ok(hint);
     assert.strictEqual(hint.severity, 'hint');
+    // Through a Dropout it is still the convolution's feature map.
+    const dropped = analyzeModel(sequential([28, 28, 1], [['Conv2D', { filters: 8, kernel_size: 3 }], ['Dropout', { rate: 0.5 }], ['Dense', { units: 10 }]]));
+    assert.deepStrictEqual(codes(dropped), ['dense-on-rank4']);
+  });
+
+  it('does not hint at Flatten for a transformer MLP on a rank-4 grid of tokens (keras.io MobileViT)', () => {
+    // MobileViT reshapes a feature map to (patch_size, num_patches, dim) tokens, normalises
+    // them, and its MLP is Dense(2·dim) then Dense(dim) on the last axis, as intended.
+    const m = analyzeModel(sequential([8, 8, 16], [
+      ['Reshape', { target_shape: [4, 16, 16] }], ['LayerNormalization', { epsilon: 1e-6 }],
+      ['Dense', { units: 32 }], ['Dropout', { rate: 0.1 }], ['Dense', { units: 16 }],
+    ]));
+    assert.deepStrictEqual(codes(m), []);
   });
 
   it('warns when the final activation does not fit the loss', () => {

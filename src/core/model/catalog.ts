@@ -164,6 +164,11 @@ const entries: LayerClassInfo[] = [
   { className: 'RandomTranslation', positional: ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'seed', 'fill_value'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
   { className: 'RandomContrast', positional: ['factor', 'value_range', 'seed'], keywords: RANDOM_COMMON, aliases: [], ...AUGMENTATION },
   { className: 'RandomBrightness', positional: ['factor', 'value_range', 'seed'], keywords: ['data_format'], aliases: [], ...AUGMENTATION },
+  ...(['RandomHeight', 'RandomWidth'] as const).map((className): LayerClassInfo => ({
+    // TF 2 Keras: each batch is resized to a random height (width) within the factor, so that side is None.
+    className, positional: ['factor', 'interpolation', 'seed'], keywords: ['data_format'], aliases: [], role: 'augmentation',
+    tfjs: { reason: `TF.js has no ${className}, and no identity can stand in for it: it changes the image size.` },
+  })),
   {
     className: 'RandomCrop', positional: ['height', 'width', 'seed'], keywords: ['data_format'], aliases: [], role: 'augmentation',
     tfjs: { reason: 'TF.js has no RandomCrop, and no identity can stand in for it: it changes the image size.' },

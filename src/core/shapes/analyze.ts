@@ -115,6 +115,22 @@ function joinFormulas(f: LayerFormulas): string {
   return [f.params ? `params ${f.params}` : '', ...f.shape].filter(Boolean).join('; ');
 }
 
+/** Layers that pass a tensor on without making it: the producer that matters is before them. */
+const PASS_THROUGH = new Set(['Dropout', 'Activation', 'ReLU', 'LeakyReLU', 'BatchNormalization', 'SpatialDropout2D']);
+
+/** The class of the layer that made a layer's (first) input, looking through Dropout and activations. */
+function producerClass(spec: ModelSpec, index: number): string | undefined {
+  // Each step moves to an earlier layer, so the walk ends.
+  let at = index;
+  for (;;) {
+    const from = spec.kind === 'sequential' ? at - 1 : spec.layers[at]?.inbound[0];
+    const producer = from === undefined || from >= at ? undefined : spec.layers[from];
+    if (!producer || from === undefined) return undefined;
+    if (!PASS_THROUGH.has(producer.className)) return producer.className;
+    at = from;
+  }
+}
+
 function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: (Shape | null)[], diagnostics: Diagnostic[]): LayerSummary {
   if (layer.unresolved) {
     diagnostics.push({ severity: 'warning', range: layer.range, code: 'unknown-layer', message: `${layer.unresolved}; shapes after it are unknown` });
@@ -143,7 +159,7 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
   } catch (e) {
     return failedLayer(layer, index, e, diagnostics);
   }
-  const hint = layer.className === 'Dense' ? denseOnRank4(layer, known[0]) : undefined;
+  const hint = layer.className === 'Dense' ? denseOnRank4(layer, known[0], producerClass(spec, index)) : undefined;
   if (hint) diagnostics.push(hint);
   const formulas: LayerFormulas = { shape: out.shapeFormulas ?? [] };
   if (out.params) formulas.params = out.params;

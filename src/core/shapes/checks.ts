@@ -39,9 +39,18 @@ export function checkLayerArguments(layer: LayerSpec): Diagnostic[] {
   return out;
 }
 
-/** Dense on a rank-4 tensor is legal (it acts on the channels) but nearly always a missing Flatten. */
-export function denseOnRank4(layer: LayerSpec, input: Shape): Diagnostic | undefined {
-  if (input.length !== 4) return undefined;
+/**
+ * Layers whose rank-4 output is a grid of tokens, not an image: a Dense after them acting on the
+ * last axis is the transformer's MLP (MobileViT's patches), not a forgotten Flatten.
+ */
+const TOKEN_PRODUCERS = new Set(['LayerNormalization', 'MultiHeadAttention', 'Dense', 'Reshape', 'Embedding', 'Permute', 'Attention']);
+
+/**
+ * Dense on a rank-4 tensor is legal (it acts on the channels) but, after a convolution or a
+ * pooling, nearly always a missing Flatten. `producer` is the class that made the tensor.
+ */
+export function denseOnRank4(layer: LayerSpec, input: Shape, producer?: string): Diagnostic | undefined {
+  if (input.length !== 4 || (producer !== undefined && TOKEN_PRODUCERS.has(producer))) return undefined;
   return {
     severity: 'hint', range: layer.range, code: 'dense-on-rank4',
     message: `Dense receives a rank-4 tensor ${formatShapeKeras(input)} and acts on its last axis only, ` +

@@ -19,6 +19,32 @@ import {
   type SymbolicTensor, type Value,
 } from './values';
 
+/** TensorFlow activation ops, by every path TF exports them under, and the Keras activation each computes. */
+const TF_ACTIVATION_OPS = new Map<string, string>([
+  ...['relu', 'relu6', 'elu', 'selu', 'softplus', 'softsign'].map((a): [string, string] => [`tf.nn.${a}`, a]),
+  ...['sigmoid', 'tanh'].flatMap((a): [string, string][] => [[`tf.nn.${a}`, a], [`tf.math.${a}`, a], [`tf.${a}`, a]]),
+  ['tf.nn.silu', 'silu'], ['tf.nn.swish', 'silu'],
+]);
+
+/** The first unknown value inside a list of outputs (`outputs=[x]`), so the reason names what went wrong rather than 'a list'. */
+function firstUnknown(v: Value): Value | undefined {
+  if (v.kind === 'unknown') return v;
+  if (v.kind === 'list') for (const item of v.items) { const u = firstUnknown(item); if (u) return u; }
+  return undefined;
+}
+
+/** keras.activations functions called on a Keras tensor, and the TF op each runs (its layer's name in TF 2 Keras). */
+const KERAS_ACTIVATION_OPS = new Map<string, string>([
+  ['relu', 'tf.nn.relu'], ['relu6', 'tf.nn.relu6'], ['elu', 'tf.nn.elu'], ['selu', 'tf.nn.selu'], ['softplus', 'tf.math.softplus'],
+  ['softsign', 'tf.nn.softsign'], ['sigmoid', 'tf.math.sigmoid'], ['tanh', 'tf.math.tanh'], ['swish', 'tf.nn.silu'], ['silu', 'tf.nn.silu'],
+]);
+
+/** keras.ops comparisons, for two known numbers. */
+const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  equal: (a, b) => a === b, not_equal: (a, b) => a !== b, greater: (a, b) => a > b,
+  greater_equal: (a, b) => a >= b, less: (a, b) => a < b, less_equal: (a, b) => a <= b,
+};
+
 export interface CallArgs {
   positional: Value[];
   positionalRanges: SourceRange[];
@@ -56,6 +82,8 @@ export class ModelRuntime {
   private readonly applications = new Map<number, SymbolicTensor[]>();
   /** The user's Layer subclasses whose `__init__` is running, innermost last. */
   private readonly constructing: LayerObject[] = [];
+  /** `x.shape` of tensors already asked about (staticShape). */
+  private readonly shapes = new WeakMap<SymbolicTensor, Value>();
 
   constructor(readonly language: SourceLanguage) {}
 
@@ -109,18 +137,56 @@ export class ModelRuntime {
    * it, as the tuple Keras gives (None for the batch), or why it is not known.
    */
   private staticShape(tensor: SymbolicTensor): Value {
+    // A tensor's graph never changes once it exists, so its shape is worked out once: code
+    // like MobileViT's asks `x.shape[-1]` several times of the same tensor.
+    const known = this.shapes.get(tensor);
+    if (known) return known;
+    const shape = this.probeShape(tensor);
+    this.shapes.set(tensor, shape);
+    return shape;
+  }
+
+  private probeShape(tensor: SymbolicTensor): Value {
+    // The graph up to the tensor, cut where a shape is already known: such a tensor stands in
+    // as an Input of that shape, so asking shapes further and further down a long graph
+    // (MobileViT, DeepLabV3+) analyses only the new part, not the whole graph each time.
     const inputs: SymbolicTensor[] = [];
-    const seen = new Set<number>();
+    const isCut = (t: SymbolicTensor): boolean => {
+      const known = t === tensor ? undefined : this.shapes.get(t);
+      return known?.kind === 'list' && known.items[0]?.kind === 'none' && known.items.every((d) => d.kind === 'number' || d.kind === 'none');
+    };
+    // Every tensor the probe needs, found without recursion (graphs can be thousands of layers deep).
+    const reached: SymbolicTensor[] = [];
+    const seen = new Set<SymbolicTensor>();
     const stack = [tensor];
     while (stack.length > 0) {
       const t = stack.pop()!;
-      if (seen.has(t.node.id)) continue;
-      seen.add(t.node.id);
-      if (t.node.inputLayer) inputs.push(t);
-      stack.push(...t.node.inputs);
+      if (seen.has(t)) continue;
+      seen.add(t);
+      reached.push(t);
+      if (!t.node.inputLayer && !isCut(t)) stack.push(...t.node.inputs);
     }
+    // Copies in creation order (a node is made after its inputs), inputs rewired to the copies.
+    const copies = new Map<SymbolicTensor, SymbolicTensor>();
+    for (const t of reached.sort((a, b) => a.node.id - b.node.id)) {
+      let copy: SymbolicTensor;
+      if (t.node.inputLayer) {
+        copy = t;
+        inputs.push(t);
+      } else if (isCut(t)) {
+        const known = this.shapes.get(t) as Extract<Value, { kind: 'list' }>;
+        const config = new Map<string, Value>([['shape', list(known.items.slice(1), true)], ['name', str(`shape_of_${t.node.id}`)]]);
+        // The producer's id: only this tensor leads to it, and the order of ids stays topological.
+        copy = { node: { id: t.node.id, inputLayer: this.newLayer('InputLayer', config, new Map(), t.node.range), inputs: [], range: t.node.range } };
+        inputs.push(copy);
+      } else {
+        copy = { node: { ...t.node, inputs: t.node.inputs.map((i) => copies.get(i)!) } };
+      }
+      copies.set(t, copy);
+    }
+    const output = copies.get(tensor)!;
     inputs.sort((a, b) => a.node.id - b.node.id);
-    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [tensor], kerasName: 'shape' };
+    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [output], kerasName: 'shape' };
     const spec = toModelSpecs([probe], this.language)[0];
     const out = analyzeModel(spec).layers[spec.outputs[0]];
     if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
@@ -208,9 +274,16 @@ export class ModelRuntime {
     const name = path.slice(dot + 1);
     const building = this.constructing.at(-1)?.instance;
     if (building && (path === 'tf.Variable' || path === 'keras.Variable')) return variable(building, args, path === 'keras.Variable');
+    const kerasActivation = /^keras\.activations\.(\w+)$/.exec(path)?.[1];
+    if (kerasActivation && KERAS_ACTIVATION_OPS.has(kerasActivation) && args.positional[0]?.kind === 'tensor') {
+      // keras.activations.swish(x) on a Keras tensor runs TF's op, which TF 2 Keras names (tf.nn.silu).
+      return this.tfActivation(KERAS_ACTIVATION_OPS.get(kerasActivation)!, kerasActivation, args, range);
+    }
     if (path.startsWith('keras')) return this.callKeras(prefix, name, path, args, range);
     if (path.startsWith('tfjs')) return this.callTfjs(prefix, name, path, args, range);
     if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
+    const activation = TF_ACTIVATION_OPS.get(path);
+    if (activation) return this.tfActivation(path, activation, args, range);
     return this.callUnknown(`${path} is not a Keras or TF.js API ConvLens reads`, args, range);
   }
 
@@ -233,6 +306,18 @@ export class ModelRuntime {
     return this.applyLayer(layer, input, range);
   }
 
+  /**
+   * `tf.nn.relu(x)` on a Keras tensor: TF 2 Keras wraps the op in a weightless TFOpLambda layer
+   * named after the op ('tf.nn.relu', 'tf.nn.relu_1'); it computes what Activation does, so it
+   * is read as one (same shape, no weights, and TF.js can build it).
+   */
+  private tfActivation(path: string, activation: string, args: CallArgs, range: SourceRange): Value {
+    const input = args.positional[0] ?? args.keyword.get('features') ?? args.keyword.get('x');
+    if (input?.kind !== 'tensor' || args.positional.length > 1) return this.callUnknown(`${path} of something that is not a Keras tensor`, args, range);
+    const config = new Map<string, Value>([['activation', str(activation)], ['name', str(this.kerasUid(path))]]);
+    return this.applyLayer(this.newLayer('Activation', config, new Map(), range), input, range);
+  }
+
   private callKeras(prefix: string, name: string, path: string, args: CallArgs, range: SourceRange): Value {
     const inLayers = prefix === 'keras.layers';
     if (name === 'Input' && (prefix === 'keras' || inLayers)) return this.createInput(this.keywordConfig('InputLayer', args, range), range);
@@ -244,6 +329,12 @@ export class ModelRuntime {
       return this.applyLayer(layer, positional[0], range);
     }
     if (inLayers) return { kind: 'layer', layer: this.createLayer(name, args, range) };
+    if (prefix === 'keras.ops' && COMPARISONS[name]) {
+      // ops.equal(x.shape[-1], 16) on two Python numbers: a scalar whose truth Python reads
+      // (MobileViT's `if keras.ops.equal(channels, out) and strides == 1`).
+      const [a, b] = args.positional;
+      if (a?.kind === 'number' && b?.kind === 'number') return { kind: 'bool', value: COMPARISONS[name](a.value, b.value) };
+    }
     const shaped = args.positional[0];
     if (shaped?.kind === 'tensor' && (name === 'int_shape' || (prefix === 'keras.ops' && name === 'shape'))) return this.staticShape(shaped.tensor);
     // keras.preprocessing.image / keras.legacy.preprocessing.image (every spelling canonicalPath gives).
@@ -487,7 +578,7 @@ export class ModelRuntime {
     if (model.outputs.length === 0) {
       // Never an empty model that looks complete: one unresolved entry carries the reason
       // (and the shape engine reports it).
-      const reason = `the outputs of this model are not known: ${outputs ? describe(outputs) : 'none were given'}`;
+      const reason = `the outputs of this model are not known: ${outputs ? describe(firstUnknown(outputs) ?? outputs) : 'none were given'}`;
       const placeholder = this.newLayer('Unknown', new Map(), new Map(), range, reason);
       model.outputs = [this.connect(placeholder, [], range).tensor];
     }
@@ -497,7 +588,8 @@ export class ModelRuntime {
   private applyLayer(layer: LayerObject, input: Value | undefined, range: SourceRange): Value {
     const tensors = input ? collectTensors([input]) : [];
     if (tensors.length === 0) {
-      return unknown(input?.kind === 'unknown' ? input.reason : `${layer.className} was applied to something that is not a tensor`);
+      const why = input && firstUnknown(input);
+      return unknown(why?.kind === 'unknown' ? why.reason : `${layer.className} was applied to something that is not a tensor`);
     }
     return this.connect(layer, tensors, range);
   }

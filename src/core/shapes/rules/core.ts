@@ -89,6 +89,17 @@ const randomCrop: LayerRule = (input) => {
   return { shape: [null, h, w, x[3]], shapeFormulas: [`height, width: cropped to ${h}×${w}`] };
 };
 
+/** TF 2 Keras RandomHeight / RandomWidth: a random size on that side for each batch, so Keras gives it as None. */
+function randomSide(axis: 1 | 2): LayerRule {
+  return (input) => {
+    input.args.requireChannelsLast();
+    const x = single(input, 4, 'batch, height, width, channels');
+    const shape = [...x];
+    shape[axis] = null;
+    return { shape, shapeFormulas: [`${axis === 1 ? 'height' : 'width'}: a random size for each batch (None)`] };
+  };
+}
+
 const resizing: LayerRule = (input) => {
   input.args.requireChannelsLast();
   const x = single(input, 4, 'batch, height, width, channels');
@@ -117,5 +128,7 @@ export const coreRules: Record<string, LayerRule> = {
   RandomContrast: identity,
   RandomBrightness: identity,
   RandomCrop: randomCrop,
+  RandomHeight: randomSide(1),
+  RandomWidth: randomSide(2),
   PreprocessInput: identity,
 };

@@ -7,7 +7,7 @@
  */
 import type { SourceRange } from '../../model/spec';
 import type { CallArgs } from '../runtime';
-import type { Value } from '../values';
+import { unknown, type Value } from '../values';
 import type { GraphBuilder } from './common';
 import { DENSENETS, densenet } from './densenet';
 import { EFFICIENTNETS, efficientnet } from './efficientnet';
@@ -42,7 +42,15 @@ const BUILDERS: Record<string, Builder> = {
 export function buildApplication(path: string, args: CallArgs, range: SourceRange, b: GraphBuilder): Value | undefined {
   const name = path.slice(path.lastIndexOf('.') + 1);
   const build = Object.hasOwn(BUILDERS, name) ? BUILDERS[name] : undefined;
-  const built = build?.(name, args, range, b);
+  if (!build) return undefined;
+  // input_tensor comes just after weights in every signature. Keras builds the network on that
+  // tensor itself (its shape, not input_shape's None×None, flows through), and the application's
+  // layers join the graph of whoever made the tensor (DeepLabV3+ on ResNet50).
+  const tensor = args.keyword.get('input_tensor') ?? args.positional[weightsPosition(name) + 1];
+  if (tensor && tensor.kind !== 'none' && tensor.kind !== 'tensor') {
+    return unknown(`${name}(input_tensor=...) of something that is not a Keras tensor is not read`);
+  }
+  const built = build(name, args, range, tensor?.kind === 'tensor' ? { ...b, input: () => tensor.tensor } : b);
   if (built?.kind === 'model') {
     // include_top comes just before weights in every signature (see weightsPosition).
     const top = args.keyword.get('include_top') ?? args.positional[weightsPosition(name) - 1];

@@ -233,6 +233,8 @@ export function tensorFunction(c: Call): Sym {
     }
     case 'range': case 'arange': return range(c);
     case 'extract_patches': return extractPatches(c);
+    // Keras' fuzz factor (1e-7 unless set_epsilon changes it): a Python float, so a scalar here.
+    case 'epsilon': return /(^|\.)(backend|config|K)\.epsilon$/.test(path) ? { t: 'dim', dim: value(1e-7) } : unknown(`${path}() in call is not evaluated yet`);
     default: return unknown(`${path}() in call is not evaluated yet`);
   }
 }

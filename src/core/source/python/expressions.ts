@@ -10,6 +10,7 @@ import { EvaluatorBase } from './base';
 import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './builtins';
 import { comprehension } from './comprehension';
 import { instantiateCustomLayer } from './customClass';
+import { readLambdaLayer } from './lambdaLayer';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
 import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './scope';
@@ -329,7 +330,9 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     }
     // Keras' default configuration, so `if K.image_data_format() == 'channels_first'` takes the usual branch.
     if (callee.kind === 'ref' && callee.path.startsWith('keras.') && callee.path.endsWith('.image_data_format')) return str('channels_last');
-    return this.runtime.call(callee, args, range);
+    const made = this.runtime.call(callee, args, range);
+    if (made.kind === 'layer' && callee.kind === 'ref') readLambdaLayer(made.layer, this.text);
+    return made;
   }
 
   private lambda(node: SyntaxNode): Value {
