@@ -156,11 +156,15 @@ describe('train: ImageDataGenerator on every training batch', () => {
       }
     }
     let stdout = '', stderr = '';
-    const code = await runTrainCli([file, '--epochs', '1', '--json'], { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
+    // The code's steps_per_epoch=100 and validation_steps=50 would be 100 batches of 150×150 images: flags make it 2 and 1.
+    const code = await runTrainCli([file, '--epochs', '1', '--steps-per-epoch', '2', '--validation-steps', '1', '--json'], { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
     assert.strictEqual(code, 0, stderr);
     assert.match(stderr, new RegExp(`data ${path.join(project, 'data', 'cats_and_dogs_small').replace(/[\\/.]/g, '.')} from flow_from_directory in model\\.fit, line 45`));
     assert.match(stderr, /augmentation by ImageDataGenerator 'datagen' from model\.fit, line 45/);
-    assert.match(stderr, /steps_per_epoch=100 is not followed: each epoch is one pass over the training images, each batch through datagen/);
+    assert.match(stderr, /batch size 32 from datagen\.flow_from_directory, line 22/);
+    // 12 training images in batches of 32: each step is a whole pass of 12, reshuffled.
+    assert.match(stderr, /each epoch trains on 2 batches of 32 \(steps_per_epoch=2\), drawn from the 12 training images reshuffled at every pass \(a pass is 1 batch\)/);
+    assert.match(stderr, /each epoch validates on 1 batch of 32 \(validation_steps=1\) from the 4 validation images/);
     const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string; runDir: string };
     assert.strictEqual(summary.status, 'completed');
     const report = JSON.parse(fs.readFileSync(path.join(summary.runDir, 'report.json'), 'utf8')) as { dataset: { train: number; validation: number; inputShape: number[] }; input: { augmentation: string[] } };
