@@ -149,7 +149,7 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   // Steps: a flag wins (0: one pass per epoch, all validation images), then the resumed run's own (absent: passes), then the code's.
   const steps = (label: string, flag: string | undefined, what: string, run: number | undefined, code: number | undefined): number | undefined => {
     if (flag !== undefined) return int(flag, what, 0) || undefined;
-    if (saved) return run;
+    if (saved) return run === undefined ? undefined : choose(label, undefined, run, undefined, undefined);
     return choose(label, undefined, undefined, code, undefined);
   };
   // Without --data: the resumed run's data, else the folder the code's flow_from_directory reads (Keras: from the working directory).

@@ -74,7 +74,10 @@ describe('fit settings read from code', () => {
     const train = fit.data?.generator?.flow;
     assert.deepStrictEqual([train?.name, train?.method, train?.targetSize, train?.colorMode, train?.classMode, train?.batchSize, train?.range.start.line],
       ['train_generator', 'flow_from_directory', [150, 150], 'rgb', 'binary', 20, 38]);
+    // train_dir = os.path.join(base_dir, 'train'), as Python's posixpath.join makes it.
+    assert.strictEqual(train?.directory, 'cats_and_dogs_small/train');
     assert.deepStrictEqual(fit.validationData?.generator?.flow?.name, 'validation_generator');
+    assert.strictEqual(fit.validationData?.generator?.flow?.directory, 'cats_and_dogs_small/validation');
     assert.strictEqual(fit.validationData?.generator?.flow?.batchSize, 20);
     assert.strictEqual(fit.range.start.line, 53);
   });

@@ -109,6 +109,18 @@ describe('convlens train defaults', () => {
       assert.throws(() => prepareTraining(write(CHOLLET), { data: folder(), stepsPerEpoch: '-1' }), /--steps-per-epoch must be a whole number ≥ 0, not '-1'/);
     });
 
+    it('trains on the folder os.path.join(base_dir, ...) names, next to the code, without --data', () => {
+      for (const split of ['train', 'validation']) {
+        for (const cls of ['cats', 'dogs']) {
+          fs.mkdirSync(path.join(dir, 'cats_and_dogs_small', split, cls), { recursive: true });
+          fs.writeFileSync(path.join(dir, 'cats_and_dogs_small', split, cls, '1.png'), PNG);
+        }
+      }
+      const { settings, origins } = prepareTraining(write(CHOLLET), {});
+      assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'cats_and_dogs_small') });
+      assert.ok(origins.includes(`data ${path.join(dir, 'cats_and_dogs_small')} from flow_from_directory in model.fit, line 53`), origins.join('; '));
+    });
+
     it("refuses a target_size or color_mode the model's input does not take, naming both shapes", () => {
       const smaller = CHOLLET.replace('target_size=(150, 150),\n        batch_size=20,\n        # Since', 'target_size=(64, 64),\n        batch_size=20,\n        # Since');
       assert.throws(() => prepareTraining(write(smaller), { data: folder() }),
@@ -150,5 +162,36 @@ describe('convlens train defaults', () => {
     assert.strictEqual(settings.seed, 4);
     assert.strictEqual(settings.backend, 'cpu');
     assert.strictEqual(prepareTraining(file, { resume: run, epochs: '9' }).settings.epochs, 9);
+  });
+
+  it("resumes with the run's own steps: its steps_per_epoch, or whole passes when it had none, whatever the code says now", () => {
+    const file = write(`${MODEL}small.fit(x, y, epochs=15, steps_per_epoch=40, validation_steps=4)\n`);
+    const run = path.join(dir, 'run');
+    fs.mkdirSync(path.join(run, 'checkpoint'), { recursive: true });
+    fs.writeFileSync(path.join(run, 'checkpoint', 'model.json'), '{}');
+    const saved = (more: object): void => fs.writeFileSync(path.join(run, 'settings.json'), JSON.stringify({
+      model: 'small', settings: { data: { kind: 'synthetic' }, epochs: 7, batchSize: 8, validationSplit: 0.3, seed: 4, backend: 'cpu', outDir: dir, ...more },
+    }));
+    saved({ stepsPerEpoch: 12, validationSteps: 2, validationBatchSize: 5 });
+    const kept = prepareTraining(file, { resume: run });
+    assert.deepStrictEqual([kept.settings.stepsPerEpoch, kept.settings.validationSteps, kept.settings.validationBatchSize], [12, 2, 5]);
+    assert.ok(kept.origins.includes('steps per epoch 12 from the resumed run'), kept.origins.join('; '));
+    saved({});
+    const passes = prepareTraining(file, { resume: run }).settings;
+    assert.deepStrictEqual([passes.stepsPerEpoch, passes.validationSteps], [undefined, undefined]);
+  });
+
+  it("takes flow(x, y, batch_size=...)'s batch size as the default, naming the flow", () => {
+    const file = write([
+      MODEL,
+      'from keras.preprocessing.image import ImageDataGenerator',
+      'datagen = ImageDataGenerator(rotation_range=20)',
+      'small.fit(datagen.flow(x_train, y_train, batch_size=64), steps_per_epoch=len(x_train) / 64, epochs=4)',
+    ].join('\n'));
+    const { settings, origins } = prepareTraining(file, { data: 'synthetic' });
+    assert.strictEqual(settings.batchSize, 64);
+    assert.ok(origins.includes('batch size 64 from datagen.flow, line 11'), origins.join('; '));
+    // steps_per_epoch=len(x_train) / 64 is not known statically: whole passes.
+    assert.strictEqual(settings.stepsPerEpoch, undefined);
   });
 });
