@@ -23,6 +23,7 @@ import { TrainingSession } from '../../src/core/engine/train/session';
 import { fitGenerator, generatorRng } from '../../src/core/engine/train/trainingInput';
 import type { TrainSettings } from '../../src/core/engine/train/types';
 import { readPython } from '../../src/core/source/python/reader';
+import { recordFeeds } from '../helpers/modelFeeds';
 import { sequential } from '../helpers/specs';
 
 const EXAMPLE = path.join(__dirname, '..', '..', '..', 'examples', 'keras', 'datagen_augmentation.py');
@@ -50,27 +51,8 @@ describe('train: ImageDataGenerator on every training batch', () => {
       backend: 'cpu', outDir: out, galleryCount: 0, generator,
     };
     // What the model is given, in order.
-    const fed: { kind: 'train' | 'predict'; x: Float32Array }[] = [];
-    const proto = tf.Sequential.prototype;
-    // Kept unbound on purpose: the wrappers call them with the model as `this`.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const { trainOnBatch, predict } = proto;
-    proto.trainOnBatch = function (this: tf.Sequential, x, y) {
-      fed.push({ kind: 'train', x: (x as tf.Tensor).dataSync() as Float32Array });
-      return trainOnBatch.call(this, x, y);
-    };
-    proto.predict = function (this: tf.Sequential, x, args) {
-      fed.push({ kind: 'predict', x: (x as tf.Tensor).dataSync() as Float32Array });
-      return predict.call(this, x, args);
-    };
     const logs: string[] = [];
-    let report;
-    try {
-      report = await runTraining(tf, spec, settings, { emit: (e) => { if (e.type === 'log') logs.push(e.message); } });
-    } finally {
-      proto.trainOnBatch = trainOnBatch;
-      proto.predict = predict;
-    }
+    const { fed, result: report } = await recordFeeds(() => runTraining(tf, spec, settings, { emit: (e) => { if (e.type === 'log') logs.push(e.message); } }));
     assert.strictEqual(report.status, 'completed');
     assert.deepStrictEqual(report.input, {
       pixelScale: 1, // 255 × rescale 1/255: the model sees [0, 1], as Keras' generator gives it

@@ -15,38 +15,17 @@ import sharp from 'sharp';
 import { loadDataset } from '../../src/core/engine/data';
 import { runTraining } from '../../src/core/engine/train/loop';
 import type { TrainEvent, TrainReport, TrainSettings } from '../../src/core/engine/train/types';
+import { recordFeeds, type Fed } from '../helpers/modelFeeds';
 import { sequential } from '../helpers/specs';
 
 const SHAPE: [number, number, number] = [8, 8, 3];
 const SPEC = sequential(SHAPE, [['Flatten'], ['Dense', { units: 1, activation: 'sigmoid' }]], { optimizer: 'adam', loss: 'binary_crossentropy' });
 
-interface Fed { kind: 'train' | 'predict'; count: number; x: Float32Array }
-
 /** Runs `settings`, recording what the model is given and the run's events. */
 async function recorded(spec: typeof SPEC, settings: TrainSettings): Promise<{ fed: Fed[]; events: TrainEvent[]; report: TrainReport }> {
-  const fed: Fed[] = [];
   const events: TrainEvent[] = [];
-  const proto = tf.Sequential.prototype;
-  // Kept unbound on purpose: the wrappers call them with the model as `this`.
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const { trainOnBatch, predict } = proto;
-  proto.trainOnBatch = function (this: tf.Sequential, x, y) {
-    const t = x as tf.Tensor;
-    fed.push({ kind: 'train', count: t.shape[0], x: t.dataSync() as Float32Array });
-    return trainOnBatch.call(this, x, y);
-  };
-  proto.predict = function (this: tf.Sequential, x, args) {
-    const t = x as tf.Tensor;
-    fed.push({ kind: 'predict', count: t.shape[0], x: t.dataSync() as Float32Array });
-    return predict.call(this, x, args);
-  };
-  try {
-    const report = await runTraining(tf, spec, settings, { emit: (e) => events.push(e) });
-    return { fed, events, report };
-  } finally {
-    proto.trainOnBatch = trainOnBatch;
-    proto.predict = predict;
-  }
+  const { fed, result: report } = await recordFeeds(() => runTraining(tf, spec, settings, { emit: (e) => events.push(e) }));
+  return { fed, events, report };
 }
 
 /** The images of a batch, each as a string of its values, to find them in a split. */
