@@ -202,8 +202,8 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   }
   const io = modelIO(spec);
   // These throw DataError / CompileError with messages that say what to change (the code's iterators included, as Keras would).
-  checkCompatibility(io, describeTrainingData(settings));
-  checkFlows(settings, resolveCompile(spec, io), io.outputUnits);
+  const shape = checkCompatibility(io, describeTrainingData(settings));
+  checkFlows(settings, resolveCompile(spec, io), io.outputUnits, shape);
   return { spec, settings, origins };
 }
 

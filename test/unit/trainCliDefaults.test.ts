@@ -127,6 +127,10 @@ describe('convlens train defaults', () => {
         { name: 'DataError', message: "train_generator = train_datagen.flow_from_directory(...), line 38 gives 64×64×3 images (target_size=(64, 64), color_mode='rgb') but the model's input is 150×150×3: make them agree (Keras fails on this too)" });
       const grey = CHOLLET.replace("        class_mode='binary')\n\nvalidation", "        class_mode='binary', color_mode='grayscale')\n\nvalidation");
       assert.throws(() => prepareTraining(write(grey), { data: folder() }), /gives 150×150×1 images \(target_size=\(150, 150\), color_mode='grayscale'\) but the model's input is 150×150×3/);
+      // The validation iterator's images go through the same model.
+      const smallValidation = CHOLLET.replace("validation_dir,\n        target_size=(150, 150)", "validation_dir,\n        target_size=(100, 100)");
+      assert.throws(() => prepareTraining(write(smallValidation), { data: folder() }),
+        { name: 'DataError', message: "validation_generator = test_datagen.flow_from_directory(...), line 47 gives 100×100×3 images (target_size=(100, 100), color_mode='rgb') but the model's input is 150×150×3: make them agree (Keras fails on this too)" });
       // MNIST is not the flow's folder: its own 28×28×1 check applies, not target_size.
       assert.throws(() => prepareTraining(write(smaller), { data: 'mnist' }), /The model expects 150×150×3 images but MNIST digits are 28×28×1/);
     });

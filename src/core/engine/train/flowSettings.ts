@@ -6,7 +6,7 @@
  */
 import type { DataFlowSpec, FitGenerator, FitSpec } from '../../model/spec';
 import { describeDataset } from '../data';
-import { DataError, type DatasetSpec, type ImageShape } from '../data/types';
+import { DataError, describeShape, type DatasetSpec, type ImageShape } from '../data/types';
 import type { DataDescription } from '../data/validate';
 import type { CompileSettings } from './compile';
 import type { FlowSettings, TrainSettings } from './types';
@@ -108,9 +108,18 @@ export function checkClassMode(flow: FlowSettings, compile: Pick<CompileSettings
   if (fix) throw new DataError(`${where} gives ${labels}, but ${output}: ${fix} (Keras would fail or learn nothing)`);
 }
 
-/** Every iterator fit() is given (training, then validation), checked against the model. */
-export function checkFlows(settings: Pick<TrainSettings, 'generator'>, compile: Pick<CompileSettings, 'loss' | 'source'>, outputUnits: number | null): void {
+/**
+ * Every iterator fit() is given (training, then validation), checked against the model: its
+ * class_mode, and the validation iterator's image shape against `shape`, the one the folder is
+ * loaded at (checkCompatibility holds the training iterator's against the model).
+ */
+export function checkFlows(settings: Pick<TrainSettings, 'data' | 'generator'>, compile: Pick<CompileSettings, 'loss' | 'source'>, outputUnits: number | null, shape: ImageShape): void {
   for (const flow of [settings.generator?.flow, settings.generator?.validationFlow]) {
     if (flow?.method === 'flow_from_directory') checkClassMode(flow, compile, outputUnits);
+  }
+  const validation = settings.generator?.validationFlow;
+  const given = validation && isFolder(settings.data) ? flowImageShape(validation) : undefined;
+  if (validation && given && given.some((d, i) => d !== shape[i])) {
+    throw new DataError(`${validation.label} gives ${describeShape(given)} images (target_size=(${given[0]}, ${given[1]}), color_mode='${validation.colorMode ?? 'rgb'}') but the model's input is ${describeShape(shape)}: make them agree (Keras fails on this too)`);
   }
 }

@@ -65,7 +65,7 @@ export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: Tra
   // The code's flow_from_directory decides the folder's image size, and its class_mode must suit the model, as in Keras.
   const shape = checkCompatibility(io, describeTrainingData(settings));
   const compile = fineTuning(resolveCompile(spec, io), settings);
-  checkFlows(settings, compile, io.outputUnits);
+  checkFlows(settings, compile, io.outputUnits, shape);
   for (const note of compile.notes) log(note);
   if (io.inputShape && io.inputShape.length !== 3) log(`${describeShape(shape)} images reshaped to the model's input (${io.inputShape.join(', ')}), as the code's reshape of its data does`);
 
