@@ -119,7 +119,7 @@ export function checkFlows(settings: Pick<TrainSettings, 'data' | 'generator'>, 
   }
   const validation = settings.generator?.validationFlow;
   const given = validation && isFolder(settings.data) ? flowImageShape(validation) : undefined;
-  if (validation && given && given.some((d, i) => d !== shape[i])) {
+  if (validation && given?.some((d, i) => d !== shape[i])) {
     throw new DataError(`${validation.label} gives ${describeShape(given)} images (target_size=(${given[0]}, ${given[1]}), color_mode='${validation.colorMode ?? 'rgb'}') but the model's input is ${describeShape(shape)}: make them agree (Keras fails on this too)`);
   }
 }
