@@ -15,12 +15,13 @@ import { codeWeightsFile } from '../core/modelFile/codeWeights';
 import { missingMessage, missingPretrained } from '../core/engine/train/pretrained';
 import type { ModelSpec } from '../core/model/spec';
 import { BACKEND_ORDER, backendLabel, type BackendPreference } from '../core/engine/backend/select';
-import { dataArgumentHelp, describeDataset, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
+import { dataArgumentHelp, parseDatasetSpec, type DatasetSpec } from '../core/engine/data';
 import { flowFolder } from '../core/engine/data/flowFolder';
 import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
+import { batchSizeOrigin, checkFlows, describeTrainingData } from '../core/engine/train/flowSettings';
 import { fitGenerator } from '../core/engine/train/trainingInput';
 import { DEFAULT_SETTINGS, type TrainEvent, type TrainReport, type TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
@@ -45,6 +46,8 @@ export interface TrainCliOptions {
   epochs?: string;
   batchSize?: string;
   validationSplit?: string;
+  stepsPerEpoch?: string;
+  validationSteps?: string;
   out?: string;
   backend?: BackendPreference;
   /** commander's --no-native-kernels: false when given. */
@@ -130,17 +133,24 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   const fit = spec.fit;
   const origins: string[] = [];
   // A flag wins; then the resumed run; then the code's fit(); then the built-in default.
-  const choose = <T>(label: string, flag: T | undefined, run: T | undefined, code: T | undefined, builtIn: T): T => {
+  // `from`: the call the code's value comes from when it is not fit() itself (an iterator's batch_size).
+  const choose = <T>(label: string, flag: T | undefined, run: T | undefined, code: T | undefined, builtIn: T, from?: { call: string; line: number }): T => {
     if (flag !== undefined) return flag;
     if (run !== undefined) {
       origins.push(`${label} ${String(run)} from the resumed run`);
       return run;
     }
     if (code !== undefined && fit) {
-      origins.push(`${label} ${String(code)} from model.fit, line ${fit.range.start.line}`);
+      origins.push(`${label} ${String(code)} from ${from?.call ?? 'model.fit'}, line ${from?.line ?? fit.range.start.line}`);
       return code;
     }
     return builtIn;
+  };
+  // Steps: a flag wins (0: one pass per epoch, all validation images), then the resumed run's own (absent: passes), then the code's.
+  const steps = (label: string, flag: string | undefined, what: string, run: number | undefined, code: number | undefined): number | undefined => {
+    if (flag !== undefined) return int(flag, what, 0) || undefined;
+    if (saved) return run === undefined ? undefined : choose(label, undefined, run, undefined, undefined);
+    return choose(label, undefined, undefined, code, undefined);
   };
   // Without --data: the resumed run's data, else the folder the code's flow_from_directory reads (Keras: from the working directory).
   const codeFolder = o.data === undefined && !saved ? flowFolder(fit, [process.cwd(), path.dirname(path.resolve(file))]) : undefined;
@@ -154,7 +164,7 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   const settings: TrainSettings = {
     data,
     epochs: choose('epochs', o.epochs === undefined ? undefined : int(o.epochs, '--epochs', 1), saved?.epochs, fit?.epochs, DEFAULT_SETTINGS.epochs),
-    batchSize: choose('batch size', o.batchSize === undefined ? undefined : int(o.batchSize, '--batch-size', 1), saved?.batchSize, fit?.batchSize, DEFAULT_SETTINGS.batchSize),
+    batchSize: choose('batch size', o.batchSize === undefined ? undefined : int(o.batchSize, '--batch-size', 1), saved?.batchSize, fit?.batchSize, DEFAULT_SETTINGS.batchSize, batchSizeOrigin(fit)),
     validationSplit: choose('validation split', o.validationSplit === undefined ? undefined : fraction(o.validationSplit, '--validation-split'), saved?.validationSplit, fit?.validationSplit, DEFAULT_SETTINGS.validationSplit),
     seed: o.seed === undefined ? saved?.seed ?? DEFAULT_SETTINGS.seed : int(o.seed, '--seed', 0),
     backend: o.backend ?? saved?.backend ?? DEFAULT_SETTINGS.backend,
@@ -167,11 +177,19 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
     weightsFolder: o.weightsFolder === undefined ? undefined : path.resolve(o.weightsFolder),
     randomPretrained: o.randomPretrained === true ? true : undefined,
   };
+  // Keras' steps_per_epoch / validation_steps: batches per epoch from the iterators' endless streams (core/engine/train/batchStream.ts).
+  const stepsPerEpoch = steps('steps per epoch', o.stepsPerEpoch, '--steps-per-epoch', saved?.stepsPerEpoch, fit?.stepsPerEpoch);
+  const validationSteps = steps('validation steps', o.validationSteps, '--validation-steps', saved?.validationSteps, fit?.validationSteps);
+  if (stepsPerEpoch !== undefined) settings.stepsPerEpoch = stepsPerEpoch;
+  if (validationSteps !== undefined) settings.validationSteps = validationSteps;
+  // The validation iterator's own batch_size sizes its batches (Keras); a resumed run keeps its own.
+  const validationBatchSize = saved ? saved.validationBatchSize : fit?.validationData?.generator?.flow?.batchSize;
+  if (validationSteps !== undefined && validationBatchSize !== undefined) settings.validationBatchSize = validationBatchSize;
   // A keras.applications base whose weight file is missing stops here, in one line, unless asked otherwise.
   const missing = resume === undefined && !settings.randomPretrained ? missingPretrained(spec, settings.weightsFolder) : [];
   if (missing.length > 0) throw new UsageError(`${missingMessage(missing[0])} (or pass --random-pretrained)`);
   // The code's ImageDataGenerator augments every training batch, as in Keras; a resumed run keeps what it started with.
-  const generator = saved ? saved.generator : fitGenerator(fit, modelIO(spec).inputShape);
+  const generator = saved ? saved.generator : fitGenerator(fit);
   if (generator) {
     settings.generator = generator;
     if (!saved && fit) origins.push(`augmentation by ImageDataGenerator '${generator.name}' from model.fit, line ${fit.range.start.line}`);
@@ -183,9 +201,9 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
     if (!saved && fit) origins.push(`early stopping after ${earlyStopping.patience} epochs from model.fit, line ${fit.range.start.line}`);
   }
   const io = modelIO(spec);
-  // These throw DataError / CompileError with messages that say what to change.
-  checkCompatibility(io, describeDataset(data));
-  resolveCompile(spec, io);
+  // These throw DataError / CompileError with messages that say what to change (the code's iterators included, as Keras would).
+  const shape = checkCompatibility(io, describeTrainingData(settings));
+  checkFlows(settings, resolveCompile(spec, io), io.outputUnits, shape);
   return { spec, settings, origins };
 }
 
@@ -359,6 +377,8 @@ export function addTrainCommand(
     .option('--epochs <n>', "epochs to train (default: the code's model.fit epochs, else 5)")
     .option('--batch-size <n>', "images per batch (default: model.fit's batch_size, else 32)")
     .option('--validation-split <f>', "held-out fraction, folders without validation/ and synthetic (default: model.fit's validation_split, else 0.2)")
+    .option('--steps-per-epoch <n>', "training batches per epoch, from an endless reshuffled stream as Keras' iterators give them; 0: one pass (default: model.fit's steps_per_epoch, else one pass)")
+    .option('--validation-steps <n>', "validation batches per epoch; 0: all validation images (default: model.fit's validation_steps, else all)")
     .option('--out <dir>', 'where .convlens/runs/ goes (default: the model file\'s folder)')
     .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(['auto', ...BACKEND_ORDER]))
     .option('--no-native-kernels', "on wasm, use TF.js' own kernels instead of ConvLens' oneDNN convolutions")

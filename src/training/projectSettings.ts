@@ -2,7 +2,8 @@
  * Training settings a project keeps in `convlens.json` (workspace root), read without
  * vscode so it is unit-tested:
  *   { "training": { "data": "mnist", "epochs": 5, "batchSize": 32, "validationSplit": 0.2,
- *                   "earlyStopping": 3, "seed": 1, "models": { "model": { "epochs": 10 } } } }
+ *                   "earlyStopping": 3, "seed": 1, "stepsPerEpoch": 100, "validationSteps": 50,
+ *                   "models": { "model": { "epochs": 10 } } } }
  * Per-model entries override the common ones; unknown keys and wrong types are ignored.
  */
 import * as fs from 'fs';
@@ -17,9 +18,13 @@ export interface TrainChoices {
   /** Epochs without val_loss improvement before stopping; 0 = off. */
   earlyStopping: number;
   seed: number;
+  /** Keras' steps_per_epoch: training batches per epoch; 0 or absent = one pass over the training images. */
+  stepsPerEpoch?: number;
+  /** Keras' validation_steps: validation batches per epoch; 0 or absent = all validation images. */
+  validationSteps?: number;
 }
 
-const NUMBER_KEYS = ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed'] as const;
+const NUMBER_KEYS = ['epochs', 'batchSize', 'validationSplit', 'earlyStopping', 'seed', 'stepsPerEpoch', 'validationSteps'] as const;
 
 function pick(raw: unknown): Partial<TrainChoices> {
   if (typeof raw !== 'object' || raw === null) return {};

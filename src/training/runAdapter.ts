@@ -89,7 +89,8 @@ export class RunAdapter extends PanelRunAdapter<TrainEvent, TrainReport> {
     return {
       runId: this.runId, modelName: this.modelName, fileName: this.fileName, backend: this.backend ? backendLabel(this.backend) : '?',
       settings: panelSettings(this.settings), startedAt: Date.now(),
-      batchesPerEpoch: Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
+      // steps_per_epoch when the run follows it (core/engine/train/batchStream.ts), else one pass.
+      batchesPerEpoch: this.settings.stepsPerEpoch ?? Math.ceil(train / this.settings.batchSize), trainCount: train, valCount: this.dataset?.validation ?? 0,
       augmentation: this.input?.augmentation, pixelScale: this.input?.pixelScale,
     };
   }

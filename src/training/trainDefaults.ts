@@ -5,13 +5,15 @@
  * No vscode import, so the precedence is unit-tested in plain mocha.
  */
 import type { FitSpec } from '../core/model/spec';
+import { batchSizeOrigin } from '../core/engine/train/flowSettings';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 import type { TrainChoices } from './projectSettings';
 
 export type SettingSource =
   | { kind: 'last' }
   | { kind: 'project' }
-  | { kind: 'code'; line: number }
+  /** `call`: the call the value is written in when it is not model.fit itself ('train_datagen.flow_from_directory'). */
+  | { kind: 'code'; line: number; call?: string }
   | { kind: 'default' };
 
 export type ChoiceSources = Record<keyof TrainChoices, SettingSource>;
@@ -24,6 +26,7 @@ export interface ResolvedChoices {
 export const BUILT_IN_CHOICES: TrainChoices = {
   data: 'mnist', epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize,
   validationSplit: DEFAULT_SETTINGS.validationSplit, earlyStopping: 0, seed: DEFAULT_SETTINGS.seed,
+  stepsPerEpoch: 0, validationSteps: 0,
 };
 
 const KEYS = Object.keys(BUILT_IN_CHOICES) as (keyof TrainChoices)[];
@@ -40,6 +43,8 @@ export function fitChoices(fit: FitSpec | undefined, folder?: string): Partial<T
   if (fit.batchSize !== undefined) out.batchSize = fit.batchSize;
   if (fit.validationSplit !== undefined) out.validationSplit = fit.validationSplit;
   if (fit.earlyStoppingPatience !== undefined) out.earlyStopping = fit.earlyStoppingPatience;
+  if (fit.stepsPerEpoch !== undefined) out.stepsPerEpoch = fit.stepsPerEpoch;
+  if (fit.validationSteps !== undefined) out.validationSteps = fit.validationSteps;
   return out;
 }
 
@@ -51,9 +56,12 @@ export function resolveTrainChoices(layers: { last?: Partial<TrainChoices>; proj
   ];
   const choices = { ...BUILT_IN_CHOICES };
   const sources = {} as ChoiceSources;
+  // An iterator's batch_size is written in its flow_from_directory / flow call, not in fit().
+  const batchFrom = batchSizeOrigin(layers.fit);
   for (const key of KEYS) {
     const found = ordered.find(([values]) => values[key] !== undefined);
     sources[key] = found ? found[1] : { kind: 'default' };
+    if (found?.[1].kind === 'code' && key === 'batchSize' && batchFrom) sources[key] = { kind: 'code', line: batchFrom.line, call: batchFrom.call };
     if (found) (choices as Record<string, unknown>)[key] = found[0][key];
   }
   return { choices, sources };
@@ -64,7 +72,7 @@ export function sourceLabel(source: SettingSource): string {
   switch (source.kind) {
     case 'last': return 'your last choice';
     case 'project': return 'from convlens.json';
-    case 'code': return `from model.fit, line ${source.line}`;
+    case 'code': return `from ${source.call ?? 'model.fit'}, line ${source.line}`;
     case 'default': return 'default';
   }
 }

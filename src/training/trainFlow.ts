@@ -5,7 +5,7 @@
  *
  * convlens.json (optional, in the workspace root):
  *   { "training": { "data": "mnist", "epochs": 5, "batchSize": 32, "validationSplit": 0.2,
- *                   "earlyStopping": 3, "seed": 1,
+ *                   "earlyStopping": 3, "seed": 1, "stepsPerEpoch": 100, "validationSteps": 50,
  *                   "models": { "model": { "epochs": 10 } } } }
  */
 import * as path from 'path';
@@ -83,10 +83,17 @@ export async function askTrainChoices(state: vscode.Memento, uri: vscode.Uri, mo
   if (batchSize === undefined) return undefined;
   const validationSplit = await pickNumber(title, `Validation split (${from('validationSplit')}; fraction held out; MNIST always uses 8,000 / 2,000)`, start.validationSplit, (n) => n > 0 && n < 1);
   if (validationSplit === undefined) return undefined;
+  // steps_per_epoch / validation_steps are asked for only when the code, convlens.json or a last choice gives them.
+  const askSteps = async (key: 'stepsPerEpoch' | 'validationSteps', what: string, zero: string): Promise<number | undefined> =>
+    offered.sources[key].kind === 'default' ? 0 : pickNumber(title, `${what} (${from(key)}; 0 = ${zero})`, start[key] ?? 0, (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000);
+  const stepsPerEpoch = await askSteps('stepsPerEpoch', 'Steps per epoch: training batches per epoch, from the images reshuffled at every pass', 'one pass over the training images');
+  if (stepsPerEpoch === undefined) return undefined;
+  const validationSteps = await askSteps('validationSteps', 'Validation steps: validation batches per epoch', 'all validation images');
+  if (validationSteps === undefined) return undefined;
   const patience = earlyStoppingPicks(start.earlyStopping, offered.sources.earlyStopping, fit?.earlyStoppingMonitor);
   const early = await pickOne(patience, patience.find((p) => p.patience === start.earlyStopping), `${title}: early stopping`);
   if (!early) return undefined;
-  const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed };
+  const choices: TrainChoices = { data, epochs, batchSize, validationSplit, earlyStopping: early.patience, seed: start.seed, stepsPerEpoch, validationSteps };
   await state.update(stateKey(uri, modelName), choicesToRemember(choices, offered));
   return choices;
 }

@@ -12,7 +12,6 @@ import { runsRoot } from '../core/engine/train/runDir';
 import { TrainingSession } from '../core/engine/train/session';
 import type { TrainEvent, TrainReport, TrainSettings } from '../core/engine/train/types';
 import { fitGenerator } from '../core/engine/train/trainingInput';
-import { modelIO } from '../core/engine/data/validate';
 import type { ModelSpec } from '../core/model/spec';
 import type { TrainingPanelHandle, TrainingPanelsApi } from '../panels/trainingPanel';
 import { readConfiguration } from '../host/configuration';
@@ -106,7 +105,10 @@ export class TrainingController extends Disposables {
       // The code's EarlyStopping(monitor=...) decides what is watched; Keras' default is val_loss.
       earlyStopping: choices.earlyStopping > 0 ? { patience: choices.earlyStopping, monitor: spec.fit?.earlyStoppingMonitor ?? 'val_loss' } : undefined,
       // The code's fit() trains on an ImageDataGenerator: every training batch goes through it, as in Keras.
-      generator: fitGenerator(spec.fit, modelIO(spec).inputShape),
+      generator: fitGenerator(spec.fit),
+      // Keras' steps_per_epoch / validation_steps (0 or absent: whole passes); validation batches are the validation iterator's size.
+      ...(choices.stepsPerEpoch ? { stepsPerEpoch: choices.stepsPerEpoch } : {}),
+      ...(choices.validationSteps ? { validationSteps: choices.validationSteps, validationBatchSize: spec.fit?.validationData?.generator?.flow?.batchSize } : {}),
     };
     const panel = this.openPanel(uri, spec.name);
     panel.setHistory(readPastRuns(runsRoot(root), spec.name));

@@ -23,6 +23,7 @@ import { TrainingSession } from '../../src/core/engine/train/session';
 import { fitGenerator, generatorRng } from '../../src/core/engine/train/trainingInput';
 import type { TrainSettings } from '../../src/core/engine/train/types';
 import { readPython } from '../../src/core/source/python/reader';
+import { recordFeeds } from '../helpers/modelFeeds';
 import { sequential } from '../helpers/specs';
 
 const EXAMPLE = path.join(__dirname, '..', '..', '..', 'examples', 'keras', 'datagen_augmentation.py');
@@ -50,27 +51,8 @@ describe('train: ImageDataGenerator on every training batch', () => {
       backend: 'cpu', outDir: out, galleryCount: 0, generator,
     };
     // What the model is given, in order.
-    const fed: { kind: 'train' | 'predict'; x: Float32Array }[] = [];
-    const proto = tf.Sequential.prototype;
-    // Kept unbound on purpose: the wrappers call them with the model as `this`.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const { trainOnBatch, predict } = proto;
-    proto.trainOnBatch = function (this: tf.Sequential, x, y) {
-      fed.push({ kind: 'train', x: (x as tf.Tensor).dataSync() as Float32Array });
-      return trainOnBatch.call(this, x, y);
-    };
-    proto.predict = function (this: tf.Sequential, x, args) {
-      fed.push({ kind: 'predict', x: (x as tf.Tensor).dataSync() as Float32Array });
-      return predict.call(this, x, args);
-    };
     const logs: string[] = [];
-    let report;
-    try {
-      report = await runTraining(tf, spec, settings, { emit: (e) => { if (e.type === 'log') logs.push(e.message); } });
-    } finally {
-      proto.trainOnBatch = trainOnBatch;
-      proto.predict = predict;
-    }
+    const { fed, result: report } = await recordFeeds(() => runTraining(tf, spec, settings, { emit: (e) => { if (e.type === 'log') logs.push(e.message); } }));
     assert.strictEqual(report.status, 'completed');
     assert.deepStrictEqual(report.input, {
       pixelScale: 1, // 255 × rescale 1/255: the model sees [0, 1], as Keras' generator gives it
@@ -156,11 +138,15 @@ describe('train: ImageDataGenerator on every training batch', () => {
       }
     }
     let stdout = '', stderr = '';
-    const code = await runTrainCli([file, '--epochs', '1', '--json'], { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
+    // The code's steps_per_epoch=100 and validation_steps=50 would be 100 batches of 150×150 images: flags make it 2 and 1.
+    const code = await runTrainCli([file, '--epochs', '1', '--steps-per-epoch', '2', '--validation-steps', '1', '--json'], { out: (l) => { stdout += `${l}\n`; }, err: (l) => { stderr += `${l}\n`; } });
     assert.strictEqual(code, 0, stderr);
     assert.match(stderr, new RegExp(`data ${path.join(project, 'data', 'cats_and_dogs_small').replace(/[\\/.]/g, '.')} from flow_from_directory in model\\.fit, line 45`));
     assert.match(stderr, /augmentation by ImageDataGenerator 'datagen' from model\.fit, line 45/);
-    assert.match(stderr, /steps_per_epoch=100 is not followed: each epoch is one pass over the training images, each batch through datagen/);
+    assert.match(stderr, /batch size 32 from datagen\.flow_from_directory, line 22/);
+    // 12 training images in batches of 32: each step is a whole pass of 12, reshuffled.
+    assert.match(stderr, /each epoch trains on 2 batches of 32 \(steps_per_epoch=2\), drawn from the 12 training images reshuffled at every pass \(a pass is 1 batch\)/);
+    assert.match(stderr, /each epoch validates on 1 batch of 32 \(validation_steps=1\) from the 4 validation images/);
     const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string; runDir: string };
     assert.strictEqual(summary.status, 'completed');
     const report = JSON.parse(fs.readFileSync(path.join(summary.runDir, 'report.json'), 'utf8')) as { dataset: { train: number; validation: number; inputShape: number[] }; input: { augmentation: string[] } };

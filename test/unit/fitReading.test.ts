@@ -3,6 +3,8 @@
  * command's defaults (epochs, batch size, validation split, early stopping).
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { FitSpec, ReadResult } from '../../src/core/model/spec';
 import { readPython } from '../../src/core/source/python/reader';
 import { readTypeScript } from '../../src/core/source/typescript/reader';
@@ -20,6 +22,9 @@ const MODEL = [
   'model = keras.Sequential([layers.Dense(10, input_shape=(4,))])',
   "model.compile(optimizer='adam', loss='mse')",
 ];
+
+/** Chollet 1st ed. 5.2, listings 5.5-5.8, as the book prints them. */
+const CHOLLET_5_2 = path.join(__dirname, '..', 'fixtures', 'chollet', 'cats_vs_dogs_5_2.py');
 
 describe('fit settings read from code', () => {
   it('reads keyword epochs, batch_size, validation_split and EarlyStopping(patience)', () => {
@@ -58,6 +63,23 @@ describe('fit settings read from code', () => {
     assert.strictEqual(fit.stepsPerEpoch, 100);
     assert.strictEqual(fit.epochs, 30);
     assert.strictEqual(fit.legacyGenerator, true);
+  });
+
+  it("reads Chollet's 5.2 cats-vs-dogs fit_generator: steps_per_epoch, validation_steps, and the iterators' batch_size, target_size, class_mode", () => {
+    const fit = fitOf(readPython(fs.readFileSync(CHOLLET_5_2, 'utf8')));
+    assert.strictEqual(fit.legacyGenerator, true);
+    assert.deepStrictEqual([fit.epochs, fit.stepsPerEpoch, fit.validationSteps], [30, 100, 50]);
+    // fit_generator takes no batch_size: the batches are train_generator's batch_size=20.
+    assert.strictEqual(fit.batchSize, 20);
+    const train = fit.data?.generator?.flow;
+    assert.deepStrictEqual([train?.name, train?.method, train?.targetSize, train?.colorMode, train?.classMode, train?.batchSize, train?.range.start.line],
+      ['train_generator', 'flow_from_directory', [150, 150], 'rgb', 'binary', 20, 38]);
+    // train_dir = os.path.join(base_dir, 'train'), as Python's posixpath.join makes it.
+    assert.strictEqual(train?.directory, 'cats_and_dogs_small/train');
+    assert.deepStrictEqual(fit.validationData?.generator?.flow?.name, 'validation_generator');
+    assert.strictEqual(fit.validationData?.generator?.flow?.directory, 'cats_and_dogs_small/validation');
+    assert.strictEqual(fit.validationData?.generator?.flow?.batchSize, 20);
+    assert.strictEqual(fit.range.start.line, 53);
   });
 
   it('reads the TF.js config object {epochs, batchSize, validationSplit}', () => {

@@ -12,10 +12,10 @@ describe('convlens.json training settings', () => {
 
   it('reads common settings and lets a model override them', () => {
     fs.writeFileSync(path.join(root, 'convlens.json'), JSON.stringify({
-      training: { data: 'mnist', epochs: 5, batchSize: 64, models: { cnn: { epochs: 10, data: 'data/cats_vs_dogs' } } },
+      training: { data: 'mnist', epochs: 5, batchSize: 64, models: { cnn: { epochs: 10, data: 'data/cats_vs_dogs', stepsPerEpoch: 100, validationSteps: 50 } } },
     }));
     assert.deepStrictEqual(readProjectChoices(root, 'other'), { choices: { data: 'mnist', epochs: 5, batchSize: 64 } });
-    assert.deepStrictEqual(readProjectChoices(root, 'cnn'), { choices: { data: 'data/cats_vs_dogs', epochs: 10, batchSize: 64 } });
+    assert.deepStrictEqual(readProjectChoices(root, 'cnn'), { choices: { data: 'data/cats_vs_dogs', epochs: 10, batchSize: 64, stepsPerEpoch: 100, validationSteps: 50 } });
   });
 
   it('ignores wrong types, and reports invalid JSON without failing', () => {

@@ -13,9 +13,9 @@ import { throttleBatches } from '../../src/training/panelRun';
 
 const SETTINGS: TrainSettings = { data: { kind: 'synthetic' }, epochs: 2, batchSize: 16, validationSplit: 0.2, seed: 1, backend: 'auto', outDir: '/tmp' };
 
-function adapter(): { a: RunAdapter; posted: TrainingEvent[] } {
+function adapter(settings = SETTINGS): { a: RunAdapter; posted: TrainingEvent[] } {
   const posted: TrainingEvent[] = [];
-  return { a: new RunAdapter('r1', 'model', 'm.py', SETTINGS, (e) => posted.push(e)), posted };
+  return { a: new RunAdapter('r1', 'model', 'm.py', settings, (e) => posted.push(e)), posted };
 }
 
 describe('training run adapter', () => {
@@ -40,6 +40,15 @@ describe('training run adapter', () => {
     assert.deepStrictEqual([started.run.augmentation, started.run.pixelScale], [['random_flip: mirrors left-right with probability 0.5'], 255]);
     assert.strictEqual((posted[1] as Extract<TrainingEvent, { type: 'batch' }>).epoch, 0);
     assert.strictEqual((posted[2] as Extract<TrainingEvent, { type: 'epoch' }>).epoch, 0);
+  });
+
+  it("announces steps_per_epoch as the batches per epoch when the run follows it (the panel's progress and ETA count them)", () => {
+    const { a, posted } = adapter({ ...SETTINGS, stepsPerEpoch: 100 });
+    a.handle({ type: 'dataset', dataset: { name: 'pets', kind: 'folder', inputShape: [150, 150, 3], classNames: ['cats', 'dogs'], train: 2000, validation: 1000, skipped: [] } });
+    a.handle({ type: 'run', runDir: '/tmp/run', startEpoch: 1 });
+    const started = posted.find((e) => e.type === 'runStarted') as Extract<TrainingEvent, { type: 'runStarted' }>;
+    // Chollet 5.2: 2,000 images in batches of 16 would be 125 a pass; steps_per_epoch=100 makes an epoch 100.
+    assert.strictEqual(started.run.batchesPerEpoch, 100);
   });
 
   it('shows a cancelled run as stopped and a failure as an error', () => {

@@ -70,8 +70,10 @@ describe('convlens train defaults', () => {
     const { settings, origins } = prepareTraining(file, {});
     assert.deepStrictEqual(settings.generator, {
       name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
-      notes: ['steps_per_epoch=10 is not followed: each epoch is one pass over the training images, each batch through datagen'],
+      flow: { label: 'train_generator = datagen.flow_from_directory(...), line 4', method: 'flow_from_directory', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20 },
+      validationFlow: { label: 'validation_generator = ImageDataGenerator(...).flow_from_directory(...), line 5', method: 'flow_from_directory', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20 },
     });
+    assert.deepStrictEqual([settings.stepsPerEpoch, settings.validationSteps, settings.validationBatchSize], [10, 5, 20]);
     // Chollet's train/ + validation/ layout: the parent holds both splits.
     assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'pets') });
     assert.strictEqual(settings.batchSize, 20);
@@ -82,6 +84,67 @@ describe('convlens train defaults', () => {
     const flagged = prepareTraining(file, { data: path.join(dir, 'pets', 'validation') }).settings;
     assert.deepStrictEqual(flagged.data, { kind: 'folder', path: path.join(dir, 'pets', 'validation') });
     assert.strictEqual(flagged.generator?.name, 'datagen');
+  });
+
+  describe("Chollet's 5.2 cats vs dogs (fit_generator on flow_from_directory iterators)", () => {
+    const CHOLLET = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'chollet', 'cats_vs_dogs_5_2.py'), 'utf8');
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const folder = (): string => {
+      for (const cls of ['cats', 'dogs']) {
+        fs.mkdirSync(path.join(dir, 'pets', cls), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'pets', cls, '1.png'), PNG);
+      }
+      return path.join(dir, 'pets');
+    };
+
+    it('follows steps_per_epoch, validation_steps and the flows\' batch_size, saying where each came from', () => {
+      const { settings, origins } = prepareTraining(write(CHOLLET), { data: folder() });
+      assert.deepStrictEqual([settings.epochs, settings.batchSize, settings.stepsPerEpoch, settings.validationSteps, settings.validationBatchSize], [30, 20, 100, 50, 20]);
+      for (const origin of ['epochs 30 from model.fit, line 53', 'batch size 20 from train_datagen.flow_from_directory, line 38', 'steps per epoch 100 from model.fit, line 53', 'validation steps 50 from model.fit, line 53']) {
+        assert.ok(origins.includes(origin), `${origin} in: ${origins.join('; ')}`);
+      }
+      // Flags win; 0 means whole passes again.
+      const flagged = prepareTraining(write(CHOLLET), { data: folder(), stepsPerEpoch: '7', validationSteps: '0', batchSize: '4' }).settings;
+      assert.deepStrictEqual([flagged.stepsPerEpoch, flagged.validationSteps, flagged.batchSize], [7, undefined, 4]);
+      assert.throws(() => prepareTraining(write(CHOLLET), { data: folder(), stepsPerEpoch: '-1' }), /--steps-per-epoch must be a whole number ≥ 0, not '-1'/);
+    });
+
+    it('trains on the folder os.path.join(base_dir, ...) names, next to the code, without --data', () => {
+      for (const split of ['train', 'validation']) {
+        for (const cls of ['cats', 'dogs']) {
+          fs.mkdirSync(path.join(dir, 'cats_and_dogs_small', split, cls), { recursive: true });
+          fs.writeFileSync(path.join(dir, 'cats_and_dogs_small', split, cls, '1.png'), PNG);
+        }
+      }
+      const { settings, origins } = prepareTraining(write(CHOLLET), {});
+      assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'cats_and_dogs_small') });
+      assert.ok(origins.includes(`data ${path.join(dir, 'cats_and_dogs_small')} from flow_from_directory in model.fit, line 53`), origins.join('; '));
+    });
+
+    it("refuses a target_size or color_mode the model's input does not take, naming both shapes", () => {
+      const smaller = CHOLLET.replace('target_size=(150, 150),\n        batch_size=20,\n        # Since', 'target_size=(64, 64),\n        batch_size=20,\n        # Since');
+      assert.throws(() => prepareTraining(write(smaller), { data: folder() }),
+        { name: 'DataError', message: "train_generator = train_datagen.flow_from_directory(...), line 38 gives 64×64×3 images (target_size=(64, 64), color_mode='rgb') but the model's input is 150×150×3: make them agree (Keras fails on this too)" });
+      const grey = CHOLLET.replace("        class_mode='binary')\n\nvalidation", "        class_mode='binary', color_mode='grayscale')\n\nvalidation");
+      assert.throws(() => prepareTraining(write(grey), { data: folder() }), /gives 150×150×1 images \(target_size=\(150, 150\), color_mode='grayscale'\) but the model's input is 150×150×3/);
+      // The validation iterator's images go through the same model.
+      const smallValidation = CHOLLET.replace("validation_dir,\n        target_size=(150, 150)", "validation_dir,\n        target_size=(100, 100)");
+      assert.throws(() => prepareTraining(write(smallValidation), { data: folder() }),
+        { name: 'DataError', message: "validation_generator = test_datagen.flow_from_directory(...), line 47 gives 100×100×3 images (target_size=(100, 100), color_mode='rgb') but the model's input is 150×150×3: make them agree (Keras fails on this too)" });
+      // MNIST is not the flow's folder: its own 28×28×1 check applies, not target_size.
+      assert.throws(() => prepareTraining(write(smaller), { data: 'mnist' }), /The model expects 150×150×3 images but MNIST digits are 28×28×1/);
+    });
+
+    it("refuses class_mode='binary' for a 2-unit softmax trained with categorical_crossentropy", () => {
+      const softmax = CHOLLET.replace("layers.Dense(1, activation='sigmoid')", "layers.Dense(2, activation='softmax')").replace("loss='binary_crossentropy'", "loss='categorical_crossentropy'");
+      assert.throws(() => prepareTraining(write(softmax), { data: folder() }), {
+        name: 'DataError',
+        message: "train_generator = train_datagen.flow_from_directory(...), line 38: class_mode='binary' gives one 0/1 label per image, but the model ends in 2 units with categorical_crossentropy: use class_mode='categorical' (or end with Dense(1, activation='sigmoid') and binary_crossentropy) (Keras would fail or learn nothing)",
+      });
+      // The same model with class_mode='categorical' (both flows) is what Keras trains.
+      const categorical = softmax.replaceAll("class_mode='binary'", "class_mode='categorical'");
+      assert.strictEqual(prepareTraining(write(categorical), { data: folder() }).settings.generator?.flow?.classMode, 'categorical');
+    });
   });
 
   it('requires --data unless resuming', () => {
@@ -103,5 +166,36 @@ describe('convlens train defaults', () => {
     assert.strictEqual(settings.seed, 4);
     assert.strictEqual(settings.backend, 'cpu');
     assert.strictEqual(prepareTraining(file, { resume: run, epochs: '9' }).settings.epochs, 9);
+  });
+
+  it("resumes with the run's own steps: its steps_per_epoch, or whole passes when it had none, whatever the code says now", () => {
+    const file = write(`${MODEL}small.fit(x, y, epochs=15, steps_per_epoch=40, validation_steps=4)\n`);
+    const run = path.join(dir, 'run');
+    fs.mkdirSync(path.join(run, 'checkpoint'), { recursive: true });
+    fs.writeFileSync(path.join(run, 'checkpoint', 'model.json'), '{}');
+    const saved = (more: object): void => fs.writeFileSync(path.join(run, 'settings.json'), JSON.stringify({
+      model: 'small', settings: { data: { kind: 'synthetic' }, epochs: 7, batchSize: 8, validationSplit: 0.3, seed: 4, backend: 'cpu', outDir: dir, ...more },
+    }));
+    saved({ stepsPerEpoch: 12, validationSteps: 2, validationBatchSize: 5 });
+    const kept = prepareTraining(file, { resume: run });
+    assert.deepStrictEqual([kept.settings.stepsPerEpoch, kept.settings.validationSteps, kept.settings.validationBatchSize], [12, 2, 5]);
+    assert.ok(kept.origins.includes('steps per epoch 12 from the resumed run'), kept.origins.join('; '));
+    saved({});
+    const passes = prepareTraining(file, { resume: run }).settings;
+    assert.deepStrictEqual([passes.stepsPerEpoch, passes.validationSteps], [undefined, undefined]);
+  });
+
+  it("takes flow(x, y, batch_size=...)'s batch size as the default, naming the flow", () => {
+    const file = write([
+      MODEL,
+      'from keras.preprocessing.image import ImageDataGenerator',
+      'datagen = ImageDataGenerator(rotation_range=20)',
+      'small.fit(datagen.flow(x_train, y_train, batch_size=64), steps_per_epoch=len(x_train) / 64, epochs=4)',
+    ].join('\n'));
+    const { settings, origins } = prepareTraining(file, { data: 'synthetic' });
+    assert.strictEqual(settings.batchSize, 64);
+    assert.ok(origins.includes('batch size 64 from datagen.flow, line 11'), origins.join('; '));
+    // steps_per_epoch=len(x_train) / 64 is not known statically: whole passes.
+    assert.strictEqual(settings.stepsPerEpoch, undefined);
   });
 });

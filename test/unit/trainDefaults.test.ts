@@ -1,5 +1,8 @@
 /** Train defaults: last choice > convlens.json > the code's model.fit(...) > built-in, each with its source. */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readPython } from '../../src/core/source/python/reader';
 import type { FitSpec } from '../../src/core/model/spec';
 import { BUILT_IN_CHOICES, choicesToRemember, earlyStoppingPicks, resolveTrainChoices, sourceLabel } from '../../src/training/trainDefaults';
 
@@ -38,6 +41,22 @@ describe('Train defaults precedence', () => {
     assert.strictEqual(r.choices.batchSize, 64);
     assert.strictEqual(sourceLabel(r.sources.batchSize), 'your last choice');
     assert.strictEqual(r.choices.validationSplit, 0.1);
+  });
+
+  it("offers Chollet's steps_per_epoch and validation_steps from fit(), and the batch size from the flow that sets it", () => {
+    const fit = readPython(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'chollet', 'cats_vs_dogs_5_2.py'), 'utf8')).models[0].fit;
+    const r = resolveTrainChoices({ fit });
+    assert.deepStrictEqual([r.choices.epochs, r.choices.stepsPerEpoch, r.choices.validationSteps, r.choices.batchSize], [30, 100, 50, 20]);
+    assert.strictEqual(sourceLabel(r.sources.stepsPerEpoch), 'from model.fit, line 53');
+    assert.strictEqual(sourceLabel(r.sources.validationSteps), 'from model.fit, line 53');
+    assert.strictEqual(sourceLabel(r.sources.batchSize), 'from train_datagen.flow_from_directory, line 38');
+    // convlens.json, then the user's last choice, still win.
+    const project = resolveTrainChoices({ fit, project: { stepsPerEpoch: 10, batchSize: 8 }, last: { validationSteps: 0 } });
+    assert.deepStrictEqual([project.choices.stepsPerEpoch, project.choices.batchSize, project.choices.validationSteps], [10, 8, 0]);
+    assert.deepStrictEqual([sourceLabel(project.sources.stepsPerEpoch), sourceLabel(project.sources.batchSize), sourceLabel(project.sources.validationSteps)],
+      ['from convlens.json', 'from convlens.json', 'your last choice']);
+    // Without them in the code: one pass per epoch, all validation images.
+    assert.deepStrictEqual([resolveTrainChoices({ fit: FIT }).choices.stepsPerEpoch, resolveTrainChoices({ fit: FIT }).choices.validationSteps], [0, 0]);
   });
 
   it('remembers only what the user changed or had chosen before', () => {

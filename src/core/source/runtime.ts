@@ -70,6 +70,17 @@ export function canonicalPath(path: string): string {
     .replace(/^keras\.layers\.(core|convolutional|pooling|merge|normalization|preprocessing)(?=\.)/, 'keras.layers');
 }
 
+/** Python's posixpath.join of known strings: an absolute part starts over; undefined when a part is not a known string. */
+function pythonPathJoin(parts: Value[]): Value | undefined {
+  if (parts.length === 0 || parts.some((p) => p.kind !== 'string')) return undefined;
+  let out = '';
+  for (const part of parts as Extract<Value, { kind: 'string' }>[]) {
+    if (part.value.startsWith('/') || out === '') out = part.value;
+    else out = out.endsWith('/') ? out + part.value : `${out}/${part.value}`;
+  }
+  return str(out);
+}
+
 export class ModelRuntime {
   readonly diagnostics: Diagnostic[] = [];
   readonly models: ModelObject[] = [];
@@ -284,6 +295,8 @@ export class ModelRuntime {
     if (path === 'tf.nn.depth_to_space') return this.tfOpLayer('DepthToSpace', ['block_size'], args, range);
     const activation = TF_ACTIVATION_OPS.get(path);
     if (activation) return this.tfActivation(path, activation, args, range);
+    // Chollet's train_dir = os.path.join(base_dir, 'train'): the folder flow_from_directory reads.
+    if (path === 'os.path.join') return pythonPathJoin(args.positional) ?? this.callUnknown('os.path.join of values that are not known strings', args, range);
     return this.callUnknown(`${path} is not a Keras or TF.js API ConvLens reads`, args, range);
   }
 

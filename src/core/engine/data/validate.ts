@@ -57,6 +57,11 @@ export interface DataDescription {
   fixedShape?: ImageShape;
   numClasses: number;
   classNames?: string[];
+  /**
+   * The images as the code's flow_from_directory gives them (target_size × color_mode's
+   * channels): the folder is loaded at that size, and the model must take it, as in Keras.
+   */
+  flow?: { shape: ImageShape; label: string; settings: string };
 }
 
 function shapeLiteral(s: readonly number[], dialect: 'keras' | 'tfjs'): string {
@@ -102,9 +107,17 @@ export function checkCompatibility(io: ModelIO, data: DataDescription): ImageSha
   let shape: ImageShape | undefined;
   if (inShape === null) {
     problems.push(
-      `the model's input shape is unknown: give its first layer ${shapeLiteral(data.fixedShape ?? [150, 150, 3], io.dialect)}` +
-        (data.fixedShape ? '' : ' (your image size)'),
+      `the model's input shape is unknown: give its first layer ${shapeLiteral(data.fixedShape ?? data.flow?.shape ?? [150, 150, 3], io.dialect)}` +
+        (data.fixedShape ?? data.flow ? '' : ' (your image size)'),
     );
+  } else if (data.flow) {
+    const { shape: given, label: from, settings } = data.flow;
+    const fits = inShape.length === 3 && inShape.every((d, i) => d === null || d === given[i]);
+    if (!fits) {
+      problems.push(`${from} gives ${describeShape(given)} images (${settings}) but the model's input is ${describeShape(inShape)}: make them agree (Keras fails on this too)`);
+    } else if (given[2] !== 1 && given[2] !== 3) {
+      problems.push(`${from} gives ${describeShape(given)} images (${settings}); ConvLens loads images with 1 (greyscale) or 3 (RGB) channels: use color_mode='grayscale' or 'rgb'`);
+    } else shape = [...given];
   } else if (flatImage(inShape, data.fixedShape)) {
     // Chollet's first MNIST network (Dense on x.reshape((60000, 28 * 28))) and the TF tutorials'
     // Flatten(input_shape=(28, 28)): the same pixels in another shape, reshaped per batch.

@@ -6,10 +6,11 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../model/spec';
 import { selectBackend, type BackendInfo } from '../backend/select';
-import { describeDataset, loadDataset } from '../data';
+import { loadDataset } from '../data';
 import { describeShape, type Dataset, type ImageShape } from '../data/types';
 import { checkCompatibility, modelIO } from '../data/validate';
 import { resolveCompile, type CompileSettings } from './compile';
+import { checkFlows, describeTrainingData } from './flowSettings';
 import { prepareTrainingInput, type TrainingInput } from './trainingInput';
 import type { DatasetInfo, TrainEvent, TrainSettings } from './types';
 
@@ -61,8 +62,10 @@ export async function selectRunBackend(tf: typeof tfjs, settings: Pick<TrainSett
 export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: TrainSettings, emit: (event: TrainEvent) => void): Promise<PreparedRun> {
   const log = (message: string): void => emit({ type: 'log', message });
   const io = modelIO(spec);
-  const shape = checkCompatibility(io, describeDataset(settings.data));
+  // The code's flow_from_directory decides the folder's image size, and its class_mode must suit the model, as in Keras.
+  const shape = checkCompatibility(io, describeTrainingData(settings));
   const compile = fineTuning(resolveCompile(spec, io), settings);
+  checkFlows(settings, compile, io.outputUnits, shape);
   for (const note of compile.notes) log(note);
   if (io.inputShape && io.inputShape.length !== 3) log(`${describeShape(shape)} images reshaped to the model's input (${io.inputShape.join(', ')}), as the code's reshape of its data does`);
 

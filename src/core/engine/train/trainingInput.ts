@@ -14,6 +14,7 @@ import { transformBatch, type IdgBatch } from '../augment/idg/batch';
 import { formatRescale, idgSettings, type IdgSettings } from '../augment/idg/random';
 import { mulberry32, subSeed, type Rng } from '../data/rng';
 import { DataError } from '../data/types';
+import { flowSettings } from './flowSettings';
 import type { GeneratorAugmentation } from './types';
 
 type Tf = typeof tfjs;
@@ -39,25 +40,23 @@ export interface TrainingInput {
 
 /**
  * The ImageDataGenerator the code's fit() trains on (directly or through flow_from_directory /
- * flow), as training settings, with notes where the run will differ from Keras' fit():
- * ConvLens' epochs are whole passes over the data, images are sized to the model's input, and
- * validation gets the training generator's rescale.
+ * flow), as training settings: its options, and the iterators given as training and validation
+ * data (their target_size, color_mode and class_mode are checked against the model, see
+ * ./flowSettings.ts), with a note where the run differs from Keras' fit(): validation gets the
+ * training generator's rescale.
  */
-export function fitGenerator(fit: FitSpec | undefined, inputShape?: readonly (number | null)[] | null): GeneratorAugmentation | undefined {
+export function fitGenerator(fit: FitSpec | undefined): GeneratorAugmentation | undefined {
   const g = fit?.data?.generator;
   if (!g) return undefined;
   const notes: string[] = [];
-  if (fit.stepsPerEpoch !== undefined) notes.push(`steps_per_epoch=${fit.stepsPerEpoch} is not followed: each epoch is one pass over the training images, each batch through ${g.name}`);
-  const target = g.flow?.targetSize;
-  if (target && inputShape?.length === 3 && (inputShape[0] !== target[0] || inputShape[1] !== target[1])) {
-    notes.push(`${g.flow?.name ?? 'flow_from_directory'}'s target_size (${target.join(', ')}) is not the model's input ${inputShape.slice(0, 2).join('×')}: images are resized to the model's input (Keras would fail on the shape)`);
-  }
   const rescale = (config: ConfigObject | undefined): number => (typeof config?.['rescale'] === 'number' && config['rescale'] !== 0 ? config['rescale'] : 1);
   const validation = fit.validationData?.generator;
   if (validation && rescale(validation.config) !== rescale(g.config)) {
     notes.push(`validation images get ${g.name}'s rescale (${formatRescale(rescale(g.config))}), not ${validation.name}'s (${formatRescale(rescale(validation.config))})`);
   }
-  return { name: g.name, config: g.config, ...(notes.length > 0 ? { notes } : {}) };
+  const flow = flowSettings(g);
+  const validationFlow = flowSettings(validation);
+  return { name: g.name, config: g.config, ...(notes.length > 0 ? { notes } : {}), ...(flow ? { flow } : {}), ...(validationFlow ? { validationFlow } : {}) };
 }
 
 /** `rotation_range=60, zoom_range=0.2, ...`: the options as the code gives them, for the log and report.json. */

@@ -27,8 +27,29 @@ export interface GeneratorAugmentation {
   name: string;
   /** Its options under Keras' names, as read from the code (augment/idg/random.ts reads them). */
   config: ConfigObject;
-  /** What the run does differently from the code's fit() (steps_per_epoch, another target_size, ...), said once in the log. */
+  /** What the run does differently from the code's fit() (another rescale for validation, ...), said once in the log. */
   notes?: string[];
+  /** The iterator fit() trains on (flow_from_directory / flow): the image size and labels it gives. */
+  flow?: FlowSettings;
+  /** The iterator given as validation_data, when it is one. */
+  validationFlow?: FlowSettings;
+}
+
+/**
+ * What a Keras iterator (`datagen.flow_from_directory(...)`, `datagen.flow(...)`) gives fit(),
+ * under Keras' names: flow_from_directory's images are loaded at target_size in color_mode,
+ * labelled as class_mode says; both must agree with the model, as Keras requires.
+ */
+export interface FlowSettings {
+  /** 'train_generator = datagen.flow_from_directory(...), line 22', for messages. */
+  label: string;
+  method: 'flow_from_directory' | 'flow';
+  targetSize?: [number, number];
+  /** 'rgb', 'grayscale' or 'rgba'. */
+  colorMode?: string;
+  /** 'binary', 'categorical', 'sparse', 'input' or 'none'. */
+  classMode?: string;
+  batchSize?: number;
 }
 
 export interface TrainSettings {
@@ -63,6 +84,16 @@ export interface TrainSettings {
   galleryCount?: number;
   /** Augment every training batch with this ImageDataGenerator (the code's fit() trains on it). */
   generator?: GeneratorAugmentation;
+  /**
+   * Training batches per epoch (Keras' steps_per_epoch), drawn from an endless stream of shuffled
+   * passes over the training images that goes on from one epoch to the next, as Keras' iterators
+   * do; absent: each epoch is one pass.
+   */
+  stepsPerEpoch?: number;
+  /** Validation batches per epoch (Keras' validation_steps), from the validation images' own endless stream; absent: all of them. */
+  validationSteps?: number;
+  /** The size of those validation batches (the validation iterator's batch_size); absent: batchSize. */
+  validationBatchSize?: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<TrainSettings, 'data' | 'outDir'> = {
