@@ -2,7 +2,8 @@
 """The other half of bench/vae-gradients.js: loads the weights, digits and sampling noise
 ConvLens used into bench/torch_vae.py's net, computes the same loss and its gradients, and
 prints, per variable, the largest difference from ConvLens' gradient relative to the largest
-gradient, as one JSON object.
+gradient, as one JSON object; then trains from those weights on ConvLens' batches and noise
+with Adam(1e-3, eps 1e-7) and adds each step's loss (before the step, as ConvLens reports it).
 
 Layouts: Keras' Conv2D kernel is (kh, kw, in, out), torch's (out, in, kh, kw); Keras'
 Conv2DTranspose kernel is (kh, kw, out, in), torch's ConvTranspose2d (in, out, kh, kw), so the
@@ -35,6 +36,33 @@ def from_torch(array, kind):
     return array.T if kind == "dense" else array.transpose(2, 3, 1, 0)
 
 
+def vae_loss(nets, x, epsilon):
+    z_mean, z_log_var = nets["encoder"](x)
+    z = z_mean + torch.exp(0.5 * z_log_var) * epsilon
+    reconstruction = nets["decoder"](z).clamp(torch_vae.EPS, 1 - torch_vae.EPS)
+    bce = -(x * torch.log(reconstruction) + (1 - x) * torch.log(1 - reconstruction))
+    return bce.sum(dim=(1, 2, 3)).mean() + (-0.5 * (1 + z_log_var - z_mean.pow(2) - z_log_var.exp())).sum(dim=1).mean()
+
+
+def train_steps(nets, dump):
+    """ConvLens' steps again: its batches (by index) and noise, Adam as Keras compiles it."""
+    digits = torch.from_numpy(np.fromfile(dump["digitsFile"], dtype=np.float32).reshape(-1, 1, 28, 28))
+    params = list(nets["encoder"].parameters()) + list(nets["decoder"].parameters())
+    for p in params:
+        p.grad = None
+    optimizer = torch.optim.Adam(params, lr=1e-3, eps=torch_vae.EPS)
+    losses = []
+    for step in dump["steps"]:
+        batch = digits[torch.tensor(step["indices"], dtype=torch.long)]
+        epsilon = torch.tensor(step["epsilon"], dtype=torch.float32).reshape(len(step["indices"]), torch_vae.LATENT)
+        optimizer.zero_grad()
+        loss = vae_loss(nets, batch, epsilon)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
 def main():
     dump = json.load(open(sys.argv[1]))
     nets = {"encoder": torch_vae.Encoder(), "decoder": torch_vae.Decoder()}
@@ -51,11 +79,7 @@ def main():
     n = len(dump["epsilon"]) // torch_vae.LATENT
     x = torch.from_numpy(np.array(dump["x"], dtype=np.float32).reshape(n, 28, 28, 1).transpose(0, 3, 1, 2).copy())
     epsilon = torch.from_numpy(np.array(dump["epsilon"], dtype=np.float32).reshape(n, torch_vae.LATENT))
-    z_mean, z_log_var = nets["encoder"](x)
-    z = z_mean + torch.exp(0.5 * z_log_var) * epsilon
-    reconstruction = nets["decoder"](z).clamp(torch_vae.EPS, 1 - torch_vae.EPS)
-    bce = -(x * torch.log(reconstruction) + (1 - x) * torch.log(1 - reconstruction))
-    loss = bce.sum(dim=(1, 2, 3)).mean() + (-0.5 * (1 + z_log_var - z_mean.pow(2) - z_log_var.exp())).sum(dim=1).mean()
+    loss = vae_loss(nets, x, epsilon)
     loss.backward()
     rows = []
     for v, param, kind, part in slots:
@@ -64,7 +88,8 @@ def main():
         theirs = from_torch(theirs, kind) if part == "kernel" else theirs
         scale = float(np.abs(theirs).max())
         rows.append({"name": v["name"], "scale": scale, "relative": float(np.abs(ours - theirs).max() / max(scale, 1e-30))})
-    print(json.dumps({"version": torch.__version__, "loss": loss.item(), "variables": rows}))
+    steps = train_steps(nets, dump) if dump.get("steps") else []
+    print(json.dumps({"version": torch.__version__, "loss": loss.item(), "variables": rows, "steps": steps}))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,14 @@
 // same weights, digits and noise loaded into PyTorch's net (bench/torch_vae_gradients.py).
 // Prints, per variable, the largest difference relative to the largest gradient.
 //
+// Then training itself: from those same weights, --steps Adam steps (keras.io's Adam(1e-3),
+// Keras' epsilon 1e-7) by ConvLens' own train step (src/core/generative/vae.ts), and the same
+// steps by PyTorch on the same batches with the same noise. Each step's loss is printed side by
+// side: if the two trainings were different (an optimizer, a loss term, a layer), the curves
+// would part at once; float rounding alone lets them drift apart only slowly.
+//
 // Needs the build's tsc output: npm run compile-tests, then
-//   node bench/vae-gradients.js [--batch 128] [--backend auto|cpu]
+//   node bench/vae-gradients.js [--batch 128] [--steps 60] [--backend auto|cpu]
 'use strict';
 const { arg, torchPython } = require('./common');
 const path = require('path');
@@ -19,6 +25,7 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'out', 'src');
 const BATCH = Number(arg('batch', '128'));
 const BACKEND = arg('backend', 'auto');
+const STEPS = Number(arg('steps', '60'));
 
 async function convlensGradients() {
   const tf = require('@tensorflow/tfjs');
@@ -53,8 +60,36 @@ async function convlensGradients() {
     x: Array.from(digits),
     epsilon: Array.from(epsilon.dataSync()),
     variables: variables.map((v) => ({ name: layerPath(v), shape: v.shape, value: Array.from(v.dataSync()), grad: Array.from(grads[v.name].dataSync()) })),
+    steps: await trainSteps(tf, models, variables, recipe.latentDim),
   };
+  tf.dispose([value, x, epsilon, ...Object.values(grads)]);
   return dump;
+}
+
+/** STEPS of ConvLens' own VAE train step on shuffled batches of the training digits: each step's batch, noise and loss. */
+async function trainSteps(tf, models, variables, latentDim) {
+  const { vaeTrainStep } = require(path.join(OUT, 'core/generative/vae.js'));
+  const { createOptimizer } = require(path.join(OUT, 'core/engine/train/compile.js'));
+  const { epochBatches } = require(path.join(OUT, 'core/generative/train/batches.js'));
+  const { batchImages } = require(path.join(OUT, 'core/engine/train/evaluate.js'));
+  const { loadMnist } = require(path.join(OUT, 'core/engine/data/mnist.js'));
+  const train = loadMnist().train;
+  const optimizer = createOptimizer(tf, { optimizer: 'adam', learningRate: 1e-3 });
+  const steps = [];
+  for (let epoch = 0; steps.length < STEPS; epoch++) {
+    for (const indices of epochBatches(train.count, BATCH, 100 + epoch)) {
+      if (steps.length === STEPS) break;
+      const seed = 1000 + steps.length;
+      // The noise vaeTrainStep draws inside (tf.randomNormal with this seed), drawn again for PyTorch.
+      const noise = tf.randomNormal([indices.length, latentDim], 0, 1, 'float32', seed);
+      const images = batchImages(tf, train, [28, 28, 1], indices, 0, indices.length);
+      const losses = await vaeTrainStep(tf, models, optimizer, images, seed);
+      steps.push({ indices: Array.from(indices), epsilon: Array.from(noise.dataSync()), loss: losses.loss });
+      tf.dispose([noise, images]);
+    }
+  }
+  optimizer.dispose();
+  return { digits: train, steps };
 }
 
 async function main() {
@@ -64,7 +99,11 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-vae-grad-'));
   try {
     const file = path.join(tmp, 'convlens.json');
-    fs.writeFileSync(file, JSON.stringify(dump));
+    const { digits, steps } = dump.steps;
+    // The digits go as raw float32 (N × 784), the steps name them by index.
+    const digitsFile = path.join(tmp, 'train-x.f32');
+    fs.writeFileSync(digitsFile, Buffer.from(digits.x.buffer, digits.x.byteOffset, digits.x.byteLength));
+    fs.writeFileSync(file, JSON.stringify({ ...dump, steps, digitsFile }));
     const r = spawnSync(python, [path.join(__dirname, 'torch_vae_gradients.py'), file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`torch_vae_gradients.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const torch = JSON.parse(r.stdout);
@@ -75,6 +114,13 @@ async function main() {
       console.log(`${v.name.padEnd(28)} largest |Δgrad| / largest |grad| ${v.relative.toExponential(1).padStart(8)}   (largest |grad| ${v.scale.toExponential(2)})`);
     }
     console.log(`worst relative gradient difference: ${worst.toExponential(1)} (float32 sums over up to ${BATCH * 784} terms)`);
+    if (steps.length === 0) return;
+    console.log(`\n${steps.length} Adam steps from the same weights, batches and noise: loss before each step`);
+    console.log('step   ConvLens    PyTorch   relative difference');
+    for (const [i, ours] of steps.entries()) {
+      const theirs = torch.steps[i];
+      if (i < 5 || (i + 1) % 10 === 0) console.log(`${String(i + 1).padStart(4)} ${ours.loss.toFixed(3).padStart(10)} ${theirs.toFixed(3).padStart(10)}   ${(Math.abs(ours.loss - theirs) / theirs).toExponential(1)}`);
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
