@@ -135,7 +135,7 @@ describe('custom layers with sublayers', () => {
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, Maybe(some_setting)(inp))',
       ], /__init__ is not certain: ConvLens cannot tell whether this condition holds/],
-      [[ // a sublayer used in a statement the reader does not follow
+      [[ // a sublayer with weights applied only when training: Keras builds it only once that branch runs
         'class Branchy(layers.Layer):',
         '    def __init__(self):',
         '        super().__init__()',
@@ -146,7 +146,7 @@ describe('custom layers with sublayers', () => {
         '        return x',
         'inp = keras.Input((4,))',
         'model = keras.Model(inp, Branchy()(inp))',
-      ], /its condition training is only known when the model runs/],
+      ], /dense \(Dense\) is applied in only one branch of a condition known when the model runs/],
       [[ // a tf.Variable whose initial value has no shape ConvLens can see
         'class Var(layers.Layer):',
         '    def __init__(self):',

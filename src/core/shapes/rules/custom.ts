@@ -24,7 +24,14 @@ export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): 
       if (!built.has(index)) built.set(index, { trainable: out.trainable, nonTrainable: out.nonTrainable });
       return out.shape;
     };
-    const evaluation = { inputs: input.inputs, sublayer };
+    const oneBranch = (index: number): string | undefined => {
+      const counts = built.get(index);
+      const layer = custom.sublayers[index];
+      return counts && counts.trainable + counts.nonTrainable > 0 && layer
+        ? `${layer.name} (${layer.className}) is applied in only one branch of a condition known when the model runs, so whether Keras has built its weights is not known`
+        : undefined;
+    };
+    const evaluation = { inputs: input.inputs, sublayer, oneBranch };
     const shape = evaluateShape(custom.output, evaluation);
     if (typeof shape === 'string') throw new ShapeError(`${input.className}: ${shape}`);
     const own = countWeights(custom.weights, evaluation);

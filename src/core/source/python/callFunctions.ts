@@ -6,6 +6,7 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
+import { rearrangeFunction } from './rearrangeFunctions';
 import type { Sym } from './symbolic';
 
 export interface Call {
@@ -189,6 +190,8 @@ export function tensorFunction(c: Call): Sym {
     const dims = dimsOf(arg(c, 0, 'shape', 'dims'), `shape given to ${path}`);
     return typeof dims === 'string' ? unknown(dims) : { t: 'tensor', expr: { kind: 'dims', dims } };
   }
+  const rearranged = rearrangeFunction(c);
+  if (rearranged) return rearranged;
   if (MERGE.has(fn) && /(^|\.)layers\./.test(path)) {
     const list = arg(c, 0, 'inputs');
     return list?.t === 'tuple' ? broadcastAll(c, list.items) : unknown(`${path}() of something that is not a known list of tensors`);
@@ -200,8 +203,9 @@ export function tensorFunction(c: Call): Sym {
   switch (fn) {
     case 'reshape': {
       const target = arg(c, 1, 'shape', 'newshape', 'new_shape');
-      // reshape(q, tf.shape(x)): back to another tensor's whole shape (the VQ-VAE's quantizer).
-      if (target?.t === 'shapeOf') return withTensor(c, first, () => target.of);
+      // reshape(q, tf.shape(x)): another tensor's whole shape (the VQ-VAE's quantizer), or one
+      // built from its axes (`(batch,) + x.shape[1:]`).
+      if (target?.t === 'shapeOf') return withTensor(c, first, (x) => ({ kind: 'reshapeTo', of: x, target: target.of }));
       const dims = dimsOf(target, `shape given to ${path}`);
       return typeof dims === 'string' ? unknown(dims) : withTensor(c, first, (x) => ({ kind: 'reshape', of: x, dims }));
     }
