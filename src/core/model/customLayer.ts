@@ -69,6 +69,8 @@ export type ShapeExpr =
   | { kind: 'index'; of: ShapeExpr; items: IndexExpr[] }
   /** A tensor whose shape is `of`'s axes start:stop (`x.shape[1:]`, as a shape to build on). */
   | { kind: 'axes'; of: ShapeExpr; start: number | null; stop: number | null }
+  /** `count` sizes of `value`, as `(1,) * (rank - 1)` makes. */
+  | { kind: 'fill'; value: DimExpr; count: DimExpr }
   /** The shapes of the parts one after another (`(batch,) + x.shape[1:]`). */
   | { kind: 'join'; parts: ShapeExpr[] }
   /** `reshape(x, target)` where the target is itself a shape expression (`tf.shape(y)`, `(b,) + x.shape[1:]`). */
@@ -337,6 +339,11 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
     case 'join': {
       const parts = evaluateAll(expr.parts, e);
       return typeof parts === 'string' ? parts : parts.flat();
+    }
+    case 'fill': {
+      const [value, count] = [evaluateDims([expr.value], e), wholeDim(expr.count, e, 'a tuple repetition')];
+      if (typeof value === 'string' || typeof count === 'string') return typeof value === 'string' ? value : count as string;
+      return Array<number | null>(Math.max(count ?? 0, 0)).fill(value[0]);
     }
     case 'reshapeTo': return one(expr.of, (x) => one(expr.target, (t) => ops.reshape(x, t)));
     case 'tile': return one(expr.of, (x) => one(expr.reps, (r) => idx.tile(x, r)));

@@ -61,13 +61,15 @@ export function index(x: Shape, items: Subscript[]): Shape | string {
   return [...out, ...x.slice(axis)];
 }
 
-/** `tile(x, reps)`: NumPy's rule; the shorter of the two gets 1s in front. */
+/**
+ * `tile(x, reps)`: NumPy's rule; the shorter of the two gets 1s in front. A count only known
+ * at run time (`ops.shape(x)[0]`, the batch) gives a None axis, as Keras' symbolic tile does.
+ */
 export function tile(x: Shape, reps: Shape): Shape | string {
-  if (reps.some((r) => r === null)) return 'tile with a repetition count only known when the model runs';
   const n = Math.max(x.length, reps.length);
   const a = [...Array<number>(n - x.length).fill(1), ...x];
-  const r = [...Array<number>(n - reps.length).fill(1), ...(reps as number[])];
-  return a.map((d, i) => (d === null ? null : d * r[i]));
+  const r = [...Array<number>(n - reps.length).fill(1), ...reps];
+  return a.map((d, i) => (d === null || r[i] === null ? null : d * (r[i] as number)));
 }
 
 /** `take(x, indices, axis)` / `gather(params, indices, axis)`: the indices' shape replaces the axis; no axis takes from the flattened tensor. */

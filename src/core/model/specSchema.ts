@@ -89,6 +89,7 @@ const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind
   v.object({ kind: v.literal('oneHot'), of: ShapeExprSchema, depth: DimExprSchema }),
   v.object({ kind: v.literal('index'), of: ShapeExprSchema, items: v.array(IndexExprSchema) }),
   v.object({ kind: v.literal('axes'), of: ShapeExprSchema, start: AxisOrNone, stop: AxisOrNone }),
+  v.object({ kind: v.literal('fill'), value: DimExprSchema, count: DimExprSchema }),
   v.object({ kind: v.literal('join'), parts: v.array(ShapeExprSchema) }),
   v.object({ kind: v.literal('reshapeTo'), of: ShapeExprSchema, target: ShapeExprSchema }),
   v.object({ kind: v.literal('tile'), of: ShapeExprSchema, reps: ShapeExprSchema }),

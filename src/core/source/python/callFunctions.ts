@@ -6,7 +6,7 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
-import { rearrangeFunction } from './rearrangeFunctions';
+import { rearrangeFunction, shapeValue } from './rearrangeFunctions';
 import type { Sym } from './symbolic';
 
 export interface Call {
@@ -187,8 +187,8 @@ export function tensorFunction(c: Call): Sym {
     return x?.t === 'tensor' ? { t: 'shapeOf', of: x.expr } : unknown(`${path}() of something that is not a known tensor`);
   }
   if (RANDOM.has(fn) && path.includes('random') || fn === 'zeros' || fn === 'ones' || fn === 'fill') {
-    const dims = dimsOf(arg(c, 0, 'shape', 'dims'), `shape given to ${path}`);
-    return typeof dims === 'string' ? unknown(dims) : { t: 'tensor', expr: { kind: 'dims', dims } };
+    const shape = shapeValue(arg(c, 0, 'shape', 'dims'), `shape given to ${path}`);
+    return typeof shape === 'string' ? unknown(shape) : { t: 'tensor', expr: shape };
   }
   const rearranged = rearrangeFunction(c);
   if (rearranged) return rearranged;

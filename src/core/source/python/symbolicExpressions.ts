@@ -129,6 +129,8 @@ export abstract class SymbolicExpressions {
       return DIM_OPS.has(op) ? { t: 'dim', dim: { kind: 'op', op: op as DimOp, a: a.dim, b: b.dim } } : unknownSym(`'${op}' on sizes only known from the input`);
     }
     if (op === '+' && a.t === 'tuple' && b.t === 'tuple') return { t: 'tuple', items: [...a.items, ...b.items] };
+    if (op === '*' && a.t === 'tuple') return this.repeatTuple(a, b);
+    if (op === '*' && b.t === 'tuple') return this.repeatTuple(b, a);
     // `(batch,) + x.shape[1:]`: a shape made of sizes and another tensor's axes.
     if (op === '+' && (a.t === 'shapeOf' || b.t === 'shapeOf') && (a.t === 'tuple' || a.t === 'shapeOf') && (b.t === 'tuple' || b.t === 'shapeOf')) {
       const parts: ShapeExpr[] = [];
@@ -167,12 +169,35 @@ export abstract class SymbolicExpressions {
     return subscript(this.evaluate(kids[0]), subscriptGroups(kids.slice(2, -1)), (k) => this.evaluate(k), (v, i) => this.item(v, i));
   }
 
+  /** `(1,) * n`: a known n repeats the items; a size only known from the input gives a shape of n sizes. */
+  private repeatTuple(tuple: Extract<Sym, { t: 'tuple' }>, times: Sym): Sym {
+    const n = numberOf(times);
+    if (n !== undefined) return Number.isInteger(n) ? { t: 'tuple', items: Array.from({ length: Math.max(n, 0) }, () => tuple.items).flat() } : unknownSym('a tuple repeated a fractional number of times');
+    const [only] = tuple.items;
+    if (times.t !== 'dim' || tuple.items.length !== 1 || only.t !== 'dim') return unknownSym('a tuple repeated a number of times ConvLens does not know');
+    return { t: 'shapeOf', of: { kind: 'fill', value: only.dim, count: times.dim } };
+  }
+
   /** `len(v)`: a tuple's length, a shape's rank, a tensor's first axis. */
   private length(v: Sym): Sym {
     if (v.t === 'tuple') return { t: 'dim', dim: { kind: 'value', value: v.items.length } };
     if (v.t === 'shapeOf') return { t: 'dim', dim: { kind: 'rank', of: v.of } };
     const t = this.asTensor(v);
     return t.t === 'tensor' ? { t: 'dim', dim: { kind: 'axis', of: t.expr, axis: 0 } } : t;
+  }
+
+  /** `x.get_shape()`, `x.shape.as_list()`, `shape.as_list()`: a tensor's shape as Keras knows it while building. */
+  private shapeMethod(callee: SyntaxNode, args: number): Sym | undefined {
+    const [owner, dot, prop] = children(callee);
+    if (callee.name !== 'MemberExpression' || dot?.name !== '.' || !owner || !prop || args > 0) return undefined;
+    const method = this.word(prop);
+    if (method !== 'get_shape' && method !== 'as_list') return undefined;
+    const root = /^\w+/.exec(this.word(owner))?.[0] ?? '';
+    if (root !== 'self' && !this.env.has(root)) return undefined;
+    const v = this.evaluate(owner);
+    if (method === 'as_list') return v.t === 'shapeOf' || v.t === 'unknown' ? v : unknownSym('as_list() of something that is not a shape');
+    const t = this.asTensor(v);
+    return t.t === 'tensor' ? { t: 'shapeOf', of: t.expr } : t;
   }
 
   /** `int(x)`, `math.sqrt(n)` on a size; a known number is computed at once. */
@@ -198,6 +223,8 @@ export abstract class SymbolicExpressions {
       else if (!isToken(k)) positional.push(this.evaluate(k));
     }
     const path = this.word(callee).replace(/\s+/g, '');
+    const method = this.shapeMethod(callee, positional.length + keyword.size);
+    if (method) return method;
     if (callee.name === 'CallExpression') return unknownSym(`${path} makes a layer inside call, which ConvLens does not read (make it in __init__)`);
     const target = /^[\w.]+$/.test(path) && (path.startsWith('self.') || this.env.has(path)) ? this.evaluate(callee) : undefined;
     if (target?.t === 'layer') return this.applySublayer(target.target, positional, keyword);

@@ -1,0 +1,193 @@
+/**
+ * Issue #11: custom layers whose `call` depends on the input's shape and rank, slices tensors,
+ * rearranges axes (tile, take, einsum, split, pad, image resize) or branches on `training`.
+ * The layers are our own, written in the style of keras.io examples (Compact Convolutional
+ * Transformers' StochasticDepth, Swin's PatchMerging, ViT's class token, a U-Net's
+ * upsampling) — not copied from them. Each expected shape and count is worked out by hand in
+ * the comment beside it from the functions' NumPy/Keras rules.
+ */
+import * as assert from 'assert';
+import { layerOf as layer, readPython as read } from '../fixtures/customLayers';
+
+describe('custom layers: shape-dependent call code', () => {
+  it('reads stochastic depth (rank from len(), a shape built as (batch,) + (1,) * (rank - 1), if training:) and Swin-style patch merging', () => {
+    const [m] = read(
+      'class StochasticDepth(layers.Layer):',
+      '    def __init__(self, drop_prob, **kwargs):',
+      '        super().__init__(**kwargs)',
+      '        self.drop_prob = drop_prob',
+      '    def call(self, x, training=None):',
+      '        if training:',
+      '            keep = 1 - self.drop_prob',
+      '            shape = (tf.shape(x)[0],) + (1,) * (len(tf.shape(x)) - 1)',
+      '            mask = tf.floor(keep + tf.random.uniform(shape, 0, 1))',
+      '            return (x / keep) * mask',
+      '        return x',
+      'class PatchMerge(layers.Layer):',
+      '    def __init__(self, grid, dim):',
+      '        super().__init__()',
+      '        self.grid = grid',
+      '        self.reduce = layers.Dense(2 * dim, use_bias=False)',
+      '    def call(self, x):',
+      '        h, w = self.grid',
+      '        _, _, c = x.get_shape().as_list()',
+      '        x = tf.reshape(x, shape=(-1, h, w, c))',
+      '        x0 = x[:, 0::2, 0::2, :]',
+      '        x1 = x[:, 1::2, 0::2, :]',
+      '        x2 = x[:, 0::2, 1::2, :]',
+      '        x3 = x[:, 1::2, 1::2, :]',
+      '        x = tf.concat((x0, x1, x2, x3), axis=-1)',
+      '        x = tf.reshape(x, shape=(-1, (h // 2) * (w // 2), 4 * c))',
+      '        return self.reduce(x)',
+      'inputs = keras.Input((64, 32))',
+      'x = StochasticDepth(0.1)(inputs)',
+      'x = PatchMerge((8, 8), 32)(x)',
+      'model = keras.Model(inputs, x)',
+    );
+    // Training: the mask is (None, 1, 1), broadcast against x (None, 64, 32) → (None, 64, 32),
+    // the same as the branch that returns x, so the shape is known; no weights.
+    assert.deepStrictEqual([layer(m, 'StochasticDepth').outputShape, layer(m, 'StochasticDepth').params], [[null, 64, 32], 0]);
+    // (None, 64, 32) → (None, 8, 8, 32); each stride-2 slice (None, 4, 4, 32); four of them
+    // concatenated (None, 4, 4, 128) → (None, 16, 128); Dense to 64 without bias: 128·64 = 8192.
+    const merge = layer(m, 'PatchMerge');
+    assert.deepStrictEqual([merge.outputShape, merge.params], [[null, 16, 64], 8192]);
+    assert.strictEqual(m.complete, true);
+    assert.strictEqual(m.totalParams, 8192);
+  });
+
+  it('slices tensors: a ViT class token tiled to the batch, x[:, 0], x[:, 1:], x[..., :3], x[:, None]', () => {
+    const [m] = read(
+      'class ClassToken(layers.Layer):',
+      '    def build(self, input_shape):',
+      '        self.cls = self.add_weight(shape=(1, 1, input_shape[-1]), initializer="zeros")',
+      '    def call(self, x):',
+      '        batch = ops.shape(x)[0]',
+      '        cls = ops.tile(self.cls, [batch, 1, 1])',
+      '        return ops.concatenate([cls, x], axis=1)',
+      'class Heads(layers.Layer):',
+      '    def call(self, x):',
+      '        first, rest = x[:, 0], x[:, 1:]',
+      '        return ops.concatenate([first[:, None], rest[..., :3], x[:, -2:, ::2]], axis=1)',
+      'inputs = keras.Input((16, 6))',
+      'x = ClassToken()(inputs)',
+      'model = keras.Model(inputs, [x, Heads()(x)])',
+    );
+    // The token (1, 1, 6) tiled by (None, 1, 1) → (None, 1, 6), concatenated before (None, 16, 6): (None, 17, 6); 6 weights.
+    const token = layer(m, 'ClassToken');
+    assert.deepStrictEqual([token.outputShape, token.params], [[null, 17, 6], 6]);
+    // x[:, 0] (None, 6) → [:, None] (None, 1, 6); x[:, 1:] (None, 16, 6) → [..., :3] (None, 16, 3)?
+    // No: concatenating (None, 1, 6) with (None, 16, 3) on axis 1 is refused, as Keras refuses it.
+    assert.match(layer(m, 'Heads').unknownReason ?? '', /cannot concatenate/);
+    const [ok] = read(
+      'class Heads(layers.Layer):',
+      '    def call(self, x):',
+      '        first, rest = x[:, 0], x[:, 1:]',
+      '        return ops.concatenate([first[:, None, :3], rest[..., :3], x[:, -2:, ::2]], axis=1)',
+      'inputs = keras.Input((17, 6))',
+      'model = keras.Model(inputs, Heads()(inputs))',
+    );
+    // (None, 1, 3) + (None, 16, 3) + the last two steps, every other feature (None, 2, 3): (None, 19, 3).
+    assert.deepStrictEqual(layer(ok, 'Heads').outputShape, [null, 19, 3]);
+    assert.strictEqual(ok.complete, true);
+  });
+
+  it('takes the branch the input rank decides, per call', () => {
+    const [m] = read(
+      'class ToTokens(layers.Layer):',
+      '    def call(self, x):',
+      '        if len(x.shape) == 4:',
+      '            b, h, w, c = ops.shape(x)',
+      '            x = ops.reshape(x, (b, h * w, c))',
+      '        elif x.ndim != 3:',
+      '            raise ValueError("expected a sequence or an image")',
+      '        return x',
+      'images = keras.Input((8, 8, 3))',
+      'tokens = keras.Input((5, 3))',
+      'model = keras.Model([images, tokens], ops.concatenate([ToTokens()(images), ToTokens()(tokens)], axis=1))',
+    );
+    // The image (None, 8, 8, 3) becomes (None, 64, 3); the sequence (None, 5, 3) passes unchanged.
+    const rows = m.layers.filter((l) => l.className === 'ToTokens').map((l) => l.outputShape);
+    assert.deepStrictEqual(rows, [[null, 64, 3], [null, 5, 3]]);
+  });
+
+  it('knows the shape of an if training: branch only when both branches agree', () => {
+    const [m] = read(
+      'class Jitter(layers.Layer):',
+      '    def call(self, x, training=False):',
+      '        noisy = x + keras.random.normal(ops.shape(x)) if training else x',
+      '        return noisy',
+      'class Crop(layers.Layer):',
+      '    def call(self, x, training=None):',
+      '        if training:',
+      '            return x[:, :4]',
+      '        return x',
+      'inputs = keras.Input((6, 2))',
+      'model = keras.Model(inputs, Crop()(Jitter()(inputs)))',
+    );
+    assert.deepStrictEqual(layer(m, 'Jitter').outputShape, [null, 6, 2]);
+    // Training crops to (None, 4, 2), inference keeps (None, 6, 2): Keras' shape depends on the phase.
+    assert.strictEqual(layer(m, 'Crop').outputShape, null);
+    assert.match(layer(m, 'Crop').unknownReason ?? '', /give different shapes: \(None, 4, 2\) and \(None, 6, 2\)/);
+    assert.strictEqual(m.complete, false);
+  });
+
+  it('evaluates split, einsum, take, pad and image resize', () => {
+    const [m] = read(
+      'class EinsumAttention(layers.Layer):',
+      '    def __init__(self, heads, dim, max_len):',
+      '        super().__init__()',
+      '        self.heads = heads',
+      '        self.qkv = layers.Dense(3 * dim)',
+      '        self.bias = self.add_weight(shape=(max_len, heads), initializer="zeros")',
+      '    def call(self, x):',
+      '        b, n, c = ops.shape(x)',
+      '        q, k, v = ops.split(self.qkv(x), 3, axis=-1)',
+      '        q = ops.reshape(q, (b, n, self.heads, c // self.heads))',
+      '        k = ops.reshape(k, (b, n, self.heads, c // self.heads))',
+      '        v = ops.reshape(v, (b, n, self.heads, c // self.heads))',
+      '        scores = ops.einsum("bqhd,bkhd->bhqk", q, k) * (c // self.heads) ** -0.5',
+      '        bias = ops.take(self.bias, ops.arange(n), axis=0)',
+      '        scores = scores + ops.transpose(bias)[None, :, :, None]',
+      '        out = ops.einsum("bhqk,bkhd->bqhd", ops.softmax(scores), v)',
+      '        return ops.reshape(out, (b, n, c))',
+      'class UpPad(layers.Layer):',
+      '    def call(self, x):',
+      '        _, h, w, _ = ops.shape(x)',
+      '        x = ops.image.resize(x, (h * 2, w * 2), interpolation="nearest")',
+      '        left, right = tf.split(ops.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0))), [2, -1], axis=-1)',
+      '        return ops.concatenate([left, tf.image.resize(right, [16, 16])], axis=-1)',
+      'seq = keras.Input((10, 8))',
+      'img = keras.Input((7, 7, 3))',
+      'model = keras.Model([seq, img], [EinsumAttention(2, 8, 12)(seq), UpPad()(img)])',
+    );
+    // qkv: Dense 8 → 24, (8 + 1)·24 = 216, split into three (None, 10, 8), each (None, 10, 2, 4);
+    // scores (None, 2, 10, 10); the bias rows 0..9 of a (12, 2) table → (10, 2) → (2, 10) →
+    // (1, 2, 10, 1), broadcast; out (None, 10, 2, 4) → (None, 10, 8). Weights 216 + 12·2 = 240.
+    const attention = layer(m, 'EinsumAttention');
+    assert.deepStrictEqual([attention.outputShape, attention.params], [[null, 10, 8], 240]);
+    // 7 → 14 → padded 16; channels split 2 and the rest (1); the rest resized to 16 (no change): (None, 16, 16, 3).
+    assert.deepStrictEqual(layer(m, 'UpPad').outputShape, [null, 16, 16, 3]);
+    assert.strictEqual(m.complete, true);
+  });
+
+  it('keeps what it cannot follow unknown, with the reason', () => {
+    const cases: [string, RegExp][] = [
+      ['return x[:, self.idx]', /indexing with a tensor|self\.idx is not known/],
+      ['return ops.einsum("ij,jk->ik", x, x)', /einsum subscripts 'ij' do not fit a \(None, 6, 2\) operand/],
+      ['return ops.split(x, 4, axis=1)[0]', /an axis of 6 does not split into 4 equal parts/],
+      ['return ops.reshape(x, (-1, ops.shape(x)[1] / 4))', /a size of 1\.5 is not a whole number/],
+      ['b, h, w, c = ops.shape(x)\n        return ops.reshape(x, (b, h * w, c))', /unpacks the shape of a rank-3 tensor into 4 names/],
+    ];
+    for (const [body, reason] of cases) {
+      const [m] = read(
+        'class Odd(layers.Layer):',
+        '    def call(self, x):',
+        `        ${body}`,
+        'inputs = keras.Input((6, 2))',
+        'model = keras.Model(inputs, Odd()(inputs))',
+      );
+      assert.strictEqual(m.complete, false, body);
+      assert.match(layer(m, 'Odd').unknownReason ?? '', reason, body);
+    }
+  });
+});
