@@ -67,9 +67,12 @@ export function index(x: Shape, items: Subscript[]): Shape | string {
  */
 export function tile(x: Shape, reps: Shape): Shape | string {
   const n = Math.max(x.length, reps.length);
-  const a = [...Array<number>(n - x.length).fill(1), ...x];
-  const r = [...Array<number>(n - reps.length).fill(1), ...reps];
-  return a.map((d, i) => (d === null || r[i] === null ? null : d * (r[i] as number)));
+  const a: Shape = [...Array<number>(n - x.length).fill(1), ...x];
+  const r: Shape = [...Array<number>(n - reps.length).fill(1), ...reps];
+  return a.map((d, i) => {
+    const times = r[i];
+    return d === null || times === null ? null : d * times;
+  });
 }
 
 /** `take(x, indices, axis)` / `gather(params, indices, axis)`: the indices' shape replaces the axis; no axis takes from the flattened tensor. */
