@@ -46,6 +46,7 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   inbound: v.array(Index),
   unresolved: v.optional(v.string()),
   sharedWith: v.optional(Index),
+  weightsId: v.optional(Index),
   nested: v.optional(v.lazy(() => ModelSpecSchema)),
   custom: v.optional(v.lazy(() => CustomLayerSchema)),
 });
