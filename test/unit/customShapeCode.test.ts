@@ -103,11 +103,14 @@ describe('custom layers: shape-dependent call code', () => {
       '        return x',
       'images = keras.Input((8, 8, 3))',
       'tokens = keras.Input((5, 3))',
-      'model = keras.Model([images, tokens], ops.concatenate([ToTokens()(images), ToTokens()(tokens)], axis=1))',
+      'flat = keras.Input((5,))',
+      'model = keras.Model([images, tokens, flat], [ops.concatenate([ToTokens()(images), ToTokens()(tokens)], axis=1), ToTokens()(flat)])',
     );
-    // The image (None, 8, 8, 3) becomes (None, 64, 3); the sequence (None, 5, 3) passes unchanged.
-    const rows = m.layers.filter((l) => l.className === 'ToTokens').map((l) => l.outputShape);
-    assert.deepStrictEqual(rows, [[null, 64, 3], [null, 5, 3]]);
+    // The image (None, 8, 8, 3) becomes (None, 64, 3); the sequence (None, 5, 3) passes unchanged;
+    // a rank-2 input takes the raise, which is Keras' error, not a shape.
+    const rows = m.layers.filter((l) => l.className === 'ToTokens');
+    assert.deepStrictEqual(rows.map((l) => l.outputShape), [[null, 64, 3], [null, 5, 3], null]);
+    assert.match(rows[2].unknownReason ?? '', /raises an error for these input shapes/);
   });
 
   it('knows the shape of an if training: branch only when both branches agree', () => {
@@ -176,6 +179,7 @@ describe('custom layers: shape-dependent call code', () => {
       ['return ops.einsum("ij,jk->ik", x, x)', /einsum subscripts 'ij' do not fit a \(None, 6, 2\) operand/],
       ['return ops.split(x, 4, axis=1)[0]', /an axis of 6 does not split into 4 equal parts/],
       ['return ops.reshape(x, (-1, ops.shape(x)[1] / 4))', /a size of 1\.5 is not a whole number/],
+      ['return x[0] * 2', /indexes its one input as a list \(inputs\[0\]\), but the layer is given a single tensor/],
       ['b, h, w, c = ops.shape(x)\n        return ops.reshape(x, (b, h * w, c))', /unpacks the shape of a rank-3 tensor into 4 names/],
     ];
     for (const [body, reason] of cases) {

@@ -203,7 +203,10 @@ export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
     return typeof s === 'string' ? s : f(s);
   };
   switch (expr.kind) {
-    case 'input': return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
+    case 'input':
+      if (expr.listItem && e.inputs.length === 1) return `its call indexes its one input as a list (inputs[${expr.index}]), but the layer is given a single tensor`;
+      return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
+    case 'raises': return 'its call raises an error for these input shapes (a raise statement)';
     case 'scalar': return [];
     case 'dims': return evaluateDims(expr.dims, e);
     case 'broadcast': return many(expr.parts, (s) => s.reduce<Shape | string>((acc, x) => (typeof acc === 'string' ? acc : ops.broadcast(acc, x)), []));

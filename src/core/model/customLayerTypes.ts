@@ -39,7 +39,13 @@ export type IndexExpr =
 
 export type ShapeExpr =
   /** The layer's i-th input tensor. */
-  | { kind: 'input'; index: number }
+  /**
+   * The layer's i-th input tensor; `listItem` when call took it from its one parameter as from
+   * a list (`a, b = inputs`, `inputs[0]`), which a layer given a single tensor would index instead.
+   */
+  | { kind: 'input'; index: number; listItem?: boolean }
+  /** What a `raise` statement leaves where the shapes take its branch: Keras' error. */
+  | { kind: 'raises' }
   /** A Python number or other scalar: broadcasts to anything. */
   | { kind: 'scalar' }
   /** Element-wise result of several operands, NumPy broadcasting. */

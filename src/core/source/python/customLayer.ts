@@ -133,8 +133,12 @@ export class CallReader extends SymbolicExpressions {
     const afterTaken = new Map(this.env);
     this.replaceEnv(before);
     const other = this.ifChain(arms, k + 1, rest);
-    if (taken?.t === 'raise') return other;
-    if (other?.t === 'raise') { this.replaceEnv(afterTaken); return taken; }
+    // A raise where the shapes decide is Keras' error for those shapes; one at run time is not followed.
+    if (taken?.t === 'raise') return other && join.kind === 'select' ? joinSym(join, { t: 'tensor', expr: { kind: 'raises' } }, other) : other;
+    if (other?.t === 'raise') {
+      this.replaceEnv(afterTaken);
+      return taken && join.kind === 'select' ? joinSym(join, taken, { t: 'tensor', expr: { kind: 'raises' } }) : taken;
+    }
     if ((taken === undefined) !== (other === undefined)) return unknownSym('it returns in one branch of an if and not in the other');
     this.replaceEnv(joinEnv(join, afterTaken, new Map(this.env)));
     return taken && other ? joinSym(join, taken, other) : undefined;

@@ -50,7 +50,8 @@ function result(c: Call, expr: ShapeExpr | string): Sym {
 
 /** `take(x, indices, axis=None)`, `tf.gather(params, indices, axis=0)`; indices a tensor, a list of ints or one int. */
 function gather(c: Call): Sym {
-  const tf = c.path.startsWith('tf');
+  // tf.gather's axis defaults to 0; take's (keras.ops, NumPy) to None, the flattened tensor.
+  const tf = c.fn === 'gather';
   if (tf && c.keyword.get('batch_dims') && int(c.keyword.get('batch_dims')) !== 0) return unknown(`${c.path}() with batch_dims is not evaluated`);
   const x = tensorOf(c, arg(c, 0, 'x', 'params'));
   const given = arg(c, 1, 'indices');

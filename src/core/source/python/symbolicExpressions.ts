@@ -42,7 +42,7 @@ export abstract class SymbolicExpressions {
 
   protected item(v: Sym, i: number): Sym {
     switch (v.t) {
-      case 'inputs': return { t: 'tensor', expr: { kind: 'input', index: i } };
+      case 'inputs': return { t: 'tensor', expr: { kind: 'input', index: i, listItem: true } };
       case 'tuple': return v.items[i < 0 ? v.items.length + i : i] ?? unknownSym('an index past the end of a tuple');
       case 'shapeOf': return { t: 'dim', dim: { kind: 'axis', of: v.of, axis: i } };
       case 'unknown': return v;
