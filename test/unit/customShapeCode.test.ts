@@ -173,6 +173,23 @@ describe('custom layers: shape-dependent call code', () => {
     assert.strictEqual(m.complete, true);
   });
 
+  it("refuses build's input_shape read as one shape when the layer gets several tensors", () => {
+    const [m] = read(
+      'class Gate(layers.Layer):',
+      '    def build(self, input_shape):',
+      '        self.w = self.add_weight(shape=(input_shape[-1], 1))',
+      '    def call(self, inputs):',
+      '        a, b = inputs',
+      '        return a * ops.sigmoid(b @ self.w)',
+      'a = keras.Input((5, 3))',
+      'b = keras.Input((5, 4))',
+      'model = keras.Model([a, b], Gate()([a, b]))',
+    );
+    // Keras gives build [(None, 5, 3), (None, 5, 4)]: input_shape[-1] is a shape, not 3 or 4.
+    assert.match(layer(m, 'Gate').unknownReason ?? '', /build or compute_output_shape reads input_shape as one tensor's shape, but the layer is given several/);
+    assert.strictEqual(m.complete, false);
+  });
+
   it('keeps what it cannot follow unknown, with the reason', () => {
     const cases: [string, RegExp][] = [
       ['return x[:, self.idx]', /indexing with a tensor|self\.idx is not known/],

@@ -204,6 +204,7 @@ export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
   };
   switch (expr.kind) {
     case 'input':
+      if (expr.onlyInput && e.inputs.length > 1) return "its build or compute_output_shape reads input_shape as one tensor's shape, but the layer is given several (Keras passes a list of shapes)";
       if (expr.listItem && e.inputs.length === 1) return `its call indexes its one input as a list (inputs[${expr.index}]), but the layer is given a single tensor`;
       return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
     case 'raises': return 'its call raises an error for these input shapes (a raise statement)';

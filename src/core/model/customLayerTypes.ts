@@ -41,9 +41,10 @@ export type ShapeExpr =
   /** The layer's i-th input tensor. */
   /**
    * The layer's i-th input tensor; `listItem` when call took it from its one parameter as from
-   * a list (`a, b = inputs`, `inputs[0]`), which a layer given a single tensor would index instead.
+   * a list (`a, b = inputs`, `inputs[0]`), which a layer given a single tensor would index instead;
+   * `onlyInput` for build's `input_shape`, which is a list of shapes when the layer gets several.
    */
-  | { kind: 'input'; index: number; listItem?: boolean }
+  | { kind: 'input'; index: number; listItem?: boolean; onlyInput?: boolean }
   /** What a `raise` statement leaves where the shapes take its branch: Keras' error. */
   | { kind: 'raises' }
   /** A Python number or other scalar: broadcasts to anything. */

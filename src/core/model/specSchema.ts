@@ -74,7 +74,7 @@ const IndexExprSchema: v.GenericSchema<IndexExpr> = v.variant('kind', [
 ]);
 const AxisOrNone = v.nullable(v.pipe(v.number(), v.integer()));
 const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind', [
-  v.object({ kind: v.literal('input'), index: Index, listItem: v.optional(v.boolean()) }),
+  v.object({ kind: v.literal('input'), index: Index, listItem: v.optional(v.boolean()), onlyInput: v.optional(v.boolean()) }),
   v.object({ kind: v.literal('raises') }),
   v.object({ kind: v.literal('scalar') }),
   v.object({ kind: v.literal('broadcast'), parts: v.array(ShapeExprSchema) }),
