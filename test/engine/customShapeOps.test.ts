@@ -1,5 +1,5 @@
 /**
- * The shape-dependent custom layers of test/unit/customShapeCode.test.ts checked against a real
+ * The shape-dependent custom layers of test/unit/customShapeCode.test.ts (test/fixtures/customShapeLayers.ts) checked against a real
  * engine: the same computation run in TF.js on zeros with a batch of 2 (strided slices, tile,
  * gather, einsum, split with a -1 size, pad, image resize) must give ConvLens' output shapes
  * with the batch's None as 2, and TF.js' Dense the same weight count.
@@ -8,6 +8,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary, Shape } from '../../src/core/shapes/types';
+import { CLASS_TOKEN, EINSUM_ATTENTION, HEADS, PATCH_MERGE, UP_PAD } from '../fixtures/customShapeLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
@@ -20,21 +21,7 @@ function batchOf2(m: ModelSummary, className: string): Shape | undefined {
 
 describe('shape-dependent custom layers against TF.js', () => {
   it('patch merging: strided slices, concat and a Dense without bias', () => {
-    const m = read(
-      'class PatchMerge(layers.Layer):',
-      '    def __init__(self, grid, dim):',
-      '        super().__init__()',
-      '        self.grid = grid',
-      '        self.reduce = layers.Dense(2 * dim, use_bias=False)',
-      '    def call(self, x):',
-      '        h, w = self.grid',
-      '        _, _, c = x.get_shape().as_list()',
-      '        x = tf.reshape(x, shape=(-1, h, w, c))',
-      '        x = tf.concat((x[:, 0::2, 0::2, :], x[:, 1::2, 0::2, :], x[:, 0::2, 1::2, :], x[:, 1::2, 1::2, :]), axis=-1)',
-      '        return self.reduce(tf.reshape(x, shape=(-1, (h // 2) * (w // 2), 4 * c)))',
-      'inputs = keras.Input((64, 32))',
-      'model = keras.Model(inputs, PatchMerge((8, 8), 32)(inputs))',
-    );
+    const m = read(...PATCH_MERGE, 'inputs = keras.Input((64, 32))', 'model = keras.Model(inputs, PatchMerge((8, 8), 32)(inputs))');
     const dense = tf.layers.dense({ units: 64, useBias: false });
     const out = tf.tidy(() => {
       const x = tf.zeros([2, 64, 32]).reshape([2, 8, 8, 32]);
@@ -47,19 +34,7 @@ describe('shape-dependent custom layers against TF.js', () => {
   });
 
   it('a class token tiled to the batch, and x[:, 0][:, None, :3], x[:, 1:][..., :3], x[:, -2:, ::2]', () => {
-    const m = read(
-      'class ClassToken(layers.Layer):',
-      '    def build(self, input_shape):',
-      '        self.cls = self.add_weight(shape=(1, 1, input_shape[-1]), initializer="zeros")',
-      '    def call(self, x):',
-      '        return ops.concatenate([ops.tile(self.cls, [ops.shape(x)[0], 1, 1]), x], axis=1)',
-      'class Heads(layers.Layer):',
-      '    def call(self, x):',
-      '        first, rest = x[:, 0], x[:, 1:]',
-      '        return ops.concatenate([first[:, None, :3], rest[..., :3], x[:, -2:, ::2]], axis=1)',
-      'inputs = keras.Input((16, 6))',
-      'model = keras.Model(inputs, Heads()(ClassToken()(inputs)))',
-    );
+    const m = read(...CLASS_TOKEN, ...HEADS, 'inputs = keras.Input((16, 6))', 'model = keras.Model(inputs, Heads()(ClassToken()(inputs)))');
     const [token, heads] = tf.tidy(() => {
       const x = tf.concat([tf.tile(tf.zeros([1, 1, 6]), [2, 1, 1]), tf.zeros([2, 16, 6])], 1);
       const first = tf.stridedSlice(x, [0, 0, 0], [2, 1, 6], [1, 1, 1], 0, 0, 0, 0, 0b010); // x[:, 0]
@@ -73,39 +48,22 @@ describe('shape-dependent custom layers against TF.js', () => {
 
   it('attention by einsum over split heads with a gathered bias, and resize, pad and split by sizes', () => {
     const m = read(
-      'class EinsumAttention(layers.Layer):',
-      '    def __init__(self, heads, dim, max_len):',
-      '        super().__init__()',
-      '        self.heads = heads',
-      '        self.qkv = layers.Dense(3 * dim)',
-      '        self.bias = self.add_weight(shape=(max_len, heads), initializer="zeros")',
-      '    def call(self, x):',
-      '        b, n, c = ops.shape(x)',
-      '        q, k, v = ops.split(self.qkv(x), 3, axis=-1)',
-      '        q = ops.reshape(q, (b, n, self.heads, c // self.heads))',
-      '        k = ops.reshape(k, (b, n, self.heads, c // self.heads))',
-      '        scores = ops.einsum("bqhd,bkhd->bhqk", q, k)',
-      '        return scores + ops.transpose(ops.take(self.bias, ops.arange(n), axis=0))[None, :, :, None]',
-      'class UpPad(layers.Layer):',
-      '    def call(self, x):',
-      '        _, h, w, _ = ops.shape(x)',
-      '        x = ops.image.resize(x, (h * 2, w * 2), interpolation="nearest")',
-      '        left, right = tf.split(ops.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0))), [2, -1], axis=-1)',
-      '        return ops.concatenate([left, tf.image.resize(right, [16, 16])], axis=-1)',
+      ...EINSUM_ATTENTION, ...UP_PAD,
       'seq = keras.Input((10, 8))',
       'img = keras.Input((7, 7, 3))',
       'model = keras.Model([seq, img], [EinsumAttention(2, 8, 12)(seq), UpPad()(img)])',
     );
     const qkv = tf.layers.dense({ units: 24 });
-    const [scores, up] = tf.tidy(() => {
-      const [q, k] = tf.split(qkv.apply(tf.zeros([2, 10, 8])) as tf.Tensor, 3, -1).map((t) => t.reshape([2, 10, 2, 4]));
+    const [attention, up] = tf.tidy(() => {
+      const [q, k, v] = tf.split(qkv.apply(tf.zeros([2, 10, 8])) as tf.Tensor, 3, -1).map((t) => t.reshape([2, 10, 2, 4]));
       const bias = tf.gather(tf.zeros([12, 2]), tf.range(0, 10, 1, 'int32'), 0).transpose().expandDims(0).expandDims(-1);
-      const s = tf.add(tf.einsum('bqhd,bkhd->bhqk', q, k), bias);
+      const scores = tf.add(tf.einsum('bqhd,bkhd->bhqk', q, k), bias);
+      const out = tf.einsum('bhqk,bkhd->bqhd', tf.softmax(scores), v).reshape([2, 10, 8]);
       const padded = tf.pad(tf.image.resizeNearestNeighbor(tf.zeros<tf.Rank.R4>([2, 7, 7, 3]), [14, 14]), [[0, 0], [1, 1], [1, 1], [0, 0]]);
       const [left, right] = tf.split<tf.Tensor4D>(padded, [2, -1], -1);
-      return [s.shape, tf.concat([left, tf.image.resizeBilinear(right, [16, 16])], -1).shape];
+      return [out.shape, tf.concat([left, tf.image.resizeBilinear(right, [16, 16])], -1).shape];
     });
-    assert.deepStrictEqual(batchOf2(m, 'EinsumAttention'), scores);
+    assert.deepStrictEqual(batchOf2(m, 'EinsumAttention'), attention);
     // 240 weights: the qkv Dense as TF.js counts it, and the 12·2 bias table.
     assert.strictEqual(m.layers.find((l) => l.className === 'EinsumAttention')?.params, qkv.countParams() + 12 * 2);
     assert.deepStrictEqual(batchOf2(m, 'UpPad'), up);

@@ -8,6 +8,7 @@
  */
 import * as assert from 'assert';
 import { layerOf as layer, readPython as read } from '../fixtures/customLayers';
+import { CLASS_TOKEN, EINSUM_ATTENTION, HEADS, PATCH_MERGE, UP_PAD } from '../fixtures/customShapeLayers';
 
 describe('custom layers: shape-dependent call code', () => {
   it('reads stochastic depth (rank from len(), a shape built as (batch,) + (1,) * (rank - 1), if training:) and Swin-style patch merging', () => {
@@ -23,22 +24,7 @@ describe('custom layers: shape-dependent call code', () => {
       '            mask = tf.floor(keep + tf.random.uniform(shape, 0, 1))',
       '            return (x / keep) * mask',
       '        return x',
-      'class PatchMerge(layers.Layer):',
-      '    def __init__(self, grid, dim):',
-      '        super().__init__()',
-      '        self.grid = grid',
-      '        self.reduce = layers.Dense(2 * dim, use_bias=False)',
-      '    def call(self, x):',
-      '        h, w = self.grid',
-      '        _, _, c = x.get_shape().as_list()',
-      '        x = tf.reshape(x, shape=(-1, h, w, c))',
-      '        x0 = x[:, 0::2, 0::2, :]',
-      '        x1 = x[:, 1::2, 0::2, :]',
-      '        x2 = x[:, 0::2, 1::2, :]',
-      '        x3 = x[:, 1::2, 1::2, :]',
-      '        x = tf.concat((x0, x1, x2, x3), axis=-1)',
-      '        x = tf.reshape(x, shape=(-1, (h // 2) * (w // 2), 4 * c))',
-      '        return self.reduce(x)',
+      ...PATCH_MERGE,
       'inputs = keras.Input((64, 32))',
       'x = StochasticDepth(0.1)(inputs)',
       'x = PatchMerge((8, 8), 32)(x)',
@@ -57,13 +43,7 @@ describe('custom layers: shape-dependent call code', () => {
 
   it('slices tensors: a ViT class token tiled to the batch, x[:, 0], x[:, 1:], x[..., :3], x[:, None]', () => {
     const [m] = read(
-      'class ClassToken(layers.Layer):',
-      '    def build(self, input_shape):',
-      '        self.cls = self.add_weight(shape=(1, 1, input_shape[-1]), initializer="zeros")',
-      '    def call(self, x):',
-      '        batch = ops.shape(x)[0]',
-      '        cls = ops.tile(self.cls, [batch, 1, 1])',
-      '        return ops.concatenate([cls, x], axis=1)',
+      ...CLASS_TOKEN,
       'class Heads(layers.Layer):',
       '    def call(self, x):',
       '        first, rest = x[:, 0], x[:, 1:]',
@@ -79,10 +59,7 @@ describe('custom layers: shape-dependent call code', () => {
     // No: concatenating (None, 1, 6) with (None, 16, 3) on axis 1 is refused, as Keras refuses it.
     assert.match(layer(m, 'Heads').unknownReason ?? '', /cannot concatenate/);
     const [ok] = read(
-      'class Heads(layers.Layer):',
-      '    def call(self, x):',
-      '        first, rest = x[:, 0], x[:, 1:]',
-      '        return ops.concatenate([first[:, None, :3], rest[..., :3], x[:, -2:, ::2]], axis=1)',
+      ...HEADS,
       'inputs = keras.Input((17, 6))',
       'model = keras.Model(inputs, Heads()(inputs))',
     );
@@ -136,29 +113,8 @@ describe('custom layers: shape-dependent call code', () => {
 
   it('evaluates split, einsum, take, pad and image resize', () => {
     const [m] = read(
-      'class EinsumAttention(layers.Layer):',
-      '    def __init__(self, heads, dim, max_len):',
-      '        super().__init__()',
-      '        self.heads = heads',
-      '        self.qkv = layers.Dense(3 * dim)',
-      '        self.bias = self.add_weight(shape=(max_len, heads), initializer="zeros")',
-      '    def call(self, x):',
-      '        b, n, c = ops.shape(x)',
-      '        q, k, v = ops.split(self.qkv(x), 3, axis=-1)',
-      '        q = ops.reshape(q, (b, n, self.heads, c // self.heads))',
-      '        k = ops.reshape(k, (b, n, self.heads, c // self.heads))',
-      '        v = ops.reshape(v, (b, n, self.heads, c // self.heads))',
-      '        scores = ops.einsum("bqhd,bkhd->bhqk", q, k) * (c // self.heads) ** -0.5',
-      '        bias = ops.take(self.bias, ops.arange(n), axis=0)',
-      '        scores = scores + ops.transpose(bias)[None, :, :, None]',
-      '        out = ops.einsum("bhqk,bkhd->bqhd", ops.softmax(scores), v)',
-      '        return ops.reshape(out, (b, n, c))',
-      'class UpPad(layers.Layer):',
-      '    def call(self, x):',
-      '        _, h, w, _ = ops.shape(x)',
-      '        x = ops.image.resize(x, (h * 2, w * 2), interpolation="nearest")',
-      '        left, right = tf.split(ops.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0))), [2, -1], axis=-1)',
-      '        return ops.concatenate([left, tf.image.resize(right, [16, 16])], axis=-1)',
+      ...EINSUM_ATTENTION,
+      ...UP_PAD,
       'seq = keras.Input((10, 8))',
       'img = keras.Input((7, 7, 3))',
       'model = keras.Model([seq, img], [EinsumAttention(2, 8, 12)(seq), UpPad()(img)])',

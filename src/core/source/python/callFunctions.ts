@@ -6,17 +6,12 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
-import { rearrangeFunction, shapeValue } from './rearrangeFunctions';
+import { arg, int, shapeValue, unknown, type Call } from './callArgs';
+import { rearrangeFunction } from './rearrangeFunctions';
 import type { Sym } from './symbolic';
 
-export interface Call {
-  fn: string;
-  path: string;
-  positional: Sym[];
-  keyword: Map<string, Sym>;
-  /** The tensor a value stands for (a number is a scalar), or why it is not one. */
-  tensor(s: Sym): Extract<Sym, { t: 'tensor' | 'unknown' }>;
-}
+export type { Call } from './callArgs';
+
 
 /** Functions of one tensor whose result has the input's shape. */
 const ELEMENTWISE_1 = new Set([
@@ -34,23 +29,6 @@ const ELEMENTWISE_2 = new Set([
 const MERGE = new Set(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 const REDUCTIONS = new Set(['mean', 'sum', 'max', 'min', 'prod', 'std', 'var', 'logsumexp', 'any', 'all', 'argmax', 'argmin', 'amax', 'amin']);
 const RANDOM = new Set(['normal', 'uniform', 'truncated_normal', 'random_normal', 'random_uniform']);
-
-function unknown(reason: string): Sym {
-  return { t: 'unknown', reason };
-}
-
-/** The argument by keyword (any of its spellings) or position. */
-function arg(c: Call, position: number, ...names: string[]): Sym | undefined {
-  for (const n of names) {
-    const v = c.keyword.get(n);
-    if (v) return v;
-  }
-  return c.positional[position];
-}
-
-function int(s: Sym | undefined): number | undefined {
-  return s?.t === 'dim' && s.dim.kind === 'value' && s.dim.value !== null && Number.isInteger(s.dim.value) ? s.dim.value : undefined;
-}
 
 /** An axis argument: an int, a tuple of ints, None (all); `fallback` when absent. */
 function axes(s: Sym | undefined, fallback: number[] | null): number[] | null | string {

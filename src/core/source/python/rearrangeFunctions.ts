@@ -6,43 +6,8 @@
  * with its reason.
  */
 import type { DimExpr, IndexExpr, ShapeExpr } from '../../model/customLayer';
-import type { Call } from './callFunctions';
+import { arg, int, shapeValue, tensorOf, unknown, type Call } from './callArgs';
 import type { Sym } from './symbolic';
-
-function unknown(reason: string): Sym {
-  return { t: 'unknown', reason };
-}
-
-function arg(c: Call, position: number, ...names: string[]): Sym | undefined {
-  for (const n of names) {
-    const v = c.keyword.get(n);
-    if (v) return v;
-  }
-  return c.positional[position];
-}
-
-function int(s: Sym | undefined): number | undefined {
-  return s?.t === 'dim' && s.dim.kind === 'value' && s.dim.value !== null && Number.isInteger(s.dim.value) ? s.dim.value : undefined;
-}
-
-function tensorOf(c: Call, s: Sym | undefined): ShapeExpr | string {
-  if (!s) return `${c.path}() without a tensor`;
-  const t = c.tensor(s);
-  return t.t === 'tensor' ? t.expr : t.reason;
-}
-
-/** A shape given as a value: a tuple of sizes, one size, or another tensor's shape (`tf.shape(x)`). */
-export function shapeValue(s: Sym | undefined, what: string): ShapeExpr | string {
-  if (s?.t === 'shapeOf') return s.of;
-  const items = s?.t === 'tuple' ? s.items : s?.t === 'dim' ? [s] : undefined;
-  if (!items) return `the ${what} is not a known tuple`;
-  const dims: DimExpr[] = [];
-  for (const d of items) {
-    if (d.t !== 'dim') return `the ${what} is not known (${d.t === 'unknown' ? d.reason : 'not a number'})`;
-    dims.push(d.dim);
-  }
-  return { kind: 'dims', dims };
-}
 
 function result(c: Call, expr: ShapeExpr | string): Sym {
   return typeof expr === 'string' ? unknown(`${c.path}(): ${expr}`) : { t: 'tensor', expr };
