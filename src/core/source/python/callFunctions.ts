@@ -48,17 +48,6 @@ function flag(s: Sym | undefined, fallback: boolean): boolean | string {
   return s.t === 'const' && typeof s.value === 'boolean' ? s.value : 'a flag that is not True or False';
 }
 
-function dimsOf(s: Sym | undefined, what: string): DimExpr[] | string {
-  const items = s?.t === 'tuple' ? s.items : s?.t === 'dim' ? [s] : undefined;
-  if (!items) return `the ${what} is not a known tuple`;
-  const out: DimExpr[] = [];
-  for (const d of items) {
-    if (d.t !== 'dim') return `the ${what} is not known (${d.t === 'unknown' ? d.reason : 'not a number'})`;
-    out.push(d.dim);
-  }
-  return out;
-}
-
 function tensors(c: Call, items: Sym[]): ShapeExpr[] | string {
   const out: ShapeExpr[] = [];
   for (const i of items) {
@@ -183,9 +172,9 @@ export function tensorFunction(c: Call): Sym {
       const target = arg(c, 1, 'shape', 'newshape', 'new_shape');
       // reshape(q, tf.shape(x)): another tensor's whole shape (the VQ-VAE's quantizer), or one
       // built from its axes (`(batch,) + x.shape[1:]`).
-      if (target?.t === 'shapeOf') return withTensor(c, first, (x) => ({ kind: 'reshapeTo', of: x, target: target.of }));
-      const dims = dimsOf(target, `shape given to ${path}`);
-      return typeof dims === 'string' ? unknown(dims) : withTensor(c, first, (x) => ({ kind: 'reshape', of: x, dims }));
+      const shape = shapeValue(target, `shape given to ${path}`);
+      if (typeof shape === 'string') return unknown(shape);
+      return withTensor(c, first, (x) => (shape.kind === 'dims' ? { kind: 'reshape', of: x, dims: shape.dims } : { kind: 'reshapeTo', of: x, target: shape }));
     }
     case 'concatenate': case 'concat': return concatenate(c, false);
     case 'stack': return concatenate(c, true);
