@@ -13,6 +13,9 @@ export type * from './customLayerTypes';
 
 type Shape = ops.Shape;
 
+/** More axes than any tensor has: a shape built as `(1,) * n` with a larger n is refused, not allocated. */
+const MAX_RANK = 64;
+
 /** Applies a sublayer to known shapes: its output shape, or why not. Supplied by the shape engine. */
 export type ApplySublayer = (index: number, inputs: Shape[]) => Shape | string;
 
@@ -250,6 +253,7 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
     case 'fill': {
       const [value, count] = [evaluateDims([expr.value], e), wholeDim(expr.count, e, 'a tuple repetition')];
       if (typeof value === 'string' || typeof count === 'string') return typeof value === 'string' ? value : count as string;
+      if ((count ?? 0) > MAX_RANK) return `a shape of ${count} axes`;
       return Array<number | null>(Math.max(count ?? 0, 0)).fill(value[0]);
     }
     case 'reshapeTo': return one(expr.of, (x) => one(expr.target, (t) => ops.reshape(x, t)));

@@ -132,7 +132,9 @@ function terms(side: string): string[] | string {
  * order, after the broadcast axes, as NumPy does.
  */
 export function einsum(equation: string, operands: Shape[]): Shape | string {
-  const [lhs, rhs] = equation.split('->');
+  const sides = equation.split('->');
+  if (sides.length > 2) return `the einsum equation '${equation}' has more than one ->`;
+  const [lhs, rhs] = sides;
   const inputs = lhs.split(',').map(terms);
   if (inputs.length !== operands.length) return `the einsum equation names ${inputs.length} operands, the call gives ${operands.length}`;
   const sizes = new Map<string, number | null>();

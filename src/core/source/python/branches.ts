@@ -27,11 +27,27 @@ function joinDims(join: Join, a: DimExpr, b: DimExpr): DimExpr {
   return join.kind === 'select' ? { kind: 'select', test: join.test, then: a, else: b } : { kind: 'agree', parts: [a, b] };
 }
 
+/** Nodes compared before two values count as different (their join is then merely larger, not wrong). */
+const SAME_BUDGET = 2000;
+
+/**
+ * Whether two values are the same expression. Expressions share parts (`x = x + x`), so
+ * expanding them can take exponential time: past a budget of nodes they count as different.
+ */
+export function sameValue(a: unknown, b: unknown, budget = { left: SAME_BUDGET }): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || --budget.left < 0) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], budget));
+}
+
 /** One value after the `if`: `a` where the branch was taken, `b` where not. */
 export function joinSym(join: Join, a: Sym, b: Sym): Sym {
   if (a.t === 'raise') return b;
   if (b.t === 'raise') return a;
-  if (JSON.stringify(a) === JSON.stringify(b)) return a;
+  if (sameValue(a, b)) return a;
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   if (a.t === 'dim' && b.t === 'dim') return { t: 'dim', dim: joinDims(join, a.dim, b.dim) };

@@ -87,8 +87,12 @@ export class CallReader extends SymbolicExpressions {
         const r = this.forLoop(s);
         if (r) return r;
       } else if (s.name === 'IfStatement') {
-        // The statements after the if run on in each branch taken.
-        return this.ifChain(this.arms(s), 0, statements.slice(i + 1));
+        const arms = this.arms(s);
+        // Arms that return or raise take the statements after the if with them, one run for
+        // each arm; others only set names, joined after the if (no run is repeated).
+        if (arms.some((a) => a.body.some((b) => /\b(return|raise)\b/.test(this.word(b))))) return this.ifChain(arms, 0, statements.slice(i + 1));
+        const r = this.ifChain(arms, 0, []);
+        if (r) return r;
       } else {
         return unknownSym(`it has ${statementName(s)} ConvLens does not follow`);
       }
@@ -139,6 +143,8 @@ export class CallReader extends SymbolicExpressions {
       this.replaceEnv(afterTaken);
       return taken && join.kind === 'select' ? joinSym(join, taken, { t: 'tensor', expr: { kind: 'raises' } }) : taken;
     }
+    if (taken?.t === 'unknown') return taken;
+    if (other?.t === 'unknown') return other;
     if ((taken === undefined) !== (other === undefined)) return unknownSym('it returns in one branch of an if and not in the other');
     this.replaceEnv(joinEnv(join, afterTaken, new Map(this.env)));
     return taken && other ? joinSym(join, taken, other) : undefined;

@@ -12,6 +12,8 @@ import { COMPARE, arithmetic, compare, fromValue, numberOf, truth, unknownSym, t
 import { subscript, subscriptGroups } from './subscripts';
 import { children, isToken, parseNumber, parseStringToken, type SyntaxNode } from './syntax';
 
+/** The longest tuple `(1,) * n` makes inside call: shapes and short lists, never a data table. */
+const MAX_TUPLE = 1024;
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 const DIM_OPS = new Set<string>(['+', '-', '*', '//', '/', '%', '**']);
 /** Functions of a size (`int(h * 0.5)`, `math.sqrt(num_patches)`): path → DimFn. */
@@ -172,7 +174,8 @@ export abstract class SymbolicExpressions {
   /** `(1,) * n`: a known n repeats the items; a size only known from the input gives a shape of n sizes. */
   private repeatTuple(tuple: Extract<Sym, { t: 'tuple' }>, times: Sym): Sym {
     const n = numberOf(times);
-    if (n !== undefined) return Number.isInteger(n) ? { t: 'tuple', items: Array.from({ length: Math.max(n, 0) }, () => tuple.items).flat() } : unknownSym('a tuple repeated a fractional number of times');
+    if (n !== undefined && (!Number.isInteger(n) || n * tuple.items.length > MAX_TUPLE)) return unknownSym(`a tuple repeated ${n} times`);
+    if (n !== undefined) return { t: 'tuple', items: Array.from({ length: Math.max(n, 0) }, () => tuple.items).flat() };
     const [only] = tuple.items;
     if (times.t !== 'dim' || tuple.items.length !== 1 || only.t !== 'dim') return unknownSym('a tuple repeated a number of times ConvLens does not know');
     return { t: 'shapeOf', of: { kind: 'fill', value: only.dim, count: times.dim } };
