@@ -47,7 +47,7 @@ describe('custom layers: shape-dependent call code', () => {
       'class Heads(layers.Layer):',
       '    def call(self, x):',
       '        first, rest = x[:, 0], x[:, 1:]',
-      '        return ops.concatenate([first[:, None], rest[..., :3], x[:, -2:, ::2]], axis=1)',
+      '        return ops.concatenate([first[:, tf.newaxis], rest[..., :3], x[:, -2:, ::2]], axis=1)',
       'inputs = keras.Input((16, 6))',
       'x = ClassToken()(inputs)',
       'model = keras.Model(inputs, [x, Heads()(x)])',

@@ -34,7 +34,7 @@ function bound(nodes: SyntaxNode[], evaluate: Evaluate): DimExpr | null | string
 }
 
 /** One item: `:`-separated bounds, `...`, `None`, or an index. */
-function item(group: SyntaxNode[], evaluate: Evaluate): IndexExpr | string {
+function item(group: SyntaxNode[], evaluate: Evaluate, word: (n: SyntaxNode) => string): IndexExpr | string {
   const colons = group.filter((k) => k.name === ':').length;
   if (colons > 0) {
     const parts: SyntaxNode[][] = [[]];
@@ -50,7 +50,7 @@ function item(group: SyntaxNode[], evaluate: Evaluate): IndexExpr | string {
   const exprs = group.filter((k) => !isToken(k));
   if (exprs.length !== 1) return 'an index ConvLens does not read';
   if (exprs[0].name === 'Ellipsis') return { kind: 'ellipsis' };
-  if (exprs[0].name === 'None') return { kind: 'newaxis' };
+  if (exprs[0].name === 'None' || /^(tf|np|numpy|ops)\.newaxis$/.test(word(exprs[0]).replace(/\s+/g, ''))) return { kind: 'newaxis' };
   const at = bound(exprs, evaluate);
   return typeof at === 'string' ? at : at === null ? 'an index of None' : { kind: 'at', at };
 }
@@ -71,10 +71,10 @@ function sliceTuple(items: Sym[], r: Extract<IndexExpr, { kind: 'range' }>): Sym
 }
 
 /** `obj[groups]` for a Sym: what indexing gives, or why it is not known. */
-export function subscript(obj: Sym, groups: SyntaxNode[][], evaluate: Evaluate, pick: (v: Sym, i: number) => Sym): Sym {
+export function subscript(obj: Sym, groups: SyntaxNode[][], evaluate: Evaluate, word: (n: SyntaxNode) => string, pick: (v: Sym, i: number) => Sym): Sym {
   const items: IndexExpr[] = [];
   for (const g of groups) {
-    const it = item(g, evaluate);
+    const it = item(g, evaluate, word);
     if (typeof it === 'string') return unknownSym(it);
     items.push(it);
   }

@@ -168,7 +168,7 @@ export abstract class SymbolicExpressions {
       if (prop === 'rank' && owner.t === 'shapeOf') return { t: 'dim', dim: { kind: 'rank', of: owner.of } };
       return unknownSym(`attribute ${this.word(n)} in call is not evaluated`);
     }
-    return subscript(this.evaluate(kids[0]), subscriptGroups(kids.slice(2, -1)), (k) => this.evaluate(k), (v, i) => this.item(v, i));
+    return subscript(this.evaluate(kids[0]), subscriptGroups(kids.slice(2, -1)), (k) => this.evaluate(k), (k) => this.word(k), (v, i) => this.item(v, i));
   }
 
   /** `(1,) * n`: a known n repeats the items; a size only known from the input gives a shape of n sizes. */
