@@ -7,8 +7,13 @@
  * the comment beside it from the functions' NumPy/Keras rules.
  */
 import * as assert from 'assert';
+import * as v from 'valibot';
+import { analyzeSource } from '../../src/core/analysis';
+import { analyzeModel } from '../../src/core/shapes/analyze';
+import { ModelSpecSchema } from '../../src/core/model/specSchema';
 import { layerOf as layer, readPython as read } from '../fixtures/customLayers';
 import { CLASS_TOKEN, EINSUM_ATTENTION, HEADS, PATCH_MERGE, UP_PAD } from '../fixtures/customShapeLayers';
+import { SIAMESE_TOWERS } from '../fixtures/customLayers';
 
 describe('custom layers: shape-dependent call code', () => {
   it('reads stochastic depth (rank from len(), a shape built as (batch,) + (1,) * (rank - 1), if training:) and Swin-style patch merging', () => {
@@ -127,6 +132,33 @@ describe('custom layers: shape-dependent call code', () => {
     // 7 → 14 → padded 16; channels split 2 and the rest (1); the rest resized to 16 (no change): (None, 16, 16, 3).
     assert.deepStrictEqual(layer(m, 'UpPad').outputShape, [null, 16, 16, 3]);
     assert.strictEqual(m.complete, true);
+  });
+
+  it('sends every new kind of expression across the worker boundary, and the layer reads the same there', () => {
+    const lines = [...PATCH_MERGE, ...CLASS_TOKEN, ...HEADS, ...EINSUM_ATTENTION, ...UP_PAD,
+      'class Branchy(layers.Layer):',
+      '    def call(self, x, training=None):',
+      '        if len(x.shape) == 3:',
+      '            y = ops.tile(x, (1, 1, 2))[..., :ops.shape(x)[-1]] if training else x',
+      '        else:',
+      '            raise ValueError("rank")',
+      '        return ops.einsum("bij->bji", y) + ops.reshape(x, (-1,) + tuple(x.shape[1:]))[:, :1, :1] * int(math.sqrt(4))',
+      'seq = keras.Input((64, 32))',
+      'img = keras.Input((7, 7, 3))',
+      'tok = keras.Input((16, 6))',
+      'a = PatchMerge((8, 8), 32)(seq)',
+      'model = keras.Model([seq, img, tok], [Heads()(ClassToken()(tok)), EinsumAttention(2, 64, 20)(a), UpPad()(img), Branchy()(a)])',
+    ];
+    const { specs, models } = analyzeSource(['import keras', 'import math', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n'), 'python');
+    const received = v.parse(ModelSpecSchema, JSON.parse(JSON.stringify(specs[0])));
+    const there = analyzeModel(received);
+    assert.deepStrictEqual(there.layers.map((l) => [l.outputShape, l.params]), models[0].layers.map((l) => [l.outputShape, l.params]));
+    // Branchy: (None, 16, 64) both ways, transposed to (None, 64, 16), plus a (None, 1, 1) corner: known.
+    assert.deepStrictEqual(layer(there, 'Branchy').outputShape, [null, 64, 16]);
+    assert.strictEqual(there.complete, true);
+    const towers = analyzeSource(['import keras', 'from keras import layers', ...SIAMESE_TOWERS].join('\n'), 'python');
+    const shared = analyzeModel(v.parse(ModelSpecSchema, JSON.parse(JSON.stringify(towers.specs[1]))));
+    assert.strictEqual(shared.totalParams, 384);
   });
 
   it("refuses build's input_shape read as one shape when the layer gets several tensors", () => {
