@@ -78,6 +78,26 @@ describe('custom layers with sublayers', () => {
     assert.deepStrictEqual([m.layers[1].outputShape, m.layers[1].params], [[null, 8], 11 * 16 + 17 * 8]);
   });
 
+  it('loops over zip() of two sublayer lists: a pre-norm residual encoder of Transformer blocks', () => {
+    const [m] = read(
+      ...TRANSFORMER,
+      'class Encoder(layers.Layer):',
+      '    def __init__(self, depth):',
+      '        super().__init__()',
+      '        self.blocks = [TransformerBlock(32, 2, 32) for _ in range(depth)]',
+      '        self.norms = [layers.LayerNormalization() for _ in range(depth)]',
+      '    def call(self, x):',
+      '        for block, norm in zip(self.blocks, self.norms):',
+      '            x = x + block(norm(x))',
+      '        return x',
+      'inputs = keras.Input((10, 32))',
+      'model = keras.Model(inputs, Encoder(3)(inputs))',
+    );
+    // Each block 10,656 (the classifier test above: attention 8,416, FFN 2,112, two norms 128)
+    // and each norm 2·32 = 64: 3·(10,656 + 64) = 32,160.
+    assert.deepStrictEqual([m.layers[1].outputShape, m.layers[1].params], [[null, 10, 32], 3 * (10656 + 64)]);
+  });
+
   it('counts a sublayer that build builds by hand, where call applies it (a masked convolution)', () => {
     const code = [
       'import numpy as np',

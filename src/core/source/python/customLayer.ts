@@ -155,17 +155,22 @@ export class CallReader extends SymbolicExpressions {
     for (const [k, v] of values) this.env.set(k, v);
   }
 
-  /** `for block in self.blocks: x = block(x)`: over a known tuple (sublayers made in a list). */
+  /**
+   * `for block in self.blocks: x = block(x)`, `for attn, ffn in zip(self.attns, self.ffns):`:
+   * over a known tuple (sublayers made in a list), one name or a tuple of names.
+   */
   private forLoop(s: SyntaxNode): Sym | undefined {
     const kids = children(s);
     const inAt = kids.findIndex((k) => k.name === 'in');
     const body = kids.find((k) => k.name === 'Body');
-    const target = kids[1];
-    if (inAt !== 2 || target?.name !== 'VariableName' || !body || kids[inAt + 2] !== body) return unknownSym('it has a for loop ConvLens does not follow');
+    const names = kids.slice(1, inAt).filter((k) => k.name !== ',');
+    if (inAt < 2 || names.some((k) => k.name !== 'VariableName') || !body || kids[inAt + 2] !== body) return unknownSym('it has a for loop ConvLens does not follow');
     const items = this.evaluate(kids[inAt + 1]);
     if (items.t !== 'tuple') return unknownSym(`it loops over ${items.t === 'unknown' ? items.reason : 'something that is not a known list'}`);
     for (const item of items.items) {
-      this.env.set(this.word(target), item);
+      if (names.length === 1) this.env.set(this.word(names[0]), item);
+      else if (item.t === 'tuple' && item.items.length === names.length) names.forEach((n, i) => this.env.set(this.word(n), item.items[i]));
+      else return unknownSym(`it unpacks a loop item into ${names.length} names`);
       const r = this.block(children(body));
       if (r) return r;
     }

@@ -236,6 +236,12 @@ export abstract class SymbolicExpressions {
     if (inlined) return inlined;
     if (target) return unknownSym(`${path}() in call is not evaluated`);
     if (path === 'len' && positional.length === 1) return this.length(positional[0]);
+    // zip(a, b) over known tuples (lists of sublayers): the tuples of their items, as Python pairs them.
+    if (path === 'zip' && positional.length > 0 && positional.every((p) => p.t === 'tuple')) {
+      const lists = positional.filter((p): p is Extract<Sym, { t: 'tuple' }> => p.t === 'tuple');
+      const length = Math.min(...lists.map((l) => l.items.length));
+      return { t: 'tuple', items: Array.from({ length }, (_, i) => ({ t: 'tuple', items: lists.map((l) => l.items[i]) })) };
+    }
     const dimFn = DIM_FUNCTIONS[path];
     if (dimFn && positional.length === 1 && (positional[0].t === 'dim' || path.includes('.'))) {
       if (positional[0].t === 'dim') return this.dimFunction(dimFn, positional[0]);
