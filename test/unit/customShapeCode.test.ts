@@ -134,6 +134,38 @@ describe('custom layers: shape-dependent call code', () => {
     assert.strictEqual(m.complete, true);
   });
 
+  it('reads shifted patch tokenization (ViT for small datasets): crop and pad to a bounding box in a helper, patches, norm, projection', () => {
+    const [m] = read(
+      'class ShiftedPatches(layers.Layer):',
+      '    def __init__(self, image_size, patch_size, num_patches, dim):',
+      '        super().__init__()',
+      '        self.image_size = image_size',
+      '        self.patch_size = patch_size',
+      '        self.half = patch_size // 2',
+      '        self.flatten = layers.Reshape((num_patches, -1))',
+      '        self.project = layers.Dense(dim)',
+      '        self.norm = layers.LayerNormalization(epsilon=1e-6)',
+      '    def shifted(self, images, down, right):',
+      '        side = self.image_size - self.half',
+      '        cropped = tf.image.crop_to_bounding_box(images, 0 if down else self.half, 0 if right else self.half, side, side)',
+      '        return tf.image.pad_to_bounding_box(cropped, self.half if down else 0, self.half if right else 0, self.image_size, self.image_size)',
+      '    def call(self, images):',
+      '        images = tf.concat([images, self.shifted(images, False, False), self.shifted(images, True, False),',
+      '                            self.shifted(images, False, True), self.shifted(images, True, True)], axis=-1)',
+      '        p = self.patch_size',
+      '        patches = tf.image.extract_patches(images=images, sizes=[1, p, p, 1], strides=[1, p, p, 1], rates=[1, 1, 1, 1], padding="VALID")',
+      '        return self.project(self.norm(self.flatten(patches)))',
+      'inputs = keras.Input((32, 32, 3))',
+      'model = keras.Model(inputs, ShiftedPatches(32, 4, 64, 16)(inputs))',
+    );
+    // Each shifted image is cropped to 30×30 and padded back to 32×32; five of them: 15 channels.
+    // 4×4 patches: (None, 8, 8, 4·4·15 = 240) → (None, 64, 240); LayerNormalization 2·240 = 480,
+    // Dense (240 + 1)·16 = 3,856: (None, 64, 16) and 4,336 weights.
+    const tokens = layer(m, 'ShiftedPatches');
+    assert.deepStrictEqual([tokens.outputShape, tokens.params], [[null, 64, 16], 480 + 3856]);
+    assert.strictEqual(m.complete, true);
+  });
+
   it('sends every new kind of expression across the worker boundary, and the layer reads the same there', () => {
     const lines = [...PATCH_MERGE, ...CLASS_TOKEN, ...HEADS, ...EINSUM_ATTENTION, ...UP_PAD,
       'class Branchy(layers.Layer):',

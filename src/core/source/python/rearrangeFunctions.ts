@@ -123,6 +123,18 @@ function resize(c: Call): Sym {
   return result(c, { kind: 'resize', of: x, size: [size.dims[0], size.dims[1]], channelsFirst: format?.t === 'const' && format.value === 'channels_first' });
 }
 
+/**
+ * `tf.image.crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width)`
+ * and `pad_to_bounding_box` (same arguments): the image at the target size, channels last.
+ */
+function boundingBox(c: Call): Sym {
+  const x = tensorOf(c, arg(c, 0, 'image'));
+  const [height, width] = [arg(c, 3, 'target_height'), arg(c, 4, 'target_width')];
+  if (typeof x === 'string') return unknown(x);
+  if (height?.t !== 'dim' || width?.t !== 'dim') return unknown(`the target size of ${c.path}() is not known`);
+  return result(c, { kind: 'resize', of: x, size: [height.dim, width.dim], channelsFirst: false });
+}
+
 /** `tile(x, reps)` / `tf.tile(input, multiples)`. */
 function tile(c: Call): Sym {
   const x = tensorOf(c, arg(c, 0, 'x', 'input'));
@@ -157,6 +169,7 @@ export function rearrangeFunction(c: Call): Sym | undefined {
     case 'split': return split(c);
     case 'pad': return pad(c);
     case 'resize': return /(^|\.)image\./.test(c.path) ? resize(c) : undefined;
+    case 'crop_to_bounding_box': case 'pad_to_bounding_box': return boundingBox(c);
     default: return undefined;
   }
 }
