@@ -19,6 +19,8 @@ const ELEMENTWISE_1 = new Set([
   'cast', 'stop_gradient', 'sin', 'cos', 'log1p', 'expm1', 'sign', 'softmax', 'log_softmax', 'gelu', 'silu', 'swish', 'elu',
   'selu', 'leaky_relu', 'identity', 'round', 'floor', 'ceil', 'erf', 'reciprocal', 'logical_not', 'convert_to_tensor',
   'clip', 'clip_by_value', 'dropout', 'l2_normalize', 'normalize', 'hard_sigmoid', 'zeros_like', 'ones_like', 'cumsum',
+  // Rearranging values along an axis keeps the shape (Swin's shifted windows: tf.roll).
+  'roll', 'flip', 'reverse', 'sort',
 ]);
 /** Functions of two tensors, broadcast like the arithmetic operators. */
 const ELEMENTWISE_2 = new Set([
