@@ -210,6 +210,20 @@ describe('custom layers: shape-dependent call code', () => {
     assert.strictEqual(m.complete, false);
   });
 
+  it('keeps the shape through roll and flip (Swin-style shifted windows)', () => {
+    const [m] = read(
+      'class Shift(layers.Layer):',
+      '    def __init__(self, shift):',
+      '        super().__init__()',
+      '        self.shift = shift',
+      '    def call(self, x):',
+      '        return ops.flip(tf.roll(x, shift=[-self.shift, -self.shift], axis=[1, 2]), axis=-1)',
+      'inputs = keras.Input((8, 8, 3))',
+      'model = keras.Model(inputs, Shift(2)(inputs))',
+    );
+    assert.deepStrictEqual(layer(m, 'Shift').outputShape, [null, 8, 8, 3]);
+  });
+
   it('keeps what it cannot follow unknown, with the reason', () => {
     const cases: [string, RegExp][] = [
       ['return x[:, self.idx]', /indexing with a tensor|self\.idx is not known/],
