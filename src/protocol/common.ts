@@ -36,6 +36,7 @@ export const LayerSummarySchema: v.GenericSchema<LayerSummary> = v.object({
   inbound: v.array(Int),
   range: SourceRangeSchema,
   sharedWith: v.optional(Count),
+  sharedWeights: v.optional(v.array(v.object({ id: Int, trainable: Count, nonTrainable: Count }))),
   nested: v.optional(v.lazy(() => ModelSummarySchema)),
 });
 

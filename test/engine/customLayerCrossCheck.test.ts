@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { PATCH_ENCODER, RESIDUAL_BLOCK, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
+import { PATCH_ENCODER, RESIDUAL_BLOCK, SIAMESE_TOWERS, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
@@ -84,6 +84,20 @@ describe('custom layers against TF.js', () => {
     const model = tf.model({ inputs: [patches, positions], outputs: encoded });
     assert.strictEqual(summary.totalParams, model.countParams());
     assert.deepStrictEqual(summary.layers[1].outputShape, encoded.shape);
+    model.dispose();
+  });
+
+  it('two towers sharing one encoder: TF.js counts the shared layers once, as ConvLens\' totals must', () => {
+    const summary = analyzeSource(['import keras', 'from keras import layers', ...SIAMESE_TOWERS].join('\n') + '\n', 'python').models
+      .find((m) => m.kerasName === 'towers')!;
+    const encoder = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [10] }), tf.layers.dense({ units: 8 })] });
+    const tower = (x: tf.SymbolicTensor): tf.SymbolicTensor =>
+      tf.layers.dense({ units: 4 }).apply(encoder.apply(x)) as tf.SymbolicTensor;
+    const left = tf.input({ shape: [10] });
+    const right = tf.input({ shape: [10] });
+    const model = tf.model({ inputs: [left, right], outputs: tf.layers.concatenate().apply([tower(left), tower(right)]) as tf.SymbolicTensor });
+    assert.ok(summary.complete);
+    assert.deepStrictEqual([summary.trainableParams, summary.nonTrainableParams], counts(model));
     model.dispose();
   });
 });

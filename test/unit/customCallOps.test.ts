@@ -64,17 +64,13 @@ describe('custom layers: call evaluated symbolically', () => {
       'model = keras.Model([x, labels], Mix(2, name="mix")([x, labels]))',
     ];
     const [m] = read(...code);
-    // The slice at the end is not evaluated, so the layer is unknown with that reason.
-    const mix = layer(m, 'Mix');
-    assert.strictEqual(mix.outputShape, null);
-    assert.match(mix.unknownReason ?? '', /slicing in call is not evaluated/);
-    assert.strictEqual(m.complete, false);
-    const [fixed] = read(...code.map((line) => line.replace(', ops.sum(onehot, axis=(1, 2))[:, None]', '')));
-    // h: (None, 6, 2, 4) → (None, 2, 6, 4); scores (None, 2, 6, 6); mean keepdims (None, 2, 6, 1);
+    // h: (None, 6, 8) → (None, 6, 2, 4) → (None, 2, 6, 4); scores (None, 2, 6, 6); mean keepdims (None, 2, 6, 1);
     // sum over the heads (None, 6, 1), squeezed (None, 6); proj (None, 6, 8) max → (None, 6);
-    // one_hot (None, 6, 10), argmax → (None, 6): concatenated (None, 18). The kernel is 8·8.
-    const ok = layer(fixed, 'Mix');
-    assert.deepStrictEqual([ok.outputShape, ok.params], [[null, 18], 64]);
+    // one_hot (None, 6, 10), argmax → (None, 6); summed over both axes (None,), [:, None] → (None, 1):
+    // concatenated (None, 6 + 6 + 6 + 1) = (None, 19). The kernel is 8·8.
+    const mix = layer(m, 'Mix');
+    assert.deepStrictEqual([mix.outputShape, mix.params], [[null, 19], 64]);
+    assert.strictEqual(m.complete, true);
     // Keras refuses to concatenate tensors of different ranks, and so does ConvLens.
     const [ranks] = read(...code.map((line) => line.replace('ops.argmax(onehot, axis=-1), ops.sum(onehot, axis=(1, 2))[:, None]', 'onehot')));
     assert.match(layer(ranks, 'Mix').unknownReason ?? '', /different ranks/);

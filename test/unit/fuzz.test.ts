@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeSource, readSource } from '../../src/core/analysis';
 import type { SourceLanguage } from '../../src/core/model/spec';
+import { PATCH_ENCODER, RESIDUAL_BLOCK, SIAMESE_TOWERS, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
+import { CLASS_TOKEN, EINSUM_ATTENTION, HEADS, PATCH_MERGE, UP_PAD } from '../fixtures/customShapeLayers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -60,6 +62,13 @@ describe('reader robustness (fuzz)', function () {
 
   it('never throws or hangs on truncated, mutated and random Python', () => {
     fc.assert(fc.property(cases(examples('keras').concat(examples('broken')), PY_TOKENS), (text) => mustSurvive(text, 'python')), { numRuns: 400, seed: 2024 });
+  });
+
+  it("never throws or hangs on mutated custom layers (their call's shape code, slices and branches)", () => {
+    const model = 'inputs = keras.Input((16, 8))\nx = PatchMerge((4, 4), 8)(inputs)\nmodel = keras.Model(inputs, x)\n';
+    const seeds = [PATCH_MERGE, [...CLASS_TOKEN, ...HEADS], EINSUM_ATTENTION, UP_PAD, RESIDUAL_BLOCK, PATCH_ENCODER, SIAMESE_TOWERS, TRANSFORMER_CLASSIFIER]
+      .map((lines) => ['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n' + model);
+    fc.assert(fc.property(cases(seeds, PY_TOKENS.concat(['len', 'shape', 'training', 'ops.einsum', '...', 'None', '::2', 'raise'])), (text) => mustSurvive(text, 'python')), { numRuns: 300, seed: 2026 });
   });
 
   it('never throws or hangs on truncated, mutated and random TypeScript/JavaScript', () => {

@@ -1,64 +1,20 @@
 /**
- * A user's keras.layers.Layer subclass, as the Python reader understood its class body:
- * plain JSON (it crosses worker and webview boundaries inside a LayerSpec). The output
- * shape is a small expression over the layer's input shapes, because the reader sees the
- * class before the shapes of the tensors it is applied to are known; sublayers made in
- * `__init__` are ordinary LayerSpecs that the expression applies by index.
+ * A user's keras.layers.Layer subclass, as the Python reader understood its class body
+ * (its expressions in ./customLayerTypes.ts), evaluated over the shapes it is applied to.
+ * The output shape is a small expression over the layer's input shapes, because the reader
+ * sees the class before the shapes of the tensors it is applied to are known; sublayers made
+ * in `__init__` are ordinary LayerSpecs that the expression applies by index.
  */
-import type { LayerSpec } from './spec';
 import * as ops from './shapeOps';
+import * as idx from './shapeIndexing';
+import type { DimExpr, DimFn, DimOp, IndexExpr, ShapeExpr, TestExpr, WeightExpr } from './customLayerTypes';
+
+export type * from './customLayerTypes';
 
 type Shape = ops.Shape;
 
-export type DimOp = '+' | '-' | '*' | '//' | 'ceildiv';
-
-/** One axis: a number or None, an axis of a tensor (`ops.shape(x)[1]`, `input_shape[-1]`), or arithmetic on axes. */
-export type DimExpr =
-  | { kind: 'value'; value: number | null }
-  | { kind: 'axis'; of: ShapeExpr; axis: number }
-  | { kind: 'op'; op: DimOp; a: DimExpr; b: DimExpr };
-
-export type ShapeExpr =
-  /** The layer's i-th input tensor. */
-  | { kind: 'input'; index: number }
-  /** A Python number or other scalar: broadcasts to anything. */
-  | { kind: 'scalar' }
-  /** Element-wise result of several operands, NumPy broadcasting. */
-  | { kind: 'broadcast'; parts: ShapeExpr[] }
-  /** A shape given axis by axis (`keras.random.normal(shape=(batch, dim))`, `tf.range(n)`). */
-  | { kind: 'dims'; dims: DimExpr[] }
-  /** `self.dense(x)`: the sublayer `sublayers[index]` applied to these tensors. */
-  | { kind: 'sublayer'; index: number; args: ShapeExpr[] }
-  /** `reshape(x, dims)`; a -1 is inferred. */
-  | { kind: 'reshape'; of: ShapeExpr; dims: DimExpr[] }
-  | { kind: 'concat'; parts: ShapeExpr[]; axis: number }
-  | { kind: 'stack'; parts: ShapeExpr[]; axis: number }
-  | { kind: 'matmul'; a: ShapeExpr; b: ShapeExpr; transposeA: boolean; transposeB: boolean }
-  /** mean, sum, max… over `axes` (null: all). */
-  | { kind: 'reduce'; of: ShapeExpr; axes: number[] | null; keepdims: boolean }
-  | { kind: 'transpose'; of: ShapeExpr; perm: number[] | null }
-  | { kind: 'expand'; of: ShapeExpr; axis: number }
-  | { kind: 'squeeze'; of: ShapeExpr; axes: number[] | null }
-  /** `one_hot(x, depth)`: x's shape with a last axis of `depth`. */
-  | { kind: 'oneHot'; of: ShapeExpr; depth: DimExpr };
-
-/** One `self.add_weight(shape=…)`: its shape may depend on the input (`build(self, input_shape)`). */
-export interface WeightExpr {
-  dims: DimExpr[];
-  trainable: boolean;
-}
-
-export interface CustomLayerSpec {
-  /** How the output shape follows from the input shapes. */
-  output: ShapeExpr;
-  /** The layer's own weights (add_weight). */
-  weights: WeightExpr[];
-  /**
-   * Layers made in `__init__` that `call` applies; Keras builds each on its first call and
-   * counts its weights once, however often it is called.
-   */
-  sublayers: LayerSpec[];
-}
+/** More axes than any tensor has: a shape built as `(1,) * n` with a larger n is refused, not allocated. */
+const MAX_RANK = 64;
 
 /** Applies a sublayer to known shapes: its output shape, or why not. Supplied by the shape engine. */
 export type ApplySublayer = (index: number, inputs: Shape[]) => Shape | string;
@@ -66,6 +22,11 @@ export type ApplySublayer = (index: number, inputs: Shape[]) => Shape | string;
 export interface Evaluation {
   inputs: Shape[];
   sublayer: ApplySublayer;
+  /**
+   * Why a sublayer applied in only some branches of an `if training:` cannot be counted (it
+   * has weights Keras builds only once that branch runs); undefined when it has none.
+   */
+  oneBranch?: (index: number) => string | undefined;
 }
 
 function arithmetic(op: DimOp, a: number, b: number): number | string {
@@ -75,7 +36,56 @@ function arithmetic(op: DimOp, a: number, b: number): number | string {
     case '*': return a * b;
     case '//': return b === 0 ? 'a division by zero' : Math.floor(a / b);
     case 'ceildiv': return b === 0 ? 'a division by zero' : Math.ceil(a / b);
+    case '/': return b === 0 ? 'a division by zero' : a / b;
+    case '%': return b === 0 ? 'a division by zero' : a - b * Math.floor(a / b);
+    case '**': return a ** b;
   }
+}
+
+/** Python's round() rounds halves to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function dimFunction(fn: DimFn, a: number): number | string {
+  switch (fn) {
+    case 'int': return Math.trunc(a);
+    case 'floor': return Math.floor(a);
+    case 'ceil': return Math.ceil(a);
+    case 'round': return roundHalfEven(a);
+    case 'sqrt': return a < 0 ? `the square root of ${a}` : Math.sqrt(a);
+  }
+}
+
+/** Whether a comparison of sizes holds for these shapes; why not known when a size is None. */
+export function evaluateTest(t: TestExpr, e: Evaluation): boolean | string {
+  const a = evaluateDim(t.a, e);
+  if (typeof a === 'string') return a;
+  const b = evaluateDim(t.b, e);
+  if (typeof b === 'string') return b;
+  if (a === null || b === null) return 'its condition compares a size that is None';
+  switch (t.op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
+function show(v: number | null | Shape): string {
+  if (v === null) return 'None';
+  if (typeof v === 'number') return String(v);
+  return `(${v.map((d) => (d === null ? 'None' : String(d))).join(', ')}${v.length === 1 ? ',' : ''})`;
+}
+
+/** Branches Keras may take either way must give the same value; else why not. */
+function agree<T extends number | null | Shape>(values: T[], what: string): T | string {
+  const first = JSON.stringify(values[0]);
+  const other = values.find((v) => JSON.stringify(v) !== first);
+  return other === undefined ? values[0] : `its branches decided only when the model runs (if training: …) give different ${what}: ${show(values[0])} and ${show(other)}`;
 }
 
 export function evaluateDim(d: DimExpr, e: Evaluation): number | null | string {
@@ -84,8 +94,13 @@ export function evaluateDim(d: DimExpr, e: Evaluation): number | null | string {
     case 'axis': {
       const s = evaluateShape(d.of, e);
       if (typeof s === 'string') return s;
+      if (d.rank !== undefined && d.rank !== s.length) return `it unpacks the shape of a rank-${s.length} tensor into ${d.rank} names`;
       const axis = ops.normalizeAxis(d.axis, s.length);
       return axis === undefined ? `axis ${d.axis} of a rank-${s.length} tensor does not exist` : s[axis];
+    }
+    case 'rank': {
+      const s = evaluateShape(d.of, e);
+      return typeof s === 'string' ? s : s.length;
     }
     case 'op': {
       const a = evaluateDim(d.a, e);
@@ -95,15 +110,62 @@ export function evaluateDim(d: DimExpr, e: Evaluation): number | null | string {
       // A None (the batch size) stays None through arithmetic.
       return a === null || b === null ? null : arithmetic(d.op, a, b);
     }
+    case 'fn': {
+      const a = evaluateDim(d.a, e);
+      return typeof a === 'string' || a === null ? a : dimFunction(d.fn, a);
+    }
+    case 'select': {
+      const holds = evaluateTest(d.test, e);
+      return typeof holds === 'string' ? holds : evaluateDim(holds ? d.then : d.else, e);
+    }
+    case 'agree': {
+      const values: (number | null)[] = [];
+      for (const p of d.parts) {
+        const v = evaluateDim(p, e);
+        if (typeof v === 'string') return v;
+        values.push(v);
+      }
+      return agree(values, 'sizes');
+    }
   }
 }
 
+/** Sizes that make a shape: whole numbers (a float size is Keras' error too) or None. */
 function evaluateDims(dims: DimExpr[], e: Evaluation): Shape | string {
   const out: Shape = [];
   for (const d of dims) {
     const v = evaluateDim(d, e);
     if (typeof v === 'string') return v;
+    if (v !== null && !Number.isInteger(v)) return `a size of ${v} is not a whole number`;
     out.push(v);
+  }
+  return out;
+}
+
+/** A bound that must be a whole number (an index, a padding width); null stays null. */
+function wholeDim(d: DimExpr | null, e: Evaluation, what: string): number | null | string {
+  if (d === null) return null;
+  const v = evaluateDim(d, e);
+  if (typeof v === 'string') return v;
+  if (v === null) return `${what} is only known when the model runs`;
+  return Number.isInteger(v) ? v : `${what} of ${v} is not a whole number`;
+}
+
+function evaluateIndex(items: IndexExpr[], e: Evaluation): idx.Subscript[] | string {
+  const out: idx.Subscript[] = [];
+  for (const item of items) {
+    if (item.kind === 'newaxis' || item.kind === 'ellipsis') { out.push(item); continue; }
+    if (item.kind === 'at') {
+      const at = wholeDim(item.at, e, 'an index');
+      if (typeof at === 'string' || at === null) return at ?? 'an index of None';
+      out.push({ kind: 'at', at });
+      continue;
+    }
+    const bounds = [item.start, item.stop, item.step].map((b) => wholeDim(b, e, 'a slice bound'));
+    const bad = bounds.find((b) => typeof b === 'string');
+    if (typeof bad === 'string') return bad;
+    const [start, stop, step] = bounds as (number | null)[];
+    out.push({ kind: 'range', start, stop, step });
   }
   return out;
 }
@@ -144,7 +206,11 @@ export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
     return typeof s === 'string' ? s : f(s);
   };
   switch (expr.kind) {
-    case 'input': return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
+    case 'input':
+      if (expr.onlyInput && e.inputs.length > 1) return "its build or compute_output_shape reads input_shape as one tensor's shape, but the layer is given several (Keras passes a list of shapes)";
+      if (expr.listItem && e.inputs.length === 1) return `its call indexes its one input as a list (inputs[${expr.index}]), but the layer is given a single tensor`;
+      return e.inputs[expr.index] ?? `the layer gets no input ${expr.index + 1}`;
+    case 'raises': return 'its call raises an error for these input shapes (a raise statement)';
     case 'scalar': return [];
     case 'dims': return evaluateDims(expr.dims, e);
     case 'broadcast': return many(expr.parts, (s) => s.reduce<Shape | string>((acc, x) => (typeof acc === 'string' ? acc : ops.broadcast(acc, x)), []));
@@ -164,6 +230,76 @@ export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
       const depth = evaluateDim(expr.depth, e);
       return typeof depth === 'string' ? depth : [...x, depth];
     });
+    default: return evaluateRearranging(expr, e);
+  }
+}
+
+/** The indexing, rearranging and branching kinds (shapeIndexing.ts). */
+function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
+  const one = (x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string => {
+    const s = evaluateShape(x, e);
+    return typeof s === 'string' ? s : f(s);
+  };
+  switch (expr.kind) {
+    case 'index': return one(expr.of, (x) => {
+      const items = evaluateIndex(expr.items, e);
+      return typeof items === 'string' ? items : idx.index(x, items);
+    });
+    case 'axes': return one(expr.of, (x) => x.slice(expr.start ?? 0, expr.stop ?? x.length));
+    case 'join': {
+      const parts = evaluateAll(expr.parts, e);
+      return typeof parts === 'string' ? parts : parts.flat();
+    }
+    case 'fill': {
+      const [value, count] = [evaluateDims([expr.value], e), wholeDim(expr.count, e, 'a tuple repetition')];
+      if (typeof value === 'string' || typeof count === 'string') return typeof value === 'string' ? value : count as string;
+      if ((count ?? 0) > MAX_RANK) return `a shape of ${count} axes`;
+      return Array<number | null>(Math.max(count ?? 0, 0)).fill(value[0]);
+    }
+    case 'reshapeTo': return one(expr.of, (x) => one(expr.target, (t) => ops.reshape(x, t)));
+    case 'tile': return one(expr.of, (x) => one(expr.reps, (r) => idx.tile(x, r)));
+    case 'gather': return one(expr.of, (x) => one(expr.indices, (i) => idx.gather(x, i, expr.axis)));
+    case 'pad': return one(expr.of, (x) => {
+      const widths: [number, number][] = [];
+      for (const [a, b] of expr.widths) {
+        const [before, after] = [wholeDim(a, e, 'a padding width'), wholeDim(b, e, 'a padding width')];
+        if (typeof before === 'string' || typeof after === 'string') return typeof before === 'string' ? before : after as string;
+        widths.push([before ?? 0, after ?? 0]);
+      }
+      return idx.pad(x, widths);
+    });
+    case 'split': return one(expr.of, (x) => idx.splitEqual(x, expr.axis, expr.count, expr.piece));
+    case 'resize': return one(expr.of, (x) => {
+      const size = evaluateDims(expr.size, e);
+      if (typeof size === 'string') return size;
+      if (size.includes(null)) return 'a resize to a size only known when the model runs';
+      return idx.resize(x, size as [number, number], expr.channelsFirst);
+    });
+    case 'einsum': {
+      const parts = evaluateAll(expr.parts, e);
+      return typeof parts === 'string' ? parts : idx.einsum(expr.equation, parts);
+    }
+    case 'select': {
+      const holds = evaluateTest(expr.test, e);
+      return typeof holds === 'string' ? holds : evaluateShape(holds ? expr.then : expr.else, e);
+    }
+    case 'agree': {
+      const shapes: Shape[] = [];
+      const applied: Set<number>[] = [];
+      for (const part of expr.parts) {
+        const seen = new Set<number>();
+        const s = evaluateShape(part, { ...e, sublayer: (i, inputs) => { seen.add(i); return e.sublayer(i, inputs); } });
+        if (typeof s === 'string') return s;
+        shapes.push(s);
+        applied.push(seen);
+      }
+      for (const i of new Set(applied.flatMap((a) => [...a]))) {
+        const why = applied.some((a) => !a.has(i)) ? e.oneBranch?.(i) : undefined;
+        if (why) return why;
+      }
+      return agree(shapes, 'shapes');
+    }
+    default: return `a ${expr.kind} expression is not evaluated`;
   }
 }
 

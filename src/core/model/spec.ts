@@ -75,6 +75,12 @@ export interface LayerSpec {
   sharedWith?: number;
   /** A whole model used as a layer (e.g. a data-augmentation Sequential inside a functional model). */
   nested?: ModelSpec;
+  /**
+   * The reader's id of the layer object, set only where that object's weights appear in more
+   * than one row (a sublayer two custom layers hold, or one the model also applies): the
+   * totals count them once, as Keras does.
+   */
+  weightsId?: number;
   /** A user's keras.layers.Layer subclass read from its class body (python/customLayer.ts). */
   custom?: CustomLayerSpec;
 }

@@ -5,7 +5,7 @@
  * cannot drift apart.
  */
 import * as v from 'valibot';
-import type { CustomLayerSpec, DimExpr, ShapeExpr } from './customLayer';
+import type { CustomLayerSpec, DimExpr, IndexExpr, ShapeExpr, TestExpr } from './customLayer';
 import type { CompileSpec, ConfigValue, Diagnostic, LayerSpec, ModelSpec, SourceRange } from './spec';
 
 const Position = v.object({ line: v.number(), column: v.number() });
@@ -46,6 +46,7 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   inbound: v.array(Index),
   unresolved: v.optional(v.string()),
   sharedWith: v.optional(Index),
+  weightsId: v.optional(Index),
   nested: v.optional(v.lazy(() => ModelSpecSchema)),
   custom: v.optional(v.lazy(() => CustomLayerSchema)),
 });
@@ -54,11 +55,27 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
 const Axes = v.nullable(v.array(Index));
 const DimExprSchema: v.GenericSchema<DimExpr> = v.lazy(() => v.variant('kind', [
   v.object({ kind: v.literal('value'), value: v.nullable(v.number()) }),
-  v.object({ kind: v.literal('axis'), of: ShapeExprSchema, axis: Index }),
-  v.object({ kind: v.literal('op'), op: v.picklist(['+', '-', '*', '//', 'ceildiv']), a: DimExprSchema, b: DimExprSchema }),
+  v.object({ kind: v.literal('axis'), of: ShapeExprSchema, axis: Index, rank: v.optional(Index) }),
+  v.object({ kind: v.literal('rank'), of: ShapeExprSchema }),
+  v.object({ kind: v.literal('op'), op: v.picklist(['+', '-', '*', '//', 'ceildiv', '/', '%', '**']), a: DimExprSchema, b: DimExprSchema }),
+  v.object({ kind: v.literal('fn'), fn: v.picklist(['int', 'floor', 'ceil', 'round', 'sqrt']), a: DimExprSchema }),
+  v.object({ kind: v.literal('select'), test: TestExprSchema, then: DimExprSchema, else: DimExprSchema }),
+  v.object({ kind: v.literal('agree'), parts: v.array(DimExprSchema) }),
 ]));
+const TestExprSchema: v.GenericSchema<TestExpr> = v.lazy(() => v.object({
+  op: v.picklist(['==', '!=', '<', '<=', '>', '>=']), a: DimExprSchema, b: DimExprSchema,
+}));
+const Bound = v.nullable(v.lazy(() => DimExprSchema));
+const IndexExprSchema: v.GenericSchema<IndexExpr> = v.variant('kind', [
+  v.object({ kind: v.literal('at'), at: v.lazy(() => DimExprSchema) }),
+  v.object({ kind: v.literal('range'), start: Bound, stop: Bound, step: Bound }),
+  v.object({ kind: v.literal('newaxis') }),
+  v.object({ kind: v.literal('ellipsis') }),
+]);
+const AxisOrNone = v.nullable(v.pipe(v.number(), v.integer()));
 const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind', [
-  v.object({ kind: v.literal('input'), index: Index }),
+  v.object({ kind: v.literal('input'), index: Index, listItem: v.optional(v.boolean()), onlyInput: v.optional(v.boolean()) }),
+  v.object({ kind: v.literal('raises') }),
   v.object({ kind: v.literal('scalar') }),
   v.object({ kind: v.literal('broadcast'), parts: v.array(ShapeExprSchema) }),
   v.object({ kind: v.literal('dims'), dims: v.array(DimExprSchema) }),
@@ -72,6 +89,19 @@ const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind
   v.object({ kind: v.literal('expand'), of: ShapeExprSchema, axis: Index }),
   v.object({ kind: v.literal('squeeze'), of: ShapeExprSchema, axes: Axes }),
   v.object({ kind: v.literal('oneHot'), of: ShapeExprSchema, depth: DimExprSchema }),
+  v.object({ kind: v.literal('index'), of: ShapeExprSchema, items: v.array(IndexExprSchema) }),
+  v.object({ kind: v.literal('axes'), of: ShapeExprSchema, start: AxisOrNone, stop: AxisOrNone }),
+  v.object({ kind: v.literal('fill'), value: DimExprSchema, count: DimExprSchema }),
+  v.object({ kind: v.literal('join'), parts: v.array(ShapeExprSchema) }),
+  v.object({ kind: v.literal('reshapeTo'), of: ShapeExprSchema, target: ShapeExprSchema }),
+  v.object({ kind: v.literal('tile'), of: ShapeExprSchema, reps: ShapeExprSchema }),
+  v.object({ kind: v.literal('gather'), of: ShapeExprSchema, indices: ShapeExprSchema, axis: AxisOrNone }),
+  v.object({ kind: v.literal('pad'), of: ShapeExprSchema, widths: v.array(v.pipe(v.tuple([DimExprSchema, DimExprSchema]))) }),
+  v.object({ kind: v.literal('split'), of: ShapeExprSchema, axis: Index, count: v.pipe(v.number(), v.integer(), v.minValue(1)), piece: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  v.object({ kind: v.literal('resize'), of: ShapeExprSchema, size: v.tuple([DimExprSchema, DimExprSchema]), channelsFirst: v.boolean() }),
+  v.object({ kind: v.literal('einsum'), equation: v.string(), parts: v.array(ShapeExprSchema) }),
+  v.object({ kind: v.literal('select'), test: TestExprSchema, then: ShapeExprSchema, else: ShapeExprSchema }),
+  v.object({ kind: v.literal('agree'), parts: v.array(ShapeExprSchema) }),
 ]));
 const CustomLayerSchema: v.GenericSchema<CustomLayerSpec> = v.object({
   output: ShapeExprSchema,

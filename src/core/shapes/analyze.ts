@@ -10,7 +10,7 @@ import { formatShapeKeras } from './format';
 import { LAYER_RULES, ShapeError } from './rules';
 import { customRule } from './rules/custom';
 import type { RuleOutput } from './rules/rule';
-import type { LayerFormulas, LayerSummary, ModelSummary, Shape } from './types';
+import type { LayerFormulas, LayerSummary, ModelSummary, Shape, SharedWeights } from './types';
 
 /**
  * @param inputOverride input shapes to use instead of the model's own: a nested model
@@ -45,11 +45,18 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
   let trainable = 0;
   let nonTrainable = 0;
   let complete = true;
+  const counted = new Set<number>();
   for (const l of layers) {
     if (l.sharedWith !== undefined) continue; // shared weights count once
     if (l.trainableParams === null || l.nonTrainableParams === null) complete = false;
     trainable += l.trainableParams ?? 0;
     nonTrainable += l.nonTrainableParams ?? 0;
+    // A sublayer another row holds too: its weights count at their first row only.
+    for (const part of l.sharedWeights ?? []) {
+      if (!counted.has(part.id)) { counted.add(part.id); continue; }
+      trainable -= part.trainable;
+      nonTrainable -= part.nonTrainable;
+    }
   }
   const summary: ModelSummary = {
     name: spec.name, kerasName: spec.kerasName, kind: spec.kind, range: spec.range,
@@ -63,6 +70,11 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
 
 /** `trainable=False` (a frozen layer, or a frozen conv base): Keras counts its weights as non-trainable. */
 function frozen(layer: LayerSummary): LayerSummary {
+  if (layer.sharedWeights && layer.trainableParams) {
+    // Keras freezes the variables themselves, in every layer that holds them: not followed.
+    const { sharedWeights: _, ...rest } = layer;
+    return { ...rest, params: null, trainableParams: null, nonTrainableParams: null, unknownReason: 'it is frozen and shares weights with another layer; ConvLens does not follow which of them Keras counts as trainable' };
+  }
   if (!layer.trainableParams) return layer;
   const formulas: LayerFormulas = { ...layer.formulas, params: `${layer.formulas.params ?? ''} — frozen (trainable=False), so non-trainable`.trim() };
   return {
@@ -165,11 +177,27 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
   if (out.params) formulas.params = out.params;
   const trainable = out.trainable ?? 0;
   const nonTrainable = out.nonTrainable ?? 0;
+  const shared = sharedWeights(layer, trainable, nonTrainable, out.shared ?? []);
   return {
     index, name: layer.name, tfjsName: layer.tfjsName, className: layer.className, outputShape: out.shape,
     params: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
     formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range,
+    ...(shared.length > 0 ? { sharedWeights: shared } : {}),
   };
+}
+
+/**
+ * The parts of a row's count other rows may hold too: the layer's own object when it is shared
+ * (less the shared sublayers inside it, which are parts of their own), and those sublayers.
+ */
+function sharedWeights(layer: LayerSpec, trainable: number, nonTrainable: number, inner: SharedWeights[]): SharedWeights[] {
+  if (layer.weightsId === undefined) return inner;
+  const own: SharedWeights = {
+    id: layer.weightsId,
+    trainable: trainable - inner.reduce((p, w) => p + w.trainable, 0),
+    nonTrainable: nonTrainable - inner.reduce((p, w) => p + w.nonTrainable, 0),
+  };
+  return [own, ...inner];
 }
 
 /**
@@ -183,7 +211,7 @@ function analyzeSublayer(layer: LayerSpec, inputs: Shape[]): { shape: Shape; tra
   };
   const s = analyzeLayer(holder, layer, 0, inputs, []);
   if (s.outputShape === null || s.trainableParams === null || s.nonTrainableParams === null) return s.unknownReason ?? 'its output is unknown';
-  return { shape: s.outputShape, trainable: s.trainableParams, nonTrainable: s.nonTrainableParams };
+  return { shape: s.outputShape, trainable: s.trainableParams, nonTrainable: s.nonTrainableParams, ...(s.sharedWeights ? { shared: s.sharedWeights } : {}) };
 }
 
 /** Turns a rule's exception into a diagnostic at the best range we have. */
@@ -218,5 +246,6 @@ function analyzeNested(layer: LayerSpec, index: number, inputs: (Shape | null)[]
     nonTrainableParams: known ? nested.nonTrainableParams : null,
     formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range, nested,
     ...(outputShape ? {} : { unknownReason: `the output of ${nested.name} is unknown` }),
+    ...(known && layer.weightsId !== undefined ? { sharedWeights: sharedWeights(layer, nested.trainableParams, nested.nonTrainableParams, []) } : {}),
   };
 }

@@ -15,6 +15,13 @@ export interface LayerFormulas {
   shape: string[];
 }
 
+/** Weights of one layer object inside a row's count that other rows may count too (model/spec.ts's weightsId). */
+export interface SharedWeights {
+  id: number;
+  trainable: number;
+  nonTrainable: number;
+}
+
 export interface LayerSummary {
   /** Index of the layer in its ModelSpec. */
   index: number;
@@ -36,6 +43,11 @@ export interface LayerSummary {
   inbound: number[];
   /** Index of the earlier entry that is the same layer or model applied again (its weights count there). */
   sharedWith?: number;
+  /**
+   * The parts of this row's count that belong to layer objects other rows hold too (a
+   * sublayer two custom layers share): the model's totals count each once, as Keras does.
+   */
+  sharedWeights?: SharedWeights[];
   range: SourceRange;
   /** A whole model used as a layer. */
   nested?: ModelSummary;

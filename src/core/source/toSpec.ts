@@ -80,7 +80,7 @@ function sequentialSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
     markShared(ls, item.id, i, firstUse);
     spec.layers.push(ls);
   });
-  guardSharedSublayers(m.sequence, spec.layers);
+  markSharedSublayers(m.sequence, spec.layers);
   const declared = sequentialInputShape(m);
   if (declared && 'shape' in declared) spec.inputShape = declared.shape;
   else if (declared?.problem === 'unknown') spec.inputShapeUnknown = `${declared.key} is not known statically (${declared.detail})`;
@@ -105,35 +105,44 @@ function sequentialInputShape(m: ModelObject): DeclaredInputShape {
 }
 
 /**
- * A custom layer's row counts its sublayers' weights; one that is also applied elsewhere in the
- * model, or inside another custom layer, would be counted twice, where Keras counts it once.
- * ConvLens does not split such rows yet, so the later custom layer is left unknown, with the reason.
+ * A custom layer's row counts its sublayers' weights, as Keras' summary does; a sublayer that
+ * is also applied elsewhere in the model, or held by another custom layer, is one set of
+ * weights that the totals count once (Keras' model.weights holds each variable once). Such an
+ * object is marked with its id (`weightsId`) wherever it appears, so the shape engine can
+ * leave it out of the totals after its first count.
  */
-function guardSharedSublayers(objects: (LayerObject | ModelObject | undefined)[], layers: LayerSpec[]): void {
-  const owner = new Map<number, string>();
-  for (const o of objects) if (o) owner.set(o.id, 'the model itself');
-  const claim = (custom: LayerObject, item: LayerObject | ModelObject, depth: number): string | undefined => {
-    const by = owner.get(item.id);
-    if (by !== undefined && by !== custom.name) return `its sublayer ${itemName(item)} is also used by ${by}, and ConvLens does not count weights shared that way yet`;
-    owner.set(item.id, custom.name);
-    if ('sequence' in item || !item.instance?.sublayers || depth > MAX_NESTING) return undefined;
-    for (const sub of item.instance.sublayers) {
-      const why = claim(custom, sub, depth + 1);
-      if (why) return why;
-    }
-    return undefined;
+function markSharedSublayers(objects: (LayerObject | ModelObject | undefined)[], layers: LayerSpec[]): void {
+  const owners = new Map<number, Set<number>>();
+  const own = (id: number, owner: number): void => {
+    const set = owners.get(id) ?? new Set<number>();
+    set.add(owner);
+    owners.set(id, set);
   };
-  objects.forEach((o, i) => {
-    if (!o || 'sequence' in o || !o.instance?.sublayers || layers[i].sharedWith !== undefined) return;
-    for (const sub of o.instance.sublayers) {
-      const why = claim(o, sub, 1);
-      if (why) { layers[i].unresolved = `custom layer ${o.className}: ${why}`; return; }
+  const holders: LayerObject[] = [];
+  const visit = (custom: LayerObject, depth: number): void => {
+    if (holders.includes(custom) || !custom.instance?.sublayers || depth > MAX_NESTING) return;
+    holders.push(custom);
+    for (const sub of custom.instance.sublayers) {
+      own(sub.id, custom.id);
+      if (!('sequence' in sub)) visit(sub, depth + 1);
     }
+  };
+  // -1: the model itself.
+  objects.forEach((o, i) => {
+    if (!o) return;
+    own(o.id, -1);
+    if (!('sequence' in o) && layers[i].sharedWith === undefined) visit(o, 1);
   });
-}
-
-function itemName(item: LayerObject | ModelObject): string {
-  return 'sequence' in item ? item.kerasName : item.name;
+  const shared = (id: number): boolean => (owners.get(id)?.size ?? 0) > 1;
+  objects.forEach((o, i) => {
+    if (o && shared(o.id)) layers[i].weightsId = o.id;
+  });
+  for (const h of holders) {
+    h.instance!.sublayers!.forEach((sub, k) => {
+      const spec = h.custom?.sublayers[k];
+      if (spec && shared(sub.id)) spec.weightsId = sub.id;
+    });
+  }
 }
 
 /**
@@ -176,7 +185,7 @@ function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
       spec.layers.push(ls);
     }
   });
-  guardSharedSublayers(ordered.map((node) => node.layer ?? node.nestedModel), spec.layers);
+  markSharedSublayers(ordered.map((node) => node.layer ?? node.nestedModel), spec.layers);
   spec.inputs = m.inputs.map((t) => indexOf.get(t.node.id)).filter((i): i is number => i !== undefined);
   spec.outputs = m.outputs.map((t) => indexOf.get(t.node.id)!);
   // Inputs the graph reaches but the model call did not list are still inputs of the graph.

@@ -6,25 +6,32 @@
 import { countWeights, evaluateShape, type CustomLayerSpec } from '../../model/customLayer';
 import type { LayerSpec } from '../../model/spec';
 import { formatCount } from '../format';
-import type { Shape } from '../types';
+import type { Shape, SharedWeights } from '../types';
 import { ShapeError, type LayerRule } from './rule';
 
 /** What one sublayer does to these inputs (the shape engine's analysis of it), or why it cannot. */
 export type SublayerAnalysis = (layer: LayerSpec, inputs: Shape[]) =>
-  { shape: Shape; trainable: number; nonTrainable: number } | string;
+  { shape: Shape; trainable: number; nonTrainable: number; shared?: SharedWeights[] } | string;
 
 export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): LayerRule {
   return (input) => {
-    const built = new Map<number, { trainable: number; nonTrainable: number }>();
+    const built = new Map<number, { trainable: number; nonTrainable: number; shared?: SharedWeights[] }>();
     const sublayer = (index: number, inputs: Shape[]): Shape | string => {
       const layer = custom.sublayers[index];
       if (!layer) return `sublayer ${index} is missing`;
       const out = analyze(layer, inputs);
       if (typeof out === 'string') return `${layer.name} (${layer.className}): ${out}`;
-      if (!built.has(index)) built.set(index, { trainable: out.trainable, nonTrainable: out.nonTrainable });
+      if (!built.has(index)) built.set(index, { trainable: out.trainable, nonTrainable: out.nonTrainable, shared: out.shared });
       return out.shape;
     };
-    const evaluation = { inputs: input.inputs, sublayer };
+    const oneBranch = (index: number): string | undefined => {
+      const counts = built.get(index);
+      const layer = custom.sublayers[index];
+      return counts && counts.trainable + counts.nonTrainable > 0 && layer
+        ? `${layer.name} (${layer.className}) is applied in only one branch of a condition known when the model runs, so whether Keras has built its weights is not known`
+        : undefined;
+    };
+    const evaluation = { inputs: input.inputs, sublayer, oneBranch };
     const shape = evaluateShape(custom.output, evaluation);
     if (typeof shape === 'string') throw new ShapeError(`${input.className}: ${shape}`);
     const own = countWeights(custom.weights, evaluation);
@@ -39,6 +46,7 @@ export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): 
     }
     const total = trainable + nonTrainable;
     const params = terms.length > 1 ? `${terms.join(' + ')} = ${formatCount(total)}` : terms[0];
-    return { shape, trainable, nonTrainable, ...(params ? { params } : {}) };
+    const shared = [...built.values()].flatMap((b) => b.shared ?? []);
+    return { shape, trainable, nonTrainable, ...(params ? { params } : {}), ...(shared.length > 0 ? { shared } : {}) };
   };
 }

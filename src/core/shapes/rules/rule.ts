@@ -1,6 +1,6 @@
 /** The contract every layer rule follows. */
 import type { Args } from '../args';
-import type { Shape } from '../types';
+import type { Shape, SharedWeights } from '../types';
 
 export interface RuleInput {
   className: string;
@@ -16,6 +16,8 @@ export interface RuleOutput {
   /** Formula for the parameter count, when the layer has weights. */
   params?: string;
   shapeFormulas?: string[];
+  /** Parts of the count that other rows may hold too (a custom layer's shared sublayers). */
+  shared?: SharedWeights[];
 }
 
 export type LayerRule = (input: RuleInput) => RuleOutput;

@@ -6,16 +6,12 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
+import { arg, int, shapeValue, unknown, type Call } from './callArgs';
+import { rearrangeFunction } from './rearrangeFunctions';
 import type { Sym } from './symbolic';
 
-export interface Call {
-  fn: string;
-  path: string;
-  positional: Sym[];
-  keyword: Map<string, Sym>;
-  /** The tensor a value stands for (a number is a scalar), or why it is not one. */
-  tensor(s: Sym): Extract<Sym, { t: 'tensor' | 'unknown' }>;
-}
+export type { Call } from './callArgs';
+
 
 /** Functions of one tensor whose result has the input's shape. */
 const ELEMENTWISE_1 = new Set([
@@ -23,6 +19,8 @@ const ELEMENTWISE_1 = new Set([
   'cast', 'stop_gradient', 'sin', 'cos', 'log1p', 'expm1', 'sign', 'softmax', 'log_softmax', 'gelu', 'silu', 'swish', 'elu',
   'selu', 'leaky_relu', 'identity', 'round', 'floor', 'ceil', 'erf', 'reciprocal', 'logical_not', 'convert_to_tensor',
   'clip', 'clip_by_value', 'dropout', 'l2_normalize', 'normalize', 'hard_sigmoid', 'zeros_like', 'ones_like', 'cumsum',
+  // Rearranging values along an axis keeps the shape (Swin's shifted windows: tf.roll).
+  'roll', 'flip', 'reverse', 'sort',
 ]);
 /** Functions of two tensors, broadcast like the arithmetic operators. */
 const ELEMENTWISE_2 = new Set([
@@ -33,23 +31,6 @@ const ELEMENTWISE_2 = new Set([
 const MERGE = new Set(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum']);
 const REDUCTIONS = new Set(['mean', 'sum', 'max', 'min', 'prod', 'std', 'var', 'logsumexp', 'any', 'all', 'argmax', 'argmin', 'amax', 'amin']);
 const RANDOM = new Set(['normal', 'uniform', 'truncated_normal', 'random_normal', 'random_uniform']);
-
-function unknown(reason: string): Sym {
-  return { t: 'unknown', reason };
-}
-
-/** The argument by keyword (any of its spellings) or position. */
-function arg(c: Call, position: number, ...names: string[]): Sym | undefined {
-  for (const n of names) {
-    const v = c.keyword.get(n);
-    if (v) return v;
-  }
-  return c.positional[position];
-}
-
-function int(s: Sym | undefined): number | undefined {
-  return s?.t === 'dim' && s.dim.kind === 'value' && s.dim.value !== null && Number.isInteger(s.dim.value) ? s.dim.value : undefined;
-}
 
 /** An axis argument: an int, a tuple of ints, None (all); `fallback` when absent. */
 function axes(s: Sym | undefined, fallback: number[] | null): number[] | null | string {
@@ -67,17 +48,6 @@ function axes(s: Sym | undefined, fallback: number[] | null): number[] | null | 
 function flag(s: Sym | undefined, fallback: boolean): boolean | string {
   if (!s) return fallback;
   return s.t === 'const' && typeof s.value === 'boolean' ? s.value : 'a flag that is not True or False';
-}
-
-function dimsOf(s: Sym | undefined, what: string): DimExpr[] | string {
-  const items = s?.t === 'tuple' ? s.items : s?.t === 'dim' ? [s] : undefined;
-  if (!items) return `the ${what} is not a known tuple`;
-  const out: DimExpr[] = [];
-  for (const d of items) {
-    if (d.t !== 'dim') return `the ${what} is not known (${d.t === 'unknown' ? d.reason : 'not a number'})`;
-    out.push(d.dim);
-  }
-  return out;
 }
 
 function tensors(c: Call, items: Sym[]): ShapeExpr[] | string {
@@ -186,9 +156,11 @@ export function tensorFunction(c: Call): Sym {
     return x?.t === 'tensor' ? { t: 'shapeOf', of: x.expr } : unknown(`${path}() of something that is not a known tensor`);
   }
   if (RANDOM.has(fn) && path.includes('random') || fn === 'zeros' || fn === 'ones' || fn === 'fill') {
-    const dims = dimsOf(arg(c, 0, 'shape', 'dims'), `shape given to ${path}`);
-    return typeof dims === 'string' ? unknown(dims) : { t: 'tensor', expr: { kind: 'dims', dims } };
+    const shape = shapeValue(arg(c, 0, 'shape', 'dims'), `shape given to ${path}`);
+    return typeof shape === 'string' ? unknown(shape) : { t: 'tensor', expr: shape };
   }
+  const rearranged = rearrangeFunction(c);
+  if (rearranged) return rearranged;
   if (MERGE.has(fn) && /(^|\.)layers\./.test(path)) {
     const list = arg(c, 0, 'inputs');
     return list?.t === 'tuple' ? broadcastAll(c, list.items) : unknown(`${path}() of something that is not a known list of tensors`);
@@ -200,10 +172,11 @@ export function tensorFunction(c: Call): Sym {
   switch (fn) {
     case 'reshape': {
       const target = arg(c, 1, 'shape', 'newshape', 'new_shape');
-      // reshape(q, tf.shape(x)): back to another tensor's whole shape (the VQ-VAE's quantizer).
-      if (target?.t === 'shapeOf') return withTensor(c, first, () => target.of);
-      const dims = dimsOf(target, `shape given to ${path}`);
-      return typeof dims === 'string' ? unknown(dims) : withTensor(c, first, (x) => ({ kind: 'reshape', of: x, dims }));
+      // reshape(q, tf.shape(x)): another tensor's whole shape (the VQ-VAE's quantizer), or one
+      // built from its axes (`(batch,) + x.shape[1:]`).
+      const shape = shapeValue(target, `shape given to ${path}`);
+      if (typeof shape === 'string') return unknown(shape);
+      return withTensor(c, first, (x) => (shape.kind === 'dims' ? { kind: 'reshape', of: x, dims: shape.dims } : { kind: 'reshapeTo', of: x, target: shape }));
     }
     case 'concatenate': case 'concat': return concatenate(c, false);
     case 'stack': return concatenate(c, true);

@@ -145,7 +145,9 @@ function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built:
 
 /** `compute_output_shape(self, input_shape)`: a tuple of sizes or an input's shape. */
 function readOutputShape(fn: SyntaxNode, reader: CallReader): ShapeExpr | string {
-  reader.parameters(fn).forEach((name, i) => reader.bind(name, { t: 'shapeOf', of: { kind: 'input', index: i } }));
+  // One parameter: the input's shape, or a list of shapes (not followed) when the layer gets several.
+  const params = reader.parameters(fn);
+  params.forEach((name, i) => reader.bind(name, { t: 'shapeOf', of: { kind: 'input', index: i, ...(params.length === 1 ? { onlyInput: true } : {}) } }));
   const r = reader.returned(fn);
   if (r.t === 'shapeOf') return r.of;
   if (r.t === 'unknown') return r.reason;
@@ -169,9 +171,11 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   const builtByHand: string[] = [];
   if (build) {
     const reader = new CallReader(text, moduleValue, selfAttrs);
-    // build(self, input_shape): the shape of the (single) input.
+    // build(self, input_shape): Keras passes the shape of call's first argument — a list of
+    // shapes when that one argument is a list of tensors, which is not followed.
     const [param] = reader.parameters(build);
-    if (param) reader.bind(param, { t: 'shapeOf', of: { kind: 'input', index: 0 } });
+    const callTakes = defs.get('call') ? reader.parameters(defs.get('call')!).length : 1;
+    if (param) reader.bind(param, { t: 'shapeOf', of: { kind: 'input', index: 0, ...(callTakes === 1 ? { onlyInput: true } : {}) } });
     const why = readBuild(build, reader, weights, builtByHand);
     if (why) return why;
   }

@@ -9,14 +9,19 @@
  */
 import type { ShapeExpr } from '../../model/customLayer';
 import type { LayerObject, ModelObject, Value } from '../values';
+import { joinEnv, joinSym, type Join } from './branches';
 import { statementName, truth, unknownSym, type Sym } from './symbolic';
 import { SymbolicExpressions } from './symbolicExpressions';
 import { children, isToken, type SyntaxNode } from './syntax';
 
 /** How deep `self.helper()` calls are followed. */
 const MAX_INLINE_DEPTH = 8;
+/** How many undecided ifs one method may split on: each doubles the statements followed after it. */
+const MAX_FORKS = 64;
 
 export class CallReader extends SymbolicExpressions {
+  private forks = 0;
+
   constructor(text: string, moduleValue: (name: string) => Value | undefined, selfAttrs: Map<string, Sym>,
     sublayers: (LayerObject | ModelObject)[] = [],
     /** The class's methods, so `self.helper(x)` is followed into its body. */
@@ -54,14 +59,17 @@ export class CallReader extends SymbolicExpressions {
     const tensors = this.parameters(fn);
     if (tensors.length === 1) this.env.set(tensors[0], { t: 'inputs' });
     else tensors.forEach((name, i) => this.env.set(name, { t: 'tensor', expr: { kind: 'input', index: i } }));
-    const v = this.asTensor(this.returned(fn));
+    const r = this.returned(fn);
+    if (r.t === 'raise') return 'its call always raises an error';
+    const v = this.asTensor(r);
     return v.t === 'tensor' ? v.expr : v.reason;
   }
 
   /** Runs statements; a Sym once one returns (an unknown one when a statement cannot be followed). */
   private block(statements: SyntaxNode[]): Sym | undefined {
-    for (const s of statements) {
-      if (isToken(s) || ['Comment', 'PassStatement', 'ExpressionStatement'].includes(s.name)) continue;
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
+      if (isToken(s) || ['Comment', 'PassStatement', 'ExpressionStatement', 'AssertStatement'].includes(s.name)) continue;
       if (s.name === 'AssignStatement') {
         const why = this.assign(s);
         if (why) return unknownSym(why);
@@ -73,13 +81,17 @@ export class CallReader extends SymbolicExpressions {
         const value = children(s).slice(1).filter((k) => !isToken(k));
         if (value.length !== 1) return unknownSym(value.length === 0 ? 'it returns nothing' : 'it returns several values');
         return this.evaluate(value[0]);
+      } else if (s.name === 'RaiseStatement') {
+        return { t: 'raise' };
       } else if (s.name === 'ForStatement') {
         const r = this.forLoop(s);
         if (r) return r;
       } else if (s.name === 'IfStatement') {
-        const body = this.branch(s);
-        if (typeof body === 'string') return unknownSym(body);
-        const r = body ? this.block(children(body)) : undefined;
+        const arms = this.arms(s);
+        // Arms that return or raise take the statements after the if with them, one run for
+        // each arm; others only set names, joined after the if (no run is repeated).
+        if (arms.some((a) => a.body.some((b) => /\b(return|raise)\b/.test(this.word(b))))) return this.ifChain(arms, 0, statements.slice(i + 1));
+        const r = this.ifChain(arms, 0, []);
         if (r) return r;
       } else {
         return unknownSym(`it has ${statementName(s)} ConvLens does not follow`);
@@ -88,37 +100,77 @@ export class CallReader extends SymbolicExpressions {
     return undefined;
   }
 
-  /**
-   * The body an `if`/`elif`/`else` takes when its conditions are known from the constructor
-   * (`if self.use_bias:`, `if self.mode == "B":`); why not, when one depends on the data.
-   */
-  private branch(s: SyntaxNode): SyntaxNode | undefined | string {
+  /** The `if`/`elif`/`else` arms of an if statement: a condition (none for else) and a body. */
+  private arms(s: SyntaxNode): { test?: SyntaxNode; body: SyntaxNode[] }[] {
     const kids = children(s);
+    const out: { test?: SyntaxNode; body: SyntaxNode[] }[] = [];
     for (let i = 0; i < kids.length; i++) {
       const k = kids[i];
       if ((k.name === 'if' || k.name === 'elif') && kids[i + 1] && kids[i + 2]?.name === 'Body') {
-        const holds = truth(this.evaluate(kids[i + 1]));
-        if (holds === undefined) return `its condition ${this.word(kids[i + 1])} is only known when the model runs`;
-        if (holds) return kids[i + 2];
+        out.push({ test: kids[i + 1], body: children(kids[i + 2]) });
         i += 2;
-      } else if (k.name === 'else') {
-        return kids[i + 1];
+      } else if (k.name === 'else' && kids[i + 1]?.name === 'Body') {
+        out.push({ body: children(kids[i + 1]) });
+        i += 1;
       }
     }
-    return undefined;
+    return out;
   }
 
-  /** `for block in self.blocks: x = block(x)`: over a known tuple (sublayers made in a list). */
+  /**
+   * Arm `k` of an if chain, then `rest`. A condition the constructor decides (`if self.use_bias:`)
+   * takes one arm; one on sizes or only known at run time (`if training:`) follows both, and
+   * joins their values (./branches.ts).
+   */
+  private ifChain(arms: { test?: SyntaxNode; body: SyntaxNode[] }[], k: number, rest: SyntaxNode[]): Sym | undefined {
+    const arm = arms[k];
+    if (!arm) return this.block(rest);
+    if (!arm.test) return this.block([...arm.body, ...rest]);
+    const condition = this.evaluate(arm.test);
+    const holds = truth(condition);
+    if (holds === true) return this.block([...arm.body, ...rest]);
+    if (holds === false) return this.ifChain(arms, k + 1, rest);
+    if (++this.forks > MAX_FORKS) return unknownSym(`its call has more than ${MAX_FORKS} branches to follow`);
+    const join: Join = condition.t === 'test' ? { kind: 'select', test: condition.test } : { kind: 'agree' };
+    const before = new Map(this.env);
+    const taken = this.block([...arm.body, ...rest]);
+    const afterTaken = new Map(this.env);
+    this.replaceEnv(before);
+    const other = this.ifChain(arms, k + 1, rest);
+    // A raise where the shapes decide is Keras' error for those shapes; one at run time is not followed.
+    if (taken?.t === 'raise') return other && join.kind === 'select' ? joinSym(join, { t: 'tensor', expr: { kind: 'raises' } }, other) : other;
+    if (other?.t === 'raise') {
+      this.replaceEnv(afterTaken);
+      return taken && join.kind === 'select' ? joinSym(join, taken, { t: 'tensor', expr: { kind: 'raises' } }) : taken;
+    }
+    if (taken?.t === 'unknown') return taken;
+    if (other?.t === 'unknown') return other;
+    if ((taken === undefined) !== (other === undefined)) return unknownSym('it returns in one branch of an if and not in the other');
+    this.replaceEnv(joinEnv(join, afterTaken, new Map(this.env)));
+    return taken && other ? joinSym(join, taken, other) : undefined;
+  }
+
+  private replaceEnv(values: Map<string, Sym>): void {
+    this.env.clear();
+    for (const [k, v] of values) this.env.set(k, v);
+  }
+
+  /**
+   * `for block in self.blocks: x = block(x)`, `for attn, ffn in zip(self.attns, self.ffns):`:
+   * over a known tuple (sublayers made in a list), one name or a tuple of names.
+   */
   private forLoop(s: SyntaxNode): Sym | undefined {
     const kids = children(s);
     const inAt = kids.findIndex((k) => k.name === 'in');
     const body = kids.find((k) => k.name === 'Body');
-    const target = kids[1];
-    if (inAt !== 2 || target?.name !== 'VariableName' || !body || kids[inAt + 2] !== body) return unknownSym('it has a for loop ConvLens does not follow');
+    const names = kids.slice(1, inAt).filter((k) => k.name !== ',');
+    if (inAt < 2 || names.some((k) => k.name !== 'VariableName') || !body || kids[inAt + 2] !== body) return unknownSym('it has a for loop ConvLens does not follow');
     const items = this.evaluate(kids[inAt + 1]);
     if (items.t !== 'tuple') return unknownSym(`it loops over ${items.t === 'unknown' ? items.reason : 'something that is not a known list'}`);
     for (const item of items.items) {
-      this.env.set(this.word(target), item);
+      if (names.length === 1) this.env.set(this.word(names[0]), item);
+      else if (item.t === 'tuple' && item.items.length === names.length) names.forEach((n, i) => this.env.set(this.word(n), item.items[i]));
+      else return unknownSym(`it unpacks a loop item into ${names.length} names`);
       const r = this.block(children(body));
       if (r) return r;
     }
@@ -137,7 +189,10 @@ export class CallReader extends SymbolicExpressions {
       ? children(targets[0]).filter((k) => !isToken(k)) : targets;
     if (flat.some((t) => t.name !== 'VariableName')) return 'it assigns to something other than a name';
     if (flat.length === 1) { this.env.set(this.word(flat[0]), value); return undefined; }
-    flat.forEach((t, i) => this.env.set(this.word(t), this.item(value, i)));
+    // `b, h, w, c = ops.shape(x)` holds only for a rank-4 x: each axis carries that rank.
+    flat.forEach((t, i) => this.env.set(this.word(t), value.t === 'shapeOf'
+      ? { t: 'dim', dim: { kind: 'axis', of: value.of, axis: i, rank: flat.length } }
+      : this.item(value, i)));
     return undefined;
   }
 

@@ -2,7 +2,7 @@
  * The values a custom layer's methods are evaluated over (customLayer.ts): tensors as shape
  * expressions, sizes, shapes, tuples, sublayers and constants, or why a value is not known.
  */
-import type { DimExpr, ShapeExpr } from '../../model/customLayer';
+import type { CompareOp, DimExpr, ShapeExpr, TestExpr } from '../../model/customLayer';
 import type { LayerObject, ModelObject, Value } from '../values';
 import type { SyntaxNode } from './syntax';
 
@@ -18,6 +18,10 @@ export type Sym =
   /** A sublayer made in `__init__`. */
   | { t: 'layer'; target: LayerObject | ModelObject }
   | { t: 'const'; value: string | boolean }
+  /** A comparison of sizes decided only once the input shapes are (`len(x.shape) == 4`). */
+  | { t: 'test'; test: TestExpr }
+  /** What a `raise` leaves: no value, so a branch that raises gives the other branches' result. */
+  | { t: 'raise' }
   | { t: 'unknown'; reason: string };
 
 export function unknownSym(reason: string): Extract<Sym, { t: 'unknown' }> {
@@ -78,6 +82,9 @@ export function compare(op: string, a: Sym, b: Sym): Sym {
   const plain = (s: Sym): string | number | boolean | null | undefined =>
     s.t === 'const' ? s.value : s.t === 'dim' && s.dim.kind === 'value' ? s.dim.value : undefined;
   const [x, y] = [plain(a), plain(b)];
+  if ((x === undefined || y === undefined) && a.t === 'dim' && b.t === 'dim' && op !== 'is' && op !== 'is not') {
+    return { t: 'test', test: { op: op as CompareOp, a: a.dim, b: b.dim } };
+  }
   if (x === undefined || y === undefined) return { t: 'unknown', reason: `'${op}' on values only known when the model runs` };
   const order = typeof x === 'number' && typeof y === 'number' ? x - y : undefined;
   switch (op) {

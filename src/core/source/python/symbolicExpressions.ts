@@ -4,14 +4,23 @@
  * and calls — a sublayer (`self.dense(x)`), a helper method of the class, or a tensor
  * function (./callFunctions.ts). Each gives a Sym (./symbolic.ts), or why it is not known.
  */
-import type { DimOp, ShapeExpr } from '../../model/customLayer';
+import type { DimFn, DimOp, ShapeExpr } from '../../model/customLayer';
 import type { LayerObject, ModelObject, Value } from '../values';
+import { joinSym } from './branches';
 import { tensorFunction, type Call } from './callFunctions';
 import { COMPARE, arithmetic, compare, fromValue, numberOf, truth, unknownSym, type Sym } from './symbolic';
+import { subscript, subscriptGroups } from './subscripts';
 import { children, isToken, parseNumber, parseStringToken, type SyntaxNode } from './syntax';
 
+/** The longest tuple `(1,) * n` makes inside call: shapes and short lists, never a data table. */
+const MAX_TUPLE = 1024;
 const ARITH = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
-const DIM_OPS = new Set<string>(['+', '-', '*', '//']);
+const DIM_OPS = new Set<string>(['+', '-', '*', '//', '/', '%', '**']);
+/** Functions of a size (`int(h * 0.5)`, `math.sqrt(num_patches)`): path → DimFn. */
+const DIM_FUNCTIONS: Record<string, DimFn> = {
+  int: 'int', round: 'round', 'math.floor': 'floor', 'math.ceil': 'ceil', 'math.sqrt': 'sqrt',
+  'np.floor': 'floor', 'np.ceil': 'ceil', 'np.sqrt': 'sqrt', 'numpy.sqrt': 'sqrt',
+};
 
 export abstract class SymbolicExpressions {
   protected readonly env = new Map<string, Sym>();
@@ -35,7 +44,7 @@ export abstract class SymbolicExpressions {
 
   protected item(v: Sym, i: number): Sym {
     switch (v.t) {
-      case 'inputs': return { t: 'tensor', expr: { kind: 'input', index: i } };
+      case 'inputs': return { t: 'tensor', expr: { kind: 'input', index: i, listItem: true } };
       case 'tuple': return v.items[i < 0 ? v.items.length + i : i] ?? unknownSym('an index past the end of a tuple');
       case 'shapeOf': return { t: 'dim', dim: { kind: 'axis', of: v.of, axis: i } };
       case 'unknown': return v;
@@ -48,7 +57,8 @@ export abstract class SymbolicExpressions {
     if (v.t === 'tensor' || v.t === 'unknown') return v;
     if (v.t === 'inputs') return { t: 'tensor', expr: { kind: 'input', index: 0 } };
     if (v.t === 'dim') return { t: 'tensor', expr: { kind: 'scalar' } };
-    return unknownSym(`a ${v.t === 'shapeOf' ? 'shape' : v.t === 'layer' ? 'layer' : v.t === 'const' ? 'string or flag' : 'tuple'} is used as a tensor`);
+    const what = { shapeOf: 'shape', layer: 'layer', const: 'string or flag', tuple: 'tuple', test: 'condition', raise: 'raise' }[v.t];
+    return unknownSym(`a ${what} is used as a tensor`);
   }
 
   evaluate(n: SyntaxNode): Sym {
@@ -85,6 +95,7 @@ export abstract class SymbolicExpressions {
         if (this.word(op) === '+') return v;
         const k = numberOf(v);
         if (k !== undefined && this.word(op) === '-') return { t: 'dim', dim: { kind: 'value', value: -k } };
+        if (v.t === 'dim' && this.word(op) === '-') return { t: 'dim', dim: { kind: 'op', op: '-', a: { kind: 'value', value: 0 }, b: v.dim } };
         return this.elementwise([v]);
       }
       case 'BinaryExpression': {
@@ -93,6 +104,15 @@ export abstract class SymbolicExpressions {
         if (COMPARE.has(op) && kids.length >= 3) return compare(op, this.evaluate(kids[0]), this.evaluate(kids[kids.length - 1]));
         if (!ARITH.has(op) || kids.length !== 3) return unknownSym(`'${op}' in call is not evaluated`);
         return this.binary(op, this.evaluate(kids[0]), this.evaluate(kids[2]));
+      }
+      case 'ConditionalExpression': {
+        // `a if cond else b`: as an if statement (./branches.ts).
+        const [a, , test, , b] = children(n);
+        if (!a || !test || !b) return unknownSym('an incomplete conditional expression');
+        const condition = this.evaluate(test);
+        const holds = truth(condition);
+        if (holds !== undefined) return this.evaluate(holds ? a : b);
+        return joinSym(condition.t === 'test' ? { kind: 'select', test: condition.test } : { kind: 'agree' }, this.evaluate(a), this.evaluate(b));
       }
       case 'MemberExpression': return this.member(n);
       case 'CallExpression': return this.call(n);
@@ -111,6 +131,18 @@ export abstract class SymbolicExpressions {
       return DIM_OPS.has(op) ? { t: 'dim', dim: { kind: 'op', op: op as DimOp, a: a.dim, b: b.dim } } : unknownSym(`'${op}' on sizes only known from the input`);
     }
     if (op === '+' && a.t === 'tuple' && b.t === 'tuple') return { t: 'tuple', items: [...a.items, ...b.items] };
+    if (op === '*' && a.t === 'tuple') return this.repeatTuple(a, b);
+    if (op === '*' && b.t === 'tuple') return this.repeatTuple(b, a);
+    // `(batch,) + x.shape[1:]`: a shape made of sizes and another tensor's axes.
+    if (op === '+' && (a.t === 'shapeOf' || b.t === 'shapeOf') && (a.t === 'tuple' || a.t === 'shapeOf') && (b.t === 'tuple' || b.t === 'shapeOf')) {
+      const parts: ShapeExpr[] = [];
+      for (const x of [a, b]) {
+        if (x.t === 'shapeOf') { parts.push(x.of); continue; }
+        if (x.t !== 'tuple' || x.items.some((d) => d.t !== 'dim')) return unknownSym('a shape joined with something that is not a size');
+        parts.push({ kind: 'dims', dims: x.items.map((d) => (d as Extract<Sym, { t: 'dim' }>).dim) });
+      }
+      return { t: 'shapeOf', of: { kind: 'join', parts } };
+    }
     if (op === '@') return this.tensorFunction('matmul', 'ops.matmul', [a, b], new Map());
     return this.elementwise([a, b]);
   }
@@ -122,19 +154,64 @@ export abstract class SymbolicExpressions {
       if (kids[0]?.name === 'VariableName' && this.word(kids[0]) === 'self') {
         return this.selfAttrs.get(prop) ?? unknownSym(`self.${prop} is not known statically`);
       }
-      if (prop === 'shape') {
+      if (prop === 'shape' || prop === 'ndim') {
         const t = this.asTensor(this.evaluate(kids[0]));
-        return t.t === 'tensor' ? { t: 'shapeOf', of: t.expr } : t;
+        if (t.t !== 'tensor') return t;
+        return prop === 'shape' ? { t: 'shapeOf', of: t.expr } : { t: 'dim', dim: { kind: 'rank', of: t.expr } };
       }
+      // A dtype (`tf.float32`, `np.int32`) is its name, as `cast` reads it.
+      if (kids[0]?.name === 'VariableName' && /^(tf|np|numpy|jnp|keras|ops)$/.test(this.word(kids[0])) && /^(u?int\d+|b?float\d+|bool)$/.test(prop)) {
+        return { t: 'const', value: prop };
+      }
+      const owner = this.evaluate(kids[0]);
+      // TensorShape.rank, as tf code writes `x.shape.rank`.
+      if (prop === 'rank' && owner.t === 'shapeOf') return { t: 'dim', dim: { kind: 'rank', of: owner.of } };
       return unknownSym(`attribute ${this.word(n)} in call is not evaluated`);
     }
-    const inside = kids.slice(2, -1).filter((k) => !isToken(k));
-    if (inside.length !== 1 || kids.slice(2, -1).some((k) => k.name === ':' || k.name === ',')) {
-      return unknownSym('slicing in call is not evaluated');
+    return subscript(this.evaluate(kids[0]), subscriptGroups(kids.slice(2, -1)), (k) => this.evaluate(k), (k) => this.word(k), (v, i) => this.item(v, i));
+  }
+
+  /** `(1,) * n`: a known n repeats the items; a size only known from the input gives a shape of n sizes. */
+  private repeatTuple(tuple: Extract<Sym, { t: 'tuple' }>, times: Sym): Sym {
+    const n = numberOf(times);
+    if (n !== undefined && (!Number.isInteger(n) || n * tuple.items.length > MAX_TUPLE)) return unknownSym(`a tuple repeated ${n} times`);
+    if (n !== undefined) return { t: 'tuple', items: Array.from({ length: Math.max(n, 0) }, () => tuple.items).flat() };
+    const [only] = tuple.items;
+    if (times.t !== 'dim' || tuple.items.length !== 1 || only.t !== 'dim') return unknownSym('a tuple repeated a number of times ConvLens does not know');
+    return { t: 'shapeOf', of: { kind: 'fill', value: only.dim, count: times.dim } };
+  }
+
+  /** `len(v)`: a tuple's length, a shape's rank, a tensor's first axis. */
+  private length(v: Sym): Sym {
+    if (v.t === 'tuple') return { t: 'dim', dim: { kind: 'value', value: v.items.length } };
+    if (v.t === 'shapeOf') return { t: 'dim', dim: { kind: 'rank', of: v.of } };
+    const t = this.asTensor(v);
+    return t.t === 'tensor' ? { t: 'dim', dim: { kind: 'axis', of: t.expr, axis: 0 } } : t;
+  }
+
+  /** `x.get_shape()`, `x.shape.as_list()`, `shape.as_list()`: a tensor's shape as Keras knows it while building. */
+  private shapeMethod(callee: SyntaxNode, args: number): Sym | undefined {
+    const [owner, dot, prop] = children(callee);
+    if (callee.name !== 'MemberExpression' || dot?.name !== '.' || !owner || !prop || args > 0) return undefined;
+    const method = this.word(prop);
+    if (method !== 'get_shape' && method !== 'as_list') return undefined;
+    const root = /^\w+/.exec(this.word(owner))?.[0] ?? '';
+    if (root !== 'self' && !this.env.has(root)) return undefined;
+    const v = this.evaluate(owner);
+    if (method === 'as_list') return v.t === 'shapeOf' || v.t === 'unknown' ? v : unknownSym('as_list() of something that is not a shape');
+    const t = this.asTensor(v);
+    return t.t === 'tensor' ? { t: 'shapeOf', of: t.expr } : t;
+  }
+
+  /** `int(x)`, `math.sqrt(n)` on a size; a known number is computed at once. */
+  private dimFunction(fn: DimFn, v: Sym): Sym {
+    if (v.t !== 'dim') return unknownSym(`${fn}() of something that is not a size`);
+    const n = numberOf(v);
+    if (n !== undefined && fn !== 'sqrt') {
+      const r = fn === 'int' ? Math.trunc(n) : fn === 'floor' ? Math.floor(n) : fn === 'ceil' ? Math.ceil(n) : undefined;
+      if (r !== undefined) return { t: 'dim', dim: { kind: 'value', value: r } };
     }
-    const index = numberOf(this.evaluate(inside[0]));
-    if (index === undefined || !Number.isInteger(index)) return unknownSym('an index in call is not a known number');
-    return this.item(this.evaluate(kids[0]), index);
+    return { t: 'dim', dim: { kind: 'fn', fn, a: v.dim } };
   }
 
   private call(n: SyntaxNode): Sym {
@@ -149,6 +226,8 @@ export abstract class SymbolicExpressions {
       else if (!isToken(k)) positional.push(this.evaluate(k));
     }
     const path = this.word(callee).replace(/\s+/g, '');
+    const method = this.shapeMethod(callee, positional.length + keyword.size);
+    if (method) return method;
     if (callee.name === 'CallExpression') return unknownSym(`${path} makes a layer inside call, which ConvLens does not read (make it in __init__)`);
     const target = /^[\w.]+$/.test(path) && (path.startsWith('self.') || this.env.has(path)) ? this.evaluate(callee) : undefined;
     if (target?.t === 'layer') return this.applySublayer(target.target, positional, keyword);
@@ -156,7 +235,19 @@ export abstract class SymbolicExpressions {
     const inlined = helper === undefined || this.selfAttrs.has(helper) ? undefined : this.helper(helper, positional, keyword);
     if (inlined) return inlined;
     if (target) return unknownSym(`${path}() in call is not evaluated`);
-    if (['int', 'tuple', 'list'].includes(path) && positional.length === 1) return positional[0];
+    if (path === 'len' && positional.length === 1) return this.length(positional[0]);
+    // zip(a, b) over known tuples (lists of sublayers): the tuples of their items, as Python pairs them.
+    if (path === 'zip' && positional.length > 0 && positional.every((p) => p.t === 'tuple')) {
+      const lists = positional.filter((p): p is Extract<Sym, { t: 'tuple' }> => p.t === 'tuple');
+      const length = Math.min(...lists.map((l) => l.items.length));
+      return { t: 'tuple', items: Array.from({ length }, (_, i) => ({ t: 'tuple', items: lists.map((l) => l.items[i]) })) };
+    }
+    const dimFn = DIM_FUNCTIONS[path];
+    if (dimFn && positional.length === 1 && (positional[0].t === 'dim' || path.includes('.'))) {
+      if (positional[0].t === 'dim') return this.dimFunction(dimFn, positional[0]);
+    } else if (['int', 'float', 'tuple', 'list'].includes(path) && positional.length === 1) {
+      return positional[0];
+    }
     if (!path.includes('.')) return unknownSym(`${path}() in call is not evaluated`);
     return this.tensorFunction(path.split('.').pop() ?? '', path, positional, keyword);
   }
