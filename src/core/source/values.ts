@@ -8,7 +8,8 @@ import type { CustomLayerSpec } from '../model/customLayer';
 import type { FitData, SourceRange, PretrainedWeights } from '../model/spec';
 
 export type Value =
-  | { kind: 'number'; value: number }
+  /** `float`: a Python float (3.0, 1/2), so isinstance(x, int) is decided; absent for ints and TS numbers. */
+  | { kind: 'number'; value: number; float?: boolean }
   | { kind: 'string'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
@@ -137,8 +138,8 @@ export interface ModelObject {
 
 export const NONE: Value = { kind: 'none' };
 
-export function num(value: number): Value {
-  return { kind: 'number', value };
+export function num(value: number, float = false): Value {
+  return float ? { kind: 'number', value, float: true } : { kind: 'number', value };
 }
 export function str(value: string): Value {
   return { kind: 'string', value };

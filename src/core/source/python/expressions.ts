@@ -14,11 +14,23 @@ import { readLambdaLayer } from './lambdaLayer';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
 import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './scope';
-import { children, isToken, parseNumber, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
+import { children, isToken, parseNumber, isFloatLiteral, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
 
 const COMPARE_OPS = new Set(['CompareOp', 'in', 'is', 'not']);
 
+/** A condition the reader could not decide, by where it starts in the file. */
+export interface UndecidedCondition {
+  /** How a message shows it: "`if use_bn:`". */
+  shown: string;
+  line: number;
+}
+
 export abstract class ExpressionEvaluator extends EvaluatorBase {
+  /** Conditions that could not be decided, keyed by their start offset, in the order first met. */
+  readonly undecided = new Map<number, UndecidedCondition>();
+  /** The truth to use for an undecided condition (by start offset) instead of the first branch. */
+  branchOverrides: ReadonlyMap<number, boolean> = new Map();
+
   protected abstract callUser(fn: UserFunction, args: CallArgs, range: SourceRange): Value;
 
   evaluate(node: SyntaxNode): Value {
@@ -30,7 +42,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       case 'VariableName': return this.lookup(this.word(node));
       case 'Number': {
         const n = parseNumber(this.word(node));
-        return n === undefined ? unknown(`the number ${this.word(node)} is not a real number`) : num(n);
+        return n === undefined ? unknown(`the number ${this.word(node)} is not a real number`) : num(n, isFloatLiteral(this.word(node)));
       }
       case 'String': return str(parseStringToken(this.word(node)));
       case 'FormatString': return this.formatString(node);
@@ -61,7 +73,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       case 'ConditionalExpression': {
         const [yes, cond, no] = this.parts(node);
         if (!yes || !cond || !no) return unknown('incomplete conditional expression');
-        return this.evaluate(this.chooseBranch(cond) === false ? no : yes);
+        return this.evaluate(this.chooseBranch(cond, this.conditionText('else', cond)) === false ? no : yes);
       }
       case 'MemberExpression': return this.member(node);
       case 'CallExpression': return this.call(node);
@@ -81,15 +93,26 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
 
   /**
    * The truth of a condition; when it cannot be known the first branch is taken (most
-   * model code guards optional parts with flags that default to on) and the user is told.
+   * model code guards optional parts with flags that default to on), the user is told, and
+   * the condition is recorded as undecided, so the reader can read the file again with the
+   * other branch (`branchOverrides`) and see which models the choice changes (undecidedBranches.ts).
+   * @param shown how the condition reads in a message: "`if use_bn:`".
    */
-  chooseBranch(cond: SyntaxNode): boolean | undefined {
+  chooseBranch(cond: SyntaxNode, shown: string): boolean | undefined {
     const v = this.evaluate(cond);
     const t = truthy(v);
-    if (t === undefined) {
-      this.report('info', cond, `ConvLens cannot tell whether this condition holds (${v.kind === 'unknown' ? v.reason : 'unknown value'}); it reads the first branch`);
-    }
-    return t;
+    if (t !== undefined) return t;
+    if (!this.undecided.has(cond.from)) this.undecided.set(cond.from, { shown, line: this.range(cond).start.line });
+    // Reported in every reading, so a custom layer's __init__ is as doubtful with either branch (base.ts's collectDoubts).
+    this.report('info', cond, `ConvLens cannot tell whether this condition holds (${v.kind === 'unknown' ? v.reason : 'unknown value'}); it reads the first branch`);
+    return this.branchOverrides.get(cond.from);
+  }
+
+  /** `if cond:` as a message shows it: on one line, clipped. */
+  protected conditionText(keyword: string, cond: SyntaxNode): string {
+    const text = this.word(cond).split(/\s+/).join(' ');
+    const clipped = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    return keyword === 'else' ? `\`… if ${clipped} else …\`` : `\`${keyword} ${clipped}:\``;
   }
 
   /** Items of a tuple or list display, `*spread` included; brackets and commas are skipped. */
@@ -233,7 +256,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
 
   private member(node: SyntaxNode): Value {
     const dotFloat = trailingDotFloat(node, this.text);
-    if (dotFloat !== undefined) return num(dotFloat);
+    if (dotFloat !== undefined) return num(dotFloat, true);
     const kids = children(node);
     const target = this.evaluate(kids[0]);
     if (kids[1]?.name === '.') {

@@ -187,7 +187,7 @@ export class Interpreter extends ExpressionEvaluator {
         if (this.isGuard(body)) {
           // A guard that only raises is taken only when its condition is known to hold.
           if (truthy(this.evaluate(cond)) === true) return this.body(body);
-        } else if (this.chooseBranch(cond) !== false) {
+        } else if (this.chooseBranch(cond, this.conditionText(k.name, cond)) !== false) {
           return this.body(body);
         }
         i += 2;

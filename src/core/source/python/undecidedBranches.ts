@@ -1,0 +1,95 @@
+/**
+ * Models that depend on a condition ConvLens cannot decide (`if use_bn:` where use_bn comes from
+ * the command line or a file). The interpreter reads the first branch; here the file is read again
+ * with the other branch of each such condition, and a model the choice changes (other layers,
+ * shapes or parameter counts) is marked as undecided, so it is never shown complete with what may
+ * be a wrong number. A model both branches build alike stays complete.
+ *
+ * Each condition is flipped on its own (all its undecided evaluations together), and all of them at
+ * once; with more than MAX_SINGLE_FLIPS conditions the rest are only flipped together. Mixed
+ * outcomes of one condition inside a loop, and mixes of three or more conditions, are not tried.
+ */
+import type { ModelSpec } from '../../model/spec';
+import { analyzeModel } from '../../shapes/analyze';
+import type { UndecidedCondition } from './expressions';
+
+/** Alternative readings of one file are whole re-reads: few, so reading stays instant. */
+const MAX_SINGLE_FLIPS = 4;
+/** Conditions named in one model's reason. */
+const MAX_NAMED = 3;
+
+export interface Reading {
+  models: ModelSpec[];
+  undecided: ReadonlyMap<number, UndecidedCondition>;
+}
+
+/**
+ * Sets `undecidedBranches` on the models of `first` that another reading builds differently.
+ * @param readWith reads the file again, taking an undecided condition (by start offset) as the map says.
+ */
+export function markUndecidedModels(first: Reading, readWith: (overrides: ReadonlyMap<number, boolean>) => Reading): void {
+  const sites = [...first.undecided.keys()];
+  if (sites.length === 0 || first.models.length === 0) return;
+  const base = signatures(first.models);
+  const changedBy = new Map<string, number[]>();
+  const compare = (overrides: Map<number, boolean>, flipped: number[]): void => {
+    const other = signatures(readWith(overrides).models);
+    for (const [key, sig] of base) {
+      if (other.get(key) === sig) continue;
+      const list = changedBy.get(key) ?? [];
+      for (const site of flipped) if (!list.includes(site)) list.push(site);
+      changedBy.set(key, list);
+    }
+  };
+  const singles = sites.slice(0, MAX_SINGLE_FLIPS);
+  for (const site of singles) compare(new Map([[site, false]]), [site]);
+  if (sites.length > 1) {
+    // Only what no single flip explained is blamed on all conditions together.
+    const before = new Set(changedBy.keys());
+    const all = new Map(sites.map((s) => [s, false] as const));
+    const other = signatures(readWith(all).models);
+    for (const [key, sig] of base) {
+      if (other.get(key) !== sig && !before.has(key)) changedBy.set(key, sites);
+    }
+  }
+  const keys = modelKeys(first.models);
+  first.models.forEach((spec, i) => {
+    const culprits = changedBy.get(keys[i]);
+    if (culprits) spec.undecidedBranches = [reason(culprits.map((s) => first.undecided.get(s)!))];
+  });
+}
+
+function reason(conditions: UndecidedCondition[]): string {
+  const sorted = [...conditions].sort((a, b) => a.line - b.line);
+  const named = sorted.slice(0, MAX_NAMED).map((c) => `${c.shown} (line ${c.line})`);
+  const more = sorted.length > MAX_NAMED ? ` and ${sorted.length - MAX_NAMED} more conditions` : '';
+  return `depends on ${named.join(', ')}${more}, which ConvLens cannot decide statically; read with the first branch`;
+}
+
+/**
+ * A model's identity across readings: where it is constructed, and the how-manieth model made
+ * there (a builder function called twice makes two).
+ */
+function modelKeys(models: ModelSpec[]): string[] {
+  const seen = new Map<string, number>();
+  return models.map((m) => {
+    const at = `${m.range.start.line}:${m.range.start.column}`;
+    const n = seen.get(at) ?? 0;
+    seen.set(at, n + 1);
+    return `${at}#${n}`;
+  });
+}
+
+/** What must agree for the first branch's numbers to hold: each layer's class, wiring, output shape and parameter counts. */
+function signatures(models: ModelSpec[]): Map<string, string> {
+  const keys = modelKeys(models);
+  const out = new Map<string, string>();
+  models.forEach((spec, i) => {
+    const s = analyzeModel(spec);
+    out.set(keys[i], JSON.stringify([
+      s.complete, s.inputShapes, s.totalParams, s.trainableParams, s.nonTrainableParams,
+      s.layers.map((l) => [l.className, l.outputShape, l.trainableParams, l.nonTrainableParams, l.inbound, l.sharedWith ?? null]),
+    ]));
+  });
+  return out;
+}
