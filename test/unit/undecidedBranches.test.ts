@@ -119,6 +119,39 @@ describe('conditions ConvLens cannot decide', () => {
   });
 });
 
+describe('loops over values ConvLens cannot know', () => {
+  const LOOPED = py(
+    'import json',
+    'import keras',
+    'from keras import layers',
+    'config = json.load(open("config.json"))',
+    'inputs = keras.Input(shape=(8,))',
+    'x = layers.Dense(4)(inputs)',
+    'for units in config["hidden"]:',
+    '    x = layers.Dense(units)(x)',
+    'model = keras.Model(inputs, x)',
+    // Not touched by the loops: (8 + 1)·2 = 18.
+    'other = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(2)])',
+    'for sample in config["samples"]:',
+    '    print(sample)',
+  );
+
+  it('a model a skipped loop would add layers to is not complete, and says which loop', () => {
+    const all = models(LOOPED);
+    const m = all.get('model')!;
+    // Read without the loop: Dense(4) on 8 features, (8 + 1)·4 = 36; the loop's layers are not counted.
+    assert.deepStrictEqual(totals(m), [36, 36, 0, false]);
+    assert.deepStrictEqual(m.undecidedBranches,
+      ['depends on `for units in config["hidden"]:` (line 7), which ConvLens cannot decide statically; read without running the loop']);
+  });
+
+  it('a loop that builds nothing leaves the models complete', () => {
+    const other = models(LOOPED).get('other')!;
+    assert.deepStrictEqual(totals(other), [18, 18, 0, true]);
+    assert.strictEqual(other.undecidedBranches, undefined);
+  });
+});
+
 describe('conditions ConvLens decides', () => {
   it('isinstance(kernel_size, int) on an int and on a tuple, as MobileViT writes it', () => {
     // Conv2D(8, 3) on 3 channels: (3·3·3 + 1)·8 = 224; Conv2D(8, (5, 5)) on 8: (5·5·8 + 1)·8 = 1,608.

@@ -23,12 +23,17 @@ export interface UndecidedCondition {
   /** How a message shows it: "`if use_bn:`". */
   shown: string;
   line: number;
+  /** An `if` (read with its first branch) or a loop over unknown items (read without running it). */
+  kind: 'branch' | 'loop';
 }
 
 export abstract class ExpressionEvaluator extends EvaluatorBase {
   /** Conditions that could not be decided, keyed by their start offset, in the order first met. */
   readonly undecided = new Map<number, UndecidedCondition>();
-  /** The truth to use for an undecided condition (by start offset) instead of the first branch. */
+  /**
+   * The other reading of an undecided condition, by its start offset: false takes an `if`'s
+   * other branch, true runs a loop over unknown items once.
+   */
   branchOverrides: ReadonlyMap<number, boolean> = new Map();
 
   protected abstract callUser(fn: UserFunction, args: CallArgs, range: SourceRange): Value;
@@ -102,16 +107,21 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     const v = this.evaluate(cond);
     const t = truthy(v);
     if (t !== undefined) return t;
-    if (!this.undecided.has(cond.from)) this.undecided.set(cond.from, { shown, line: this.range(cond).start.line });
+    this.noteUndecided(cond, shown, 'branch');
     // Reported in every reading, so a custom layer's __init__ is as doubtful with either branch (base.ts's collectDoubts).
     this.report('info', cond, `ConvLens cannot tell whether this condition holds (${v.kind === 'unknown' ? v.reason : 'unknown value'}); it reads the first branch`);
     return this.branchOverrides.get(cond.from);
   }
 
+  /** Records a condition that could not be decided; returns the reading asked for in `branchOverrides`, if any. */
+  protected noteUndecided(at: SyntaxNode, shown: string, kind: UndecidedCondition['kind']): boolean | undefined {
+    if (!this.undecided.has(at.from)) this.undecided.set(at.from, { shown, line: this.range(at).start.line, kind });
+    return this.branchOverrides.get(at.from);
+  }
+
   /** `if cond:` as a message shows it: on one line, clipped. */
   protected conditionText(keyword: string, cond: SyntaxNode): string {
-    const text = this.word(cond).split(/\s+/).join(' ');
-    const clipped = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    const clipped = oneLine(this.word(cond));
     return keyword === 'else' ? `\`… if ${clipped} else …\`` : `\`${keyword} ${clipped}:\``;
   }
 
@@ -396,4 +406,10 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     }
     return params;
   }
+}
+
+/** Code as a one-line message shows it: whitespace collapsed, clipped to 60 characters. */
+export function oneLine(code: string): string {
+  const text = code.split(/\s+/).join(' ').trim();
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -5,6 +5,9 @@
  * shapes or parameter counts) is marked as undecided, so it is never shown complete with what may
  * be a wrong number. A model both branches build alike stays complete.
  *
+ * A loop over items not known statically is not run; its other reading runs its body once (with
+ * an unknown loop variable), so a model the loop adds layers to is marked the same way.
+ *
  * Each condition is flipped on its own (all its undecided evaluations together), and all of them at
  * once; with more than MAX_SINGLE_FLIPS conditions the rest are only flipped together. Mixed
  * outcomes of one condition inside a loop, and mixes of three or more conditions, are not tried.
@@ -42,14 +45,16 @@ export function markUndecidedModels(first: Reading, readWith: (overrides: Readon
     }
   };
   const singles = sites.slice(0, MAX_SINGLE_FLIPS);
-  for (const site of singles) compare(new Map([[site, false]]), [site]);
+  // The reading the first one did not make: an `if`'s other branch, or one pass through a loop.
+  const otherReading = (site: number): boolean => first.undecided.get(site)!.kind === 'loop';
+  for (const site of singles) compare(new Map([[site, otherReading(site)]]), [site]);
   if (sites.length > 1) {
     // Only what no single flip explained is blamed on all conditions together.
     const before = new Set(changedBy.keys());
-    const all = new Map(sites.map((s) => [s, false] as const));
-    const other = signatures(readWith(all).models);
+    const all = new Map(sites.map((s) => [s, otherReading(s)] as const));
+    const flipped = signatures(readWith(all).models);
     for (const [key, sig] of base) {
-      if (other.get(key) !== sig && !before.has(key)) changedBy.set(key, sites);
+      if (flipped.get(key) !== sig && !before.has(key)) changedBy.set(key, sites);
     }
   }
   const keys = modelKeys(first.models);
@@ -63,7 +68,10 @@ function reason(conditions: UndecidedCondition[]): string {
   const sorted = [...conditions].sort((a, b) => a.line - b.line);
   const named = sorted.slice(0, MAX_NAMED).map((c) => `${c.shown} (line ${c.line})`);
   const more = sorted.length > MAX_NAMED ? ` and ${sorted.length - MAX_NAMED} more conditions` : '';
-  return `depends on ${named.join(', ')}${more}, which ConvLens cannot decide statically; read with the first branch`;
+  const branches = sorted.some((c) => c.kind === 'branch');
+  const loops = sorted.some((c) => c.kind === 'loop');
+  const readAs = [branches ? 'with the first branch' : '', loops ? `without running the loop${sorted.length > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  return `depends on ${named.join(', ')}${more}, which ConvLens cannot decide statically; read ${readAs}`;
 }
 
 /**
