@@ -206,7 +206,7 @@ describe('conditions ConvLens decides', () => {
     assert.deepStrictEqual(totals(all.get('full')!), [131, 131, 0, true]);
   });
 
-  it('leaves hasattr and isinstance of library classes undecided', () => {
+  it('leaves hasattr, isinstance of library classes, and of values ConvLens keeps as lists but Python does not, undecided', () => {
     const analysis = analyzeSource(py(
       'import keras',
       'from keras import layers',
@@ -215,8 +215,14 @@ describe('conditions ConvLens decides', () => {
       '    pass',
       'if isinstance(act, layers.Layer):',
       '    pass',
+      // A range object and a tensor's shape (a TensorShape in tf.keras) are not lists or tuples to Python.
+      'if isinstance(range(3), list):',
+      '    pass',
+      'x = keras.Input(shape=(4,))',
+      'if isinstance(x.shape, tuple):',
+      '    pass',
     ), 'python');
-    for (const line of [4, 6]) {
+    for (const line of [4, 6, 8, 11]) {
       assert.ok(analysis.diagnostics.some((d) => d.severity === 'info' && d.range.start.line === line && d.message.includes('cannot tell')),
         JSON.stringify(analysis.diagnostics));
     }

@@ -13,7 +13,11 @@ export type Value =
   | { kind: 'string'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
-  | { kind: 'list'; items: Value[]; tuple: boolean }
+  /**
+   * `pythonType`: what Python has where ConvLens keeps a list of the items (a `range`, `zip` or
+   * `enumerate` object, a tensor's shape, which is a TensorShape in tf.keras), so isinstance(x, list) is not decided.
+   */
+  | { kind: 'list'; items: Value[]; tuple: boolean; pythonType?: string }
   /** Python dict with string keys or a JS object literal; `ranges` locate each entry's value. */
   | { kind: 'dict'; entries: Map<string, Value>; ranges?: Map<string, SourceRange> }
   /** `shape`: an unknown value known to be a tensor of this shape (a Variable's initial value, source/layerWeights.ts). */

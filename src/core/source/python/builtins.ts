@@ -50,7 +50,12 @@ function range(args: CallArgs): Value {
   checkSize(rangeLength(b), 'a range');
   const items: Value[] = [];
   for (let i = b.start; b.step > 0 ? i < b.stop : i > b.stop; i += b.step) items.push(num(i));
-  return list(items);
+  return lazy(list(items), 'range');
+}
+
+/** A list standing for a Python object of another type (a range, a zip): see values.ts. */
+function lazy(v: Value, pythonType: string): Value {
+  return v.kind === 'list' ? { ...v, pythonType } : v;
 }
 
 function convert(name: string, f: (v: Value) => Value | undefined): BuiltinImpl {
@@ -155,7 +160,7 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
     const start = intArg(args.positional[1] ?? args.keyword.get('start')) ?? 0;
     if (!items) return unknown('enumerate() of an unknown sequence');
-    return list(items.map((v, i) => list([num(start + i), v], true)));
+    return lazy(list(items.map((v, i) => list([num(start + i), v], true))), 'enumerate');
   },
   zip: (args) => {
     const seqs = args.positional.map(iterate);
@@ -164,11 +169,11 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     const n = Math.min(...seqs.map((s) => s!.length));
     const out: Value[] = [];
     for (let i = 0; i < n; i++) out.push(list(seqs.map((s) => s![i]), true));
-    return list(out);
+    return lazy(list(out), 'zip');
   },
   reversed: (args) => {
     const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
-    return items ? list([...items].reverse()) : unknown('reversed() of an unknown sequence');
+    return items ? lazy(list([...items].reverse()), 'reversed') : unknown('reversed() of an unknown sequence');
   },
   dict: (args) => {
     const entries = new Map<string, Value>();

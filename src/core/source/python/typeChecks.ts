@@ -16,7 +16,9 @@ function instanceOf(v: Value, type: string): boolean | undefined {
     case 'number': return type === (v.float ? 'float' : 'int');
     case 'string': return type === 'str';
     case 'none': return false;
-    case 'list': return type === (v.tuple ? 'tuple' : 'list');
+    case 'list':
+      if (v.pythonType !== undefined) return type === 'list' || type === 'tuple' ? undefined : false;
+      return type === (v.tuple ? 'tuple' : 'list');
     // Some dicts stand for library objects (an optimizer, an ImageDataGenerator): not plain dicts.
     case 'dict': return v.entries.has('__class__') ? (type === 'dict' ? undefined : false) : type === 'dict';
     // Keras objects and user functions are none of the builtin types.
