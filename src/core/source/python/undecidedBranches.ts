@@ -18,6 +18,8 @@ import type { UndecidedCondition } from './expressions';
 
 /** Alternative readings of one file are whole re-reads: few, so reading stays instant. */
 const MAX_SINGLE_FLIPS = 4;
+/** Past this, the readings not yet made are not made, and the models not yet cleared are not shown complete. */
+const TIME_BUDGET_MS = 1500;
 /** Conditions named in one model's reason. */
 const MAX_NAMED = 3;
 
@@ -33,28 +35,30 @@ export interface Reading {
 export function markUndecidedModels(first: Reading, readWith: (overrides: ReadonlyMap<number, boolean>) => Reading): void {
   const sites = [...first.undecided.keys()];
   if (sites.length === 0 || first.models.length === 0) return;
+  const deadline = Date.now() + TIME_BUDGET_MS;
   const base = signatures(first.models);
   const changedBy = new Map<string, number[]>();
-  const compare = (overrides: Map<number, boolean>, flipped: number[]): void => {
-    const other = signatures(readWith(overrides).models);
-    for (const [key, sig] of base) {
-      if (other.get(key) === sig) continue;
-      const list = changedBy.get(key) ?? [];
-      for (const site of flipped) if (!list.includes(site)) list.push(site);
-      changedBy.set(key, list);
-    }
+  const blame = (key: string, culprits: number[]): void => {
+    const list = changedBy.get(key) ?? [];
+    for (const site of culprits) if (!list.includes(site)) list.push(site);
+    changedBy.set(key, list);
   };
-  const singles = sites.slice(0, MAX_SINGLE_FLIPS);
   // The reading the first one did not make: an `if`'s other branch, or one pass through a loop.
   const otherReading = (site: number): boolean => first.undecided.get(site)!.kind === 'loop';
-  for (const site of singles) compare(new Map([[site, otherReading(site)]]), [site]);
-  if (sites.length > 1) {
-    // Only what no single flip explained is blamed on all conditions together.
-    const before = new Set(changedBy.keys());
-    const all = new Map(sites.map((s) => [s, otherReading(s)] as const));
-    const flipped = signatures(readWith(all).models);
+  const plans = sites.slice(0, MAX_SINGLE_FLIPS).map((site) => [site]);
+  if (sites.length > 1) plans.push(sites);
+  for (const [i, flipped] of plans.entries()) {
+    if (Date.now() > deadline) {
+      // Out of time (a file near the evaluation caps): what was not tried is not known not to matter.
+      const untried = [...new Set(plans.slice(i).flat())];
+      for (const key of base.keys()) if (!changedBy.has(key)) blame(key, untried);
+      break;
+    }
+    const other = signatures(readWith(new Map(flipped.map((s) => [s, otherReading(s)] as const))).models);
+    // The reading with all flipped only blames all conditions for what no single flip explained.
+    const together = flipped.length > 1;
     for (const [key, sig] of base) {
-      if (flipped.get(key) !== sig && !before.has(key)) changedBy.set(key, sites);
+      if (other.get(key) !== sig && !(together && changedBy.has(key))) blame(key, flipped);
     }
   }
   const keys = modelKeys(first.models);
