@@ -10,6 +10,8 @@ import { analyzeSource } from '../../src/core/analysis';
 import { toJsonReport } from '../../src/core/report/json';
 import { formatModelText } from '../../src/core/report/text';
 import type { ModelSummary } from '../../src/core/shapes/types';
+import { readPython } from '../../src/core/source/python/reader';
+import { markUndecidedModels, type Reading } from '../../src/core/source/python/undecidedBranches';
 
 function py(...lines: string[]): string {
   return lines.join('\n') + '\n';
@@ -116,6 +118,33 @@ describe('conditions ConvLens cannot decide', () => {
       assert.deepStrictEqual(totals(m), [576, 576, 0, false]);
       assert.match(m.undecidedBranches?.[0] ?? '', /depends on `… if os\.environ\.get\("BIG"\) else …` \(line 5\)/);
     }
+  });
+});
+
+describe('the other readings', () => {
+  const SOURCE = py(
+    'import keras',
+    'model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4)])',
+  );
+  const undecided = new Map([[0, { shown: '`if flag:`', line: 1, kind: 'branch' as const }]]);
+
+  it('clear a model another reading builds alike, and mark one it builds differently', () => {
+    const first = (): Reading => ({ models: readPython(SOURCE).models, undecided });
+    const alike = first();
+    markUndecidedModels(alike, () => first());
+    assert.strictEqual(alike.models[0].undecidedBranches, undefined);
+    const differs = first();
+    markUndecidedModels(differs, () => ({ models: readPython(SOURCE.replace('Dense(4)', 'Dense(5)')).models, undecided }));
+    assert.deepStrictEqual(differs.models[0].undecidedBranches,
+      ['depends on `if flag:` (line 1), which ConvLens cannot decide statically; read with the first branch']);
+  });
+
+  it('out of time, leave no model complete that a reading not made could change', () => {
+    const first: Reading = { models: readPython(SOURCE).models, undecided };
+    let reads = 0;
+    markUndecidedModels(first, () => { reads++; return first; }, -1);
+    assert.strictEqual(reads, 0);
+    assert.strictEqual(first.models[0].undecidedBranches?.length, 1);
   });
 });
 

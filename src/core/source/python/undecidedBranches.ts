@@ -31,11 +31,12 @@ export interface Reading {
 /**
  * Sets `undecidedBranches` on the models of `first` that another reading builds differently.
  * @param readWith reads the file again, taking an undecided condition (by start offset) as the map says.
+ * @param budgetMs how long the other readings may take in all.
  */
-export function markUndecidedModels(first: Reading, readWith: (overrides: ReadonlyMap<number, boolean>) => Reading): void {
+export function markUndecidedModels(first: Reading, readWith: (overrides: ReadonlyMap<number, boolean>) => Reading, budgetMs = TIME_BUDGET_MS): void {
   const sites = [...first.undecided.keys()];
   if (sites.length === 0 || first.models.length === 0) return;
-  const deadline = Date.now() + TIME_BUDGET_MS;
+  const deadline = Date.now() + budgetMs;
   const base = signatures(first.models);
   const changedBy = new Map<string, number[]>();
   const blame = (key: string, culprits: number[]): void => {
