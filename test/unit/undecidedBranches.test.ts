@@ -11,7 +11,7 @@ import { toJsonReport } from '../../src/core/report/json';
 import { formatModelText } from '../../src/core/report/text';
 import type { ModelSummary } from '../../src/core/shapes/types';
 import { readPython } from '../../src/core/source/python/reader';
-import { markUndecidedModels, type Reading } from '../../src/core/source/python/undecidedBranches';
+import { markUndecidedModels, type Reading } from '../../src/core/source/undecidedBranches';
 
 function py(...lines: string[]): string {
   return lines.join('\n') + '\n';
@@ -126,7 +126,7 @@ describe('the other readings', () => {
     'import keras',
     'model = keras.Sequential([keras.Input(shape=(8,)), keras.layers.Dense(4)])',
   );
-  const undecided = new Map([[0, { shown: '`if flag:`', line: 1, kind: 'branch' as const }]]);
+  const undecided = new Map([[0, { shown: '`if flag:`', line: 1, other: false, readAs: 'with the first branch' }]]);
 
   it('clear a model another reading builds alike, and mark one it builds differently', () => {
     const first = (): Reading => ({ models: readPython(SOURCE).models, undecided });

@@ -6,6 +6,7 @@
 import type { SourceRange } from '../../model/spec';
 import { callArgs, type CallArgs } from '../runtime';
 import { NONE, list, num, str, truthy, unknown, type Value } from '../values';
+import type { UndecidedCondition } from '../undecidedBranches';
 import { EvaluatorBase } from './base';
 import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './builtins';
 import { comprehension } from './comprehension';
@@ -17,15 +18,6 @@ import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './sco
 import { children, isToken, parseNumber, isFloatLiteral, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
 
 const COMPARE_OPS = new Set(['CompareOp', 'in', 'is', 'not']);
-
-/** A condition the reader could not decide, by where it starts in the file. */
-export interface UndecidedCondition {
-  /** How a message shows it: "`if use_bn:`". */
-  shown: string;
-  line: number;
-  /** An `if` (read with its first branch) or a loop over unknown items (read without running it). */
-  kind: 'branch' | 'loop';
-}
 
 export abstract class ExpressionEvaluator extends EvaluatorBase {
   /** Conditions that could not be decided, keyed by their start offset, in the order first met. */
@@ -114,8 +106,14 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
   }
 
   /** Records a condition that could not be decided; returns the reading asked for in `branchOverrides`, if any. */
-  protected noteUndecided(at: SyntaxNode, shown: string, kind: UndecidedCondition['kind']): boolean | undefined {
-    if (!this.undecided.has(at.from)) this.undecided.set(at.from, { shown, line: this.range(at).start.line, kind });
+  protected noteUndecided(at: SyntaxNode, shown: string, kind: 'branch' | 'loop'): boolean | undefined {
+    if (!this.undecided.has(at.from)) {
+      const line = this.range(at).start.line;
+      // The other reading takes an `if`'s other branch, or runs a skipped loop once.
+      this.undecided.set(at.from, kind === 'branch'
+        ? { shown, line, other: false, readAs: 'with the first branch' }
+        : { shown, line, other: true, readAs: 'without running the loop' });
+    }
     return this.branchOverrides.get(at.from);
   }
 

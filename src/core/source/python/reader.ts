@@ -12,7 +12,7 @@ import { Interpreter } from './interpreter';
 import { resetAllocation } from './limits';
 import { LineIndex } from './ranges';
 import { syntaxDiagnostics, type Tree } from './syntax';
-import { markUndecidedModels, type Reading } from './undecidedBranches';
+import { markUndecidedModels, type Reading } from '../undecidedBranches';
 
 export function readPython(text: string): ReadResult {
   const tree = parseOrError(text);

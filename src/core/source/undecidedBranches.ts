@@ -1,6 +1,6 @@
 /**
  * Models that depend on a condition ConvLens cannot decide (`if use_bn:` where use_bn comes from
- * the command line or a file). The interpreter reads the first branch; here the file is read again
+ * the command line or a file), for both readers. The interpreter reads the first branch; here the file is read again
  * with the other branch of each such condition, and a model the choice changes (other layers,
  * shapes or parameter counts) is marked as undecided, so it is never shown complete with what may
  * be a wrong number. A model both branches build alike stays complete.
@@ -12,9 +12,19 @@
  * once; with more than MAX_SINGLE_FLIPS conditions the rest are only flipped together. Mixed
  * outcomes of one condition inside a loop, and mixes of three or more conditions, are not tried.
  */
-import type { ModelSpec } from '../../model/spec';
-import { analyzeModel } from '../../shapes/analyze';
-import type { UndecidedCondition } from './expressions';
+import type { ModelSpec } from '../model/spec';
+import { analyzeModel } from '../shapes/analyze';
+
+/** A condition a reader could not decide, recorded where it starts in the file. */
+export interface UndecidedCondition {
+  /** How a message shows it: "`if use_bn:`". */
+  shown: string;
+  line: number;
+  /** The override that gives the other reading: false takes an `if`'s other branch, true runs a skipped loop once. */
+  other: boolean;
+  /** How the first reading took it: 'with the first branch', 'without running the loop'. */
+  readAs: string;
+}
 
 /** Alternative readings of one file are whole re-reads: few, so reading stays instant. */
 const MAX_SINGLE_FLIPS = 4;
@@ -44,8 +54,7 @@ export function markUndecidedModels(first: Reading, readWith: (overrides: Readon
     for (const site of culprits) if (!list.includes(site)) list.push(site);
     changedBy.set(key, list);
   };
-  // The reading the first one did not make: an `if`'s other branch, or one pass through a loop.
-  const otherReading = (site: number): boolean => first.undecided.get(site)!.kind === 'loop';
+  const otherReading = (site: number): boolean => first.undecided.get(site)!.other;
   const plans = sites.slice(0, MAX_SINGLE_FLIPS).map((site) => [site]);
   if (sites.length > 1) plans.push(sites);
   for (const [i, flipped] of plans.entries()) {
@@ -73,9 +82,7 @@ function reason(conditions: UndecidedCondition[]): string {
   const sorted = [...conditions].sort((a, b) => a.line - b.line);
   const named = sorted.slice(0, MAX_NAMED).map((c) => `${c.shown} (line ${c.line})`);
   const more = sorted.length > MAX_NAMED ? ` and ${sorted.length - MAX_NAMED} more conditions` : '';
-  const branches = sorted.some((c) => c.kind === 'branch');
-  const loops = sorted.some((c) => c.kind === 'loop');
-  const readAs = [branches ? 'with the first branch' : '', loops ? `without running the loop${sorted.length > 1 ? 's' : ''}` : ''].filter(Boolean).join(' and ');
+  const readAs = [...new Set(sorted.map((c) => c.readAs))].join(' and ');
   return `depends on ${named.join(', ')}${more}, which ConvLens cannot decide statically; read ${readAs}`;
 }
 
