@@ -257,3 +257,32 @@ describe('conditions ConvLens decides', () => {
     }
   });
 });
+
+describe('the TypeScript reader', () => {
+  const TFJS = (cond: string): string => [
+    "import * as tf from '@tensorflow/tfjs';",
+    'const useBn = process.argv.length > 2;',
+    'const model = tf.sequential();',
+    'model.add(tf.layers.dense({units: 4, inputShape: [8]}));',
+    `if (${cond}) {`,
+    '  model.add(tf.layers.batchNormalization());',
+    '}',
+    // Not touched by the condition: (8 + 1)·2 = 18.
+    'const head = tf.sequential({layers: [tf.layers.dense({units: 2, inputShape: [8]})]});',
+  ].join('\n');
+
+  it('marks a model an undecidable if changes, and only that one', () => {
+    const analysis = analyzeSource(TFJS('useBn'), 'typescript');
+    const [model, head] = analysis.models;
+    // Dense(4) on 8: (8 + 1)·4 = 36; batchNormalization(4): 8 trainable, 8 moving statistics.
+    assert.deepStrictEqual(totals(model), [52, 44, 8, false]);
+    assert.deepStrictEqual(model.undecidedBranches,
+      ['depends on `if (useBn)` (line 5), which ConvLens cannot decide statically; read with the first branch']);
+    assert.deepStrictEqual(totals(head), [18, 18, 0, true]);
+  });
+
+  it('keeps a model exact when the condition is known', () => {
+    const [model] = analyzeSource(TFJS('false'), 'typescript').models;
+    assert.deepStrictEqual(totals(model), [36, 36, 0, true]);
+  });
+});
