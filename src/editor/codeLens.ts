@@ -29,7 +29,10 @@ function drawsSomething(g: DataGeneratorSpec): boolean {
 
 function lensTitle(model: ModelSummary): string {
   const n = layerCount(model);
-  const params = `${model.complete ? '' : '≥ '}${formatCount(model.totalParams)} params`;
+  // An undecided branch: the count is the first branch's, neither exact nor a bound.
+  const params = model.undecidedBranches
+    ? `${formatCount(model.totalParams)} params? (depends on a condition ConvLens cannot decide)`
+    : `${model.complete ? '' : '≥ '}${formatCount(model.totalParams)} params`;
   return `${n} layer${n === 1 ? '' : 's'} · ${params}`;
 }
 

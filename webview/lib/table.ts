@@ -121,7 +121,8 @@ export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElem
 }
 
 export function renderTotals(model: ModelSummary, idPrefix = ''): HTMLElement {
-  const lower = model.complete ? '' : ' (at least)';
+  // An undecided branch: the first branch's figures, neither exact nor a lower bound.
+  const lower = model.complete ? '' : model.undecidedBranches ? ' (first branch of an undecided condition)' : ' (at least)';
   const item = (label: string, id: string, value: string) => h('div', { class: 'total' }, h('dt', {}, label), h('dd', { id: idPrefix + id }, value + lower));
   return h('dl', { class: 'totals' },
     item('Total params', 'total-params', formatCount(model.totalParams)),

@@ -167,6 +167,12 @@ export interface ModelSpec {
    * whose weights Keras takes): training starts from them. As written, relative to the code's folder.
    */
   weightsFile?: string;
+  /**
+   * Conditions the code branches on that ConvLens cannot decide and whose other branch builds this
+   * model differently (other shapes or parameter counts): one line each, naming the condition. The
+   * model is read with the first branch, so its totals are not known to be Keras' (never complete).
+   */
+  undecidedBranches?: string[];
   /** Problems found while reading (not shape problems: those come from the shape engine). */
   diagnostics: Diagnostic[];
 }

@@ -125,5 +125,6 @@ export const ModelSpecSchema: v.GenericSchema<ModelSpec> = v.object({
   trainable: v.optional(v.boolean()),
   pretrained: v.optional(v.object({ application: v.string(), file: v.string(), url: v.optional(v.string()) })),
   weightsFile: v.optional(v.string()),
+  undecidedBranches: v.optional(v.array(v.string())),
   diagnostics: v.array(DiagnosticSchema),
 });

@@ -2,7 +2,8 @@
  * The JSON form of a file's analysis (`convlens summary --json`): a stable, documented
  * shape for scripts and CI. Ranges are 1-based line and column. A total that is not known
  * (some layer could not be counted) is `null`, never a number a script could take for the
- * real one; what was counted is beside it as `…AtLeast`, a lower bound.
+ * real one; what was counted is beside it as `…AtLeast`, a lower bound. A model that depends
+ * on a condition ConvLens cannot decide has null totals, no bound, and `undecidedBranches`.
  */
 import type { FileAnalysis } from '../analysis';
 import type { Diagnostic, SourceRange } from '../model/spec';
@@ -37,6 +38,11 @@ export interface JsonModel {
   nonTrainableParamsAtLeast?: number;
   sizeBytesAtLeast?: number;
   complete: boolean;
+  /**
+   * Conditions ConvLens cannot decide whose other branch builds this model differently: the totals
+   * are null and the …AtLeast fields absent, because the first branch's figures bound nothing.
+   */
+  undecidedBranches?: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -62,6 +68,7 @@ function totals(m: ModelSummary): Totals {
   if (m.complete) {
     return { totalParams: m.totalParams, trainableParams: m.trainableParams, nonTrainableParams: m.nonTrainableParams, sizeBytes: m.sizeBytes };
   }
+  if (m.undecidedBranches) return { totalParams: null, trainableParams: null, nonTrainableParams: null, sizeBytes: null };
   return {
     totalParams: null, trainableParams: null, nonTrainableParams: null, sizeBytes: null,
     totalParamsAtLeast: m.totalParams, trainableParamsAtLeast: m.trainableParams,
@@ -73,7 +80,9 @@ function jsonModel(m: ModelSummary, tfjsNames: boolean): JsonModel {
   return {
     name: m.name, kerasName: m.kerasName, kind: m.kind, range: m.range,
     layers: m.layers.map((l) => jsonLayer(l, tfjsNames)),
-    ...totals(m), complete: m.complete, diagnostics: m.diagnostics,
+    ...totals(m), complete: m.complete,
+    ...(m.undecidedBranches ? { undecidedBranches: m.undecidedBranches } : {}),
+    diagnostics: m.diagnostics,
   };
 }
 

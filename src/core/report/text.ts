@@ -50,9 +50,14 @@ function kerasTable(model: ModelSummary): string[] {
   return out;
 }
 
+/** Before an incomplete total: a lower bound ('≥ '), or nothing where it is the first branch's figure, not a bound. */
+function totalPrefix(model: ModelSummary): string {
+  return model.complete || model.undecidedBranches ? '' : '≥ ';
+}
+
 function kerasTotals(model: ModelSummary): string[] {
-  const atLeast = model.complete ? '' : '≥ ';
-  const suffix = model.complete ? '' : ' — some layers could not be counted';
+  const atLeast = totalPrefix(model);
+  const suffix = model.complete ? '' : model.undecidedBranches ? ` — not known: the model ${model.undecidedBranches[0]}` : ' — some layers could not be counted';
   return [
     ` Total params: ${atLeast}${formatCount(model.totalParams)} (${formatBytes(model.sizeBytes)})${suffix}`,
     ` Trainable params: ${atLeast}${formatCount(model.trainableParams)} (${formatBytes(model.trainableParams * 4)})`,
@@ -82,8 +87,8 @@ function tfjsTable(model: ModelSummary): string[] {
     for (const extra of inputs.slice(1)) out.push(fields(['', '', '', extra]));
     out.push(i < model.layers.length - 1 ? '_'.repeat(lineLength) : '='.repeat(lineLength));
   });
-  const atLeast = model.complete ? '' : '≥ ';
-  out.push(`Total params: ${atLeast}${model.totalParams}`, `Trainable params: ${atLeast}${model.trainableParams}`,
+  const atLeast = totalPrefix(model);
+  out.push(`Total params: ${atLeast}${model.totalParams}${model.undecidedBranches ? ' (with the first branch of an undecided condition)' : ''}`, `Trainable params: ${atLeast}${model.trainableParams}`,
     `Non-trainable params: ${atLeast}${model.nonTrainableParams}`, '_'.repeat(lineLength));
   return out;
 }

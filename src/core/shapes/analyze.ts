@@ -58,8 +58,14 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
       nonTrainable -= part.nonTrainable;
     }
   }
+  const undecided = spec.undecidedBranches ?? [];
+  if (undecided.length > 0) complete = false;
+  for (const reason of undecided) {
+    diagnostics.push({ severity: 'warning', range: spec.range, code: 'undecided-branch', message: `Model "${spec.name}" ${reason}` });
+  }
   const summary: ModelSummary = {
     name: spec.name, kerasName: spec.kerasName, kind: spec.kind, range: spec.range,
+    ...(undecided.length > 0 ? { undecidedBranches: undecided } : {}),
     inputShapes: spec.kind === 'sequential' ? [sequentialInput ?? firstInputLayerShape(layers)] : spec.inputs.map((i) => shapes[i] ?? null),
     layers, totalParams: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
     sizeBytes: (trainable + nonTrainable) * 4, complete, diagnostics,

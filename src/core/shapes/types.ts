@@ -66,7 +66,12 @@ export interface ModelSummary {
   nonTrainableParams: number;
   /** float32 weights: 4 bytes a parameter. */
   sizeBytes: number;
-  /** False when some layer's parameter count is unknown, so the totals are lower bounds. */
+  /**
+   * False when some layer's parameter count is unknown, so the totals are lower bounds, or when the
+   * model depends on a condition ConvLens cannot decide (`undecidedBranches`).
+   */
   complete: boolean;
+  /** Why the model as read may not be the one Keras builds (ModelSpec.undecidedBranches): its totals are those of the first branch, not bounds. */
+  undecidedBranches?: string[];
   diagnostics: Diagnostic[];
 }

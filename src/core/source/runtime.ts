@@ -201,7 +201,8 @@ export class ModelRuntime {
     const spec = toModelSpecs([probe], this.language)[0];
     const out = analyzeModel(spec).layers[spec.outputs[0]];
     if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
-    return list(out.outputShape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), true);
+    // A tuple in Keras 3, a TensorShape in tf.keras: isinstance(x.shape, tuple) stays undecided.
+    return { kind: 'list', items: out.outputShape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), tuple: true, pythonType: 'shape' };
   }
 
   /**

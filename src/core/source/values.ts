@@ -8,11 +8,16 @@ import type { CustomLayerSpec } from '../model/customLayer';
 import type { FitData, SourceRange, PretrainedWeights } from '../model/spec';
 
 export type Value =
-  | { kind: 'number'; value: number }
+  /** `float`: a Python float (3.0, 1/2), so isinstance(x, int) is decided; absent for ints and TS numbers. */
+  | { kind: 'number'; value: number; float?: boolean }
   | { kind: 'string'; value: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
-  | { kind: 'list'; items: Value[]; tuple: boolean }
+  /**
+   * `pythonType`: what Python has where ConvLens keeps a list of the items (a `range`, `zip` or
+   * `enumerate` object, a tensor's shape, which is a TensorShape in tf.keras), so isinstance(x, list) is not decided.
+   */
+  | { kind: 'list'; items: Value[]; tuple: boolean; pythonType?: string }
   /** Python dict with string keys or a JS object literal; `ranges` locate each entry's value. */
   | { kind: 'dict'; entries: Map<string, Value>; ranges?: Map<string, SourceRange> }
   /** `shape`: an unknown value known to be a tensor of this shape (a Variable's initial value, source/layerWeights.ts). */
@@ -137,8 +142,8 @@ export interface ModelObject {
 
 export const NONE: Value = { kind: 'none' };
 
-export function num(value: number): Value {
-  return { kind: 'number', value };
+export function num(value: number, float = false): Value {
+  return float ? { kind: 'number', value, float: true } : { kind: 'number', value };
 }
 export function str(value: string): Value {
   return { kind: 'string', value };

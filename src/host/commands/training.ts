@@ -29,10 +29,13 @@ export function trainingCommands({ context, analysis, trainer, generative }: Com
     // (An encoder's sampling layer may stay unknown: the recipe cuts the encoder at z_mean and z_log_var.)
     const recipe = recipeWith(findGenerativeRecipes(result.specs, result.models), model.name);
     const errors = model.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0 || (!model.complete && !recipe)) {
+    // A model that depends on an undecidable condition is built as read (its first branch), and the user is told.
+    const undecidedOnly = model.undecidedBranches !== undefined && model.layers.every((l) => l.params !== null);
+    if (errors.length > 0 || (!model.complete && !recipe && !undecidedOnly)) {
       void vscode.window.showErrorMessage(`ConvLens: ${model.name} cannot be built yet: ${errors[0]?.message ?? 'some shapes or parameters are unknown'}.`);
       return undefined;
     }
+    if (undecidedOnly) void vscode.window.showWarningMessage(`ConvLens: ${model.name} trains as read: it ${model.undecidedBranches![0]}.`);
     // Tests (and other extensions) may pass the choices; users get the quick-pick flow.
     const given = args[2] as TrainChoices | undefined;
     const choices = given ?? await askTrainChoices(context.workspaceState, target.document.uri, model.name, result.specs[index].fit);

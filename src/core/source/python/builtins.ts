@@ -6,7 +6,8 @@
 import type { CallArgs } from '../runtime';
 import { NONE, list, num, str, unknown, type Value } from '../values';
 import { checkSize } from './limits';
-import { compare, toText } from './operators';
+import { compare, isFloat, toText } from './operators';
+import { isinstance } from './typeChecks';
 
 export type BuiltinImpl = (args: CallArgs) => Value;
 
@@ -49,7 +50,12 @@ function range(args: CallArgs): Value {
   checkSize(rangeLength(b), 'a range');
   const items: Value[] = [];
   for (let i = b.start; b.step > 0 ? i < b.stop : i > b.stop; i += b.step) items.push(num(i));
-  return list(items);
+  return lazy(list(items), 'range');
+}
+
+/** A list standing for a Python object of another type (a range, a zip): see values.ts. */
+function lazy(v: Value, pythonType: string): Value {
+  return v.kind === 'list' ? { ...v, pythonType } : v;
 }
 
 function convert(name: string, f: (v: Value) => Value | undefined): BuiltinImpl {
@@ -61,12 +67,12 @@ function convert(name: string, f: (v: Value) => Value | undefined): BuiltinImpl 
 }
 
 function toNumber(v: Value, integer: boolean): Value | undefined {
-  if (v.kind === 'bool') return num(v.value ? 1 : 0);
-  if (v.kind === 'number') return num(integer ? Math.trunc(v.value) : v.value);
+  if (v.kind === 'bool') return num(v.value ? 1 : 0, !integer);
+  if (v.kind === 'number') return num(integer ? Math.trunc(v.value) : v.value, !integer);
   if (v.kind === 'string') {
     const n = Number(v.value.trim());
     if (v.value.trim() === '' || Number.isNaN(n) || (integer && !Number.isInteger(n))) return unknown(`cannot convert "${v.value}"`);
-    return num(n);
+    return num(n, !integer);
   }
   return undefined;
 }
@@ -126,11 +132,12 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     if (v.kind === 'string' || v.kind === 'list') return { kind: 'bool', value: v.kind === 'string' ? v.value !== '' : v.items.length > 0 };
     return undefined;
   }),
-  abs: convert('abs', (v) => (v.kind === 'number' ? num(Math.abs(v.value)) : undefined)),
+  abs: convert('abs', (v) => (v.kind === 'number' ? num(Math.abs(v.value), isFloat(v)) : undefined)),
   round: (args) => {
     const [v, digits] = args.positional;
     if (v?.kind !== 'number') return unknown('round() of a value that is not a known number');
-    if (digits?.kind === 'number') return num(Math.round(v.value * 10 ** digits.value) / 10 ** digits.value);
+    // round(x, n) keeps x's type; round(x) is an int.
+    if (digits?.kind === 'number') return num(Math.round(v.value * 10 ** digits.value) / 10 ** digits.value, isFloat(v));
     return num(pyRound(v.value));
   },
   min: extreme('min', false),
@@ -139,11 +146,13 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
     if (!items) return unknown('sum() of an unknown sequence');
     let total = 0;
+    let float = false;
     for (const v of items) {
       if (v.kind !== 'number') return unknown('sum() of values that are not known numbers');
       total += v.value;
+      float ||= isFloat(v);
     }
-    return num(total);
+    return num(total, float);
   },
   list: sequence('list', false),
   tuple: sequence('tuple', true),
@@ -151,7 +160,7 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
     const start = intArg(args.positional[1] ?? args.keyword.get('start')) ?? 0;
     if (!items) return unknown('enumerate() of an unknown sequence');
-    return list(items.map((v, i) => list([num(start + i), v], true)));
+    return lazy(list(items.map((v, i) => list([num(start + i), v], true))), 'enumerate');
   },
   zip: (args) => {
     const seqs = args.positional.map(iterate);
@@ -160,11 +169,11 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     const n = Math.min(...seqs.map((s) => s!.length));
     const out: Value[] = [];
     for (let i = 0; i < n; i++) out.push(list(seqs.map((s) => s![i]), true));
-    return list(out);
+    return lazy(list(out), 'zip');
   },
   reversed: (args) => {
     const items = args.positional[0] ? iterate(args.positional[0]) : undefined;
-    return items ? list([...items].reverse()) : unknown('reversed() of an unknown sequence');
+    return items ? lazy(list([...items].reverse()), 'reversed') : unknown('reversed() of an unknown sequence');
   },
   dict: (args) => {
     const entries = new Map<string, Value>();
@@ -174,7 +183,7 @@ const BUILTINS: Record<string, BuiltinImpl> = {
     return { kind: 'dict', entries };
   },
   print: () => NONE,
-  isinstance: () => unknown('isinstance() is not evaluated'),
+  isinstance: (args) => isinstance(args, (t) => (t.kind === 'function' && t.impl instanceof BuiltinFunction ? t.name : undefined)),
 };
 
 export function builtinValue(name: string): Value | undefined {

@@ -6,6 +6,7 @@
 import type { SourceRange } from '../../model/spec';
 import { callArgs, type CallArgs } from '../runtime';
 import { NONE, list, num, str, truthy, unknown, type Value } from '../values';
+import type { UndecidedCondition } from '../undecidedBranches';
 import { EvaluatorBase } from './base';
 import { BuiltinFunction, callValueMethod, isValueMethod, iterate } from './builtins';
 import { comprehension } from './comprehension';
@@ -14,11 +15,19 @@ import { readLambdaLayer } from './lambdaLayer';
 import { checkSize } from './limits';
 import { binaryOp, compare, slice, subscript, toText, unaryOp } from './operators';
 import { CustomLayerClass, ModelSubclass, UserFunction, type Param } from './scope';
-import { children, isToken, parseNumber, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
+import { children, isToken, parseNumber, isFloatLiteral, parseStringToken, trailingDotFloat, unescape, type SyntaxNode } from './syntax';
 
 const COMPARE_OPS = new Set(['CompareOp', 'in', 'is', 'not']);
 
 export abstract class ExpressionEvaluator extends EvaluatorBase {
+  /** Conditions that could not be decided, keyed by their start offset, in the order first met. */
+  readonly undecided = new Map<number, UndecidedCondition>();
+  /**
+   * The other reading of an undecided condition, by its start offset: false takes an `if`'s
+   * other branch, true runs a loop over unknown items once.
+   */
+  branchOverrides: ReadonlyMap<number, boolean> = new Map();
+
   protected abstract callUser(fn: UserFunction, args: CallArgs, range: SourceRange): Value;
 
   evaluate(node: SyntaxNode): Value {
@@ -30,7 +39,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       case 'VariableName': return this.lookup(this.word(node));
       case 'Number': {
         const n = parseNumber(this.word(node));
-        return n === undefined ? unknown(`the number ${this.word(node)} is not a real number`) : num(n);
+        return n === undefined ? unknown(`the number ${this.word(node)} is not a real number`) : num(n, isFloatLiteral(this.word(node)));
       }
       case 'String': return str(parseStringToken(this.word(node)));
       case 'FormatString': return this.formatString(node);
@@ -61,7 +70,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       case 'ConditionalExpression': {
         const [yes, cond, no] = this.parts(node);
         if (!yes || !cond || !no) return unknown('incomplete conditional expression');
-        return this.evaluate(this.chooseBranch(cond) === false ? no : yes);
+        return this.evaluate(this.chooseBranch(cond, this.conditionText('else', cond)) === false ? no : yes);
       }
       case 'MemberExpression': return this.member(node);
       case 'CallExpression': return this.call(node);
@@ -81,15 +90,37 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
 
   /**
    * The truth of a condition; when it cannot be known the first branch is taken (most
-   * model code guards optional parts with flags that default to on) and the user is told.
+   * model code guards optional parts with flags that default to on), the user is told, and
+   * the condition is recorded as undecided, so the reader can read the file again with the
+   * other branch (`branchOverrides`) and see which models the choice changes (undecidedBranches.ts).
+   * @param shown how the condition reads in a message: "`if use_bn:`".
    */
-  chooseBranch(cond: SyntaxNode): boolean | undefined {
+  chooseBranch(cond: SyntaxNode, shown: string): boolean | undefined {
     const v = this.evaluate(cond);
     const t = truthy(v);
-    if (t === undefined) {
-      this.report('info', cond, `ConvLens cannot tell whether this condition holds (${v.kind === 'unknown' ? v.reason : 'unknown value'}); it reads the first branch`);
+    if (t !== undefined) return t;
+    this.noteUndecided(cond, shown, 'branch');
+    // Reported in every reading, so a custom layer's __init__ is as doubtful with either branch (base.ts's collectDoubts).
+    this.report('info', cond, `ConvLens cannot tell whether this condition holds (${v.kind === 'unknown' ? v.reason : 'unknown value'}); it reads the first branch`);
+    return this.branchOverrides.get(cond.from);
+  }
+
+  /** Records a condition that could not be decided; returns the reading asked for in `branchOverrides`, if any. */
+  protected noteUndecided(at: SyntaxNode, shown: string, kind: 'branch' | 'loop'): boolean | undefined {
+    if (!this.undecided.has(at.from)) {
+      const line = this.range(at).start.line;
+      // The other reading takes an `if`'s other branch, or runs a skipped loop once.
+      this.undecided.set(at.from, kind === 'branch'
+        ? { shown, line, other: false, readAs: 'with the first branch' }
+        : { shown, line, other: true, readAs: 'without running the loop' });
     }
-    return t;
+    return this.branchOverrides.get(at.from);
+  }
+
+  /** `if cond:` as a message shows it: on one line, clipped. */
+  protected conditionText(keyword: string, cond: SyntaxNode): string {
+    const clipped = oneLine(this.word(cond));
+    return keyword === 'else' ? `\`… if ${clipped} else …\`` : `\`${keyword} ${clipped}:\``;
   }
 
   /** Items of a tuple or list display, `*spread` included; brackets and commas are skipped. */
@@ -233,7 +264,7 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
 
   private member(node: SyntaxNode): Value {
     const dotFloat = trailingDotFloat(node, this.text);
-    if (dotFloat !== undefined) return num(dotFloat);
+    if (dotFloat !== undefined) return num(dotFloat, true);
     const kids = children(node);
     const target = this.evaluate(kids[0]);
     if (kids[1]?.name === '.') {
@@ -373,4 +404,10 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
     }
     return params;
   }
+}
+
+/** Code as a one-line message shows it: whitespace collapsed, clipped to 60 characters. */
+export function oneLine(code: string): string {
+  const text = code.split(/\s+/).join(' ').trim();
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

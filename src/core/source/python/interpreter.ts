@@ -7,7 +7,7 @@ import type { SourceRange } from '../../model/spec';
 import { callArgs, type CallArgs } from '../runtime';
 import { NONE, list, str, truthy, unknown, type Value } from '../values';
 import { BuiltinFunction, iterate, rangeBounds } from './builtins';
-import { ExpressionEvaluator } from './expressions';
+import { ExpressionEvaluator, oneLine } from './expressions';
 import { importBindings } from './imports';
 import { CapExceeded, EvaluationStopped, LIMITS, checkSize } from './limits';
 import { binaryOp } from './operators';
@@ -187,7 +187,7 @@ export class Interpreter extends ExpressionEvaluator {
         if (this.isGuard(body)) {
           // A guard that only raises is taken only when its condition is known to hold.
           if (truthy(this.evaluate(cond)) === true) return this.body(body);
-        } else if (this.chooseBranch(cond) !== false) {
+        } else if (this.chooseBranch(cond, this.conditionText(k.name, cond)) !== false) {
           return this.body(body);
         }
         i += 2;
@@ -210,7 +210,14 @@ export class Interpreter extends ExpressionEvaluator {
     const targets = kids.slice(1, inAt);
     const iterNodes = kids.slice(inAt + 1, bodyAt);
     const items = this.loopItems(iterNodes, node);
-    if (!items) return undefined;
+    if (!items) {
+      // Not run; the other reading runs it once, to see which models it builds (undecidedBranches.ts).
+      const header = this.text.slice(node.from, kids[bodyAt].from).replace(/:\s*$/, '');
+      if (!this.noteUndecided(node, `\`${oneLine(header)}:\``, 'loop')) return undefined;
+      this.assignTargets(targets, unknown('the loop runs over values that are not known statically'));
+      const flow = this.body(kids[bodyAt]);
+      return flow === 'break' || flow === 'continue' ? undefined : flow;
+    }
     let count = 0;
     for (const item of items) {
       if (++count > LIMITS.loopIterations) {
@@ -264,7 +271,9 @@ export class Interpreter extends ExpressionEvaluator {
       const t = truthy(v);
       if (t === undefined) {
         this.report('warning', node, 'this loop is not evaluated: its condition is not known statically');
-        return undefined;
+        if (count > 0 || !this.noteUndecided(cond, `\`while ${oneLine(this.word(cond))}:\``, 'loop')) return undefined;
+        const flow = this.body(kids[bodyAt]);
+        return flow === 'break' || flow === 'continue' ? undefined : flow;
       }
       if (!t) break;
       if (count >= LIMITS.loopIterations) {

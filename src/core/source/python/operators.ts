@@ -19,17 +19,27 @@ function pyMod(a: number, b: number): number {
   return m !== 0 && (m < 0) !== (b < 0) ? m + b : m;
 }
 
-function arithmetic(op: string, a: number, b: number): Value {
+/** Whether a value is a Python float (bool and int are not). */
+export function isFloat(v: Value): boolean {
+  return v.kind === 'number' && v.float === true;
+}
+
+/**
+ * Python's result type: `/` always gives a float, `**` with a negative exponent too, and any
+ * other arithmetic gives a float when an operand is one (3 // 2 is 1, 3.0 // 2 is 1.0).
+ */
+function arithmetic(op: string, a: number, b: number, float: boolean): Value {
   switch (op) {
-    case '+': return num(a + b);
-    case '-': return num(a - b);
-    case '*': return num(a * b);
-    case '/': return b === 0 ? unknown('division by zero') : num(a / b);
-    case '//': return b === 0 ? unknown('division by zero') : num(Math.floor(a / b));
-    case '%': return b === 0 ? unknown('division by zero') : num(pyMod(a, b));
-    case '**': return num(a ** b);
+    case '+': return num(a + b, float);
+    case '-': return num(a - b, float);
+    case '*': return num(a * b, float);
+    case '/': return b === 0 ? unknown('division by zero') : num(a / b, true);
+    case '//': return b === 0 ? unknown('division by zero') : num(Math.floor(a / b), float);
+    case '%': return b === 0 ? unknown('division by zero') : num(pyMod(a, b), float);
+    case '**': return num(a ** b, float || b < 0);
     default: break;
   }
+  if (float) return unknown(`'${op}' on a float is a TypeError in Python`);
   // Bitwise operators: exact only on integers that fit JavaScript's 32-bit operators.
   const small = Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 2 ** 31 && Math.abs(b) < 2 ** 31;
   if (!small) return unknown(`'${op}' on these numbers is not evaluated`);
@@ -60,7 +70,7 @@ function repeat(seq: Value, times: number): Value {
 export function binaryOp(op: string, a: Value, b: Value): Value {
   const x = asNumber(a);
   const y = asNumber(b);
-  if (x !== undefined && y !== undefined) return arithmetic(op, x, y);
+  if (x !== undefined && y !== undefined) return arithmetic(op, x, y, isFloat(a) || isFloat(b));
   if (a.kind === 'unknown') return a;
   if (b.kind === 'unknown') return b;
   if (op === '+') {
@@ -84,8 +94,8 @@ export function binaryOp(op: string, a: Value, b: Value): Value {
 export function unaryOp(op: string, v: Value): Value {
   const x = asNumber(v);
   if (x === undefined) return v.kind === 'unknown' ? v : unknown(`'${op}' of a ${v.kind} is not evaluated`);
-  if (op === '-') return num(-x);
-  if (op === '+') return num(x);
+  if (op === '-') return num(-x, isFloat(v));
+  if (op === '+') return num(x, isFloat(v));
   if (op === '~' && Number.isInteger(x) && Math.abs(x) < 2 ** 31) return num(~x);
   return unknown(`'${op}' is not evaluated`);
 }

@@ -11,18 +11,36 @@ import { toModelSpecs } from '../toSpec';
 import { Interpreter } from './interpreter';
 import { resetAllocation } from './limits';
 import { LineIndex } from './ranges';
-import { syntaxDiagnostics } from './syntax';
+import { syntaxDiagnostics, type Tree } from './syntax';
+import { markUndecidedModels, type Reading } from '../undecidedBranches';
 
 export function readPython(text: string): ReadResult {
+  const tree = parseOrError(text);
+  const first = readOnce(text, tree, new Map());
+  markUndecidedModels(first, (overrides) => readOnce(text, tree, overrides));
+  return first.result;
+}
+
+function parseOrError(text: string): Tree | Error {
+  try {
+    return parser.parse(text);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** One reading of the file, taking each undecided condition as `overrides` says (default: the first branch). */
+function readOnce(text: string, tree: Tree | Error, overrides: ReadonlyMap<number, boolean>): Reading & { result: ReadResult } {
   resetAllocation();
   const lines = new LineIndex(text);
   const runtime = new ModelRuntime('python');
   const diagnostics: Diagnostic[] = [];
   let interpreter: Interpreter | undefined;
   try {
-    const tree = parser.parse(text);
+    if (tree instanceof Error) throw tree;
     diagnostics.push(...syntaxDiagnostics(tree, text, lines));
     interpreter = new Interpreter(text, lines, runtime);
+    interpreter.branchOverrides = overrides;
     interpreter.run(tree.topNode);
   } catch (e) {
     diagnostics.push(internalError(e, lines));
@@ -34,12 +52,13 @@ export function readPython(text: string): ReadResult {
     diagnostics.push(internalError(e, lines));
   }
   const generators = runtime.generators.specs();
-  return {
+  const result: ReadResult = {
     language: 'python',
     models,
     ...(generators.length > 0 ? { generators } : {}),
     diagnostics: [...diagnostics, ...(interpreter?.diagnostics ?? []), ...runtime.diagnostics, ...runtime.generators.diagnostics],
   };
+  return { result, models, undecided: interpreter?.undecided ?? new Map() };
 }
 
 function internalError(e: unknown, lines: LineIndex): Diagnostic {

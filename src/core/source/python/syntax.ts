@@ -58,6 +58,13 @@ export function parseNumber(raw: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+/** `3.0`, `.5`, `1e-3` are floats in Python; `3`, `0x1e` are ints. */
+export function isFloatLiteral(raw: string): boolean {
+  const t = raw.toLowerCase();
+  if (t.startsWith('0x') || t.startsWith('0o') || t.startsWith('0b')) return false;
+  return t.includes('.') || t.includes('e');
+}
+
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
 
 /** Decodes one plain (non-f) string token, prefixes and triple quotes included. */

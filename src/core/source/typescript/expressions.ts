@@ -12,6 +12,7 @@ import { primitiveMember } from './builtins';
 import { moduleMember, moduleValue } from './modules';
 import { binaryOp, jsTruthy, stringValue, toJsString, unaryOp } from './operators';
 import { FILE_START, rangeOf } from './ranges';
+import type { UndecidedCondition } from '../undecidedBranches';
 import {
   LIMITS, type Scope, StopEvaluation, cappedList, functionValue, implOf, type BuiltinContext, type FunctionNode, type UserFunction,
 } from './scope';
@@ -25,6 +26,10 @@ export abstract class ExpressionEvaluator {
   private nestingReported = false;
   /** The node evaluated last: where a 'steps exhausted' stop is reported. */
   protected current: ts.Node | undefined;
+  /** Conditions that could not be decided, by their start offset, in the order first met (source/undecidedBranches.ts). */
+  readonly undecided = new Map<number, UndecidedCondition>();
+  /** The truth to use for an undecided condition (by start offset) instead of the one assumed. */
+  branchOverrides: ReadonlyMap<number, boolean> = new Map();
 
   constructor(protected readonly sf: ts.SourceFile, protected readonly runtime: ModelRuntime) {}
 
@@ -45,6 +50,26 @@ export abstract class ExpressionEvaluator {
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.diagnostics.push({ severity, message, range });
+  }
+
+  /**
+   * An undecidable condition: the branch `assumed` is read (and the user told), unless the other
+   * reading of the file asks for the other one. The reader compares the models of both readings.
+   */
+  protected undecidedCondition(cond: ts.Expression, keyword: 'if' | '?', assumed: boolean): boolean {
+    const at = cond.getStart(this.sf);
+    if (!this.undecided.has(at)) {
+      const text = cond.getText(this.sf).split(/\s+/).join(' ');
+      const clipped = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+      this.undecided.set(at, {
+        shown: keyword === 'if' ? `\`if (${clipped})\`` : `\`${clipped} ? … : …\``,
+        line: this.range(cond).start.line,
+        other: !assumed,
+        readAs: assumed ? 'with the first branch' : 'with the else branch',
+      });
+    }
+    this.report(cond, `ConvLens could not evaluate this condition statically; it assumed it is ${assumed}`, 'info');
+    return this.branchOverrides.get(at) ?? assumed;
   }
 
   /** Counts one evaluation step; the whole file gets LIMITS.steps. */
@@ -100,11 +125,8 @@ export abstract class ExpressionEvaluator {
     if (ts.isBinaryExpression(node)) return this.binary(node, scope);
     if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return this.unary(node, scope);
     if (ts.isConditionalExpression(node)) {
-      const cond = jsTruthy(this.evaluate(node.condition, scope));
-      if (cond === undefined) {
-        this.report(node.condition, 'ConvLens could not evaluate this condition statically; it assumed it is true', 'info');
-      }
-      return this.evaluate(cond === false ? node.whenFalse : node.whenTrue, scope);
+      const cond = jsTruthy(this.evaluate(node.condition, scope)) ?? this.undecidedCondition(node.condition, '?', true);
+      return this.evaluate(cond ? node.whenTrue : node.whenFalse, scope);
     }
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return this.makeFunction(node, scope, node.name?.text ?? 'anonymous');
     if (ts.isTypeOfExpression(node)) return unaryOp('typeof', this.evaluate(node.expression, scope));

@@ -217,13 +217,14 @@ export class Interpreter extends ExpressionEvaluator {
    * `if` with a known condition follows JS. With an unknown one ConvLens takes the `then`
    * branch (the case the author wrote code for), unless that branch only exits (return,
    * throw, break) and the `else` branch does not: guards such as `if (!ok) throw ...` are
-   * then skipped. Either way an info diagnostic says what was assumed.
+   * then skipped. Either way an info diagnostic says what was assumed, and the reader reads the
+   * file again with the other branch to see which models the choice changes.
    */
   private ifStatement(node: ts.IfStatement, scope: Scope): Completion {
     let cond = jsTruthy(this.evaluate(node.expression, scope));
     if (cond === undefined) {
-      cond = !(exits(node.thenStatement) && !(node.elseStatement && exits(node.elseStatement)));
-      this.report(node.expression, `ConvLens could not evaluate this condition statically; it assumed it is ${cond}`, 'info');
+      const assumed = !(exits(node.thenStatement) && !(node.elseStatement && exits(node.elseStatement)));
+      cond = this.undecidedCondition(node.expression, 'if', assumed);
     }
     if (cond) return this.statement(node.thenStatement, scope);
     return node.elseStatement ? this.statement(node.elseStatement, scope) : undefined;

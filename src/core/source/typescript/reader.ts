@@ -9,21 +9,38 @@ import * as ts from 'typescript';
 import type { Diagnostic, ModelSpec, ReadResult } from '../../model/spec';
 import { ModelRuntime } from '../runtime';
 import { toModelSpecs } from '../toSpec';
+import { markUndecidedModels, type Reading } from '../undecidedBranches';
 import { Interpreter } from './interpreter';
 import { FILE_START, scriptKindFor, syntaxDiagnostics } from './ranges';
 
 export function readTypeScript(text: string, fileName = 'model.ts'): ReadResult {
+  let sf: ts.SourceFile | Error;
+  try {
+    // The parser recovers from syntax errors, so whatever parsed is still interpreted.
+    sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindFor(fileName));
+  } catch (e) {
+    sf = e instanceof Error ? e : new Error(String(e));
+  }
+  const parsed = sf;
+  const first = readOnce(parsed, new Map());
+  markUndecidedModels(first, (overrides) => readOnce(parsed, overrides));
+  return first.result;
+}
+
+/** One reading of the file, taking each undecided condition as `overrides` says (default: as assumed). */
+function readOnce(sf: ts.SourceFile | Error, overrides: ReadonlyMap<number, boolean>): Reading & { result: ReadResult } {
   const runtime = new ModelRuntime('typescript');
   const diagnostics: Diagnostic[] = [];
   const internal = (what: string, e: unknown): Diagnostic => ({
     severity: 'error', range: FILE_START,
     message: `ConvLens could not ${what}: ${e instanceof Error ? e.message : String(e)}`,
   });
+  let interpreter: Interpreter | undefined;
   try {
-    // The parser recovers from syntax errors, so whatever parsed is still interpreted.
-    const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindFor(fileName));
+    if (sf instanceof Error) throw sf;
     diagnostics.push(...syntaxDiagnostics(sf));
-    const interpreter = new Interpreter(sf, runtime);
+    interpreter = new Interpreter(sf, runtime);
+    interpreter.branchOverrides = overrides;
     interpreter.run();
     diagnostics.push(...interpreter.diagnostics);
   } catch (e) {
@@ -38,5 +55,6 @@ export function readTypeScript(text: string, fileName = 'model.ts'): ReadResult 
   } catch (e) {
     diagnostics.push(internal('describe the models of this file', e));
   }
-  return { language: 'typescript', models, diagnostics: [...diagnostics, ...runtime.diagnostics] };
+  const result: ReadResult = { language: 'typescript', models, diagnostics: [...diagnostics, ...runtime.diagnostics] };
+  return { result, models, undecided: interpreter?.undecided ?? new Map() };
 }
