@@ -55,13 +55,15 @@ describe('convlens CLI', () => {
   });
 
   it('prints an unknown total as null with its lower bound beside it, never as a number', () => {
-    // keras.io's siamese network with a contrastive loss, shortened: the Lambda cannot be
-    // evaluated statically, so the siamese model's totals are unknown.
+    // keras.io's siamese network with a contrastive loss, shortened, its distance function
+    // imported from a module ConvLens does not read: the Lambda's output shape cannot be
+    // known statically, so neither can the Dense after it, nor the siamese model's totals.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-'));
     const file = path.join(tmp, 'siamese.py');
     fs.writeFileSync(file, [
       'import keras',
       'from keras import layers',
+      'from distances import euclidean_distance',
       'input = layers.Input((28, 28, 1))',
       'x = layers.Conv2D(4, (5, 5), activation="tanh")(input)',
       'x = layers.AveragePooling2D(pool_size=(2, 2))(x)',
@@ -70,7 +72,7 @@ describe('convlens CLI', () => {
       'embedding = keras.Model(input, x, name="embedding")',
       'input_1 = layers.Input((28, 28, 1))',
       'input_2 = layers.Input((28, 28, 1))',
-      'merge = layers.Lambda(lambda v: v[0] - v[1])([embedding(input_1), embedding(input_2)])',
+      'merge = layers.Lambda(euclidean_distance)([embedding(input_1), embedding(input_2)])',
       'siamese = keras.Model(inputs=[input_1, input_2], outputs=layers.Dense(1)(merge))',
     ].join('\n'));
     const report = JSON.parse(run(['summary', file, '--json']).out) as JsonReport;
