@@ -9,77 +9,20 @@ import type { Diagnostic, Dialect, SourceLanguage, SourceRange } from '../model/
 import { MERGE_FUNCTIONS, camelToSnake, canonicalClassName, findLayerClass, toSnakeCase } from '../model/catalog';
 import { buildApplication, isPreprocessInput, type GraphBuilder } from './applications/index';
 import { preprocessMode } from '../model/preprocess';
-import { analyzeModel } from '../shapes/analyze';
 import { DataGeneratorRecorder } from './dataGenerators';
+import { callArgs, canonicalPath, dictToKeyword, type CallArgs } from './callArgs';
+import { COMPARISONS, KERAS_ACTIVATION_OPS, TF_ACTIVATION_OPS, firstUnknown, pythonPathJoin } from './libraryFunctions';
+import { readCompileCall, readFitCall } from './trainingCalls';
+import { probeShape } from './shapeProbe';
 import { addWeight, shapedValue, variable } from './layerWeights';
-import { toModelSpecs } from './toSpec';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, describe, list, str, unknown, type CompileCall, type FitCall, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, list, str, unknown, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 
-/** TensorFlow activation ops, by every path TF exports them under, and the Keras activation each computes. */
-const TF_ACTIVATION_OPS = new Map<string, string>([
-  ...['relu', 'relu6', 'elu', 'selu', 'softplus', 'softsign'].map((a): [string, string] => [`tf.nn.${a}`, a]),
-  ...['sigmoid', 'tanh'].flatMap((a): [string, string][] => [[`tf.nn.${a}`, a], [`tf.math.${a}`, a], [`tf.${a}`, a]]),
-  ['tf.nn.silu', 'silu'], ['tf.nn.swish', 'silu'],
-]);
-
-/** The first unknown value inside a list of outputs (`outputs=[x]`), so the reason names what went wrong rather than 'a list'. */
-function firstUnknown(v: Value): Value | undefined {
-  if (v.kind === 'unknown') return v;
-  if (v.kind === 'list') for (const item of v.items) { const u = firstUnknown(item); if (u) return u; }
-  return undefined;
-}
-
-/** keras.activations functions called on a Keras tensor, and the TF op each runs (its layer's name in TF 2 Keras). */
-const KERAS_ACTIVATION_OPS = new Map<string, string>([
-  ['relu', 'tf.nn.relu'], ['relu6', 'tf.nn.relu6'], ['elu', 'tf.nn.elu'], ['selu', 'tf.nn.selu'], ['softplus', 'tf.math.softplus'],
-  ['softsign', 'tf.nn.softsign'], ['sigmoid', 'tf.math.sigmoid'], ['tanh', 'tf.math.tanh'], ['swish', 'tf.nn.silu'], ['silu', 'tf.nn.silu'],
-]);
-
-/** keras.ops comparisons, for two known numbers. */
-const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
-  equal: (a, b) => a === b, not_equal: (a, b) => a !== b, greater: (a, b) => a > b,
-  greater_equal: (a, b) => a >= b, less: (a, b) => a < b, less_equal: (a, b) => a <= b,
-};
-
-export interface CallArgs {
-  positional: Value[];
-  positionalRanges: SourceRange[];
-  keyword: Map<string, Value>;
-  keywordRanges: Map<string, SourceRange>;
-}
-
-export function callArgs(positional: Value[] = [], positionalRanges: SourceRange[] = []): CallArgs {
-  return { positional, positionalRanges, keyword: new Map(), keywordRanges: new Map() };
-}
-
-/**
- * Canonical library paths: every spelling of Keras becomes 'keras.…'
- * (tensorflow.keras, tf.keras, keras.api), every TF.js package 'tfjs.…'.
- */
-export function canonicalPath(path: string): string {
-  return path
-    .replace(/^tensorflow(?=\.|$)/, 'tf')
-    .replace(/^tf\.keras(?=\.|$)/, 'keras')
-    .replace(/^keras\.(api|src)(?=\.)/, 'keras')
-    // TF 2.3–2.5 spelling of the preprocessing layers (keras.io examples still use it).
-    .replace(/^keras\.layers\.experimental\.preprocessing(?=\.)/, 'keras.layers')
-    .replace(/^keras\.layers\.(core|convolutional|pooling|merge|normalization|preprocessing)(?=\.)/, 'keras.layers');
-}
-
-/** Python's posixpath.join of known strings: an absolute part starts over; undefined when a part is not a known string. */
-function pythonPathJoin(parts: Value[]): Value | undefined {
-  if (parts.length === 0 || parts.some((p) => p.kind !== 'string')) return undefined;
-  let out = '';
-  for (const part of parts as Extract<Value, { kind: 'string' }>[]) {
-    if (part.value.startsWith('/') || out === '') out = part.value;
-    else out = out.endsWith('/') ? out + part.value : `${out}/${part.value}`;
-  }
-  return str(out);
-}
+// What the readers import from the runtime, wherever it lives.
+export { callArgs, canonicalPath, type CallArgs } from './callArgs';
 
 export class ModelRuntime {
   readonly diagnostics: Diagnostic[] = [];
@@ -152,57 +95,13 @@ export class ModelRuntime {
     // like MobileViT's asks `x.shape[-1]` several times of the same tensor.
     const known = this.shapes.get(tensor);
     if (known) return known;
-    const shape = this.probeShape(tensor);
+    const shape = probeShape(tensor, this.shapes, {
+      inputLayer: (config, range) => this.newLayer('InputLayer', config, new Map(), range),
+      modelId: () => this.nextId++,
+      language: this.language,
+    });
     this.shapes.set(tensor, shape);
     return shape;
-  }
-
-  private probeShape(tensor: SymbolicTensor): Value {
-    // The graph up to the tensor, cut where a shape is already known: such a tensor stands in
-    // as an Input of that shape, so asking shapes further and further down a long graph
-    // (MobileViT, DeepLabV3+) analyses only the new part, not the whole graph each time.
-    const inputs: SymbolicTensor[] = [];
-    const isCut = (t: SymbolicTensor): boolean => {
-      const known = t === tensor ? undefined : this.shapes.get(t);
-      return known?.kind === 'list' && known.items[0]?.kind === 'none' && known.items.every((d) => d.kind === 'number' || d.kind === 'none');
-    };
-    // Every tensor the probe needs, found without recursion (graphs can be thousands of layers deep).
-    const reached: SymbolicTensor[] = [];
-    const seen = new Set<SymbolicTensor>();
-    const stack = [tensor];
-    while (stack.length > 0) {
-      const t = stack.pop()!;
-      if (seen.has(t)) continue;
-      seen.add(t);
-      reached.push(t);
-      if (!t.node.inputLayer && !isCut(t)) stack.push(...t.node.inputs);
-    }
-    // Copies in creation order (a node is made after its inputs), inputs rewired to the copies.
-    const copies = new Map<SymbolicTensor, SymbolicTensor>();
-    for (const t of reached.sort((a, b) => a.node.id - b.node.id)) {
-      let copy: SymbolicTensor;
-      if (t.node.inputLayer) {
-        copy = t;
-        inputs.push(t);
-      } else if (isCut(t)) {
-        const known = this.shapes.get(t) as Extract<Value, { kind: 'list' }>;
-        const config = new Map<string, Value>([['shape', list(known.items.slice(1), true)], ['name', str(`shape_of_${t.node.id}`)]]);
-        // The producer's id: only this tensor leads to it, and the order of ids stays topological.
-        copy = { node: { id: t.node.id, inputLayer: this.newLayer('InputLayer', config, new Map(), t.node.range), inputs: [], range: t.node.range } };
-        inputs.push(copy);
-      } else {
-        copy = { node: { ...t.node, inputs: t.node.inputs.map((i) => copies.get(i)!) } };
-      }
-      copies.set(t, copy);
-    }
-    const output = copies.get(tensor)!;
-    inputs.sort((a, b) => a.node.id - b.node.id);
-    const probe: ModelObject = { id: this.nextId++, kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [output], kerasName: 'shape' };
-    const spec = toModelSpecs([probe], this.language)[0];
-    const out = analyzeModel(spec).layers[spec.outputs[0]];
-    if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
-    // A tuple in Keras 3, a TensorShape in tf.keras: isinstance(x.shape, tuple) stays undecided.
-    return { kind: 'list', items: out.outputShape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), tuple: true, pythonType: 'shape' };
   }
 
   /**
@@ -645,7 +544,7 @@ export class ModelRuntime {
         if (model.kind === 'sequential') this.traceSequential(model);
         return getLayer(model, args.keyword.get('name') ?? args.keyword.get('index') ?? args.positional[0]);
       case 'compile':
-        model.compile = this.compileCall(args, range);
+        model.compile = readCompileCall(this.dialect, args, range);
         return NONE;
       case 'load_weights': {
         const file = args.keyword.get('filepath') ?? args.positional[0];
@@ -656,7 +555,7 @@ export class ModelRuntime {
       case 'fit_generator':
       case 'fitDataset':
         // The last call wins, as it would when the script runs top to bottom.
-        model.fit = this.fitCall(args, range, name === 'fit_generator');
+        model.fit = readFitCall(this.dialect, this.generators, args, range, name === 'fit_generator');
         return unknown('the History a fit() returns is not evaluated');
       case 'build': {
         const shape = args.positional[0] ?? args.keyword.get('input_shape') ?? args.keyword.get('inputShape');
@@ -682,45 +581,11 @@ export class ModelRuntime {
       return NONE;
     }
     if (name === 'fit') {
-      const call = this.fitCall(args, range, false);
+      const call = readFitCall(this.dialect, this.generators, args, range, false);
       for (const model of trainer.models) model.fit = call;
       return unknown('the History a fit() returns is not evaluated');
     }
     return unknown(`${trainer.className}.${name}() is not evaluated`);
-  }
-
-  private compileCall(args: CallArgs, range: SourceRange): CompileCall {
-    let kw = args.keyword;
-    if (this.dialect === 'tfjs') kw = dictToKeyword(args.positional[0], args.positionalRanges[0]).keyword;
-    return {
-      optimizer: kw.get('optimizer') ?? (this.dialect === 'keras' ? args.positional[0] : undefined),
-      loss: kw.get('loss') ?? (this.dialect === 'keras' ? args.positional[1] : undefined),
-      metrics: kw.get('metrics') ?? (this.dialect === 'keras' ? args.positional[2] : undefined),
-      range,
-    };
-  }
-
-  /**
-   * Keras: fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, ...);
-   * TF.js: fit(x, y, {epochs, batchSize, ...}) and fitDataset(ds, {...}).
-   */
-  private fitCall(args: CallArgs, range: SourceRange, legacyGenerator: boolean): FitCall {
-    if (this.dialect === 'tfjs') {
-      const config = args.positional.findIndex((v) => v.kind === 'dict');
-      const kw = config >= 0 ? dictToKeyword(args.positional[config], args.positionalRanges[config]).keyword : new Map<string, Value>();
-      return { keyword: new Map([...kw].map(([k, v]) => [camelToSnake(k), v])), range, legacyGenerator };
-    }
-    const kw = new Map(args.keyword);
-    // fit_generator(generator, steps_per_epoch, epochs, ...) has no y.
-    const order = legacyGenerator ? ['x', 'steps_per_epoch', 'epochs'] : ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split'];
-    order.forEach((k, i) => {
-      const v = args.positional[i];
-      if (v && !kw.has(k)) kw.set(k, v);
-    });
-    // An ImageDataGenerator's iterator (or the generator itself) as x / fit_generator's generator.
-    const data = this.generators.fitSource(kw.get('x') ?? kw.get('generator'));
-    const validationData = this.generators.fitSource(kw.get('validation_data'));
-    return { keyword: kw, range, legacyGenerator, ...(data ? { data } : {}), ...(validationData ? { validationData } : {}) };
   }
 
   private warn(range: SourceRange, message: string): void {
@@ -739,14 +604,3 @@ export function collectTensors(values: Value[]): SymbolicTensor[] {
   return out;
 }
 
-/** TF.js passes one config object; spread it into keyword arguments. */
-function dictToKeyword(config: Value | undefined, fallback: SourceRange | undefined): CallArgs {
-  const args = callArgs();
-  if (config?.kind !== 'dict') return args;
-  for (const [k, v] of config.entries) {
-    args.keyword.set(k, v);
-    const r = config.ranges?.get(k) ?? fallback;
-    if (r) args.keywordRanges.set(k, r);
-  }
-  return args;
-}
