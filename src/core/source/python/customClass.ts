@@ -13,9 +13,10 @@ import type { SourceRange } from '../../model/spec';
 import type { CallArgs, ModelRuntime } from '../runtime';
 import { sublayerSpec } from '../toSpec';
 import type { LayerInstance, Value } from '../values';
+import { buildLocals, buildSublayer, type EvaluateWithSelf } from './buildSublayers';
 import { CallReader } from './customLayer';
 import { fromValue, statementName, type Sym } from './symbolic';
-import type { CustomLayerClass, UserFunction } from './scope';
+import { UserFunction, type CustomLayerClass } from './scope';
 import { children, isToken, type SyntaxNode } from './syntax';
 
 /** Whether a class statement's base is keras' Layer (`layers.Layer`, `keras.layers.Layer`, `Layer`). */
@@ -43,24 +44,33 @@ function methods(classNode: SyntaxNode, text: string): Map<string, SyntaxNode> {
  * `runInit`, which returns the doubts the interpreter reported meanwhile) and reads the rest.
  */
 export function instantiateCustomLayer(cls: CustomLayerClass, args: CallArgs, range: SourceRange, runtime: ModelRuntime, text: string,
-  runInit: (init: UserFunction, args: CallArgs) => string[]): Value {
+  runInit: (fn: UserFunction, args: CallArgs) => { value: Value; doubts: string[] }): Value {
   const self = runtime.customLayer(cls.name, args, range);
   const modelsBefore = runtime.models.length;
   let read: CustomLayerSpec | string = 'its __init__ could not be evaluated';
   try {
     const doubts = cls.init
-      ? runInit(cls.init, { ...args, positional: [self, ...args.positional], positionalRanges: [range, ...args.positionalRanges] })
+      ? runInit(cls.init, { ...args, positional: [self, ...args.positional], positionalRanges: [range, ...args.positionalRanges] }).doubts
       : [];
     const instance = self.layer.instance!;
     if (doubts.length > 0) read = `its __init__ is not certain: ${doubts[0]}`;
     else if (instance.problems.length > 0) read = instance.problems[0];
-    else read = readCustomLayer(cls.node, text, cls.moduleValue, instance);
+    else read = readCustomLayer(cls.node, text, cls.moduleValue, instance, cls.init && withSelf(cls.init, self, range, runInit));
   } finally {
     // A Sequential made in __init__ is part of this layer, not a model of the file.
     runtime.models.splice(modelsBefore);
     runtime.finishCustomLayer(self.layer, read);
   }
   return self;
+}
+
+/** Evaluates one of build's expressions by the interpreter, in __init__'s scope with only `self` bound. */
+function withSelf(init: UserFunction, self: Value, range: SourceRange,
+  run: (fn: UserFunction, args: CallArgs) => { value: Value; doubts: string[] }): EvaluateWithSelf {
+  return (expr) => {
+    const fn = new UserFunction('build', [{ name: 'self', kind: 'positional' }], expr, true, init.closure);
+    return run(fn, { positional: [self], positionalRanges: [range], keyword: new Map(), keywordRanges: new Map() });
+  };
 }
 
 /** `self.x` as `call` sees it: a weight made in __init__ is a tensor of its shape. */
@@ -105,7 +115,9 @@ function weight(call: SyntaxNode, reader: CallReader): WeightExpr | string {
  * attributes, and the sublayers it builds by hand (`self.conv.build(input_shape)`) into
  * `built`; why it cannot, if it cannot.
  */
-function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built: string[]): string | undefined {
+function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built: string[],
+  moduleValue: (name: string) => Value | undefined, withSelf: EvaluateWithSelf | undefined): string | undefined {
+  const locals = buildLocals(fn, reader);
   const body = children(fn).find((k) => k.name === 'Body');
   for (const s of body ? children(body) : []) {
     if (isToken(s) || s.name === 'Comment' || s.name === 'PassStatement') continue;
@@ -124,11 +136,16 @@ function readBuild(fn: SyntaxNode, reader: CallReader, out: WeightExpr[], built:
     if (s.name === 'AssignStatement' && kids.length === 2 && kids[0].name === 'MemberExpression') {
       // `self.x = …` is known to call; `self.mask[i] = 1.0` changes values, not shapes.
       const [obj, , prop] = children(kids[0]);
-      if (obj?.name === 'VariableName' && reader.word(obj) === 'self' && prop) reader.selfAttrs.set(reader.word(prop), reader.evaluate(value));
+      if (obj?.name === 'VariableName' && reader.word(obj) === 'self' && prop) {
+        reader.selfAttrs.set(reader.word(prop), buildSublayer(value, reader, locals, moduleValue, withSelf) ?? reader.evaluate(value));
+      }
       continue;
     }
-    if (s.name === 'AssignStatement' && kids.length === 2 && kids[0].name === 'VariableName') {
-      reader.bind(reader.word(kids[0]), reader.evaluate(value));
+    // `h = input_shape[1] // self.stride`, `(_, h, w, c) = input_shape`.
+    const targets = children(s).slice(0, Math.max(children(s).findIndex((k) => k.name === 'AssignOp'), 0));
+    if (s.name === 'AssignStatement' && targets.length > 0 && !targets.some((k) => k.name === 'MemberExpression' || k.name === 'SubscriptExpression')) {
+      const why = reader.assign(s);
+      if (why) return `its build: ${why}`;
       continue;
     }
     const src = reader.word(s);
@@ -162,7 +179,7 @@ function readOutputShape(fn: SyntaxNode, reader: CallReader): ShapeExpr | string
 
 /** What one instance of a Layer subclass builds, once its `__init__` has run, or why ConvLens cannot say. */
 export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue: (name: string) => Value | undefined,
-  instance: LayerInstance): CustomLayerSpec | string {
+  instance: LayerInstance, evaluateWithSelf?: EvaluateWithSelf): CustomLayerSpec | string {
   const defs = methods(classNode, text);
   const selfAttrs = new Map<string, Sym>();
   for (const [k, v] of instance.attrs) selfAttrs.set(k, attributeSym(v, instance));
@@ -176,7 +193,7 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
     const [param] = reader.parameters(build);
     const callTakes = defs.get('call') ? reader.parameters(defs.get('call')!).length : 1;
     if (param) reader.bind(param, { t: 'shapeOf', of: { kind: 'input', index: 0, ...(callTakes === 1 ? { onlyInput: true } : {}) } });
-    const why = readBuild(build, reader, weights, builtByHand);
+    const why = readBuild(build, reader, weights, builtByHand, moduleValue, evaluateWithSelf);
     if (why) return why;
   }
   const call = defs.get('call');

@@ -178,7 +178,8 @@ export class CallReader extends SymbolicExpressions {
   }
 
   /** Binds names; returns a reason when a statement hides the shapes (an attribute write, say). */
-  private assign(s: SyntaxNode): string | undefined {
+  /** `x = …`, `b, h, w, c = shape`: binds names (build uses it too); why not, if it cannot. */
+  assign(s: SyntaxNode): string | undefined {
     const kids = children(s);
     const op = kids.findIndex((k) => k.name === 'AssignOp');
     if (op < 0 || kids.filter((k) => k.name === 'AssignOp').length > 1) return 'its call has an assignment ConvLens does not follow';

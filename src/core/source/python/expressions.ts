@@ -348,7 +348,11 @@ export abstract class ExpressionEvaluator extends EvaluatorBase {
       if (callee.impl instanceof UserFunction) return this.callUser(callee.impl, args, range);
       if (callee.impl instanceof CustomLayerClass) {
         return instantiateCustomLayer(callee.impl, args, range, this.runtime, this.text,
-          (init, initArgs) => this.collectDoubts(() => this.callUser(init, initArgs, range)));
+          (fn, fnArgs) => {
+            let value: Value = unknown('not evaluated');
+            const doubts = this.collectDoubts(() => { value = this.callUser(fn, fnArgs, range); });
+            return { value, doubts };
+          });
       }
       if (callee.impl instanceof ModelSubclass) {
         const models = [...args.positional, ...args.keyword.values()].flatMap((v) => (v.kind === 'model' ? [v.model] : []));

@@ -17,6 +17,11 @@ export type Sym =
   | { t: 'tuple'; items: Sym[] }
   /** A sublayer made in `__init__`. */
   | { t: 'layer'; target: LayerObject | ModelObject }
+  /**
+   * A callable with no weights whose effect on one tensor is a shape expression: `tf.identity`,
+   * or a Reshape that build sizes from input_shape (buildSublayers.ts).
+   */
+  | { t: 'weightless'; what: string; apply: (x: ShapeExpr) => ShapeExpr }
   | { t: 'const'; value: string | boolean }
   /** A comparison of sizes decided only once the input shapes are (`len(x.shape) == 4`). */
   | { t: 'test'; test: TestExpr }
@@ -44,6 +49,7 @@ export function fromValue(v: Value): Sym {
     case 'list': return { t: 'tuple', items: v.items.map(fromValue) };
     case 'layer': return { t: 'layer', target: v.layer };
     case 'model': return { t: 'layer', target: v.model };
+    case 'ref': return /^(tf|tensorflow|keras\.ops)\.identity$/.test(v.path) ? { t: 'weightless', what: v.path, apply: (x) => x } : unknownSym('a ref');
     case 'unknown': return unknownSym(v.reason);
     default: return unknownSym(`a ${v.kind}`);
   }

@@ -57,7 +57,7 @@ export abstract class SymbolicExpressions {
     if (v.t === 'tensor' || v.t === 'unknown') return v;
     if (v.t === 'inputs') return { t: 'tensor', expr: { kind: 'input', index: 0 } };
     if (v.t === 'dim') return { t: 'tensor', expr: { kind: 'scalar' } };
-    const what = { shapeOf: 'shape', layer: 'layer', const: 'string or flag', tuple: 'tuple', test: 'condition', raise: 'raise' }[v.t];
+    const what = { shapeOf: 'shape', layer: 'layer', weightless: 'layer', const: 'string or flag', tuple: 'tuple', test: 'condition', raise: 'raise' }[v.t];
     return unknownSym(`a ${what} is used as a tensor`);
   }
 
@@ -231,10 +231,14 @@ export abstract class SymbolicExpressions {
     if (callee.name === 'CallExpression') return unknownSym(`${path} makes a layer inside call, which ConvLens does not read (make it in __init__)`);
     const target = /^[\w.]+$/.test(path) && (path.startsWith('self.') || this.env.has(path)) ? this.evaluate(callee) : undefined;
     if (target?.t === 'layer') return this.applySublayer(target.target, positional, keyword);
+    if (target?.t === 'weightless') {
+      const x = positional.length === 1 ? this.asTensor(positional[0]) : unknownSym(`${path}() given ${positional.length} tensors`);
+      return x.t === 'tensor' ? { t: 'tensor', expr: target.apply(x.expr) } : x;
+    }
     const helper = /^self\.(\w+)$/.exec(path)?.[1];
     const inlined = helper === undefined || this.selfAttrs.has(helper) ? undefined : this.helper(helper, positional, keyword);
     if (inlined) return inlined;
-    if (target) return unknownSym(`${path}() in call is not evaluated`);
+    if (target) return unknownSym(`${path}() in call is not evaluated${target.t === 'unknown' ? ` (${target.reason})` : ''}`);
     if (path === 'len' && positional.length === 1) return this.length(positional[0]);
     // zip(a, b) over known tuples (lists of sublayers): the tuples of their items, as Python pairs them.
     if (path === 'zip' && positional.length > 0 && positional.every((p) => p.t === 'tuple')) {
