@@ -1,6 +1,6 @@
 /** Hover on a layer call: its output shape and the formulas with the user's numbers. */
 import * as vscode from 'vscode';
-import { formatCount, formatShapeKeras } from '../core/shapes/format';
+import { formatCount, formatOutputKeras } from '../core/shapes/format';
 import type { LayerSummary, ModelSummary } from '../core/shapes/types';
 import type { AnalysisService } from '../host/analysisService';
 import { toVsRange } from './convert';
@@ -9,7 +9,7 @@ import { toVsRange } from './convert';
 const MAX_LAYERS = 4;
 
 function layerMarkdown(model: ModelSummary, layer: LayerSummary): string {
-  const shape = layer.outputShape ? formatShapeKeras(layer.outputShape) : '?';
+  const shape = formatOutputKeras(layer);
   const params = layer.params === null ? '?' : formatCount(layer.params);
   const lines = [`**${layer.name}** (${layer.className}) in \`${model.name}\` → \`${shape}\` · ${params} params`];
   if (layer.nonTrainableParams) lines.push(`${formatCount(layer.trainableParams ?? 0)} trainable, ${formatCount(layer.nonTrainableParams)} non-trainable`);

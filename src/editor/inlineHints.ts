@@ -3,7 +3,7 @@
  * A line that creates several layers (a helper called in a loop) gets one combined hint.
  */
 import * as vscode from 'vscode';
-import { formatCount, formatShapeKeras } from '../core/shapes/format';
+import { formatCount, formatOutputKeras, formatShapeKeras } from '../core/shapes/format';
 import type { LayerSummary } from '../core/shapes/types';
 import type { AnalysisService } from '../host/analysisService';
 import { Disposables } from '../host/disposables';
@@ -17,7 +17,7 @@ function paramsText(n: number | null): string {
 function hintText(layers: LayerSummary[]): string {
   if (layers.length === 1) {
     const [l] = layers;
-    return `→ ${l.outputShape ? formatShapeKeras(l.outputShape) : '?'} · ${paramsText(l.params)}`;
+    return `→ ${formatOutputKeras(l)} · ${paramsText(l.params)}`;
   }
   const last = layers[layers.length - 1];
   const total = layers.some((l) => l.params === null) ? null : layers.reduce((s, l) => s + (l.params ?? 0), 0);

@@ -101,8 +101,13 @@ export interface WeightExpr {
 }
 
 export interface CustomLayerSpec {
-  /** How the output shape follows from the input shapes. */
+  /** How the output shape follows from the input shapes (the first output, when there are several). */
   output: ShapeExpr;
+  /**
+   * When call returns several tensors (`return output, kernel`): each one's shape, in order.
+   * The model's layers take them by position (LayerSpec.inboundOutputs).
+   */
+  outputs?: ShapeExpr[];
   /** The layer's own weights (add_weight). */
   weights: WeightExpr[];
   /**

@@ -66,6 +66,11 @@ export interface LayerSpec {
   argRanges: Record<string, SourceRange>;
   /** Indices into the model's `layers` of the layers whose outputs feed this one. */
   inbound: number[];
+  /**
+   * Which output of each inbound layer feeds this one, when one of them gives several (a
+   * custom layer whose call returns a tuple); absent means the first of each.
+   */
+  inboundOutputs?: number[];
   /** Set when the reader knows this cannot be analysed statically (Lambda, custom class, unknown call). */
   unresolved?: string;
   /**

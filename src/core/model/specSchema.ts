@@ -44,6 +44,7 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   range: SourceRangeSchema,
   argRanges: v.record(v.string(), SourceRangeSchema),
   inbound: v.array(Index),
+  inboundOutputs: v.optional(v.array(Index)),
   unresolved: v.optional(v.string()),
   sharedWith: v.optional(Index),
   weightsId: v.optional(Index),
@@ -105,6 +106,7 @@ const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind
 ]));
 const CustomLayerSchema: v.GenericSchema<CustomLayerSpec> = v.object({
   output: ShapeExprSchema,
+  outputs: v.optional(v.array(ShapeExprSchema)),
   weights: v.array(v.object({ dims: v.array(DimExprSchema), trainable: v.boolean() })),
   sublayers: v.array(LayerSchema),
 });

@@ -2,7 +2,7 @@
  * Plain-text summaries laid out like Keras 3's `model.summary()` (box table, totals with
  * thousands separators and float32 size) or TF.js' `model.summary()`, followed by the formulas.
  */
-import { formatBytes, formatCount, formatShapeKeras, formatShapeTfjs } from '../shapes/format';
+import { formatBytes, formatCount, formatOutputKeras, formatShapeTfjs } from '../shapes/format';
 import type { LayerSummary, ModelSummary } from '../shapes/types';
 
 export type SummaryStyle = 'keras' | 'tfjs';
@@ -16,13 +16,13 @@ const count = (n: number | null): string => (n === null ? '?' : formatCount(n));
  * is built, so its applications start at node 1.
  */
 function connectedTo(model: ModelSummary, layer: LayerSummary, style: SummaryStyle): string[] {
-  return layer.inbound.map((i) => {
+  return layer.inbound.map((i, j) => {
     const src = model.layers[i];
     if (!src) return '?[0][0]';
     const first = src.sharedWith ?? i;
     const earlier = model.layers.slice(first, i).filter((l) => (l.sharedWith ?? l.index) === first).length;
     const node = earlier + (style === 'tfjs' && src.nested ? 1 : 0);
-    return `${style === 'keras' ? src.name : src.tfjsName}[${node}][0]`;
+    return `${style === 'keras' ? src.name : src.tfjsName}[${node}][${layer.inboundOutputs?.[j] ?? 0}]`;
   });
 }
 
@@ -32,7 +32,7 @@ function kerasTable(model: ModelSummary): string[] {
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(functional ? ['Connected to'] : [])];
   const rows = model.layers.map((l) => [
     [`${l.name} (${l.className})`],
-    [formatShapeKeras(l.outputShape)],
+    [formatOutputKeras(l)],
     [count(l.params)],
     ...(functional ? [connectedTo(model, l, 'keras').length ? connectedTo(model, l, 'keras') : ['-']] : []),
   ]);
@@ -83,7 +83,7 @@ function tfjsTable(model: ModelSummary): string[] {
   const out = ['_'.repeat(lineLength), fields(header), '='.repeat(lineLength)];
   model.layers.forEach((l, i) => {
     const inputs = connectedTo(model, l, 'tfjs');
-    out.push(fields([`${l.tfjsName} (${l.className})`, formatShapeTfjs(l.outputShape), l.params === null ? '?' : String(l.params), ...(functional ? [inputs[0] ?? ''] : [])]));
+    out.push(fields([`${l.tfjsName} (${l.className})`, l.outputShapes ? `[${l.outputShapes.map(formatShapeTfjs).join(',')}]` : formatShapeTfjs(l.outputShape), l.params === null ? '?' : String(l.params), ...(functional ? [inputs[0] ?? ''] : [])]));
     for (const extra of inputs.slice(1)) out.push(fields(['', '', '', extra]));
     out.push(i < model.layers.length - 1 ? '_'.repeat(lineLength) : '='.repeat(lineLength));
   });

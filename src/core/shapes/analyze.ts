@@ -33,7 +33,11 @@ export function analyzeModel(spec: ModelSpec, inputOverride?: (Shape | null)[]):
     } else if (spec.kind === 'sequential') {
       inputs = [index === 0 ? sequentialInput : shapes[index - 1]];
     } else {
-      inputs = layer.inbound.map((i) => shapes[i] ?? null);
+      // A later output of a layer that gives several: its own shape, or unknown when that layer's are.
+      inputs = layer.inbound.map((i, j) => {
+        const pick = layer.inboundOutputs?.[j] ?? 0;
+        return pick === 0 ? shapes[i] ?? null : layers[i]?.outputShapes?.[pick] ?? null;
+      });
     }
     const analyzed = analyzeLayer(spec, layer, index, inputs, diagnostics);
     const summary = spec.trainable === false || layer.config.trainable === false ? frozen(analyzed) : analyzed;
@@ -188,6 +192,8 @@ function analyzeLayer(spec: ModelSpec, layer: LayerSpec, index: number, inputs: 
     index, name: layer.name, tfjsName: layer.tfjsName, className: layer.className, outputShape: out.shape,
     params: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable,
     formulas, formula: joinFormulas(formulas), inbound: layer.inbound, range: layer.range,
+    ...(out.shapes ? { outputShapes: out.shapes } : {}),
+    ...(layer.inboundOutputs ? { inboundOutputs: layer.inboundOutputs } : {}),
     ...(shared.length > 0 ? { sharedWeights: shared } : {}),
   };
 }

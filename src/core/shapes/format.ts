@@ -13,6 +13,11 @@ export function formatShapeKeras(shape: Shape | null): string {
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
 }
 
+/** A layer's output as Keras' summary shows it: one shape, or a list of shapes for a layer that gives several tensors. */
+export function formatOutputKeras(l: { outputShape: Shape | null; outputShapes?: Shape[] }): string {
+  return l.outputShapes ? `[${l.outputShapes.map(formatShapeKeras).join(', ')}]` : formatShapeKeras(l.outputShape);
+}
+
 /** TF.js' `[null,26,26,32]`. */
 export function formatShapeTfjs(shape: Shape | null): string {
   if (!shape) return '?';

@@ -28,8 +28,10 @@ export interface LayerSummary {
   name: string;
   tfjsName: string;
   className: string;
-  /** Output shape with the batch axis first (null), or null when it cannot be known statically. */
+  /** Output shape with the batch axis first (null), or null when it cannot be known statically; the first, when there are several. */
   outputShape: Shape | null;
+  /** Every output's shape, when the layer gives several tensors (a custom layer whose call returns a tuple). */
+  outputShapes?: Shape[];
   /** Null when the count cannot be known (unknown layer, unknown input). */
   params: number | null;
   trainableParams: number | null;
@@ -41,6 +43,8 @@ export interface LayerSummary {
   unknownReason?: string;
   /** Indices of the layers feeding this one. */
   inbound: number[];
+  /** Which output of each inbound layer feeds this one, when not the first of each (LayerSpec.inboundOutputs). */
+  inboundOutputs?: number[];
   /** Index of the earlier entry that is the same layer or model applied again (its weights count there). */
   sharedWith?: number;
   /**

@@ -488,6 +488,12 @@ export class ModelRuntime {
     const outputs = args.keyword.get('outputs') ?? args.positional[1];
     model.inputs = inputs ? collectTensors([inputs]) : [];
     model.outputs = outputs ? collectTensors([outputs]) : [];
+    // ModelSpec.outputs name layers, each standing for its first tensor: a later one is not followed yet.
+    const later = model.outputs.find((t) => (t.outputIndex ?? 0) > 0);
+    if (later) {
+      const reason = `the model outputs tensor ${later.outputIndex! + 1} of ${later.node.layer?.name ?? 'a layer'}, and ConvLens follows only a layer's first tensor as a model output`;
+      model.outputs = [this.connect(this.newLayer('Unknown', new Map(), new Map(), range, reason), [], range).tensor];
+    }
     if (model.outputs.length === 0) {
       // Never an empty model that looks complete: one unresolved entry carries the reason
       // (and the shape engine reports it).
@@ -504,12 +510,20 @@ export class ModelRuntime {
       const why = input && firstUnknown(input);
       return unknown(why?.kind === 'unknown' ? why.reason : `${layer.className} was applied to something that is not a tensor`);
     }
-    return this.connect(layer, tensors, range);
+    return this.connectAll(layer, tensors, range);
   }
 
   private connect(layer: LayerObject, inputs: SymbolicTensor[], range: SourceRange): Extract<Value, { kind: 'tensor' }> {
     const node: GraphNode = { id: this.nextId++, layer, inputs, range };
     return { kind: 'tensor', tensor: this.recordApplication(layer.id, { node }) };
+  }
+
+  /** A layer that gives several tensors (a custom layer whose call returns a tuple): a tuple of them, one node. */
+  private connectAll(layer: LayerObject, inputs: SymbolicTensor[], range: SourceRange): Value {
+    const count = layer.custom?.outputs?.length ?? 1;
+    const first = this.connect(layer, inputs, range);
+    if (count === 1) return first;
+    return list(Array.from({ length: count }, (_, i): Value => ({ kind: 'tensor', tensor: i === 0 ? first.tensor : { node: first.tensor.node, outputIndex: i } })));
   }
 
   private applyModel(model: ModelObject, input: Value | undefined, range: SourceRange): Value {

@@ -173,14 +173,18 @@ function functionalSpec(m: ModelObject, language: SourceLanguage, dialect: Diale
   ordered.forEach((node, i) => {
     indexOf.set(node.id, i);
     const inbound = node.inputs.map((t) => indexOf.get(t.node.id)!);
+    // An input that is a later tensor of a layer giving several (`x, kernel = Involution(…)(x)`).
+    const picks = node.inputs.some((t) => (t.outputIndex ?? 0) > 0) ? node.inputs.map((t) => t.outputIndex ?? 0) : undefined;
     if (node.inputLayer) {
       spec.layers.push(layerSpec(node.inputLayer, node.range, []));
     } else if (node.nestedModel) {
       const ls = nestedSpec(node.nestedModel, node.range, inbound, convert, depth);
+      if (picks) ls.inboundOutputs = picks;
       markShared(ls, node.nestedModel.id, i, firstUse);
       spec.layers.push(ls);
     } else if (node.layer) {
       const ls = layerSpec(node.layer, node.range, inbound);
+      if (picks) ls.inboundOutputs = picks;
       markShared(ls, node.layer.id, i, firstUse);
       spec.layers.push(ls);
     }

@@ -96,6 +96,8 @@ export interface GraphNode {
 
 export interface SymbolicTensor {
   node: GraphNode;
+  /** Which of the node's outputs, when its layer gives several (a custom layer returning a tuple); absent: the first. */
+  outputIndex?: number;
 }
 
 export interface CompileCall {

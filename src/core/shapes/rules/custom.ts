@@ -32,8 +32,13 @@ export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): 
         : undefined;
     };
     const evaluation = { inputs: input.inputs, sublayer, oneBranch };
-    const shape = evaluateShape(custom.output, evaluation);
-    if (typeof shape === 'string') throw new ShapeError(`${input.className}: ${shape}`);
+    const shapes: Shape[] = [];
+    for (const expr of custom.outputs ?? [custom.output]) {
+      const shape = evaluateShape(expr, evaluation);
+      if (typeof shape === 'string') throw new ShapeError(`${input.className}: ${shape}`);
+      shapes.push(shape);
+    }
+    const shape = shapes[0];
     const own = countWeights(custom.weights, evaluation);
     if (typeof own === 'string') throw new ShapeError(`${input.className}: ${own}`);
     let { trainable, nonTrainable } = own;
@@ -47,6 +52,6 @@ export function customRule(custom: CustomLayerSpec, analyze: SublayerAnalysis): 
     const total = trainable + nonTrainable;
     const params = terms.length > 1 ? `${terms.join(' + ')} = ${formatCount(total)}` : terms[0];
     const shared = [...built.values()].flatMap((b) => b.shared ?? []);
-    return { shape, trainable, nonTrainable, ...(params ? { params } : {}), ...(shared.length > 0 ? { shared } : {}) };
+    return { shape, ...(shapes.length > 1 ? { shapes } : {}), trainable, nonTrainable, ...(params ? { params } : {}), ...(shared.length > 0 ? { shared } : {}) };
   };
 }

@@ -10,7 +10,10 @@ export interface RuleInput {
 }
 
 export interface RuleOutput {
+  /** The (first) output's shape. */
   shape: Shape;
+  /** Every output's shape, when the layer gives several tensors. */
+  shapes?: Shape[];
   trainable?: number;
   nonTrainable?: number;
   /** Formula for the parameter count, when the layer has weights. */

@@ -199,7 +199,8 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   const call = defs.get('call');
   const helpers = new Map([...defs].filter(([name]) => !['__init__', 'build', 'call', 'compute_output_shape'].includes(name)));
   const reader = new CallReader(text, moduleValue, selfAttrs, [], helpers);
-  const fromCall = call ? reader.read(call) : 'it has no call method';
+  const fromCallAll = call ? reader.readOutputs(call) : 'it has no call method';
+  const fromCall = typeof fromCallAll === 'string' ? fromCallAll : fromCallAll[0];
   const declared = defs.get('compute_output_shape');
   const fromDeclared = declared ? readOutputShape(declared, new CallReader(text, moduleValue, selfAttrs)) : undefined;
   // Keras 3 takes the shape from compute_output_shape when the class has one; the sublayers'
@@ -217,8 +218,11 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
     const sym = selfAttrs.get(name);
     if (sym?.t !== 'layer' || !reader.sublayers.includes(sym.target)) return `its build builds self.${name}, which its call does not apply`;
   }
+  const several = typeof fromCallAll === 'string' || fromCallAll.length === 1 ? undefined : fromCallAll;
+  // compute_output_shape's tuple of shapes is not read, so one shape there cannot stand for several outputs.
+  if (several && fromDeclared && typeof fromDeclared !== 'string') return `its call returns ${several.length} tensors but compute_output_shape is read as one shape`;
   const output = fromDeclared && typeof fromDeclared !== 'string' ? fromDeclared : fromCall as ShapeExpr;
-  if (expressionSize(output, MAX_EXPRESSION) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';
+  if ((several ?? [output]).reduce((n, o) => n + expressionSize(o, MAX_EXPRESSION), 0) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';
   instance.sublayers = reader.sublayers;
-  return { output, weights, sublayers: reader.sublayers.map((s) => sublayerSpec(s, 'python')) };
+  return { output, ...(several ? { outputs: several } : {}), weights, sublayers: reader.sublayers.map((s) => sublayerSpec(s, 'python')) };
 }

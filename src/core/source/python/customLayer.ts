@@ -56,13 +56,26 @@ export class CallReader extends SymbolicExpressions {
 
   /** The output shape of `def call(self, …)`, or why it is not known. */
   read(fn: SyntaxNode): ShapeExpr | string {
+    const all = this.readOutputs(fn);
+    if (typeof all === 'string') return all;
+    return all.length === 1 ? all[0] : `its call returns ${all.length} tensors`;
+  }
+
+  /** The shapes of what `call` returns: one tensor, or each of a tuple of tensors (`return output, kernel`). */
+  readOutputs(fn: SyntaxNode): ShapeExpr[] | string {
     const tensors = this.parameters(fn);
     if (tensors.length === 1) this.env.set(tensors[0], { t: 'inputs' });
     else tensors.forEach((name, i) => this.env.set(name, { t: 'tensor', expr: { kind: 'input', index: i } }));
     const r = this.returned(fn);
     if (r.t === 'raise') return 'its call always raises an error';
-    const v = this.asTensor(r);
-    return v.t === 'tensor' ? v.expr : v.reason;
+    const items = r.t === 'tuple' && r.items.length > 1 ? r.items : [r];
+    const out: ShapeExpr[] = [];
+    for (const item of items) {
+      const v = this.asTensor(item);
+      if (v.t !== 'tensor') return items.length > 1 ? `its call returns a tuple whose items are not all tensors (${v.reason})` : v.reason;
+      out.push(v.expr);
+    }
+    return out;
   }
 
   /** Runs statements; a Sym once one returns (an unknown one when a statement cannot be followed). */
@@ -79,8 +92,9 @@ export class CallReader extends SymbolicExpressions {
         this.env.set(this.word(target), this.binary(this.word(op).replace('=', ''), this.evaluate(target), this.evaluate(value)));
       } else if (s.name === 'ReturnStatement') {
         const value = children(s).slice(1).filter((k) => !isToken(k));
-        if (value.length !== 1) return unknownSym(value.length === 0 ? 'it returns nothing' : 'it returns several values');
-        return this.evaluate(value[0]);
+        if (value.length === 0) return unknownSym('it returns nothing');
+        // `return output, kernel`: a tuple, as Python makes it.
+        return value.length === 1 ? this.evaluate(value[0]) : { t: 'tuple', items: value.map((v) => this.evaluate(v)) };
       } else if (s.name === 'RaiseStatement') {
         return { t: 'raise' };
       } else if (s.name === 'ForStatement') {
