@@ -195,6 +195,8 @@ function buildFunctional(tf: Tf, spec: ModelSpec, options: BuildOptions, inferre
         return;
       }
       if (layer.unresolved !== undefined) throw new UnresolvedLayerError(layer, layer.unresolved);
+      // Entries stand for their layer's first tensor here; a later one (LayerSpec.inboundOutputs) is not wired.
+      if (layer.inboundOutputs?.some((k) => k > 0)) throw new BuildError(`Layer '${layer.name}' takes a later output of a layer that gives several, which the TF.js builder does not wire.`, layer);
 
       const inputs = layer.inbound.map((j) => {
         const t = j < i ? tensors[j] : undefined;
