@@ -5,6 +5,8 @@
  * The layer is written for this test; counts are worked out by hand beside each assertion.
  */
 import * as assert from 'assert';
+import * as v from 'valibot';
+import { LayerSummarySchema } from '../../src/protocol/common';
 import { formatModelText } from '../../src/core/report/text';
 import { layerOf as layer, readPython as read } from '../fixtures/customLayers';
 
@@ -40,6 +42,10 @@ describe('custom layers that return several tensors', () => {
       // The row lists both shapes; the second Flatten is fed by the layer's second tensor.
       assert.match(text, /\[\(None, 10, 4\), \(None, 10, 1\)\]/);
       assert.match(text, /scored_projection\[0\]\[1\]/);
+      // The webview gets the shapes and the picks too (the protocol keeps them).
+      const sent = m.layers.map((l) => v.parse(LayerSummarySchema, JSON.parse(JSON.stringify(l))));
+      assert.deepStrictEqual(sent.map((l) => [l.outputShapes, l.inboundOutputs]), m.layers.map((l) => [l.outputShapes, l.inboundOutputs]));
+      assert.ok(sent.some((l) => l.inboundOutputs?.includes(1)));
     }
   });
 

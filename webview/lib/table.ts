@@ -2,7 +2,7 @@
  * The Keras-style layer table (full and compact), totals and diagnostics. A real <table>
  * with scoped headers: screen readers announce column names, and it themes with plain CSS.
  */
-import { formatBytes, formatCount, formatShapeKeras } from '../../src/core/shapes/format';
+import { formatBytes, formatCount, formatOutputKeras } from '../../src/core/shapes/format';
 import type { LayerSummary, ModelSummary } from '../../src/core/shapes/types';
 import type { ModelPayload, SourceRange } from '../../src/protocol/summary';
 import { activatable, h } from './dom';
@@ -83,7 +83,7 @@ export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElem
     activatable(row, () => o.onReveal(l.range));
     const name = h('td', { class: 'name' }, h('span', {}, l.name));
     if (o.compact) name.append(h('span', { class: 'type muted' }, ` ${l.className}`));
-    const shape = h('td', { class: 'shape' }, unknownOr(l.outputShape ? formatShapeKeras(l.outputShape) : null, l.unknownReason));
+    const shape = h('td', { class: 'shape' }, unknownOr(l.outputShape ? formatOutputKeras(l) : null, l.unknownReason));
     const params = h('td', { class: 'params num' }, unknownOr(count(l.params), l.unknownReason));
     if (o.compact) {
       params.append(shareBar(l.params, model.totalParams));

@@ -13,6 +13,8 @@ export interface JsonLayer {
   name: string;
   className: string;
   outputShape: (number | null)[] | null;
+  /** Every output's shape, when the layer gives several tensors. */
+  outputShapes?: (number | null)[][];
   params: number | null;
   trainableParams: number | null;
   nonTrainableParams: number | null;
@@ -57,6 +59,7 @@ function jsonLayer(l: LayerSummary, tfjsNames: boolean): JsonLayer {
   return {
     name: tfjsNames ? l.tfjsName : l.name, className: l.className, outputShape: l.outputShape, params: l.params,
     trainableParams: l.trainableParams, nonTrainableParams: l.nonTrainableParams, formula: l.formula, range: l.range,
+    ...(l.outputShapes ? { outputShapes: l.outputShapes } : {}),
     ...(l.unknownReason ? { unknownReason: l.unknownReason } : {}),
   };
 }
