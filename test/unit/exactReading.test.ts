@@ -83,6 +83,13 @@ describe('reading published Keras code exactly', () => {
       // Dense(3) on 4: (4 + 1)·3 = 15, counted once
       assert.deepStrictEqual(totals(m), [15, 15, 0, true]);
       assert.match(formatModelText(m), /dense\[0\]\[0\].*\n.*dense\[1\]\[0\]/);
+      // Keras prints model.layers, each layer once: the shared Dense is one row of 15 listing
+      // both inputs (input_layer[0][0], input_layer_1[0][0]), so the rows add up to the total.
+      const text = formatModelText(m);
+      assert.strictEqual(text.match(/│ dense \(Dense\)/g)?.length, 1, text);
+      assert.match(text, /│ dense \(Dense\)\s+│ \(None, 3\)\s+│\s+15 │ input_layer\[0\]\[0\]\s+│\n│\s+│\s+│\s+│ input_layer_1\[0\]\[0\]/);
+      const rowCounts = [...text.matchAll(/^│ \S+ \(\w+\)\s+│[^│]+│\s+([\d,]+) │/gm)].map((r) => Number(r[1].replace(/,/g, '')));
+      assert.strictEqual(rowCounts.reduce((a, b) => a + b, 0), 15);
       // TF.js, like Keras 2, gives a model node 0 when it is built: its calls are nodes 1 and 2.
       const tfjs = formatModelText(model(py(...EMBEDDING, 'out = layers.concatenate([tower_1, tower_2])', 'siamese = keras.Model([input_1, input_2], out)'), 'siamese'), 'tfjs');
       assert.match(tfjs, /embedding\[1\]\[0\]\n.*embedding\[2\]\[0\]/);

@@ -26,16 +26,36 @@ function connectedTo(model: ModelSummary, layer: LayerSummary, style: SummarySty
   });
 }
 
+/**
+ * One row per layer object, as both summaries print `model.layers`: a shared layer (or model)
+ * applied several times is one row at its first application, listing what every application
+ * is connected to, so the rows add up to the total. `calls` are its applications in order.
+ */
+function layerRows(model: ModelSummary): { layer: LayerSummary; calls: LayerSummary[] }[] {
+  const rows = new Map<number, { layer: LayerSummary; calls: LayerSummary[] }>();
+  for (const l of model.layers) {
+    const first = l.sharedWith ?? l.index;
+    const row = rows.get(first);
+    if (row) row.calls.push(l);
+    else rows.set(first, { layer: l, calls: [l] });
+  }
+  return [...rows.values()];
+}
+
 /** A Keras 3 (rich) table: heavy header, one light rule between rows. */
 function kerasTable(model: ModelSummary): string[] {
   const functional = model.kind === 'functional';
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(functional ? ['Connected to'] : [])];
-  const rows = model.layers.map((l) => [
-    [`${l.name} (${l.className})`],
-    [formatOutputKeras(l)],
-    [count(l.params)],
-    ...(functional ? [connectedTo(model, l, 'keras').length ? connectedTo(model, l, 'keras') : ['-']] : []),
-  ]);
+  const rows = layerRows(model).map(({ layer: l, calls }) => {
+    const connections = calls.flatMap((c) => connectedTo(model, c, 'keras'));
+    return [
+      [`${l.name} (${l.className})`],
+      // Keras 3's format_layer_shape shows the output of the layer's last application.
+      [formatOutputKeras(calls[calls.length - 1])],
+      [count(l.params)],
+      ...(functional ? [connections.length ? connections : ['-']] : []),
+    ];
+  });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => Math.max(...r[c].map((s) => s.length)))));
   const right = (c: number): boolean => c === 2;
   const rule = (l: string, m: string, r: string, fill: string): string => l + widths.map((w) => fill.repeat(w + 2)).join(m) + r;
@@ -81,11 +101,15 @@ function tfjsTable(model: ModelSummary): string[] {
     return line.trimEnd();
   };
   const out = ['_'.repeat(lineLength), fields(header), '='.repeat(lineLength)];
-  model.layers.forEach((l, i) => {
-    const inputs = connectedTo(model, l, 'tfjs');
-    out.push(fields([`${l.tfjsName} (${l.className})`, l.outputShapes ? `[${l.outputShapes.map(formatShapeTfjs).join(',')}]` : formatShapeTfjs(l.outputShape), l.params === null ? '?' : String(l.params), ...(functional ? [inputs[0] ?? ''] : [])]));
+  const shapeOf = (l: LayerSummary): string => (l.outputShapes ? `[${l.outputShapes.map(formatShapeTfjs).join(',')}]` : formatShapeTfjs(l.outputShape));
+  const rows = layerRows(model);
+  rows.forEach(({ layer: l, calls }, i) => {
+    const inputs = calls.flatMap((c) => connectedTo(model, c, 'tfjs'));
+    // TF.js' layer.outputShape throws for a layer applied with different output shapes; printSummary then says 'multiple'.
+    const shapes = new Set(calls.map(shapeOf));
+    out.push(fields([`${l.tfjsName} (${l.className})`, shapes.size === 1 ? shapeOf(l) : 'multiple', l.params === null ? '?' : String(l.params), ...(functional ? [inputs[0] ?? ''] : [])]));
     for (const extra of inputs.slice(1)) out.push(fields(['', '', '', extra]));
-    out.push(i < model.layers.length - 1 ? '_'.repeat(lineLength) : '='.repeat(lineLength));
+    out.push(i < rows.length - 1 ? '_'.repeat(lineLength) : '='.repeat(lineLength));
   });
   const atLeast = totalPrefix(model);
   out.push(`Total params: ${atLeast}${model.totalParams}${model.undecidedBranches ? ' (with the first branch of an undecided condition)' : ''}`, `Trainable params: ${atLeast}${model.trainableParams}`,
@@ -95,12 +119,16 @@ function tfjsTable(model: ModelSummary): string[] {
 
 function formulaLines(model: ModelSummary, style: SummaryStyle): string[] {
   const out = ['', 'Formulas:'];
+  const written = new Set<string>();
   for (const l of model.layers) {
     const name = style === 'keras' ? l.name : l.tfjsName;
     const lines = [...(l.formulas.params ? [`params: ${l.formulas.params}`] : []), ...l.formulas.shape];
     if (l.unknownReason) lines.push(`unknown: ${l.unknownReason}`);
-    if (lines.length === 0) continue;
-    out.push(`  ${name} (${l.className})`, ...lines.map((s) => `    ${s}`));
+    // A shared layer applied again the same way says nothing new.
+    const entry = [`  ${name} (${l.className})`, ...lines.map((s) => `    ${s}`)];
+    if (lines.length === 0 || written.has(entry.join('\n'))) continue;
+    written.add(entry.join('\n'));
+    out.push(...entry);
   }
   return out;
 }
