@@ -117,10 +117,14 @@ async function main() {
     if (steps.length === 0) return;
     console.log(`\n${steps.length} Adam steps from the same weights, batches and noise: loss before each step`);
     console.log('step   ConvLens    PyTorch   relative difference');
+    let worstStep = 0;
     for (const [i, ours] of steps.entries()) {
       const theirs = torch.steps[i];
-      if (i < 5 || (i + 1) % 10 === 0) console.log(`${String(i + 1).padStart(4)} ${ours.loss.toFixed(3).padStart(10)} ${theirs.toFixed(3).padStart(10)}   ${(Math.abs(ours.loss - theirs) / theirs).toExponential(1)}`);
+      const relative = Math.abs(ours.loss - theirs) / theirs;
+      worstStep = Math.max(worstStep, relative);
+      if (i < 5 || (i + 1) % 10 === 0) console.log(`${String(i + 1).padStart(4)} ${ours.loss.toFixed(3).padStart(10)} ${theirs.toFixed(3).padStart(10)}   ${relative.toExponential(1)}`);
     }
+    console.log(`worst relative loss difference over the ${steps.length} steps: ${worstStep.toExponential(1)}`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
