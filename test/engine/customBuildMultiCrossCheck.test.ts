@@ -8,12 +8,10 @@
  */
 import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
+import { SCORED_PROJECTION, readPython } from '../fixtures/customLayers';
 
-function read(...lines: string[]): ModelSummary {
-  return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
-}
+const read = (...lines: string[]): ModelSummary => readPython(...lines)[0];
 
 function counts(model: tf.LayersModel): [number, number] {
   const size = (ws: tf.LayerVariable[]): number => ws.reduce((n, w) => n + w.shape.reduce((p: number, d) => p * (d ?? 0), 1), 0);
@@ -50,16 +48,7 @@ describe('custom layers made in build, or giving several tensors, against TF.js'
   });
 
   it('a layer returning (weighted projection, scores), both used downstream', () => {
-    const summary = read(
-      'class ScoredProjection(layers.Layer):',
-      '    def __init__(self, units):',
-      '        super().__init__()',
-      '        self.proj = layers.Dense(units)',
-      '        self.score = layers.Dense(1)',
-      '    def call(self, x):',
-      '        h = self.proj(x)',
-      '        s = ops.softmax(self.score(h), axis=1)',
-      '        return h * s, s',
+    const summary = read(...SCORED_PROJECTION,
       'inputs = keras.Input((10, 8))',
       'y, scores = ScoredProjection(4)(inputs)',
       'joined = layers.Concatenate()([layers.Flatten()(y), layers.Flatten()(scores)])',

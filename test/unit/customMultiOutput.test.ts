@@ -8,25 +8,12 @@ import * as assert from 'assert';
 import * as v from 'valibot';
 import { LayerSummarySchema } from '../../src/protocol/common';
 import { formatModelText } from '../../src/core/report/text';
-import { layerOf as layer, readPython as read } from '../fixtures/customLayers';
-
-/** Scores each step, weights the projected steps by the scores and returns both. */
-const SCORED = [
-  'class ScoredProjection(layers.Layer):',
-  '    def __init__(self, units):',
-  '        super().__init__()',
-  '        self.proj = layers.Dense(units)',
-  '        self.score = layers.Dense(1)',
-  '    def call(self, x):',
-  '        h = self.proj(x)',
-  '        s = ops.softmax(self.score(h), axis=1)',
-  '        return h * s, s',
-];
+import { SCORED_PROJECTION, layerOf as layer, readPython as read } from '../fixtures/customLayers';
 
 describe('custom layers that return several tensors', () => {
   it('gives each output its own shape, whether unpacked or indexed', () => {
     for (const take of [['y, scores = ScoredProjection(4)(inputs)'], ['outs = ScoredProjection(4)(inputs)', 'y = outs[0]', 'scores = outs[1]']]) {
-      const [m] = read(...SCORED,
+      const [m] = read(...SCORED_PROJECTION,
         'inputs = keras.Input((10, 8))',
         ...take,
         'joined = layers.Concatenate()([layers.Flatten()(y), layers.Flatten()(scores)])',
@@ -50,12 +37,12 @@ describe('custom layers that return several tensors', () => {
   });
 
   it('leaves the layer unknown when a returned item is not a tensor, or compute_output_shape gives one shape', () => {
-    const [notTensor] = read(...SCORED.map((l) => l.replace('return h * s, s', 'return h * s, "scores"')),
+    const [notTensor] = read(...SCORED_PROJECTION.map((l) => l.replace('return h * s, s', 'return h * s, "scores"')),
       'inputs = keras.Input((10, 8))',
       'y, s = ScoredProjection(4)(inputs)',
       'model = keras.Model(inputs, y)');
     assert.strictEqual(notTensor.complete, false);
-    const [declared] = read(...SCORED,
+    const [declared] = read(...SCORED_PROJECTION,
       '    def compute_output_shape(self, input_shape):',
       '        return input_shape',
       'inputs = keras.Input((10, 8))',
@@ -65,7 +52,7 @@ describe('custom layers that return several tensors', () => {
   });
 
   it('does not pass a later tensor off as the model output (ModelSpec outputs stand for first tensors)', () => {
-    const [m] = read(...SCORED, 'inputs = keras.Input((10, 8))', 'y, s = ScoredProjection(4)(inputs)', 'model = keras.Model(inputs, s)');
+    const [m] = read(...SCORED_PROJECTION, 'inputs = keras.Input((10, 8))', 'y, s = ScoredProjection(4)(inputs)', 'model = keras.Model(inputs, s)');
     assert.strictEqual(m.complete, false);
     assert.match(m.layers[0].unknownReason ?? '', /outputs tensor 2 of scored_projection/);
   });
