@@ -43,7 +43,8 @@ async function convlensGradients() {
   const models = buildVae(tf, analysis.specs, recipe);
   seedInitialWeights(tf, models.encoder, 11);
   seedInitialWeights(tf, models.decoder, 12);
-  const digits = loadMnist().train.x.slice(0, BATCH * 784);
+  const train = loadMnist().train;
+  const digits = train.x.slice(0, BATCH * 784);
   const x = tf.tensor4d(digits, [BATCH, 28, 28, 1]);
   const epsilon = tf.randomNormal([BATCH, recipe.latentDim], 0, 1, 'float32', 5);
   const variables = trainableVariables(models.encoder, models.decoder);
@@ -60,20 +61,18 @@ async function convlensGradients() {
     x: Array.from(digits),
     epsilon: Array.from(epsilon.dataSync()),
     variables: variables.map((v) => ({ name: layerPath(v), shape: v.shape, value: Array.from(v.dataSync()), grad: Array.from(grads[v.name].dataSync()) })),
-    steps: await trainSteps(tf, models, variables, recipe.latentDim),
+    steps: await trainSteps(tf, models, train, recipe.latentDim),
   };
   tf.dispose([value, x, epsilon, ...Object.values(grads)]);
   return dump;
 }
 
 /** STEPS of ConvLens' own VAE train step on shuffled batches of the training digits: each step's batch, noise and loss. */
-async function trainSteps(tf, models, variables, latentDim) {
+async function trainSteps(tf, models, train, latentDim) {
   const { vaeTrainStep } = require(path.join(OUT, 'core/generative/vae.js'));
   const { createOptimizer } = require(path.join(OUT, 'core/engine/train/compile.js'));
   const { epochBatches } = require(path.join(OUT, 'core/generative/train/batches.js'));
   const { batchImages } = require(path.join(OUT, 'core/engine/train/evaluate.js'));
-  const { loadMnist } = require(path.join(OUT, 'core/engine/data/mnist.js'));
-  const train = loadMnist().train;
   const optimizer = createOptimizer(tf, { optimizer: 'adam', learningRate: 1e-3 });
   const steps = [];
   for (let epoch = 0; steps.length < STEPS; epoch++) {
