@@ -33,10 +33,3 @@ function pythonPathJoin(parts: Value[]): Value | undefined {
   }
   return str(out);
 }
-
-export /** The first unknown value inside a list of outputs (`outputs=[x]`), so the reason names what went wrong rather than 'a list'. */
-function firstUnknown(v: Value): Value | undefined {
-  if (v.kind === 'unknown') return v;
-  if (v.kind === 'list') for (const item of v.items) { const u = firstUnknown(item); if (u) return u; }
-  return undefined;
-}

@@ -11,13 +11,13 @@ import { buildApplication, isPreprocessInput, type GraphBuilder } from './applic
 import { preprocessMode } from '../model/preprocess';
 import { DataGeneratorRecorder } from './dataGenerators';
 import { callArgs, canonicalPath, dictToKeyword, type CallArgs } from './callArgs';
-import { COMPARISONS, KERAS_ACTIVATION_OPS, TF_ACTIVATION_OPS, firstUnknown, pythonPathJoin } from './libraryFunctions';
+import { COMPARISONS, KERAS_ACTIVATION_OPS, TF_ACTIVATION_OPS, pythonPathJoin } from './libraryFunctions';
 import { readCompileCall, readFitCall } from './trainingCalls';
 import { probeShape } from './shapeProbe';
 import { addWeight, shapedValue, variable } from './layerWeights';
 import { asValue, getLayer, layerAttribute, modelLayers, modelTensors } from './introspection';
 import {
-  NONE, describe, list, str, unknown, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
+  NONE, describe, firstUnknown, list, str, unknown, type TrainerObject, type GraphNode, type LayerObject, type ModelObject,
   type SymbolicTensor, type Value,
 } from './values';
 

@@ -171,6 +171,13 @@ export function truthy(v: Value): boolean | undefined {
   }
 }
 
+/** The first unknown value inside a list of outputs (`outputs=[x]`), so the reason names what went wrong rather than 'a list'. */
+export function firstUnknown(v: Value): Value | undefined {
+  if (v.kind === 'unknown') return v;
+  if (v.kind === 'list') for (const item of v.items) { const u = firstUnknown(item); if (u) return u; }
+  return undefined;
+}
+
 /** A short description of a value for messages ('a number', 'a layer'). */
 export function describe(v: Value): string {
   switch (v.kind) {
