@@ -158,4 +158,24 @@ describe('convlens CLI', () => {
     assert.strictEqual(missing.status, 2);
     assert.strictEqual(missing.stderr, 'convlens: no such file: does-not-exist.py\n');
   });
+
+  it('prints the same through its code cache as without one (bin/codeCache.js)', function () {
+    this.timeout(30000);
+    const bin = path.join(ROOT, 'bin', 'convlens.js');
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-cli-cache-'));
+    try {
+      const summary = (env: Record<string, string>): string => {
+        const r = spawnSync(process.execPath, [bin, 'summary', example('keras/residual_functional.py')], { encoding: 'utf8', env: { ...process.env, CONVLENS_CACHE: cacheDir, ...env } });
+        assert.strictEqual(r.status, 0, r.stderr);
+        return r.stdout;
+      };
+      const compiled = summary({ CONVLENS_NO_CODE_CACHE: '1' });
+      assert.match(compiled, /Total params: /);
+      assert.strictEqual(summary({}), compiled); // compiles, and writes the cache at exit
+      assert.deepStrictEqual(fs.readdirSync(path.join(cacheDir, 'v8')).map((f) => f.split('-')[2]), ['summary']);
+      assert.strictEqual(summary({}), compiled); // runs the bundle from the cache
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
 });

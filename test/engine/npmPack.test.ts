@@ -13,9 +13,13 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '../../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+/** The test's folder: the installed CLI's cache (its code cache) goes there, not to the user's. */
+let cacheHome: string | undefined;
+
 function run(cmd: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  // No ConvLens overrides leak in: the installed package must find everything itself.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONVLENS_')));
+  // No ConvLens overrides leak in: the installed package must find everything itself. Its
+  // cache goes to the test's folder.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONVLENS_'))), ...(cacheHome ? { XDG_CACHE_HOME: cacheHome } : {}) };
   return spawnSync(cmd, args, { cwd, encoding: 'utf8', env, timeout: 240000 });
 }
 
@@ -26,6 +30,7 @@ describe('the CLI package (npm pack, npm install -g)', function () {
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-npm-'));
+    cacheHome = path.join(tmp, 'cache');
     const pack = run(NPM, ['pack', '--pack-destination', tmp, '--silent'], ROOT);
     assert.strictEqual(pack.status, 0, pack.stderr);
     const tarball = path.join(tmp, pack.stdout.trim().split('\n').pop() ?? '');

@@ -25,9 +25,12 @@ interface ZipReader {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zip = require(path.join(ROOT, 'scripts', 'lib', 'zip.js')) as ZipReader;
 
+/** Where the children keep their cache (the CLI's code cache), inside the test's folder rather than the user's. */
+let cacheHome: string | undefined;
+
 /** The children see the installed layout only: no ConvLens overrides (worker scripts, addon path). */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONVLENS_')));
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONVLENS_'))), ...(cacheHome ? { XDG_CACHE_HOME: cacheHome } : {}) };
 }
 
 function node(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
@@ -50,6 +53,7 @@ describe('the VSIX (npm run package), unpacked as installed', function () {
 
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-vsix-'));
+    cacheHome = path.join(tmp, 'cache');
     const vsix = path.join(tmp, 'convlens.vsix');
     const r = node([path.join(ROOT, 'scripts', 'package.js'), '--out', vsix], ROOT);
     assert.strictEqual(r.status, 0, `${r.stdout}\n${r.stderr}`);

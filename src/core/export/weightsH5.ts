@@ -23,11 +23,20 @@ export interface Variable {
 
 type H5Module = typeof H5;
 
-// h5wasm is an ES module; `import()` kept out of reach of the CommonJS transform (tsc and
-// esbuild would turn a plain import() into require(), which the Node 20 of VS Code's Electron
-// cannot do for ES modules). The function only ever imports h5wasm's own entry file.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+type ImportModule = (specifier: string) => Promise<unknown>;
+
+/**
+ * h5wasm is an ES module; `import()` kept out of reach of the CommonJS transform (tsc and
+ * esbuild would turn a plain import() into require(), which the Node 20 of VS Code's Electron
+ * cannot do for ES modules). The CLI's loader (bin/codeCache.js) runs the bundle from a V8
+ * code cache, where Node 20 has no import() at all, so it lends its own under this symbol.
+ * Only ever imports h5wasm's own entry file.
+ */
+function importModule(specifier: string): Promise<unknown> {
+  const lent = (globalThis as Record<symbol, ImportModule | undefined>)[Symbol.for('convlens.importModule')];
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return (lent ?? (new Function('specifier', 'return import(specifier)') as ImportModule))(specifier);
+}
 let loaded: Promise<H5Module> | undefined;
 
 /** h5wasm's Node build as a file URL, found where `require` would look, so the import does not depend on the host's idea of the importing module. */
