@@ -23,20 +23,6 @@ export interface OpenedModelFile {
   summary: ModelSummary;
 }
 
-/** Whether ConvLens opens this path as a model file (by its name). */
-export function isModelFile(file: string): boolean {
-  return /\.(keras|h5|hdf5)$/i.test(file) || path.basename(file).toLowerCase() === 'model.json' || /\.json$/i.test(file) && looksLikeTfjs(file);
-}
-
-function looksLikeTfjs(file: string): boolean {
-  try {
-    const head = fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
-    return head.includes('"modelTopology"');
-  } catch {
-    return false;
-  }
-}
-
 export function readModelFile(file: string): ModelFile {
   let bytes: Buffer;
   try {
