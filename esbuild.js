@@ -47,6 +47,24 @@ const nodeBundles = [
 
 const webviewBundles = ['summary', 'training', 'augment', 'inspect', 'latent', 'testHooks'].map((page) => ({ entry: `webview/${page}.ts`, out: `webview/${page}` }));
 
+/**
+ * commander requires `child_process` when it loads, for executable subcommands, which
+ * ConvLens does not use; loading it (with `net` and the rest behind it) was about 4 ms of every
+ * `convlens` start. This hands commander a stand-in that requires the real module on first use.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    const commander = `${path.sep}node_modules${path.sep}commander${path.sep}`;
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(commander) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 /** A development build's source maps would otherwise sit beside the minified bundles. */
 function removeSourceMaps() {
   for (const f of fs.readdirSync('dist', { recursive: true })) if (f.endsWith('.js.map')) fs.rmSync(path.join('dist', f));
@@ -68,6 +86,7 @@ async function main() {
       format: 'cjs',
       target: 'node20',
       external: production ? productionExternals : nodeExternals,
+      plugins: [lazyChildProcessForCommander],
     })),
     ...webviewBundles.map((b) => ({ ...common, ...files(b), platform: 'browser', format: 'iife', target: 'es2022' })),
   ];

@@ -22,10 +22,23 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** Each layer class's accepted arguments, built once per class: every layer of every model is checked. */
+const knownArgumentsByClass = new Map<string, Set<string>>();
+
+function knownArguments(className: string): Set<string> | undefined {
+  let known = knownArgumentsByClass.get(className);
+  if (!known) {
+    const info = findLayerClass(className);
+    if (!info) return undefined;
+    known = new Set([...info.positional, ...info.keywords, ...BASE_LAYER_ARGS]);
+    knownArgumentsByClass.set(className, known);
+  }
+  return known;
+}
+
 export function checkLayerArguments(layer: LayerSpec): Diagnostic[] {
-  const info = findLayerClass(layer.className);
-  if (!info) return [];
-  const known = new Set([...info.positional, ...info.keywords, ...BASE_LAYER_ARGS]);
+  const known = knownArguments(layer.className);
+  if (!known) return [];
   const out: Diagnostic[] = [];
   for (const key of Object.keys(layer.config)) {
     if (known.has(key)) continue;
