@@ -133,14 +133,19 @@ describe('inspection panel', function () {
     await panel().type('#filter-steps', '1000');
     await panel().click('#filter-run');
     await waitFor(async () => /^[1-9]\d* of 16 patterns/.test((await panel().query(['#filter-progress']))['#filter-progress'] ?? ''), 60000, 'the first pattern');
-    // The extension host answers at once: the ascent runs in the visualization worker.
+    // The extension host answers at once: the ascent runs in the visualization worker. Were it
+    // on the host, each call would wait for a pattern's 1,000 steps (seconds). A first call may
+    // compute the lenses cold, and a 2-core CI machine busy with the ascent can delay any one
+    // call (304 ms once), so the bound is on the median after a warm-up call, not the maximum.
+    await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
       await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
       latencies.push(Date.now() - t0);
     }
-    assert.ok(Math.max(...latencies) < 200, `CodeLens latencies while patterns are computed: ${latencies.join(', ')} ms`);
+    const median = [...latencies].sort((a, b) => a - b)[2];
+    assert.ok(median < 200 && Math.max(...latencies) < 1000, `CodeLens latencies while patterns are computed: ${latencies.join(', ')} ms`);
     await panel().click('#filter-run'); // now labelled Stop
     const stopped = await waitFor(async () => {
       const text = (await panel().query(['#filter-progress']))['#filter-progress'] ?? '';

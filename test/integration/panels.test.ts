@@ -40,6 +40,25 @@ describe('summary panel and side view', () => {
     await shootThemes('summary', (s) => pages(api).summary.query(s));
   });
 
+  it('counts a shared tower once: its second application points to the row that holds its weights', async () => {
+    const editor = await openExample('keras/siamese_mnist.py');
+    await vscode.commands.executeCommand('convlens.showSummary', editor.document.uri, 'siamese');
+    const summary = pages(api).summary;
+    // Rows: left, right, tower (on left), tower (on right), lambda, dense_1.
+    const dom = await waitFor(async () => {
+      const r = await summary.query(['#model-name', '#total-params', 'tr[data-layer-index="2"] .params', 'tr[data-layer-index="3"] .params',
+        'tr[data-layer-index="3"] .share', 'tr[data-formula-for="3"] .formula', 'tr[data-layer-index="5"] .params']).catch(() => undefined);
+      return r?.['#model-name']?.trim() === 'siamese' && r['#total-params'] ? r : undefined;
+    }, 15000, 'the summary panel to show the siamese network');
+    assert.strictEqual(dom['#total-params']?.trim(), '1,794'); // 80 + 1,168 + 544 in the tower, once, + 2
+    assert.strictEqual(dom['tr[data-layer-index="2"] .params']?.trim(), '1,792');
+    assert.strictEqual(dom['tr[data-layer-index="3"] .params']?.trim(), 'shared with tower');
+    assert.strictEqual(dom['tr[data-layer-index="3"] .share']?.trim(), '—', 'no share of the parameters for the second application');
+    assert.match(dom['tr[data-formula-for="3"] .formula'] ?? '', /the weights of tower, applied again \(counted once\)/);
+    // The Params column adds up to the total: 1,792 + 2.
+    assert.strictEqual(dom['tr[data-layer-index="5"] .params']?.trim(), '2');
+  });
+
   it('follows the file live as it is edited', async () => {
     const source = fs.readFileSync(path.join(ROOT, 'examples', 'keras', 'chollet_mnist_convnet.py'), 'utf8');
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: source });

@@ -70,6 +70,20 @@ export function shareBar(params: number | null, total: number): HTMLElement {
   return h('span', { class: 'bar', role: 'img', 'aria-label': `${pct} of all parameters` }, h('span', { class: 'bar-track' }, fill), h('span', { class: 'bar-text' }, pct));
 }
 
+/**
+ * The row that holds a shared layer's (or model's) weights, when `l` applies it again (a siamese
+ * network's tower called on each input): its weights are counted there, once, as Keras' totals
+ * count them, so the Params column adds up to the total.
+ */
+function weightsRow(model: ModelSummary, l: LayerSummary): LayerSummary | undefined {
+  return l.sharedWith === undefined ? undefined : model.layers[l.sharedWith];
+}
+
+/** A later application's Params cell: no number, a pointer to the row that counts the weights. */
+function sharedCell(first: LayerSummary): HTMLElement {
+  return h('span', { class: 'shared muted', title: `Weights shared with ${first.name}, counted once in its row`, 'aria-label': `weights shared with ${first.name}, counted in its row` }, `shared with ${first.name}`);
+}
+
 export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElement {
   const heads = o.compact
     ? ['Layer', 'Output shape', 'Params']
@@ -84,9 +98,10 @@ export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElem
     const name = h('td', { class: 'name' }, h('span', {}, l.name));
     if (o.compact) name.append(h('span', { class: 'type muted' }, ` ${l.className}`));
     const shape = h('td', { class: 'shape' }, unknownOr(l.outputShape ? formatOutputKeras(l) : null, l.unknownReason));
-    const params = h('td', { class: 'params num' }, unknownOr(count(l.params), l.unknownReason));
+    const first = weightsRow(model, l);
+    const params = h('td', { class: 'params num' }, first ? sharedCell(first) : unknownOr(count(l.params), l.unknownReason));
     if (o.compact) {
-      params.append(shareBar(l.params, model.totalParams));
+      if (!first) params.append(shareBar(l.params, model.totalParams));
       row.append(name, shape, params);
     } else {
       const typeCell = h('td', { class: 'type' }, l.className);
@@ -101,14 +116,16 @@ export function renderTable(model: ModelSummary, o: TableOptions): HTMLTableElem
         const changed = before !== l.params;
         cells.push(h('td', { class: changed ? 'orig num changed' : 'orig num muted' }, before === null ? '?' : formatCount(before)));
       }
-      cells.push(h('td', { class: 'trainable' }, trainableCell(l, o.fineTune)), h('td', { class: 'share' }, shareBar(l.params, model.totalParams)));
+      const shared = () => h('span', { class: 'muted', 'aria-label': `as ${first?.name}` }, '—');
+      cells.push(h('td', { class: 'trainable' }, first ? shared() : trainableCell(l, o.fineTune)), h('td', { class: 'share' }, first ? shared() : shareBar(l.params, model.totalParams)));
       row.append(...cells);
     }
     body.append(row);
     if (!o.compact) {
       // The arithmetic under its layer, across the full width: a column of formulas would be
       // cut off in a narrow panel. One line per formula; the newline keeps them apart in textContent.
-      const formula = [l.formulas.params ? `params: ${l.formulas.params}` : '', ...l.formulas.shape].filter(Boolean);
+      const paramsLine = first ? `params: the weights of ${first.name}, applied again (counted once)` : l.formulas.params ? `params: ${l.formulas.params}` : '';
+      const formula = [paramsLine, ...l.formulas.shape].filter(Boolean);
       const why = l.unknownReason && l.params === null ? h('span', { class: 'muted' }, l.unknownReason) : null;
       if (formula.length > 0 || why) {
         body.append(h('tr', { class: 'formula-row', 'data-formula-for': l.index },
