@@ -46,17 +46,19 @@ describe('summary panel and side view', () => {
     const summary = pages(api).summary;
     // Rows: left, right, tower (on left), tower (on right), lambda, dense_1.
     const dom = await waitFor(async () => {
-      const r = await summary.query(['#model-name', '#total-params', 'tr[data-layer-index="2"] .params', 'tr[data-layer-index="3"] .params',
+      const r = await summary.query(['#model-name', '.meta', '#total-params', 'tr[data-layer-index="2"] .params', 'tr[data-layer-index="3"] .params',
         'tr[data-layer-index="3"] .share', 'tr[data-formula-for="3"] .formula', 'tr[data-layer-index="5"] .params']).catch(() => undefined);
       return r?.['#model-name']?.trim() === 'siamese' && r['#total-params'] ? r : undefined;
     }, 15000, 'the summary panel to show the siamese network');
     assert.strictEqual(dom['#total-params']?.trim(), '1,794'); // 80 + 1,168 + 544 in the tower, once, + 2
+    assert.match(dom['.meta'] ?? '', /functional · 3 layers$/, 'tower, lambda and dense_1, as len(model.layers) counts them past the inputs');
     assert.strictEqual(dom['tr[data-layer-index="2"] .params']?.trim(), '1,792');
     assert.strictEqual(dom['tr[data-layer-index="3"] .params']?.trim(), 'shared with tower');
     assert.strictEqual(dom['tr[data-layer-index="3"] .share']?.trim(), '—', 'no share of the parameters for the second application');
     assert.match(dom['tr[data-formula-for="3"] .formula'] ?? '', /the weights of tower, applied again \(counted once\)/);
     // The Params column adds up to the total: 1,792 + 2.
     assert.strictEqual(dom['tr[data-layer-index="5"] .params']?.trim(), '2');
+    if (canInspectWorkbench()) assert.ok(await screenshot('summary-shared'));
   });
 
   it('follows the file live as it is edited', async () => {

@@ -5,6 +5,7 @@
  */
 import * as assert from 'assert';
 import { analyzeSource } from '../../src/core/analysis';
+import { layerCount } from '../../src/core/shapes/counts';
 import type { ModelSummary } from '../../src/core/shapes/types';
 import { formatModelText } from '../../src/core/report/text';
 
@@ -66,6 +67,8 @@ describe('reading published Keras code exactly', () => {
       assert.deepStrictEqual(totals(siamese), [5369, 4835, 534, true]);
       const towers = siamese.layers.filter((l) => l.name === 'embedding');
       assert.deepStrictEqual(towers.map((t) => t.sharedWith), [undefined, towers[0].index]);
+      // len(model.layers) in Keras: 2 inputs, embedding, subtract, batch_normalization, dense; less the inputs.
+      assert.strictEqual(layerCount(siamese), 4);
       const text = formatModelText(siamese);
       assert.match(text, /│ subtract \(Subtract\)\s+│ \(None, 10\)\s+│\s+0 │ embedding\[0\]\[0\]\s+│\n│\s+│\s+│\s+│ embedding\[1\]\[0\]/);
     });

@@ -32,6 +32,8 @@ function family(className: string): string {
 
 const shapeText = (l: LayerSummary): string => (l.outputShape ? `(${l.outputShape.map((d) => d ?? 'None').join(', ')})` : 'unknown shape');
 function paramText(l: LayerSummary): string {
+  // Applied again (a siamese tower): its weights are counted at its first box.
+  if (l.sharedWith !== undefined) return 'shared weights';
   if (l.params === null) return 'params unknown';
   return l.params === 0 ? '' : `${formatCount(l.params)} params`;
 }
@@ -162,7 +164,9 @@ function draw(model: ModelSummary, expanded: Set<string>, onReveal: (layer: Laye
   const merges = model.layers.filter((l) => family(l.className) === 'merge').length;
   const inputs = model.layers.filter((l) => l.className === 'InputLayer').length;
   const counted = layerCount(model);
+  const again = model.layers.filter((l) => l.sharedWith !== undefined).length;
   const parts = [`${counted} layer${counted === 1 ? '' : 's'}${inputs ? ` and ${inputs} input${inputs === 1 ? '' : 's'}` : ''}`, `${edges(model).length} connections`];
+  if (again) parts.push(`${again} box${again === 1 ? '' : 'es'} applying a layer again`);
   if (merges) parts.push(`${merges} merge${merges === 1 ? '' : 's'}`);
   const nestedCount = model.layers.filter((l) => l.nested).length;
   const hint = nestedCount ? ` A nested model (▸) opens with a click or +.` : '';
