@@ -1,0 +1,229 @@
+/**
+ * PIL's `Image.resize` on 8-bit images, reproduced byte for byte, because Keras'
+ * `flow_from_directory` loads every image with `load_img`, which resizes with PIL
+ * (`interpolation=`, default 'nearest'); sharp's kernels give other pixels.
+ *
+ * Written from Pillow's C sources (src/libImaging/Geometry.c `ImagingScaleAffine` for
+ * NEAREST; src/libImaging/Resample.c `precompute_coeffs`, `normalize_coeffs_8bpc`,
+ * `ImagingResampleHorizontal_8bpc` / `Vertical_8bpc` and `ImagingResampleInner` for the
+ * others), checked against /usr/bin/python3's PIL by test/unit/pilResize.test.ts.
+ * Pure arithmetic: no Node, no sharp.
+ */
+
+/** Keras' `interpolation` names (keras/src/utils/image_utils.py `PIL_INTERPOLATION_METHODS`). */
+export const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'] as const;
+export type KerasInterpolation = (typeof KERAS_INTERPOLATIONS)[number];
+
+export function isKerasInterpolation(s: string): s is KerasInterpolation {
+  return (KERAS_INTERPOLATIONS as readonly string[]).includes(s);
+}
+
+/** HWC bytes, `channels` per pixel. */
+export interface Bytes8 {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/**
+ * PIL's 'RGB' → 'L' conversion (ITU-R 601-2 luma in 16-bit fixed point, Pillow's Convert.c
+ * `L24`): (R·19595 + G·38470 + B·7471 + 0x8000) >> 16.
+ */
+export function pilLuma(rgb: Bytes8): Bytes8 {
+  const n = rgb.width * rgb.height;
+  const out = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = p * rgb.channels;
+    out[p] = (rgb.data[i] * 19595 + rgb.data[i + 1] * 38470 + rgb.data[i + 2] * 7471 + 0x8000) >>> 16;
+  }
+  return { data: out, width: rgb.width, height: rgb.height, channels: 1 };
+}
+
+/**
+ * NEAREST: each output column/row takes the source pixel under its centre. Pillow steps the
+ * source position by repeated addition (`xo += a[0]`), not by multiplication; the rounding of
+ * that sum decides which pixel is taken where a centre falls on a pixel edge, so it is copied.
+ */
+function nearest(src: Bytes8, outW: number, outH: number): Bytes8 {
+  const { width: w, height: h, channels: c, data } = src;
+  const out = new Uint8Array(outW * outH * c);
+  const coord = (v: number): number => (v < 0 ? -1 : Math.trunc(v));
+  const sx = w / outW;
+  const sy = h / outH;
+  const xin = new Int32Array(outW).fill(-1);
+  let xo = sx * 0.5;
+  for (let x = 0; x < outW; x++) {
+    const xi = coord(xo);
+    if (xi >= 0 && xi < w) xin[x] = xi;
+    xo += sx;
+  }
+  let yo = sy * 0.5;
+  for (let y = 0; y < outH; y++) {
+    const yi = coord(yo);
+    yo += sy;
+    if (yi < 0 || yi >= h) continue; // PIL leaves such rows zero-filled; unreachable for a plain resize
+    for (let x = 0; x < outW; x++) {
+      if (xin[x] < 0) continue;
+      const from = (yi * w + xin[x]) * c;
+      const to = (y * outW + x) * c;
+      for (let k = 0; k < c; k++) out[to + k] = data[from + k];
+    }
+  }
+  return { data: out, width: outW, height: outH, channels: c };
+}
+
+interface Filter {
+  support: number;
+  weight: (x: number) => number;
+}
+
+const sinc = (x: number): number => {
+  if (x === 0) return 1;
+  const px = x * Math.PI;
+  return Math.sin(px) / px;
+};
+
+/** Resample.c's filters, with their supports. */
+const FILTERS: Record<Exclude<KerasInterpolation, 'nearest'>, Filter> = {
+  box: { support: 0.5, weight: (x) => (x > -0.5 && x <= 0.5 ? 1 : 0) },
+  bilinear: { support: 1, weight: (x) => { const a = Math.abs(x); return a < 1 ? 1 - a : 0; } },
+  hamming: {
+    support: 1,
+    weight: (x) => {
+      const a = Math.abs(x);
+      if (a === 0) return 1;
+      if (a >= 1) return 0;
+      const px = a * Math.PI;
+      return (Math.sin(px) / px) * (0.54 + 0.46 * Math.cos(px));
+    },
+  },
+  bicubic: {
+    support: 2,
+    weight: (x) => {
+      const a = -0.5;
+      const t = Math.abs(x);
+      if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+      if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+      return 0;
+    },
+  },
+  lanczos: { support: 3, weight: (x) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
+};
+
+const PRECISION_BITS = 32 - 8 - 2;
+
+interface Coefficients {
+  ksize: number;
+  /** Per output pixel: first source index and how many. */
+  bounds: Int32Array;
+  /** Fixed-point weights, ksize per output pixel. */
+  kk: Int32Array;
+}
+
+/**
+ * One axis' weights: the filter's support widens by the scale when shrinking (so every source
+ * pixel counts), each window is normalised to sum 1, then turned into PRECISION_BITS fixed point.
+ */
+function coefficients(inSize: number, outSize: number, filter: Filter): Coefficients {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = filter.support * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const kk = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterscale;
+    const xmin = Math.max(0, Math.trunc(center - support + 0.5));
+    const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
+    let ww = 0;
+    k.fill(0);
+    for (let x = 0; x < xmax; x++) {
+      const w = filter.weight((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < xmax; x++) {
+      if (ww !== 0) k[x] /= ww;
+      // normalize_coeffs_8bpc: C's (int) cast truncates toward zero.
+      kk[xx * ksize + x] = Math.trunc(k[x] < 0 ? -0.5 + k[x] * (1 << PRECISION_BITS) : 0.5 + k[x] * (1 << PRECISION_BITS));
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, kk };
+}
+
+/** clip8: the fixed-point sum back to a byte. Sums stay inside int32, as in C. */
+function clip8(ss: number): number {
+  const v = ss >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+function horizontal(src: Bytes8, outW: number, rowFirst: number, rows: number, co: Coefficients): Bytes8 {
+  const { width: w, channels: c, data } = src;
+  const out = new Uint8Array(outW * rows * c);
+  const half = 1 << (PRECISION_BITS - 1);
+  for (let y = 0; y < rows; y++) {
+    const rowIn = (y + rowFirst) * w;
+    for (let xx = 0; xx < outW; xx++) {
+      const xmin = co.bounds[xx * 2];
+      const xmax = co.bounds[xx * 2 + 1];
+      const k0 = xx * co.ksize;
+      for (let ch = 0; ch < c; ch++) {
+        let ss = half;
+        for (let x = 0; x < xmax; x++) ss += data[(rowIn + x + xmin) * c + ch] * co.kk[k0 + x];
+        out[(y * outW + xx) * c + ch] = clip8(ss);
+      }
+    }
+  }
+  return { data: out, width: outW, height: rows, channels: c };
+}
+
+function vertical(src: Bytes8, outH: number, co: Coefficients): Bytes8 {
+  const { width: w, channels: c, data } = src;
+  const out = new Uint8Array(w * outH * c);
+  const half = 1 << (PRECISION_BITS - 1);
+  for (let yy = 0; yy < outH; yy++) {
+    const ymin = co.bounds[yy * 2];
+    const ymax = co.bounds[yy * 2 + 1];
+    const k0 = yy * co.ksize;
+    for (let x = 0; x < w; x++) {
+      for (let ch = 0; ch < c; ch++) {
+        let ss = half;
+        for (let y = 0; y < ymax; y++) ss += data[((y + ymin) * w + x) * c + ch] * co.kk[k0 + y];
+        out[(yy * w + x) * c + ch] = clip8(ss);
+      }
+    }
+  }
+  return { data: out, width: w, height: outH, channels: c };
+}
+
+/**
+ * `img.resize((outW, outH), resample)` for an 'L' or 'RGB' image: NEAREST samples; the others
+ * convolve, horizontally first (only over the source rows the vertical pass will read), each
+ * pass rounded back to bytes as PIL's intermediate image is. An axis whose size does not
+ * change is not resampled. The same size is a copy (load_img does not resize then).
+ */
+export function pilResize(src: Bytes8, outW: number, outH: number, interpolation: KerasInterpolation): Bytes8 {
+  if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new Error(`cannot resize to ${outW}×${outH}`);
+  if (src.width === outW && src.height === outH) return { ...src, data: src.data.slice() };
+  if (interpolation === 'nearest') return nearest(src, outW, outH);
+  const filter = FILTERS[interpolation];
+  const horiz = coefficients(src.width, outW, filter);
+  const vert = coefficients(src.height, outH, filter);
+  let img = src;
+  let vbounds = vert;
+  if (src.width !== outW) {
+    const first = vert.bounds[0];
+    const last = vert.bounds[outH * 2 - 2] + vert.bounds[outH * 2 - 1];
+    img = horizontal(src, outW, first, last - first, horiz);
+    const shifted = vert.bounds.slice();
+    for (let i = 0; i < outH; i++) shifted[i * 2] -= first;
+    vbounds = { ...vert, bounds: shifted };
+  }
+  if (src.height !== outH) img = vertical(img, outH, vbounds);
+  return img;
+}

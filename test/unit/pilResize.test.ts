@@ -1,0 +1,123 @@
+/**
+ * ConvLens' PIL resize (src/core/engine/data/pilResize.ts) against PIL itself, run by
+ * /usr/bin/python3: the same bytes go to `Image.frombytes(...).resize(size, filter)` and the
+ * outputs must be identical, for every filter Keras' `interpolation` names, 'L' and 'RGB',
+ * shrinking, enlarging, one axis only, and odd sizes (where NEAREST's summed source position
+ * lands near pixel edges). Also PIL's 'RGB' → 'L' conversion. Pure arithmetic, so it runs
+ * with the unit tests; skips, saying why, only when /usr/bin/python3 lacks PIL (CI installs
+ * python3-pil: .ci/run).
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { KERAS_INTERPOLATIONS, pilLuma, pilResize, type KerasInterpolation } from '../../src/core/engine/data/pilResize';
+import { mulberry32 } from '../../src/core/engine/data/rng';
+
+const PYTHON = '/usr/bin/python3';
+
+function pilReady(): string | null {
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import PIL.Image']);
+  return r.status === 0 ? null : `${PYTHON} lacks PIL: ${String(r.stderr).trim().split('\n').pop()}`;
+}
+
+// Reads one job per line on stdin (JSON header + hex bytes), answers one hex line each: one process for all cases.
+const PIL_SERVER = `
+import sys, json
+from PIL import Image
+F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
+     'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
+for line in sys.stdin:
+    job = json.loads(line)
+    im = Image.frombytes(job['mode'], (job['w'], job['h']), bytes.fromhex(job['data']))
+    out = im.convert('L') if job['op'] == 'luma' else im.resize((job['ow'], job['oh']), F[job['filter']])
+    print(out.tobytes().hex())
+`;
+
+interface Job { op: 'resize' | 'luma'; mode: 'L' | 'RGB'; w: number; h: number; ow: number; oh: number; filter: KerasInterpolation; data: Uint8Array }
+
+function runPil(jobs: Job[]): Uint8Array[] {
+  const input = jobs.map((j) => JSON.stringify({ ...j, data: Buffer.from(j.data).toString('hex') })).join('\n') + '\n';
+  const r = spawnSync(PYTHON, ['-c', PIL_SERVER], { input, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(String(r.stderr));
+  return String(r.stdout).trim().split('\n').map((hex) => Uint8Array.from(Buffer.from(hex, 'hex')));
+}
+
+/** Noisy bytes with smooth parts and hard edges, so every filter's rounding is exercised. */
+function image(w: number, h: number, c: number, seed: number): Uint8Array {
+  const rng = mulberry32(seed);
+  const out = new Uint8Array(w * h * c);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let k = 0; k < c; k++) {
+        const smooth = 128 + 100 * Math.sin((x * (k + 1)) / 5 + y / 7);
+        out[(y * w + x) * c + k] = (x + y) % 9 < 2 ? (rng() < 0.5 ? 0 : 255) : Math.round(smooth);
+      }
+    }
+  }
+  return out;
+}
+
+function maxDiff(a: Uint8Array, b: Uint8Array): number {
+  assert.strictEqual(a.length, b.length, 'sizes differ');
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /usr/bin/python3's PIL)", function () {
+  this.timeout(60000);
+  const why = pilReady();
+  before(function () {
+    if (why) {
+      console.log(`  skipped: ${why}`);
+      this.skip();
+    }
+  });
+
+  // [w, h] → [ow, oh]: shrink, enlarge, one axis, prime sizes, large ratios, and 1-pixel edges.
+  const sizes: [number, number, number, number][] = [
+    [37, 23, 11, 7], [13, 17, 40, 29], [100, 3, 7, 9], [64, 48, 224, 150], [250, 190, 64, 64],
+    [9, 9, 9, 31], [31, 9, 9, 9], [150, 150, 149, 151], [7, 5, 1, 1], [1, 1, 5, 3], [299, 211, 150, 150],
+  ];
+
+  for (const mode of ['L', 'RGB'] as const) {
+    it(`resizes '${mode}' images exactly as PIL, every filter Keras names`, () => {
+      const c = mode === 'L' ? 1 : 3;
+      const jobs: Job[] = [];
+      sizes.forEach(([w, h, ow, oh], i) => {
+        for (const filter of KERAS_INTERPOLATIONS) jobs.push({ op: 'resize', mode, w, h, ow, oh, filter, data: image(w, h, c, 100 * i + c) });
+      });
+      const expected = runPil(jobs);
+      const worst: Record<string, number> = {};
+      jobs.forEach((j, i) => {
+        const ours = pilResize({ data: j.data, width: j.w, height: j.h, channels: c }, j.ow, j.oh, j.filter).data;
+        worst[j.filter] = Math.max(worst[j.filter] ?? 0, maxDiff(ours, expected[i]));
+      });
+      assert.deepStrictEqual(worst, Object.fromEntries(KERAS_INTERPOLATIONS.map((f) => [f, 0])));
+    });
+  }
+
+  it('takes the same pixels as PIL under NEAREST for 200 random size pairs (the summed source position decides edge cases)', () => {
+    const rng = mulberry32(7);
+    const pick = (n: number): number => 1 + Math.floor(rng() * n);
+    const jobs: Job[] = Array.from({ length: 200 }, (_, i) => {
+      const [w, h] = [pick(120), pick(120)];
+      return { op: 'resize', mode: 'L', w, h, ow: pick(300), oh: pick(300), filter: 'nearest', data: image(w, h, 1, i) };
+    });
+    const expected = runPil(jobs);
+    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data, width: j.w, height: j.h, channels: 1 }, j.ow, j.oh, 'nearest').data, expected[i]) !== 0);
+    assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh}`), []);
+  });
+
+  it("converts RGB to 'L' with PIL's fixed-point luma (not the rounded 0.299/0.587/0.114 sum)", () => {
+    // Every value of each channel against varied others: 256 × 3 pixels.
+    const data = new Uint8Array(768 * 3);
+    for (let p = 0; p < 768; p++) {
+      const v = p % 256;
+      data.set(p < 256 ? [v, (v * 7) % 256, (v * 13) % 256] : p < 512 ? [(v * 5) % 256, v, (v * 11) % 256] : [(v * 3) % 256, (v * 17) % 256, v], p * 3);
+    }
+    const [expected] = runPil([{ op: 'luma', mode: 'RGB', w: 768, h: 1, ow: 0, oh: 0, filter: 'nearest', data }]);
+    assert.strictEqual(maxDiff(pilLuma({ data, width: 768, height: 1, channels: 3 }).data, expected), 0);
+  });
+});
