@@ -55,7 +55,7 @@ export const DATASET_SOURCES: { [K in DatasetId]: DatasetSource<K> } = {
     load: (spec, options) => {
       const { inputShape } = options;
       if (!inputShape) throw new DataError('loading an image folder needs the model input size (height, width, channels)');
-      return loadFolder(spec.path, { inputShape, validationSplit: options.validationSplit, seed: options.seed, maxImages: spec.maxImages });
+      return loadFolder(spec.path, { inputShape, validationSplit: options.validationSplit, seed: options.seed, maxImages: spec.maxImages, ...(options.keras ? { keras: options.keras } : {}) });
     },
     sample: (request, shape) => imageFileSample(request.path, shape),
   },

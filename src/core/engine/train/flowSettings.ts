@@ -4,7 +4,7 @@
  * the folder at target_size in color_mode (the model must take that shape), and class_mode's
  * labels must suit the model's output and loss.
  */
-import type { DataFlowSpec, FitGenerator, FitSpec } from '../../model/spec';
+import { isUnknown, type ConfigValue, type DataFlowSpec, type FitGenerator, type FitSpec } from '../../model/spec';
 import { describeDataset } from '../data';
 import { DataError, describeShape, type DatasetSpec, type ImageShape } from '../data/types';
 import type { DataDescription } from '../data/validate';
@@ -23,11 +23,23 @@ export function flowSettings(g: FitGenerator | undefined): FlowSettings | undefi
   if (!g || !flow) return undefined;
   return {
     label: flowLabel(g, flow), method: flow.method,
+    ...(flow.directory !== undefined ? { directory: flow.directory } : {}),
     ...(flow.targetSize ? { targetSize: flow.targetSize } : {}),
     ...(flow.colorMode !== undefined ? { colorMode: flow.colorMode } : {}),
     ...(flow.classMode !== undefined ? { classMode: flow.classMode } : {}),
     ...(flow.batchSize !== undefined ? { batchSize: flow.batchSize } : {}),
+    ...(flow.interpolation !== undefined ? { interpolation: flow.interpolation } : {}),
+    ...(flow.subset !== undefined ? { subset: flow.subset } : {}),
+    ...(flow.shuffle !== undefined ? { shuffle: flow.shuffle } : {}),
+    ...(flow.followLinks !== undefined ? { followLinks: flow.followLinks } : {}),
+    ...validationSplitOf(g.config['validation_split']),
   };
+}
+
+function validationSplitOf(v: ConfigValue | undefined): Pick<FlowSettings, 'validationSplit'> {
+  if (v === undefined || v === null) return {};
+  if (typeof v === 'number') return { validationSplit: v };
+  return { validationSplit: { unknown: isUnknown(v) ? v.unknown : 'validation_split is not a number' } };
 }
 
 /**

@@ -44,12 +44,24 @@ export interface FlowSettings {
   /** 'train_generator = datagen.flow_from_directory(...), line 22', for messages. */
   label: string;
   method: 'flow_from_directory' | 'flow';
+  /** flow_from_directory's directory as written (when it is known). */
+  directory?: string;
   targetSize?: [number, number];
   /** 'rgb', 'grayscale' or 'rgba'. */
   colorMode?: string;
   /** 'binary', 'categorical', 'sparse', 'input' or 'none'. */
   classMode?: string;
   batchSize?: number;
+  /** flow_from_directory's load_img resize filter (Keras' default 'nearest'); absent: written but not readable. */
+  interpolation?: string;
+  /** 'training' / 'validation' (absent: all files); an unknown one keeps its reason. */
+  subset?: string | { unknown: string };
+  /** The generator's validation_split, which subset cuts by (absent: Keras' 0). */
+  validationSplit?: number | { unknown: string };
+  /** false: batches in file order (Keras' shuffle=False); absent: Keras' default, shuffled. */
+  shuffle?: boolean;
+  /** Walk symbolic links to subfolders (Keras' follow_links). */
+  followLinks?: boolean;
 }
 
 export interface TrainSettings {

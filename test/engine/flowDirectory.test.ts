@@ -1,0 +1,237 @@
+/**
+ * An image folder loaded as Keras' legacy `flow_from_directory` loads it, checked against
+ * /usr/bin/python3 (CI installs python3-pil: .ci/run):
+ *
+ *  - pixels: PIL writes PNGs (RGB, 'L', RGBA with varying alpha, a palette image; odd sizes,
+ *    shrunk, enlarged and already at size) and JPEGs; ConvLens' folder loader reads them with
+ *    each `interpolation`, and Python does load_img's steps (keras/src/utils/image_utils.py
+ *    `load_img`: PIL open, convert to 'L' / 'RGB', resize with the filter when the size
+ *    differs). PNG must match byte for byte; JPEG may differ by what the two JPEG decoders
+ *    (sharp's libjpeg-turbo, PIL's) differ by, measured and bounded below.
+ *  - split: ImageDataGenerator(validation_split=0.3) with subset='training' / 'validation' on one
+ *    folder, read from the code by the real reader and prepared by the real training stage;
+ *    which files land in training and validation must be the ones Python's os.walk / sorted /
+ *    int(split * n) rule gives (Keras' `_list_valid_filenames_in_directory`, re-stated here in
+ *    Python, not taken from ConvLens), and shuffle=False must feed them in that order.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { flowFolder } from '../../src/core/engine/data/flowFolder';
+import { loadFolder } from '../../src/core/engine/data/folder';
+import { KERAS_INTERPOLATIONS } from '../../src/core/engine/data/pilResize';
+import type { ImageShape } from '../../src/core/engine/data/types';
+import { runTraining } from '../../src/core/engine/train/loop';
+import { prepareRun } from '../../src/core/engine/train/prepare';
+import { fitGenerator } from '../../src/core/engine/train/trainingInput';
+import type { TrainSettings } from '../../src/core/engine/train/types';
+import { readPython } from '../../src/core/source/python/reader';
+import { recordFeeds } from '../helpers/modelFeeds';
+
+const PYTHON = '/usr/bin/python3';
+
+function pilReady(): string | null {
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import PIL.Image, numpy']);
+  return r.status === 0 ? null : `${PYTHON} lacks PIL/numpy: ${String(r.stderr).trim().split('\n').pop()}`;
+}
+
+function python(script: string, args: string[]): string {
+  const r = spawnSync(PYTHON, ['-c', script, ...args], { maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(String(r.stderr));
+  return String(r.stdout);
+}
+
+/** Writes the pixel-test images with PIL: [relative path, mode, width, height, format]. */
+const WRITE_IMAGES = `
+import sys, json, os
+import numpy as np
+from PIL import Image
+root, specs = sys.argv[1], json.loads(sys.argv[2])
+for rel, mode, w, h, fmt in specs:
+    y, x = np.mgrid[0:h, 0:w]
+    chans = [(x * 255 // max(w - 1, 1)), (y * 255 // max(h - 1, 1)), ((x * 37 + y * 91) % 256), ((x + y) * 255 // max(w + h - 2, 1))]
+    arr = np.stack(chans, -1).astype(np.uint8)
+    arr[(x + 2 * y) % 7 == 0] = 255  # hard edges
+    if mode == 'L':
+        im = Image.fromarray(arr[..., 2], 'L')
+    elif mode == 'RGBA':
+        im = Image.fromarray(arr, 'RGBA')
+    elif mode == 'P':
+        im = Image.fromarray(arr[..., :3], 'RGB').quantize(colors=17)
+    else:
+        im = Image.fromarray(arr[..., :3], 'RGB')
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    im.save(path, fmt, **({'quality': 90} if fmt == 'JPEG' else {}))
+`;
+
+/** Keras' load_img steps, for each file: open, convert to color_mode, resize with the filter when the size differs. */
+const LOAD_IMG = `
+import sys, json
+from PIL import Image
+F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
+     'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
+files, color_mode, h, w, interpolation = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+out = {}
+for f in files:
+    img = Image.open(f)
+    if color_mode == 'grayscale':
+        if img.mode not in ('L', 'I;16', 'I'):
+            img = img.convert('L')
+    elif img.mode != 'RGB':
+        img = img.convert('RGB')
+    if img.size != (w, h):
+        img = img.resize((w, h), F[interpolation])
+    out[f] = img.tobytes().hex()
+print(json.dumps(out))
+`;
+
+/** Keras' split, re-stated: per class (sorted subfolders), os.walk sorted by root, names sorted, white list by endswith, files[int(a*n):int(b*n)]. */
+const KERAS_SPLIT = `
+import sys, os, json
+root, split = sys.argv[1], float(sys.argv[2])
+formats = ('png', 'jpg', 'jpeg', 'bmp', 'ppm', 'tif', 'tiff')
+out = {'training': [], 'validation': []}
+for cls in sorted(c for c in os.listdir(root) if os.path.isdir(os.path.join(root, c))):
+    top = os.path.join(root, cls)
+    files = [os.path.join(r, f) for r, _, fs in sorted(os.walk(top, followlinks=False), key=lambda t: t[0]) for f in sorted(fs) if f.lower().endswith(formats)]
+    n = len(files)
+    out['validation'] += files[0:int(split * n)]
+    out['training'] += files[int(split * n):n]
+print(json.dumps(out))
+`;
+
+const toBytes = (x: Float32Array): Uint8Array => Uint8Array.from(x, (v) => Math.round(v * 255));
+
+function maxDiff(a: Uint8Array, b: Uint8Array): number {
+  assert.strictEqual(a.length, b.length, 'sizes differ');
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+describe("image folders as Keras' flow_from_directory loads them (against /usr/bin/python3's PIL)", function () {
+  this.timeout(120000);
+  const why = pilReady();
+  let dir = '';
+  before(async function () {
+    if (why) {
+      console.log(`  skipped: ${why}`);
+      this.skip();
+    }
+    await tf.setBackend('cpu');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-flowdir-'));
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  describe('pixels: load_img with every interpolation', () => {
+    const images: [string, string, number, number, string][] = [
+      ['a/rgb_37x23.png', 'RGB', 37, 23, 'PNG'],
+      ['a/grey_13x17.png', 'L', 13, 17, 'PNG'],
+      ['a/alpha_40x29.png', 'RGBA', 40, 29, 'PNG'],
+      ['a/palette_21x19.png', 'P', 21, 19, 'PNG'],
+      ['b/small_8x6.png', 'RGB', 8, 6, 'PNG'],
+      ['b/at_size_32x24.png', 'RGB', 32, 24, 'PNG'],
+      ['b/photo_45x31.jpg', 'RGB', 45, 31, 'JPEG'],
+      ['b/grey_29x33.jpg', 'L', 29, 33, 'JPEG'],
+    ];
+    let root = '';
+    before(() => {
+      root = path.join(dir, 'pixels');
+      python(WRITE_IMAGES, [root, JSON.stringify(images)]);
+    });
+
+    // Worst difference from PIL per filter, colour mode and format, printed for the report.
+    const worst: Record<string, { png: number; jpeg: number }> = {};
+    after(() => console.log(`      max |ConvLens - PIL| per filter (0-255): ${JSON.stringify(worst)}`));
+
+    for (const colorMode of ['rgb', 'grayscale'] as const) {
+      for (const interpolation of KERAS_INTERPOLATIONS) {
+        it(`${colorMode}, interpolation='${interpolation}': PNG byte for byte, JPEG within the decoders' difference`, async () => {
+          const shape: ImageShape = [24, 32, colorMode === 'rgb' ? 3 : 1];
+          const ds = await loadFolder(root, { inputShape: shape, validationSplit: 0.25, keras: { interpolation, validationInterpolation: interpolation, followLinks: false } });
+          assert.deepStrictEqual(ds.skipped, []);
+          const size = shape[0] * shape[1] * shape[2];
+          const loaded = new Map<string, Uint8Array>();
+          for (const split of [ds.train, ds.validation]) {
+            split.sources!.forEach((file, i) => loaded.set(file, toBytes(split.x.subarray(i * size, (i + 1) * size))));
+          }
+          assert.strictEqual(loaded.size, images.length);
+          const pil = JSON.parse(python(LOAD_IMG, [JSON.stringify([...loaded.keys()]), colorMode, String(shape[0]), String(shape[1]), interpolation])) as Record<string, string>;
+          const key = `${colorMode} ${interpolation}`;
+          worst[key] = { png: 0, jpeg: 0 };
+          for (const [file, ours] of loaded) {
+            const d = maxDiff(ours, Uint8Array.from(Buffer.from(pil[file], 'hex')));
+            if (file.endsWith('.jpg')) worst[key].jpeg = Math.max(worst[key].jpeg, d);
+            else worst[key].png = Math.max(worst[key].png, d);
+          }
+          assert.strictEqual(worst[key].png, 0, `PNG pixels differ from PIL's by up to ${worst[key].png}`);
+          // JPEG: both sides decode with libjpeg-turbo's default (islow IDCT, fancy upsampling); bounded at 2 levels of 255 in case a build differs.
+          assert.ok(worst[key].jpeg <= 2, `JPEG pixels differ from PIL's by ${worst[key].jpeg}`);
+        });
+      }
+    }
+  });
+
+  describe("split: validation_split with subset='training' / 'validation', read from the code", () => {
+    let root = '';
+    const files: string[] = [
+      // cats: 10 files Keras lists (hidden, upper-case extension, 'xpng' without a dot, nested folders sorted by path: 'b-x' before 'b/'), text and a link to a folder that Keras does not walk.
+      'cats/c10.png', 'cats/c2.png', 'cats/C1.png', 'cats/.hidden.png', 'cats/z.PNG', 'cats/weird.xpng', 'cats/b/n2.png', 'cats/b/n3.png', 'cats/b-x/n1.png', 'cats/b/deep/n0.png',
+      'dogs/d0.png', 'dogs/d1.png', 'dogs/d2.png', 'dogs/d3.png', 'dogs/d4.png', 'dogs/d5.png', 'dogs/d6.png',
+      'zebras/z0.png', 'zebras/z1.png', 'zebras/z2.png',
+    ];
+    const code = (folder: string): string => [
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'datagen = ImageDataGenerator(rescale=1./255, validation_split=0.3)',
+      `train_gen = datagen.flow_from_directory('${folder}', target_size=(8, 8), batch_size=4, subset='training', shuffle=False)`,
+      `val_gen = datagen.flow_from_directory('${folder}', target_size=(8, 8), batch_size=4, subset='validation')`,
+      'model = keras.Sequential([keras.layers.Flatten(input_shape=(8, 8, 3)), keras.layers.Dense(3, activation="softmax")])',
+      "model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['acc'])",
+      'model.fit(train_gen, epochs=1, validation_data=val_gen)',
+    ].join('\n');
+    let settings: TrainSettings;
+    let spec: ReturnType<typeof readPython>['models'][number];
+    before(() => {
+      root = path.join(dir, 'split');
+      python(WRITE_IMAGES, [root, JSON.stringify(files.map((f, i) => [f, 'RGB', 5 + i, 7, 'PNG']))]);
+      fs.writeFileSync(path.join(root, 'cats', 'notes.txt'), 'not an image');
+      fs.symlinkSync(path.join(root, 'dogs'), path.join(root, 'cats', 'linked'));
+      const read = readPython(code('split'));
+      spec = read.models[0];
+      const data = flowFolder(spec.fit, [dir]);
+      assert.strictEqual(data, root);
+      settings = { data: { kind: 'folder', path: root }, epochs: 1, batchSize: 4, validationSplit: 0.2, seed: 3, backend: 'cpu', outDir: dir, galleryCount: 0, generator: fitGenerator(spec.fit) };
+    });
+
+    it("puts exactly Keras' files in training and validation, and says so in the log", async () => {
+      const logs: string[] = [];
+      const prepared = await prepareRun(tf, spec, settings, (e) => { if (e.type === 'log') logs.push(e.message); });
+      const keras = JSON.parse(python(KERAS_SPLIT, [root, '0.3'])) as { training: string[]; validation: string[] };
+      // By hand: cats has 10 listed files → int(0.3·10) = 3 to validation; dogs 7 → 2; zebras 3 → int(0.9) = 0.
+      assert.deepStrictEqual([keras.training.length, keras.validation.length], [7 + 5 + 3, 3 + 2 + 0]);
+      assert.deepStrictEqual(keras.validation.slice(0, 3).map((f) => path.relative(root, f)), ['cats/.hidden.png', 'cats/C1.png', 'cats/c10.png']);
+      assert.deepStrictEqual(prepared.dataset.train.sources, keras.training);
+      assert.deepStrictEqual(prepared.dataset.validation.sources, keras.validation);
+      assert.deepStrictEqual(prepared.dataset.skipped, []);
+      assert.ok(logs.some((l) => l.startsWith("training: each class's files after the first 30%, sorted as Keras lists them (train_gen = datagen.flow_from_directory(...), line 4); validation: the first 30% of each class's files (val_gen")), logs.join('\n'));
+      assert.ok(logs.includes("training batches in file order, class by class (shuffle=False in train_gen = datagen.flow_from_directory(...), line 4)"), logs.join('\n'));
+    });
+
+    it('feeds the training images in file order under shuffle=False', async () => {
+      const prepared = await prepareRun(tf, spec, settings, () => undefined);
+      const { fed, result } = await recordFeeds(() => runTraining(tf, spec, { ...settings, outDir: fs.mkdtempSync(path.join(dir, 'run-')) }, { emit: () => undefined }));
+      assert.strictEqual(result.status, 'completed');
+      const trained = fed.filter((f) => f.kind === 'train');
+      assert.deepStrictEqual(trained.map((f) => f.count), [4, 4, 4, 3]);
+      // rescale 1/255 under a generator: the model sees the loaded [0, 1] pixels, batch after batch in file order.
+      const size = 8 * 8 * 3;
+      trained.forEach((f, b) => assert.strictEqual(maxDiff(toBytes(f.x), toBytes(prepared.dataset.train.x.subarray(b * 4 * size, (b * 4 + f.count) * size))), 0, `batch ${b}`));
+    });
+  });
+});
