@@ -43,6 +43,11 @@ describe('flow_from_directory decides how the folder is loaded', () => {
     assert.deepStrictEqual(got.notes, ["images resized by PIL's nearest filter (interpolation='nearest', Keras' default), as Keras' load_img does"]);
   });
 
+  it("takes Keras' default 'nearest' for iterator settings saved without an interpolation (runs from before it was read)", () => {
+    const got = flowFolderLoad({ data: { kind: 'folder', path: '/data' }, generator: { name: 'g', config: {}, flow: { label: 'it, line 3', method: 'flow_from_directory' } } });
+    assert.deepStrictEqual(got?.load, { interpolation: 'nearest', validationInterpolation: 'nearest', followLinks: false });
+  });
+
   it('changes nothing for other data sets, arrays through flow(), or a generator without an iterator', () => {
     assert.strictEqual(flowFolderLoad(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data')"], 'm.fit(it)', { kind: 'mnist' })), undefined);
     assert.strictEqual(flowFolderLoad(settingsOf(['g = ImageDataGenerator()'], 'm.fit(g.flow(x, y))')), undefined);
@@ -64,6 +69,12 @@ describe('flow_from_directory decides how the folder is loaded', () => {
       "val_gen = val_datagen.flow_from_directory('data', subset='validation', interpolation='box')",
     ], 'm.fit(train_gen, validation_data=val_gen)'));
     assert.deepStrictEqual(got?.load, { interpolation: 'bicubic', validationInterpolation: 'box', followLinks: false, fileOrder: true, split: { training: [0.3, 1], validation: [0, 0.1] } });
+  });
+
+  it("says when the run's own validation split setting is not used because the code's subset split decides", () => {
+    const s = settingsOf(tutorial(', validation_split=0.2'), 'm.fit(train_gen, validation_data=val_gen)');
+    assert.ok(flowFolderLoad({ ...s, validationSplit: 0.3 })?.notes.includes("the run's validation split 0.3 is not used: the code's validation_split and subset decide which files validate"));
+    assert.strictEqual(flowFolderLoad({ ...s, validationSplit: 0.2 })?.notes.length, 2);
   });
 
   it("validates on what subset='training' leaves out when fit() has no validation iterator on that folder", () => {
@@ -93,6 +104,8 @@ describe('flow_from_directory decides how the folder is loaded', () => {
       /^it = g\.flow_from_directory\(\.\.\.\), line 4: subset='test' is not 'training' or 'validation' \(Keras raises ValueError\)/);
     refuses(settingsOf(['g = ImageDataGenerator(validation_split=split)', "it = g.flow_from_directory('data', subset='training')"], 'm.fit(it)'),
       /line 4: subset='training' cuts by its ImageDataGenerator's validation_split, which ConvLens cannot read/);
+    refuses(settingsOf(['g = ImageDataGenerator()', "it = g.flow_from_directory('data', interpolation=method)"], 'm.fit(it)'),
+      /^it = g\.flow_from_directory\(\.\.\.\), line 4: ConvLens cannot read its interpolation \(interpolation is not a string ConvLens can read\)/);
     refuses(settingsOf(['g = ImageDataGenerator()', "it = g.flow_from_directory('data', interpolation='cubic')"], 'm.fit(it)'),
       /line 4: interpolation='cubic' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos' \(Keras raises ValueError\)/);
   });

@@ -251,7 +251,7 @@ export interface DataFlowSpec {
   classMode?: string;
   colorMode?: string;
   /** load_img's resize filter ('nearest', Keras' default; 'bilinear', 'bicubic', ...). */
-  interpolation?: string;
+  interpolation?: string | UnknownValue;
   /** 'training' / 'validation': the part of each class's files the generator's validation_split gives; absent: all of them. */
   subset?: string | UnknownValue;
   /** Batches in a new random order every pass (Keras' default), or in file order. */

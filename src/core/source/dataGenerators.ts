@@ -121,7 +121,8 @@ export class DataGeneratorRecorder {
   /**
    * How flow_from_directory lists, splits, orders and resizes the files (Keras' keywords and
    * positions: shuffle 6, follow_links 11, subset 12, interpolation 13): Keras' defaults when
-   * absent, left out when written but not known (training then says what it cannot tell).
+   * absent; a subset or interpolation written but not known keeps why (training refuses it),
+   * a shuffle or follow_links not known is left out (Keras' default applies).
    */
   private readLoading(flow: DataFlowSpec, arg: (name: string, position: number) => Value | undefined, range: SourceRange): void {
     const shuffle = arg('shuffle', 6);
@@ -137,6 +138,7 @@ export class DataGeneratorRecorder {
     } else if (subset && subset.kind !== 'none') flow.subset = { unknown: 'subset is not a string ConvLens can read' };
     const interpolation = arg('interpolation', 13);
     if (!interpolation || interpolation.kind === 'string') flow.interpolation = interpolation?.value ?? 'nearest';
+    else flow.interpolation = { unknown: 'interpolation is not a string ConvLens can read' };
   }
 
   /** `datagen = ImageDataGenerator(...)` / `train_generator = datagen.flow_from_directory(...)`: the first binding names it. */

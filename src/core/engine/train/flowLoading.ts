@@ -19,8 +19,8 @@ export interface FlowFolderLoad {
 }
 
 function interpolationOf(flow: FlowSettings): string {
-  const name = flow.interpolation;
-  if (name === undefined) throw new DataError(`${flow.label}: ConvLens cannot read its interpolation (not a literal string); write one of 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'`);
+  const name = flow.interpolation ?? 'nearest';
+  if (typeof name !== 'string') throw new DataError(`${flow.label}: ConvLens cannot read its interpolation (${name.unknown}); write one of 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'`);
   if (!isKerasInterpolation(name)) throw new DataError(`${flow.label}: interpolation='${name}' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos' (Keras raises ValueError)`);
   return name;
 }
@@ -52,7 +52,7 @@ function describeRange([from, to]: Range): string {
 }
 
 /** The folder load the code's iterators ask for; undefined when the run does not train a folder on flow_from_directory. */
-export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator'>): FlowFolderLoad | undefined {
+export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator'> & Partial<Pick<TrainSettings, 'validationSplit'>>): FlowFolderLoad | undefined {
   const train = settings.generator?.flow;
   if (settings.data.kind !== 'folder' || train?.method !== 'flow_from_directory') return undefined;
   const given = settings.generator?.validationFlow;
@@ -60,7 +60,7 @@ export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator
   const validation = given?.method === 'flow_from_directory' && given.directory !== undefined && given.directory === train.directory ? given : undefined;
   const interpolation = interpolationOf(train);
   const validationInterpolation = validation ? interpolationOf(validation) : interpolation;
-  const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${train.interpolation === 'nearest' ? ', Keras\' default' : ''}), as Keras' load_img does`];
+  const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${interpolation === 'nearest' ? ', Keras\' default' : ''}), as Keras' load_img does`];
   const load: KerasFolderLoad = { interpolation, validationInterpolation, followLinks: train.followLinks ?? false };
   if (train.shuffle === false) {
     load.fileOrder = true;
@@ -78,6 +78,10 @@ export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator
       return { load, notes };
     }
     load.split = { training, validation: held };
+    const codeSplit = train.subset !== undefined ? train.validationSplit : validation?.validationSplit;
+    if (settings.validationSplit !== undefined && settings.validationSplit !== codeSplit) {
+      notes.push(`the run's validation split ${settings.validationSplit} is not used: the code's validation_split and subset decide which files validate`);
+    }
     notes.push(`training: ${describeRange(training)}, sorted as Keras lists them (${train.label}); validation: ${describeRange(load.split.validation)} (${validation ? validation.label : 'what subset leaves out: fit() has no validation iterator on this folder'}), Keras' validation_split rule`);
   }
   return { load, notes };

@@ -53,6 +53,20 @@ export function batchSizeOrigin(fit: FitSpec | undefined): { call: string; line:
   return { call: `${g.name || 'ImageDataGenerator(...)'}.${flow.method}`, line: flow.range.start.line };
 }
 
+/**
+ * Where the validation split comes from when fit() trains on flow_from_directory(subset=...):
+ * its ImageDataGenerator's validation_split (Keras splits each class's files by it), as
+ * `datagen(validation_split) with subset='training'`, line of the ImageDataGenerator; undefined
+ * when the code does not split that way.
+ */
+export function subsetSplitOrigin(fit: FitSpec | undefined): { split: number; call: string; line: number } | undefined {
+  const g = fit?.data?.generator;
+  const flow = g?.flow;
+  const split = g?.config['validation_split'];
+  if (!g || flow?.method !== 'flow_from_directory' || typeof flow.subset !== 'string' || typeof split !== 'number' || !(split > 0 && split < 1)) return undefined;
+  return { split, call: `${g.name || 'ImageDataGenerator'}(validation_split) with subset='${flow.subset}'`, line: g.range.start.line };
+}
+
 const CHANNELS: Record<string, number> = { grayscale: 1, rgb: 3, rgba: 4 };
 
 /** The image shape flow_from_directory gives (target_size × color_mode's channels); undefined when unknown. */

@@ -52,8 +52,8 @@ export interface FlowSettings {
   /** 'binary', 'categorical', 'sparse', 'input' or 'none'. */
   classMode?: string;
   batchSize?: number;
-  /** flow_from_directory's load_img resize filter (Keras' default 'nearest'); absent: written but not readable. */
-  interpolation?: string;
+  /** flow_from_directory's load_img resize filter; absent: Keras' default 'nearest'; an unknown one keeps its reason. */
+  interpolation?: string | { unknown: string };
   /** 'training' / 'validation' (absent: all files); an unknown one keeps its reason. */
   subset?: string | { unknown: string };
   /** The generator's validation_split, which subset cuts by (absent: Keras' 0). */
