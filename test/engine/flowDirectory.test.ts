@@ -69,13 +69,16 @@ for rel, mode, w, h, fmt in specs:
     im.save(path, fmt, **({'quality': 90} if fmt == 'JPEG' else {}))
 `;
 
-/** Keras' load_img steps, for each file: open, convert to color_mode, resize with the filter when the size differs. */
+/**
+ * Keras' load_img steps, for each file: open, convert to color_mode, resize with the filter when
+ * the size differs (keep_aspect_ratio: first the largest centred crop of the target's ratio).
+ */
 const LOAD_IMG = `
 import sys, json
 from PIL import Image
 F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
      'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
-files, color_mode, h, w, interpolation = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+files, color_mode, h, w, interpolation, keep = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6] == 'keep'
 out = {}
 for f in files:
     img = Image.open(f)
@@ -85,7 +88,13 @@ for f in files:
     elif img.mode != 'RGB':
         img = img.convert('RGB')
     if img.size != (w, h):
-        img = img.resize((w, h), F[interpolation])
+        box = None
+        if keep:
+            width, height = img.size
+            ch, cw = min(height, width * h // w), min(width, height * w // h)
+            top, left = (height - ch) // 2, (width - cw) // 2
+            box = (left, top, left + cw, top + ch)
+        img = img.resize((w, h), F[interpolation], box=box)
     out[f] = img.tobytes().hex()
 print(json.dumps(out))
 `;
@@ -149,31 +158,34 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
     const worst: Record<string, { png: number; jpeg: number }> = {};
     after(() => console.log(`      max |ConvLens - PIL| per filter (0-255): ${JSON.stringify(worst)}`));
 
-    for (const colorMode of ['rgb', 'grayscale'] as const) {
-      for (const interpolation of KERAS_INTERPOLATIONS) {
-        it(`${colorMode}, interpolation='${interpolation}': PNG byte for byte, JPEG within the decoders' difference`, async () => {
-          const shape: ImageShape = [24, 32, colorMode === 'rgb' ? 3 : 1];
-          const ds = await loadFolder(root, { inputShape: shape, validationSplit: 0.25, keras: { interpolation, validationInterpolation: interpolation, followLinks: false } });
-          assert.deepStrictEqual(ds.skipped, []);
-          const size = shape[0] * shape[1] * shape[2];
-          const loaded = new Map<string, Uint8Array>();
-          for (const split of [ds.train, ds.validation]) {
-            split.sources!.forEach((file, i) => loaded.set(file, toBytes(split.x.subarray(i * size, (i + 1) * size))));
-          }
-          assert.strictEqual(loaded.size, images.length);
-          const pil = JSON.parse(python(LOAD_IMG, [JSON.stringify([...loaded.keys()]), colorMode, String(shape[0]), String(shape[1]), interpolation])) as Record<string, string>;
-          const key = `${colorMode} ${interpolation}`;
-          worst[key] = { png: 0, jpeg: 0 };
-          for (const [file, ours] of loaded) {
-            const d = maxDiff(ours, Uint8Array.from(Buffer.from(pil[file], 'hex')));
-            if (file.endsWith('.jpg')) worst[key].jpeg = Math.max(worst[key].jpeg, d);
-            else worst[key].png = Math.max(worst[key].png, d);
-          }
-          assert.strictEqual(worst[key].png, 0, `PNG pixels differ from PIL's by up to ${worst[key].png}`);
-          // JPEG: both sides decode with libjpeg-turbo's default (islow IDCT, fancy upsampling); bounded at 2 levels of 255 in case a build differs.
-          assert.ok(worst[key].jpeg <= 2, `JPEG pixels differ from PIL's by ${worst[key].jpeg}`);
-        });
-      }
+    const cases = [
+      ...(['rgb', 'grayscale'] as const).flatMap((colorMode) => KERAS_INTERPOLATIONS.map((interpolation) => ({ colorMode, interpolation, keep: false }))),
+      ...(['nearest', 'bicubic'] as const).map((interpolation) => ({ colorMode: 'rgb' as const, interpolation, keep: true })),
+    ];
+    for (const { colorMode, interpolation, keep } of cases) {
+      it(`${colorMode}, interpolation='${interpolation}'${keep ? ', keep_aspect_ratio=True' : ''}: PNG byte for byte, JPEG within the decoders' difference`, async () => {
+        const shape: ImageShape = [24, 32, colorMode === 'rgb' ? 3 : 1];
+        const keras = { interpolation, validationInterpolation: interpolation, followLinks: false, keepAspectRatio: keep, validationKeepAspectRatio: keep };
+        const ds = await loadFolder(root, { inputShape: shape, validationSplit: 0.25, keras });
+        assert.deepStrictEqual(ds.skipped, []);
+        const size = shape[0] * shape[1] * shape[2];
+        const loaded = new Map<string, Uint8Array>();
+        for (const split of [ds.train, ds.validation]) {
+          split.sources!.forEach((file, i) => loaded.set(file, toBytes(split.x.subarray(i * size, (i + 1) * size))));
+        }
+        assert.strictEqual(loaded.size, images.length);
+        const pil = JSON.parse(python(LOAD_IMG, [JSON.stringify([...loaded.keys()]), colorMode, String(shape[0]), String(shape[1]), interpolation, keep ? 'keep' : 'stretch'])) as Record<string, string>;
+        const key = `${colorMode} ${interpolation}${keep ? ' keep_aspect_ratio' : ''}`;
+        worst[key] = { png: 0, jpeg: 0 };
+        for (const [file, ours] of loaded) {
+          const d = maxDiff(ours, Uint8Array.from(Buffer.from(pil[file], 'hex')));
+          if (file.endsWith('.jpg')) worst[key].jpeg = Math.max(worst[key].jpeg, d);
+          else worst[key].png = Math.max(worst[key].png, d);
+        }
+        assert.strictEqual(worst[key].png, 0, `PNG pixels differ from PIL's by up to ${worst[key].png}`);
+        // JPEG: both sides decode with libjpeg-turbo's default (islow IDCT, fancy upsampling); bounded at 2 levels of 255 in case a build differs.
+        assert.ok(worst[key].jpeg <= 2, `JPEG pixels differ from PIL's by ${worst[key].jpeg}`);
+      });
     }
   });
 

@@ -48,6 +48,12 @@ describe('flow_from_directory decides how the folder is loaded', () => {
     assert.deepStrictEqual(got?.load, { interpolation: 'nearest', validationInterpolation: 'nearest', followLinks: false });
   });
 
+  it('crops to the aspect ratio first under keep_aspect_ratio=True, and says so', () => {
+    const got = flowFolderLoad(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data', target_size=(32, 32), interpolation='bilinear', keep_aspect_ratio=True)"], 'm.fit(it)'));
+    assert.deepStrictEqual(got?.load, { interpolation: 'bilinear', validationInterpolation: 'bilinear', followLinks: false, keepAspectRatio: true, validationKeepAspectRatio: true });
+    assert.deepStrictEqual(got.notes, ["images resized by PIL's bilinear filter (interpolation='bilinear'), the centred crop of the target's aspect ratio (keep_aspect_ratio=True), as Keras' load_img does"]);
+  });
+
   it('changes nothing for other data sets, arrays through flow(), or a generator without an iterator', () => {
     assert.strictEqual(flowFolderLoad(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data')"], 'm.fit(it)', { kind: 'mnist' })), undefined);
     assert.strictEqual(flowFolderLoad(settingsOf(['g = ImageDataGenerator()'], 'm.fit(g.flow(x, y))')), undefined);
@@ -106,6 +112,8 @@ describe('flow_from_directory decides how the folder is loaded', () => {
       /line 4: subset='training' cuts by its ImageDataGenerator's validation_split, which ConvLens cannot read/);
     refuses(settingsOf(['g = ImageDataGenerator()', "it = g.flow_from_directory('data', interpolation=method)"], 'm.fit(it)'),
       /^it = g\.flow_from_directory\(\.\.\.\), line 4: ConvLens cannot read its interpolation \(interpolation is not a string ConvLens can read\)/);
+    refuses(settingsOf(['g = ImageDataGenerator()', "it = g.flow_from_directory('data', keep_aspect_ratio=keep)"], 'm.fit(it)'),
+      /^it = g\.flow_from_directory\(\.\.\.\), line 4: ConvLens cannot read its keep_aspect_ratio \(keep_aspect_ratio is not a literal True\/False\)/);
     refuses(settingsOf(['g = ImageDataGenerator()', "it = g.flow_from_directory('data', interpolation='cubic')"], 'm.fit(it)'),
       /line 4: interpolation='cubic' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos' \(Keras raises ValueError\)/);
   });

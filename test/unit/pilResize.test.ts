@@ -10,7 +10,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { KERAS_INTERPOLATIONS, pilLuma, pilResize, type KerasInterpolation } from '../../src/core/engine/data/pilResize';
+import { KERAS_INTERPOLATIONS, kerasCropBox, pilLuma, pilResize, type Box, type KerasInterpolation } from '../../src/core/engine/data/pilResize';
 import { mulberry32 } from '../../src/core/engine/data/rng';
 
 const PYTHON = '/usr/bin/python3';
@@ -30,11 +30,12 @@ F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICU
 for line in sys.stdin:
     job = json.loads(line)
     im = Image.frombytes(job['mode'], (job['w'], job['h']), bytes.fromhex(job['data']))
-    out = im.convert('L') if job['op'] == 'luma' else im.resize((job['ow'], job['oh']), F[job['filter']])
+    box = tuple(job['box']) if job.get('box') else None
+    out = im.convert('L') if job['op'] == 'luma' else im.resize((job['ow'], job['oh']), F[job['filter']], box=box)
     print(out.tobytes().hex())
 `;
 
-interface Job { op: 'resize' | 'luma'; mode: 'L' | 'RGB'; w: number; h: number; ow: number; oh: number; filter: KerasInterpolation; data: Uint8Array }
+interface Job { op: 'resize' | 'luma'; mode: 'L' | 'RGB'; w: number; h: number; ow: number; oh: number; filter: KerasInterpolation; data: Uint8Array; box?: Box }
 
 function runPil(jobs: Job[]): Uint8Array[] {
   const input = jobs.map((j) => JSON.stringify({ ...j, data: Buffer.from(j.data).toString('hex') })).join('\n') + '\n';
@@ -108,6 +109,21 @@ describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /us
     const expected = runPil(jobs);
     const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data, width: j.w, height: j.h, channels: 1 }, j.ow, j.oh, 'nearest').data, expected[i]) !== 0);
     assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh}`), []);
+  });
+
+  it("resizes the centred crop box of load_img's keep_aspect_ratio=True exactly as PIL, every filter", () => {
+    // Keras' crop by hand for 37×23 → 11×7: crop_height = min(23, 37·7 // 11 = 23) = 23, crop_width = min(37, 23·11 // 7 = 36) = 36, left (37 − 36) // 2 = 0.
+    assert.deepStrictEqual(kerasCropBox(37, 23, 11, 7), [0, 0, 36, 23]);
+    // 40×90 → 30×30: a 40×40 square, top (90 − 40) // 2 = 25.
+    assert.deepStrictEqual(kerasCropBox(40, 90, 30, 30), [0, 25, 40, 65]);
+    const pairs: [number, number, number, number][] = [[37, 23, 11, 7], [40, 90, 30, 30], [90, 40, 30, 30], [13, 17, 40, 29], [150, 100, 64, 64], [64, 64, 64, 32], [64, 64, 32, 64]];
+    const jobs: Job[] = [];
+    pairs.forEach(([w, h, ow, oh], i) => {
+      for (const filter of KERAS_INTERPOLATIONS) jobs.push({ op: 'resize', mode: 'RGB', w, h, ow, oh, filter, data: image(w, h, 3, 500 + i), box: kerasCropBox(w, h, ow, oh) });
+    });
+    const expected = runPil(jobs);
+    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data, width: j.w, height: j.h, channels: 3 }, j.ow, j.oh, j.filter, j.box).data, expected[i]) !== 0);
+    assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh} ${j.filter}`), []);
   });
 
   it("converts RGB to 'L' with PIL's fixed-point luma (not the rounded 0.299/0.587/0.114 sum)", () => {

@@ -70,9 +70,9 @@ describe('convlens train defaults', () => {
     const { settings, origins } = prepareTraining(file, {});
     assert.deepStrictEqual(settings.generator, {
       name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
-      // Keras' defaults for how the files are loaded: interpolation 'nearest', shuffled, links not followed.
-      flow: { label: 'train_generator = datagen.flow_from_directory(...), line 4', method: 'flow_from_directory', directory: 'pets/train', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false },
-      validationFlow: { label: 'validation_generator = ImageDataGenerator(...).flow_from_directory(...), line 5', method: 'flow_from_directory', directory: 'pets/validation', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false },
+      // Keras' defaults for how the files are loaded: interpolation 'nearest', shuffled, links not followed, no aspect-ratio crop.
+      flow: { label: 'train_generator = datagen.flow_from_directory(...), line 4', method: 'flow_from_directory', directory: 'pets/train', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false, keepAspectRatio: false },
+      validationFlow: { label: 'validation_generator = ImageDataGenerator(...).flow_from_directory(...), line 5', method: 'flow_from_directory', directory: 'pets/validation', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false, keepAspectRatio: false },
     });
     assert.deepStrictEqual([settings.stepsPerEpoch, settings.validationSteps, settings.validationBatchSize], [10, 5, 20]);
     // Chollet's train/ + validation/ layout: the parent holds both splits.

@@ -258,6 +258,8 @@ export interface DataFlowSpec {
   shuffle?: boolean;
   /** Whether symbolic links to subfolders are walked into (Keras' default: no). */
   followLinks?: boolean;
+  /** load_img crops the centre to the target's aspect ratio before resizing (Keras' default: no). */
+  keepAspectRatio?: boolean | UnknownValue;
   range: SourceRange;
 }
 

@@ -120,8 +120,9 @@ export class DataGeneratorRecorder {
 
   /**
    * How flow_from_directory lists, splits, orders and resizes the files (Keras' keywords and
-   * positions: shuffle 6, follow_links 11, subset 12, interpolation 13): Keras' defaults when
-   * absent; a subset or interpolation written but not known keeps why (training refuses it),
+   * positions: shuffle 6, follow_links 11, subset 12, interpolation 13, keep_aspect_ratio 14):
+   * Keras' defaults when absent; a subset, interpolation or keep_aspect_ratio written but not
+   * known keeps why (training refuses it),
    * a shuffle or follow_links not known is left out (Keras' default applies).
    */
   private readLoading(flow: DataFlowSpec, arg: (name: string, position: number) => Value | undefined, range: SourceRange): void {
@@ -139,6 +140,9 @@ export class DataGeneratorRecorder {
     const interpolation = arg('interpolation', 13);
     if (!interpolation || interpolation.kind === 'string') flow.interpolation = interpolation?.value ?? 'nearest';
     else flow.interpolation = { unknown: 'interpolation is not a string ConvLens can read' };
+    const keep = arg('keep_aspect_ratio', 14);
+    if (!keep || keep.kind === 'bool') flow.keepAspectRatio = keep?.value ?? false;
+    else flow.keepAspectRatio = { unknown: 'keep_aspect_ratio is not a literal True/False' };
   }
 
   /** `datagen = ImageDataGenerator(...)` / `train_generator = datagen.flow_from_directory(...)`: the first binding names it. */

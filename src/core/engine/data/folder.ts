@@ -21,7 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isKerasInterpolation, pilLuma, pilResize, type Bytes8, type KerasInterpolation } from './pilResize';
+import { isKerasInterpolation, kerasCropBox, pilLuma, pilResize, type Bytes8, type KerasInterpolation } from './pilResize';
 import { loadSharp } from './sharp';
 import { gather, stratifiedSplit } from './split';
 import { dataArgumentChoices } from './catalog';
@@ -127,8 +127,8 @@ function listClasses(dir: string, classNames: string[], keras?: KerasFolderLoad)
  * computed here from the RGB pixels (libvips' own greyscale goes through CIE L*, which makes
  * pure red 0.5 instead of 0.3).
  */
-export async function decodeImage(file: string, [h, w, c]: ImageShape, interpolation?: KerasInterpolation): Promise<Float32Array> {
-  if (interpolation) return decodeLikeKeras(file, [h, w, c], interpolation);
+export async function decodeImage(file: string, [h, w, c]: ImageShape, keras?: KerasResize): Promise<Float32Array> {
+  if (keras) return decodeLikeKeras(file, [h, w, c], keras);
   const sharp = loadSharp();
   const img = sharp(file, { failOn: 'error' }).resize(w, h, { fit: 'fill' }).removeAlpha().toColourspace('srgb');
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
@@ -144,31 +144,39 @@ export async function decodeImage(file: string, [h, w, c]: ImageShape, interpola
   return out;
 }
 
+/** How Keras' load_img resizes: PIL's filter, and whether a centred crop keeps the aspect ratio. */
+export interface KerasResize {
+  interpolation: KerasInterpolation;
+  keepAspectRatio: boolean;
+}
+
 /**
- * Keras' `load_img(file, color_mode, target_size, interpolation)`: PIL opens the file, converts
- * it to 'RGB' (alpha dropped, greyscale repeated) or 'L' (PIL's fixed-point luma) at full size,
- * then resizes with `interpolation` when the size differs. sharp only decodes here (no ICC
+ * Keras' `load_img(file, color_mode, target_size, interpolation, keep_aspect_ratio)`: PIL opens
+ * the file, converts it to 'RGB' (alpha dropped, greyscale repeated) or 'L' (PIL's fixed-point
+ * luma) at full size, then, when the size differs, resizes with `interpolation` (the centred
+ * crop of the target's aspect ratio under keep_aspect_ratio). sharp only decodes here (no ICC
  * conversion: PIL applies none); the conversion and the resize are PIL's own arithmetic.
  */
-async function decodeLikeKeras(file: string, [h, w, c]: ImageShape, interpolation: KerasInterpolation): Promise<Float32Array> {
+async function decodeLikeKeras(file: string, [h, w, c]: ImageShape, { interpolation, keepAspectRatio }: KerasResize): Promise<Float32Array> {
   const sharp = loadSharp();
   const { data, info } = await sharp(file, { failOn: 'error', ignoreIcc: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
   let img: Bytes8 = { data, width: info.width, height: info.height, channels: 3 };
   if (c === 1) img = pilLuma(img);
-  img = pilResize(img, w, h, interpolation);
+  if (img.width !== w || img.height !== h) img = pilResize(img, w, h, interpolation, keepAspectRatio ? kerasCropBox(img.width, img.height, w, h) : undefined);
   const out = new Float32Array(h * w * c);
   for (let i = 0; i < out.length; i++) out[i] = img.data[i] / 255;
   return out;
 }
 
-/** A load's resize filter, checked: Keras raises ValueError for a name PIL does not have. */
-export function kerasInterpolation(name: string): KerasInterpolation {
+/** The training or validation iterator's resize, checked: Keras raises ValueError for a filter PIL does not have. */
+export function kerasResize(keras: KerasFolderLoad, which: 'training' | 'validation'): KerasResize {
+  const name = which === 'training' ? keras.interpolation : keras.validationInterpolation;
   if (!isKerasInterpolation(name)) throw new DataError(`interpolation='${name}' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'`);
-  return name;
+  return { interpolation: name, keepAspectRatio: (which === 'training' ? keras.keepAspectRatio : keras.validationKeepAspectRatio) ?? false };
 }
 
-async function decodeAll(items: Listed[], shape: ImageShape, root: string, skipped: SkippedFile[], interpolation?: KerasInterpolation): Promise<Split> {
+async function decodeAll(items: Listed[], shape: ImageShape, root: string, skipped: SkippedFile[], keras?: KerasResize): Promise<Split> {
   const size = shape[0] * shape[1] * shape[2];
   const x = new Float32Array(items.length * size);
   const ok = new Array<boolean>(items.length).fill(false);
@@ -177,7 +185,7 @@ async function decodeAll(items: Listed[], shape: ImageShape, root: string, skipp
     while (next < items.length) {
       const i = next++;
       try {
-        x.set(await decodeImage(items[i].file, shape, interpolation), i * size);
+        x.set(await decodeImage(items[i].file, shape, keras), i * size);
         ok[i] = true;
       } catch (e) {
         skipped.push({ file: path.relative(root, items[i].file) || items[i].file, reason: firstLine(e) });
@@ -278,14 +286,14 @@ export async function loadFolder(root: string, options: FolderOptions): Promise<
   checkSize(root, total, inputShape, options.maxImages ?? 20000);
 
   const skipped: SkippedFile[] = [];
-  const trainFilter = keras && kerasInterpolation(keras.interpolation);
+  const trainFilter = keras && kerasResize(keras, 'training');
   const decodedTrain = await decodeAll(listing.train, inputShape, root, skipped, trainFilter);
   let train: Split;
   let validation: Split;
   let test: Split | undefined;
   if (presplit) {
     train = decodedTrain;
-    const validationFilter = keras && kerasInterpolation(keras.validationInterpolation);
+    const validationFilter = keras && kerasResize(keras, 'validation');
     validation = await decodeAll(listing.validation, inputShape, root, skipped, validationFilter);
     if (listing.test.length > 0) test = await decodeAll(listing.test, inputShape, root, skipped, validationFilter);
   } else {
@@ -328,8 +336,8 @@ async function loadKerasSplit(root: string, listing: FolderListing, inputShape: 
   const total = trainItems.length + validationItems.length;
   checkSize(root, total, inputShape, maxImages);
   const skipped: SkippedFile[] = [];
-  const train = await decodeAll(trainItems, inputShape, root, skipped, kerasInterpolation(keras.interpolation));
-  const validation = await decodeAll(validationItems, inputShape, root, skipped, kerasInterpolation(keras.validationInterpolation));
+  const train = await decodeAll(trainItems, inputShape, root, skipped, kerasResize(keras, 'training'));
+  const validation = await decodeAll(validationItems, inputShape, root, skipped, kerasResize(keras, 'validation'));
   return finish(root, inputShape, listing.classNames, total, skipped, train, validation);
 }
 

@@ -18,6 +18,18 @@ export function isKerasInterpolation(s: string): s is KerasInterpolation {
   return (KERAS_INTERPOLATIONS as readonly string[]).includes(s);
 }
 
+/**
+ * load_img's `keep_aspect_ratio=True` (keras/src/utils/image_utils.py `load_img`): the largest
+ * centred box of the target's aspect ratio, in integer pixels, which PIL then resizes.
+ */
+export function kerasCropBox(width: number, height: number, targetWidth: number, targetHeight: number): [number, number, number, number] {
+  const cropHeight = Math.min(height, Math.floor((width * targetHeight) / targetWidth));
+  const cropWidth = Math.min(width, Math.floor((height * targetWidth) / targetHeight));
+  const top = Math.floor((height - cropHeight) / 2);
+  const left = Math.floor((width - cropWidth) / 2);
+  return [left, top, left + cropWidth, top + cropHeight];
+}
+
 /** HWC bytes, `channels` per pixel. */
 export interface Bytes8 {
   data: Uint8Array;
@@ -45,20 +57,20 @@ export function pilLuma(rgb: Bytes8): Bytes8 {
  * source position by repeated addition (`xo += a[0]`), not by multiplication; the rounding of
  * that sum decides which pixel is taken where a centre falls on a pixel edge, so it is copied.
  */
-function nearest(src: Bytes8, outW: number, outH: number): Bytes8 {
+function nearest(src: Bytes8, outW: number, outH: number, [x0, y0, x1, y1]: Box): Bytes8 {
   const { width: w, height: h, channels: c, data } = src;
   const out = new Uint8Array(outW * outH * c);
   const coord = (v: number): number => (v < 0 ? -1 : Math.trunc(v));
-  const sx = w / outW;
-  const sy = h / outH;
+  const sx = (x1 - x0) / outW;
+  const sy = (y1 - y0) / outH;
   const xin = new Int32Array(outW).fill(-1);
-  let xo = sx * 0.5;
+  let xo = x0 + sx * 0.5;
   for (let x = 0; x < outW; x++) {
     const xi = coord(xo);
     if (xi >= 0 && xi < w) xin[x] = xi;
     xo += sx;
   }
-  let yo = sy * 0.5;
+  let yo = y0 + sy * 0.5;
   for (let y = 0; y < outH; y++) {
     const yi = coord(yo);
     yo += sy;
@@ -125,8 +137,8 @@ interface Coefficients {
  * One axis' weights: the filter's support widens by the scale when shrinking (so every source
  * pixel counts), each window is normalised to sum 1, then turned into PRECISION_BITS fixed point.
  */
-function coefficients(inSize: number, outSize: number, filter: Filter): Coefficients {
-  const scale = inSize / outSize;
+function coefficients(inSize: number, in0: number, in1: number, outSize: number, filter: Filter): Coefficients {
+  const scale = (in1 - in0) / outSize;
   const filterscale = Math.max(scale, 1);
   const support = filter.support * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
@@ -134,7 +146,7 @@ function coefficients(inSize: number, outSize: number, filter: Filter): Coeffici
   const kk = new Int32Array(outSize * ksize);
   const k = new Float64Array(ksize);
   for (let xx = 0; xx < outSize; xx++) {
-    const center = (xx + 0.5) * scale;
+    const center = in0 + (xx + 0.5) * scale;
     const ss = 1 / filterscale;
     const xmin = Math.max(0, Math.trunc(center - support + 0.5));
     const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
@@ -201,22 +213,28 @@ function vertical(src: Bytes8, outH: number, co: Coefficients): Bytes8 {
   return { data: out, width: w, height: outH, channels: c };
 }
 
+/** The source region resized, [left, top, right, bottom] in pixels (PIL's `box`). */
+export type Box = [number, number, number, number];
+
 /**
- * `img.resize((outW, outH), resample)` for an 'L' or 'RGB' image: NEAREST samples; the others
- * convolve, horizontally first (only over the source rows the vertical pass will read), each
- * pass rounded back to bytes as PIL's intermediate image is. An axis whose size does not
- * change is not resampled. The same size is a copy (load_img does not resize then).
+ * `img.resize((outW, outH), resample, box)` for an 'L' or 'RGB' image (box: the whole image
+ * unless given): NEAREST samples; the others convolve, horizontally first (only over the
+ * source rows the vertical pass will read), each pass rounded back to bytes as PIL's
+ * intermediate image is. A pass PIL skips (Resample.c's need_horizontal / need_vertical,
+ * which compare the box's right edge with the output size as written there) is skipped.
+ * The same size and whole box is a copy.
  */
-export function pilResize(src: Bytes8, outW: number, outH: number, interpolation: KerasInterpolation): Bytes8 {
+export function pilResize(src: Bytes8, outW: number, outH: number, interpolation: KerasInterpolation, box: Box = [0, 0, src.width, src.height]): Bytes8 {
   if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new Error(`cannot resize to ${outW}×${outH}`);
-  if (src.width === outW && src.height === outH) return { ...src, data: src.data.slice() };
-  if (interpolation === 'nearest') return nearest(src, outW, outH);
+  const [x0, y0, x1, y1] = box;
+  if (src.width === outW && src.height === outH && x0 === 0 && y0 === 0 && x1 === outW && y1 === outH) return { ...src, data: src.data.slice() };
+  if (interpolation === 'nearest') return nearest(src, outW, outH, box);
   const filter = FILTERS[interpolation];
-  const horiz = coefficients(src.width, outW, filter);
-  const vert = coefficients(src.height, outH, filter);
+  const horiz = coefficients(src.width, x0, x1, outW, filter);
+  const vert = coefficients(src.height, y0, y1, outH, filter);
   let img = src;
   let vbounds = vert;
-  if (src.width !== outW) {
+  if (outW !== src.width || x0 !== 0 || x1 !== outW) {
     const first = vert.bounds[0];
     const last = vert.bounds[outH * 2 - 2] + vert.bounds[outH * 2 - 1];
     img = horizontal(src, outW, first, last - first, horiz);
@@ -224,6 +242,6 @@ export function pilResize(src: Bytes8, outW: number, outH: number, interpolation
     for (let i = 0; i < outH; i++) shifted[i * 2] -= first;
     vbounds = { ...vert, bounds: shifted };
   }
-  if (src.height !== outH) img = vertical(img, outH, vbounds);
+  if (outH !== src.height || y0 !== 0 || y1 !== outH) img = vertical(img, outH, vbounds);
   return img;
 }

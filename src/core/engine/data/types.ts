@@ -71,6 +71,9 @@ export interface KerasFolderLoad {
   /** Resize filter of the training iterator, and of the validation one (Keras' names: 'nearest', 'bilinear', ...). */
   interpolation: string;
   validationInterpolation: string;
+  /** load_img's keep_aspect_ratio (centred crop before resizing) for each; absent: false, Keras' default. */
+  keepAspectRatio?: boolean;
+  validationKeepAspectRatio?: boolean;
   /**
    * Per class, the [from, to) fractions of its files (sorted as Keras lists them) that go to
    * training and to validation: Keras takes files[int(from·n) : int(to·n)]. Absent: the folder's

@@ -25,6 +25,12 @@ function interpolationOf(flow: FlowSettings): string {
   return name;
 }
 
+function keepsAspectRatio(flow: FlowSettings): boolean {
+  const keep = flow.keepAspectRatio ?? false;
+  if (typeof keep !== 'boolean') throw new DataError(`${flow.label}: ConvLens cannot read its keep_aspect_ratio (${keep.unknown}); write True or False`);
+  return keep;
+}
+
 type Range = [number, number];
 
 /** The [from, to) fractions of each class's files a flow takes (undefined: all, no subset). */
@@ -60,8 +66,12 @@ export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator
   const validation = given?.method === 'flow_from_directory' && given.directory !== undefined && given.directory === train.directory ? given : undefined;
   const interpolation = interpolationOf(train);
   const validationInterpolation = validation ? interpolationOf(validation) : interpolation;
-  const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${interpolation === 'nearest' ? ', Keras\' default' : ''}), as Keras' load_img does`];
+  const keepAspectRatio = keepsAspectRatio(train);
+  const validationKeepAspectRatio = validation ? keepsAspectRatio(validation) : keepAspectRatio;
+  const cropped = keepAspectRatio ? ', the centred crop of the target\'s aspect ratio (keep_aspect_ratio=True)' : '';
+  const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${interpolation === 'nearest' ? ', Keras\' default' : ''})${cropped}, as Keras' load_img does`];
   const load: KerasFolderLoad = { interpolation, validationInterpolation, followLinks: train.followLinks ?? false };
+  if (keepAspectRatio || validationKeepAspectRatio) Object.assign(load, { keepAspectRatio, validationKeepAspectRatio });
   if (train.shuffle === false) {
     load.fileOrder = true;
     notes.push(`training batches in file order, class by class (shuffle=False in ${train.label})`);

@@ -32,6 +32,7 @@ export function flowSettings(g: FitGenerator | undefined): FlowSettings | undefi
     ...(flow.subset !== undefined ? { subset: flow.subset } : {}),
     ...(flow.shuffle !== undefined ? { shuffle: flow.shuffle } : {}),
     ...(flow.followLinks !== undefined ? { followLinks: flow.followLinks } : {}),
+    ...(flow.keepAspectRatio !== undefined ? { keepAspectRatio: flow.keepAspectRatio } : {}),
     ...validationSplitOf(g.config['validation_split']),
   };
 }

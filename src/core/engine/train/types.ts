@@ -62,6 +62,8 @@ export interface FlowSettings {
   shuffle?: boolean;
   /** Walk symbolic links to subfolders (Keras' follow_links). */
   followLinks?: boolean;
+  /** Crop the centre to the target's aspect ratio before resizing (Keras' keep_aspect_ratio); absent: no. */
+  keepAspectRatio?: boolean | { unknown: string };
 }
 
 export interface TrainSettings {
