@@ -30,14 +30,8 @@ import { fitGenerator } from '../../src/core/engine/train/trainingInput';
 import type { TrainSettings } from '../../src/core/engine/train/types';
 import { readPython } from '../../src/core/source/python/reader';
 import { recordFeeds } from '../helpers/modelFeeds';
+import { maxByteDiff, pythonMissing, PYTHON } from '../helpers/pil';
 
-const PYTHON = '/usr/bin/python3';
-
-function pilReady(): string | null {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import PIL.Image, numpy']);
-  return r.status === 0 ? null : `${PYTHON} lacks PIL/numpy: ${String(r.stderr).trim().split('\n').pop()}`;
-}
 
 function python(script: string, args: string[]): string {
   const r = spawnSync(PYTHON, ['-c', script, ...args], { maxBuffer: 1 << 28 });
@@ -116,16 +110,11 @@ print(json.dumps(out))
 
 const toBytes = (x: Float32Array): Uint8Array => Uint8Array.from(x, (v) => Math.round(v * 255));
 
-function maxDiff(a: Uint8Array, b: Uint8Array): number {
-  assert.strictEqual(a.length, b.length, 'sizes differ');
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
+const maxDiff = maxByteDiff;
 
 describe("image folders as Keras' flow_from_directory loads them (against /usr/bin/python3's PIL)", function () {
   this.timeout(120000);
-  const why = pilReady();
+  const why = pythonMissing('PIL.Image, numpy');
   let dir = '';
   before(async function () {
     if (why) {

@@ -9,17 +9,10 @@
  */
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import { KERAS_INTERPOLATIONS, kerasCropBox, pilLuma, pilResize, type Box, type KerasInterpolation } from '../../src/core/engine/data/pilResize';
 import { mulberry32 } from '../../src/core/engine/data/rng';
+import { maxByteDiff, pythonMissing, PYTHON } from '../helpers/pil';
 
-const PYTHON = '/usr/bin/python3';
-
-function pilReady(): string | null {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import PIL.Image']);
-  return r.status === 0 ? null : `${PYTHON} lacks PIL: ${String(r.stderr).trim().split('\n').pop()}`;
-}
 
 // Reads one job per line on stdin (JSON header + hex bytes), answers one hex line each: one process for all cases.
 const PIL_SERVER = `
@@ -59,16 +52,11 @@ function image(w: number, h: number, c: number, seed: number): Uint8Array {
   return out;
 }
 
-function maxDiff(a: Uint8Array, b: Uint8Array): number {
-  assert.strictEqual(a.length, b.length, 'sizes differ');
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
+const maxDiff = maxByteDiff;
 
 describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /usr/bin/python3's PIL)", function () {
   this.timeout(60000);
-  const why = pilReady();
+  const why = pythonMissing('PIL.Image');
   before(function () {
     if (why) {
       console.log(`  skipped: ${why}`);

@@ -22,6 +22,16 @@ describe('convlens train defaults', () => {
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-cli-defaults-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // pets/{train,validation}/{cats,dogs}/1.png, a 1×1 PNG each (prepareTraining lists the folder; it decodes nothing).
+  const writePets = (): void => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    for (const split of ['train', 'validation']) {
+      for (const cls of ['cats', 'dogs']) {
+        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
+      }
+    }
+  };
   const write = (text: string): string => {
     const file = path.join(dir, 'model.py');
     fs.writeFileSync(file, text);
@@ -59,14 +69,7 @@ describe('convlens train defaults', () => {
       'net.compile(optimizer="rmsprop", loss="binary_crossentropy")',
       'net.fit(train_generator, steps_per_epoch=10, epochs=3, validation_data=validation_generator, validation_steps=5)',
     ].join('\n'));
-    // A 1×1 PNG per class and split (prepareTraining lists the folder; it decodes nothing).
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-    for (const split of ['train', 'validation']) {
-      for (const cls of ['cats', 'dogs']) {
-        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
-      }
-    }
+    writePets();
     const { settings, origins } = prepareTraining(file, {});
     assert.deepStrictEqual(settings.generator, {
       name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
@@ -98,13 +101,7 @@ describe('convlens train defaults', () => {
       'net.compile(optimizer="rmsprop", loss="binary_crossentropy")',
       'net.fit(train_generator, epochs=3, validation_data=validation_generator)',
     ].join('\n'));
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-    for (const split of ['train', 'validation']) {
-      for (const cls of ['cats', 'dogs']) {
-        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
-      }
-    }
+    writePets();
     const { settings, origins } = prepareTraining(file, {});
     // Keras reads pets/train's class folders and splits them; pets/validation is not read.
     assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'pets', 'train') });
