@@ -30,7 +30,7 @@ import { fitGenerator } from '../../src/core/engine/train/trainingInput';
 import type { TrainSettings } from '../../src/core/engine/train/types';
 import { readPython } from '../../src/core/source/python/reader';
 import { recordFeeds } from '../helpers/modelFeeds';
-import { maxByteDiff, pythonMissing, PYTHON } from '../helpers/pil';
+import { maxByteDiff, pilLoadImg, pythonMissing, PYTHON } from '../helpers/pil';
 
 
 function python(script: string, args: string[]): string {
@@ -61,36 +61,6 @@ for rel, mode, w, h, fmt in specs:
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     im.save(path, fmt, **({'quality': 90} if fmt == 'JPEG' else {}))
-`;
-
-/**
- * Keras' load_img steps, for each file: open, convert to color_mode, resize with the filter when
- * the size differs (keep_aspect_ratio: first the largest centred crop of the target's ratio).
- */
-const LOAD_IMG = `
-import sys, json
-from PIL import Image
-F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
-     'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
-files, color_mode, h, w, interpolation, keep = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6] == 'keep'
-out = {}
-for f in files:
-    img = Image.open(f)
-    if color_mode == 'grayscale':
-        if img.mode not in ('L', 'I;16', 'I'):
-            img = img.convert('L')
-    elif img.mode != 'RGB':
-        img = img.convert('RGB')
-    if img.size != (w, h):
-        box = None
-        if keep:
-            width, height = img.size
-            ch, cw = min(height, width * h // w), min(width, height * w // h)
-            top, left = (height - ch) // 2, (width - cw) // 2
-            box = (left, top, left + cw, top + ch)
-        img = img.resize((w, h), F[interpolation], box=box)
-    out[f] = img.tobytes().hex()
-print(json.dumps(out))
 `;
 
 /** Keras' split, re-stated: per class (sorted subfolders), os.walk sorted by root, names sorted, white list by endswith, files[int(a*n):int(b*n)]. */
@@ -163,11 +133,11 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
           split.sources!.forEach((file, i) => loaded.set(file, toBytes(split.x.subarray(i * size, (i + 1) * size))));
         }
         assert.strictEqual(loaded.size, images.length);
-        const pil = JSON.parse(python(LOAD_IMG, [JSON.stringify([...loaded.keys()]), colorMode, String(shape[0]), String(shape[1]), interpolation, keep ? 'keep' : 'stretch'])) as Record<string, string>;
+        const pil = pilLoadImg([...loaded.keys()], colorMode, shape[0], shape[1], interpolation, keep);
         const key = `${colorMode} ${interpolation}${keep ? ' keep_aspect_ratio' : ''}`;
         worst[key] = { png: 0, jpeg: 0 };
         for (const [file, ours] of loaded) {
-          const d = maxDiff(ours, Uint8Array.from(Buffer.from(pil[file], 'hex')));
+          const d = maxDiff(ours, pil[file]);
           if (file.endsWith('.jpg')) worst[key].jpeg = Math.max(worst[key].jpeg, d);
           else worst[key].png = Math.max(worst[key].png, d);
         }

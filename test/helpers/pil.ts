@@ -22,3 +22,41 @@ export function maxByteDiff(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
   return d;
 }
+
+/**
+ * Keras' load_img steps done by PIL itself (keras/src/utils/image_utils.py `load_img`, re-stated):
+ * open, convert to 'L' (grayscale) or 'RGB', and when the size differs resize with the filter,
+ * under keep_aspect_ratio the largest centred crop of the target's ratio. Bytes per file, HWC.
+ */
+export function pilLoadImg(files: string[], colorMode: 'rgb' | 'grayscale', h: number, w: number, interpolation: string, keepAspectRatio = false): Record<string, Uint8Array> {
+  const r = spawnSync(PYTHON, ['-c', LOAD_IMG, JSON.stringify(files), colorMode, String(h), String(w), interpolation, keepAspectRatio ? 'keep' : 'stretch'], { maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(String(r.stderr));
+  const hex = JSON.parse(String(r.stdout)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(hex).map(([f, bytes]) => [f, Uint8Array.from(Buffer.from(bytes, 'hex'))]));
+}
+
+const LOAD_IMG = `
+import sys, json
+from PIL import Image
+F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
+     'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
+files, color_mode, h, w, interpolation, keep = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6] == 'keep'
+out = {}
+for f in files:
+    img = Image.open(f)
+    if color_mode == 'grayscale':
+        if img.mode not in ('L', 'I;16', 'I'):
+            img = img.convert('L')
+    elif img.mode != 'RGB':
+        img = img.convert('RGB')
+    if img.size != (w, h):
+        box = None
+        if keep:
+            width, height = img.size
+            ch, cw = min(height, width * h // w), min(width, height * w // h)
+            top, left = (height - ch) // 2, (width - cw) // 2
+            box = (left, top, left + cw, top + ch)
+        img = img.resize((w, h), F[interpolation], box=box)
+    out[f] = img.tobytes().hex()
+print(json.dumps(out))
+`;

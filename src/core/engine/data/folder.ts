@@ -341,12 +341,12 @@ async function loadKerasSplit(root: string, listing: FolderListing, inputShape: 
   return finish(root, inputShape, listing.classNames, total, skipped, train, validation);
 }
 
-/** One image file for a preview, decoded as the folder loader decodes it (stretched to H×W, 1 or 3 channels). */
-export async function imageFileSample(file: string, shape: ImageShape): Promise<SampleImage> {
+/** One image file for a preview, decoded as the folder loader decodes it (stretched to H×W, 1 or 3 channels; as Keras' load_img with `keras`). */
+export async function imageFileSample(file: string, shape: ImageShape, keras?: KerasResize): Promise<SampleImage> {
   const name = path.basename(file);
   if (!fs.existsSync(file)) throw new DataError(`cannot read ${name}: no such file (${path.resolve(file)})`);
   try {
-    return { label: name, pixels: await decodeImage(file, shape) };
+    return { label: name, pixels: await decodeImage(file, shape, keras) };
   } catch (e) {
     throw new DataError(`cannot read ${name}: ${firstLine(e)}`);
   }
