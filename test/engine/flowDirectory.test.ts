@@ -66,12 +66,12 @@ for rel, mode, w, h, fmt in specs:
 /** Keras' split, re-stated: per class (sorted subfolders), os.walk sorted by root, names sorted, white list by endswith, files[int(a*n):int(b*n)]. */
 const KERAS_SPLIT = `
 import sys, os, json
-root, split = sys.argv[1], float(sys.argv[2])
+root, split, follow = sys.argv[1], float(sys.argv[2]), sys.argv[3] == 'follow'
 formats = ('png', 'jpg', 'jpeg', 'bmp', 'ppm', 'tif', 'tiff')
 out = {'training': [], 'validation': []}
 for cls in sorted(c for c in os.listdir(root) if os.path.isdir(os.path.join(root, c))):
     top = os.path.join(root, cls)
-    files = [os.path.join(r, f) for r, _, fs in sorted(os.walk(top, followlinks=False), key=lambda t: t[0]) for f in sorted(fs) if f.lower().endswith(formats)]
+    files = [os.path.join(r, f) for r, _, fs in sorted(os.walk(top, followlinks=follow), key=lambda t: t[0]) for f in sorted(fs) if f.lower().endswith(formats)]
     n = len(files)
     out['validation'] += files[0:int(split * n)]
     out['training'] += files[int(split * n):n]
@@ -183,7 +183,7 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
     it("puts exactly Keras' files in training and validation, and says so in the log", async () => {
       const logs: string[] = [];
       const prepared = await prepareRun(tf, spec, settings, (e) => { if (e.type === 'log') logs.push(e.message); });
-      const keras = JSON.parse(python(KERAS_SPLIT, [root, '0.3'])) as { training: string[]; validation: string[] };
+      const keras = JSON.parse(python(KERAS_SPLIT, [root, '0.3', 'no'])) as { training: string[]; validation: string[] };
       // By hand: cats has 10 listed files → int(0.3·10) = 3 to validation; dogs 7 → 2; zebras 3 → int(0.9) = 0.
       assert.deepStrictEqual([keras.training.length, keras.validation.length], [7 + 5 + 3, 3 + 2 + 0]);
       assert.deepStrictEqual(keras.validation.slice(0, 3).map((f) => path.relative(root, f)), ['cats/.hidden.png', 'cats/C1.png', 'cats/c10.png']);
@@ -192,6 +192,24 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
       assert.deepStrictEqual(prepared.dataset.skipped, []);
       assert.ok(logs.some((l) => l.startsWith("training: each class's files after the first 30%, sorted as Keras lists them (train_gen = datagen.flow_from_directory(...), line 4); validation: the first 30% of each class's files (val_gen")), logs.join('\n'));
       assert.ok(logs.includes("training batches in file order, class by class (shuffle=False in train_gen = datagen.flow_from_directory(...), line 4)"), logs.join('\n'));
+    });
+
+    it("walks into linked folders only with follow_links=True, as os.walk(followlinks=True) does", async () => {
+      const split = { training: [0.3, 1] as [number, number], validation: [0, 0.3] as [number, number] };
+      const ds = await loadFolder(root, { inputShape: [8, 8, 3], keras: { interpolation: 'nearest', validationInterpolation: 'nearest', followLinks: true, split } });
+      const keras = JSON.parse(python(KERAS_SPLIT, [root, '0.3', 'follow'])) as { training: string[]; validation: string[] };
+      // cats/linked is dogs/: cats lists 10 + 7 files, int(0.3·17) = 5 of them validate.
+      assert.strictEqual(keras.training.length + keras.validation.length, 17 + 7 + 3);
+      assert.deepStrictEqual(ds.train.sources, keras.training);
+      assert.deepStrictEqual(ds.validation.sources, keras.validation);
+    });
+
+    it("refuses, in one line, a train/ + validation/ folder that the code splits with subset (Keras would take them as classes)", async () => {
+      const presplit = path.join(dir, 'presplit');
+      python(WRITE_IMAGES, [presplit, JSON.stringify(['train/a/1.png', 'train/b/1.png', 'validation/a/1.png', 'validation/b/1.png'].map((f) => [f, 'RGB', 4, 4, 'PNG']))]);
+      const split = { training: [0.2, 1] as [number, number], validation: [0, 0.2] as [number, number] };
+      await assert.rejects(loadFolder(presplit, { inputShape: [8, 8, 3], keras: { interpolation: 'nearest', validationInterpolation: 'nearest', followLinks: false, split } }),
+        (e: Error) => e.name === 'DataError' && e.message.includes('holds train/ and validation/ folders, but the code splits it with validation_split and subset') && !e.message.includes('\n'));
     });
 
     it('feeds the training images in file order under shuffle=False', async () => {
