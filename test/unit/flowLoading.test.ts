@@ -83,6 +83,16 @@ describe('flow_from_directory decides how the folder is loaded', () => {
     assert.strictEqual(flowFolderLoad({ ...s, validationSplit: 0.2 })?.notes.length, 2);
   });
 
+  it("resizes the validation images with the validation iterator's own interpolation, also when it reads Chollet's validation/ folder", () => {
+    const got = flowFolderLoad(settingsOf([
+      'train_datagen = ImageDataGenerator(rescale=1./255, rotation_range=40)',
+      'test_datagen = ImageDataGenerator(rescale=1./255)',
+      "train_gen = train_datagen.flow_from_directory('data/train', target_size=(32, 32), interpolation='bilinear')",
+      "val_gen = test_datagen.flow_from_directory('data/validation', target_size=(32, 32), interpolation='box')",
+    ], 'm.fit(train_gen, validation_data=val_gen)'));
+    assert.deepStrictEqual(got?.load, { interpolation: 'bilinear', validationInterpolation: 'box', followLinks: false });
+  });
+
   it("validates on what subset='training' leaves out when fit() has no validation iterator on that folder", () => {
     const alone = flowFolderLoad(settingsOf(tutorial(', validation_split=0.25').slice(0, 2), 'm.fit(train_gen, epochs=5)'));
     assert.deepStrictEqual(alone?.load.split, { training: [0.25, 1], validation: [0, 0.25] });

@@ -62,12 +62,14 @@ export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator
   const train = settings.generator?.flow;
   if (settings.data.kind !== 'folder' || train?.method !== 'flow_from_directory') return undefined;
   const given = settings.generator?.validationFlow;
-  // The validation iterator counts when it reads the same folder; another folder is not loaded (ConvLens reads one).
-  const validation = given?.method === 'flow_from_directory' && given.directory !== undefined && given.directory === train.directory ? given : undefined;
+  const validationFlow = given?.method === 'flow_from_directory' ? given : undefined;
+  // Its resize applies to the validation images (Chollet's validation/ folder too); its subset only
+  // when it reads the same folder (ConvLens loads one folder: another one's split is not reproduced).
+  const validation = validationFlow?.directory !== undefined && validationFlow.directory === train.directory ? validationFlow : undefined;
   const interpolation = interpolationOf(train);
-  const validationInterpolation = validation ? interpolationOf(validation) : interpolation;
+  const validationInterpolation = validationFlow ? interpolationOf(validationFlow) : interpolation;
   const keepAspectRatio = keepsAspectRatio(train);
-  const validationKeepAspectRatio = validation ? keepsAspectRatio(validation) : keepAspectRatio;
+  const validationKeepAspectRatio = validationFlow ? keepsAspectRatio(validationFlow) : keepAspectRatio;
   const cropped = keepAspectRatio ? ', the centred crop of the target\'s aspect ratio (keep_aspect_ratio=True)' : '';
   const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${interpolation === 'nearest' ? ', Keras\' default' : ''})${cropped}, as Keras' load_img does`];
   const load: KerasFolderLoad = { interpolation, validationInterpolation, followLinks: train.followLinks ?? false };
