@@ -50,7 +50,9 @@ for rel, mode, w, h, fmt in specs:
     chans = [(x * 255 // max(w - 1, 1)), (y * 255 // max(h - 1, 1)), ((x * 37 + y * 91) % 256), ((x + y) * 255 // max(w + h - 2, 1))]
     arr = np.stack(chans, -1).astype(np.uint8)
     arr[(x + 2 * y) % 7 == 0] = 255  # hard edges
-    if mode == 'L':
+    if mode == 'I;16':
+        im = Image.fromarray((arr[..., 0].astype(np.uint16) * 257 + arr[..., 2]).astype(np.uint16))
+    elif mode == 'L':
         im = Image.fromarray(arr[..., 2], 'L')
     elif mode == 'RGBA':
         im = Image.fromarray(arr, 'RGBA')
@@ -78,7 +80,8 @@ for cls in sorted(c for c in os.listdir(root) if os.path.isdir(os.path.join(root
 print(json.dumps(out))
 `;
 
-const toBytes = (x: Float32Array): Uint8Array => Uint8Array.from(x, (v) => Math.round(v * 255));
+/** [0, 1] floats back to PIL's values (0–255; more for 16-bit greyscale kept in mode 'I'). */
+const toBytes = (x: Float32Array): Int32Array => Int32Array.from(x, (v) => Math.round(v * 255));
 
 const maxDiff = maxByteDiff;
 
@@ -102,6 +105,8 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
       ['a/grey_13x17.png', 'L', 13, 17, 'PNG'],
       ['a/alpha_40x29.png', 'RGBA', 40, 29, 'PNG'],
       ['a/palette_21x19.png', 'P', 21, 19, 'PNG'],
+      // 16 bits: PIL opens it in mode 'I'; grayscale keeps the 16-bit values, rgb clips them at 255.
+      ['a/deep_27x19.png', 'I;16', 27, 19, 'PNG'],
       ['b/small_8x6.png', 'RGB', 8, 6, 'PNG'],
       ['b/at_size_32x24.png', 'RGB', 32, 24, 'PNG'],
       ['b/photo_45x31.jpg', 'RGB', 45, 31, 'JPEG'],
@@ -128,7 +133,7 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
         const ds = await loadFolder(root, { inputShape: shape, validationSplit: 0.25, keras });
         assert.deepStrictEqual(ds.skipped, []);
         const size = shape[0] * shape[1] * shape[2];
-        const loaded = new Map<string, Uint8Array>();
+        const loaded = new Map<string, Int32Array>();
         for (const split of [ds.train, ds.validation]) {
           split.sources!.forEach((file, i) => loaded.set(file, toBytes(split.x.subarray(i * size, (i + 1) * size))));
         }

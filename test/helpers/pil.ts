@@ -15,8 +15,8 @@ export function pythonMissing(modules: string): string | null {
   return r.status === 0 ? null : `${PYTHON} lacks ${modules}: ${String(r.stderr).trim().split('\n').pop()}`;
 }
 
-/** The largest difference between two byte images of the same length. */
-export function maxByteDiff(a: Uint8Array, b: Uint8Array): number {
+/** The largest difference between two images of the same length (bytes, or PIL's 'I' values). */
+export function maxByteDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.strictEqual(a.length, b.length, 'sizes differ');
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
@@ -26,17 +26,19 @@ export function maxByteDiff(a: Uint8Array, b: Uint8Array): number {
 /**
  * Keras' load_img steps done by PIL itself (keras/src/utils/image_utils.py `load_img`, re-stated):
  * open, convert to 'L' (grayscale) or 'RGB', and when the size differs resize with the filter,
- * under keep_aspect_ratio the largest centred crop of the target's ratio. Bytes per file, HWC.
+ * under keep_aspect_ratio the largest centred crop of the target's ratio. The values per file,
+ * HWC (0–255, or up to 65535 for a 16-bit greyscale PNG kept in mode 'I'). Needs numpy too.
  */
-export function pilLoadImg(files: string[], colorMode: 'rgb' | 'grayscale', h: number, w: number, interpolation: string, keepAspectRatio = false): Record<string, Uint8Array> {
+export function pilLoadImg(files: string[], colorMode: 'rgb' | 'grayscale', h: number, w: number, interpolation: string, keepAspectRatio = false): Record<string, Int32Array> {
   const r = spawnSync(PYTHON, ['-c', LOAD_IMG, JSON.stringify(files), colorMode, String(h), String(w), interpolation, keepAspectRatio ? 'keep' : 'stretch'], { maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(String(r.stderr));
-  const hex = JSON.parse(String(r.stdout)) as Record<string, string>;
-  return Object.fromEntries(Object.entries(hex).map(([f, bytes]) => [f, Uint8Array.from(Buffer.from(bytes, 'hex'))]));
+  const values = JSON.parse(String(r.stdout)) as Record<string, number[]>;
+  return Object.fromEntries(Object.entries(values).map(([f, v]) => [f, Int32Array.from(v)]));
 }
 
 const LOAD_IMG = `
 import sys, json
+import numpy as np
 from PIL import Image
 F = {'nearest': Image.NEAREST, 'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
      'hamming': Image.HAMMING, 'box': Image.BOX, 'lanczos': Image.LANCZOS}
@@ -57,6 +59,6 @@ for f in files:
             top, left = (height - ch) // 2, (width - cw) // 2
             box = (left, top, left + cw, top + ch)
         img = img.resize((w, h), F[interpolation], box=box)
-    out[f] = img.tobytes().hex()
+    out[f] = np.asarray(img).astype(np.int64).ravel().tolist()
 print(json.dumps(out))
 `;

@@ -51,7 +51,7 @@ describe('convlens augment --model <ImageDataGenerator>', function () {
     }
     assert.deepStrictEqual(r.json['inputShape'], [150, 150, 3]);
     // The image is loaded as the example's flow_from_directory loads it: PIL's 'nearest' (Keras' default) to 150×150.
-    const missing = pythonMissing('PIL.Image');
+    const missing = pythonMissing('PIL.Image, numpy');
     if (missing) return console.log(`  (PIL check skipped: ${missing})`);
     const original = new Uint8Array(await sharp(path.join(out, 'original.png')).removeAlpha().raw().toBuffer());
     assert.strictEqual(maxByteDiff(original, pilLoadImg([image], 'rgb', 150, 150, 'nearest')[image]), 0);

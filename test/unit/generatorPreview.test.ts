@@ -79,7 +79,7 @@ describe('ImageDataGenerator preview', function () {
   });
 
   it("loads an image file as the generator's flow_from_directory would (its interpolation and keep_aspect_ratio, PIL's arithmetic)", async function () {
-    const missing = pythonMissing('PIL.Image');
+    const missing = pythonMissing('PIL.Image, numpy');
     if (missing) {
       console.log(`  skipped: ${missing}`);
       this.skip();

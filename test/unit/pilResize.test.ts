@@ -28,10 +28,10 @@ for line in sys.stdin:
     print(out.tobytes().hex())
 `;
 
-interface Job { op: 'resize' | 'luma'; mode: 'L' | 'RGB'; w: number; h: number; ow: number; oh: number; filter: KerasInterpolation; data: Uint8Array; box?: Box }
+interface Job { op: 'resize' | 'luma'; mode: 'L' | 'RGB' | 'I'; w: number; h: number; ow: number; oh: number; filter: KerasInterpolation; data: Uint8Array | Int32Array; box?: Box }
 
 function runPil(jobs: Job[]): Uint8Array[] {
-  const input = jobs.map((j) => JSON.stringify({ ...j, data: Buffer.from(j.data).toString('hex') })).join('\n') + '\n';
+  const input = jobs.map((j) => JSON.stringify({ ...j, data: Buffer.from(j.data.buffer, j.data.byteOffset, j.data.byteLength).toString('hex') })).join('\n') + '\n';
   const r = spawnSync(PYTHON, ['-c', PIL_SERVER], { input, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(String(r.stderr));
   return String(r.stdout).trim().split('\n').map((hex) => Uint8Array.from(Buffer.from(hex, 'hex')));
@@ -80,7 +80,7 @@ describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /us
       const expected = runPil(jobs);
       const worst: Record<string, number> = {};
       jobs.forEach((j, i) => {
-        const ours = pilResize({ data: j.data, width: j.w, height: j.h, channels: c }, j.ow, j.oh, j.filter).data;
+        const ours = pilResize({ data: j.data as Uint8Array, width: j.w, height: j.h, channels: c }, j.ow, j.oh, j.filter).data;
         worst[j.filter] = Math.max(worst[j.filter] ?? 0, maxDiff(ours, expected[i]));
       });
       assert.deepStrictEqual(worst, Object.fromEntries(KERAS_INTERPOLATIONS.map((f) => [f, 0])));
@@ -95,7 +95,7 @@ describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /us
       return { op: 'resize', mode: 'L', w, h, ow: pick(300), oh: pick(300), filter: 'nearest', data: image(w, h, 1, i) };
     });
     const expected = runPil(jobs);
-    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data, width: j.w, height: j.h, channels: 1 }, j.ow, j.oh, 'nearest').data, expected[i]) !== 0);
+    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data as Uint8Array, width: j.w, height: j.h, channels: 1 }, j.ow, j.oh, 'nearest').data, expected[i]) !== 0);
     assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh}`), []);
   });
 
@@ -110,7 +110,22 @@ describe("PIL's resize and 'L' conversion, reproduced byte for byte (against /us
       for (const filter of KERAS_INTERPOLATIONS) jobs.push({ op: 'resize', mode: 'RGB', w, h, ow, oh, filter, data: image(w, h, 3, 500 + i), box: kerasCropBox(w, h, ow, oh) });
     });
     const expected = runPil(jobs);
-    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data, width: j.w, height: j.h, channels: 3 }, j.ow, j.oh, j.filter, j.box).data, expected[i]) !== 0);
+    const wrong = jobs.filter((j, i) => maxDiff(pilResize({ data: j.data as Uint8Array, width: j.w, height: j.h, channels: 3 }, j.ow, j.oh, j.filter, j.box).data, expected[i]) !== 0);
+    assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh} ${j.filter}`), []);
+  });
+
+  it("resizes 32-bit 'I' images (16-bit greyscale PNGs open so) exactly as PIL: double weights, rounded half away from zero", () => {
+    const rng = mulberry32(99);
+    const jobs: Job[] = [];
+    for (const [w, h, ow, oh] of sizes.slice(0, 6)) {
+      const data = Int32Array.from({ length: w * h }, (_, i) => ((i % w) * 977 + Math.floor(i / w) * 131 + (rng() < 0.2 ? 40000 : 0)) % 65536);
+      for (const filter of KERAS_INTERPOLATIONS) jobs.push({ op: 'resize', mode: 'I', w, h, ow, oh, filter, data });
+    }
+    const expected = runPil(jobs).map((b) => new Int32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+    const wrong = jobs.filter((j, i) => {
+      const ours = pilResize({ data: j.data as Int32Array, width: j.w, height: j.h, channels: 1 }, j.ow, j.oh, j.filter).data;
+      return ours.length !== expected[i].length || ours.some((v, k) => v !== expected[i][k]);
+    });
     assert.deepStrictEqual(wrong.map((j) => `${j.w}×${j.h}→${j.ow}×${j.oh} ${j.filter}`), []);
   });
 

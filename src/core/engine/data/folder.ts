@@ -21,7 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isKerasInterpolation, kerasCropBox, pilLuma, pilResize, type Bytes8, type KerasInterpolation } from './pilResize';
+import { isKerasInterpolation, kerasCropBox, pilLuma, pilResize, type Bytes8, type Image, type KerasInterpolation, type Pixels } from './pilResize';
 import { loadSharp } from './sharp';
 import { gather, stratifiedSplit } from './split';
 import { dataArgumentChoices } from './catalog';
@@ -159,14 +159,36 @@ export interface KerasResize {
  */
 async function decodeLikeKeras(file: string, [h, w, c]: ImageShape, { interpolation, keepAspectRatio }: KerasResize): Promise<Float32Array> {
   const sharp = loadSharp();
-  const { data, info } = await sharp(file, { failOn: 'error', ignoreIcc: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-  let img: Bytes8 = { data, width: info.width, height: info.height, channels: 3 };
-  if (c === 1) img = pilLuma(img);
+  const input = sharp(file, { failOn: 'error', ignoreIcc: true });
+  const meta = await input.metadata();
+  let img: Image<Pixels>;
+  if (meta.format === 'png' && meta.depth === 'ushort' && meta.channels === 1) {
+    img = await wideGrey(file, c);
+  } else {
+    const { data, info } = await input.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+    img = { data, width: info.width, height: info.height, channels: 3 };
+    if (c === 1) img = pilLuma(img as Bytes8);
+  }
   if (img.width !== w || img.height !== h) img = pilResize(img, w, h, interpolation, keepAspectRatio ? kerasCropBox(img.width, img.height, w, h) : undefined);
   const out = new Float32Array(h * w * c);
   for (let i = 0; i < out.length; i++) out[i] = img.data[i] / 255;
   return out;
+}
+
+/**
+ * A 16-bit greyscale PNG as PIL gives it to load_img: mode 'I', the 16-bit values themselves,
+ * which color_mode='grayscale' keeps (the model gets values up to 65535, as in Keras) and the
+ * conversion to 'RGB' clips at 255 (PIL's I → RGB), so such images are mostly white in Keras.
+ */
+async function wideGrey(file: string, channels: number): Promise<Image<Pixels>> {
+  const { data, info } = await loadSharp()(file, { failOn: 'error', ignoreIcc: true }).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`decoded to ${info.channels} channels, expected 1`);
+  const values = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  if (channels === 1) return { data: Int32Array.from(values), width: info.width, height: info.height, channels: 1 };
+  const rgb = new Uint8Array(values.length * 3);
+  values.forEach((v, i) => rgb.fill(Math.min(v, 255), i * 3, i * 3 + 3));
+  return { data: rgb, width: info.width, height: info.height, channels: 3 };
 }
 
 /** The training or validation iterator's resize, checked: Keras raises ValueError for a filter PIL does not have. */

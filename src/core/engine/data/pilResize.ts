@@ -30,12 +30,22 @@ export function kerasCropBox(width: number, height: number, targetWidth: number,
   return [left, top, left + cropWidth, top + cropHeight];
 }
 
-/** HWC bytes, `channels` per pixel. */
-export interface Bytes8 {
-  data: Uint8Array;
+/** PIL's 8-bit modes ('L', 'RGB') as bytes; its 32-bit integer mode 'I' (16-bit greyscale PNGs open in it) as Int32Array. */
+export type Pixels = Uint8Array | Int32Array;
+
+/** HWC values, `channels` per pixel. */
+export interface Image<T extends Pixels> {
+  data: T;
   width: number;
   height: number;
   channels: number;
+}
+
+export type Bytes8 = Image<Uint8Array>;
+
+/** An empty array of the same kind. */
+function like<T extends Pixels>(data: T, length: number): T {
+  return (data instanceof Int32Array ? new Int32Array(length) : new Uint8Array(length)) as T;
 }
 
 /**
@@ -57,9 +67,9 @@ export function pilLuma(rgb: Bytes8): Bytes8 {
  * source position by repeated addition (`xo += a[0]`), not by multiplication; the rounding of
  * that sum decides which pixel is taken where a centre falls on a pixel edge, so it is copied.
  */
-function nearest(src: Bytes8, outW: number, outH: number, [x0, y0, x1, y1]: Box): Bytes8 {
+function nearest<T extends Pixels>(src: Image<T>, outW: number, outH: number, [x0, y0, x1, y1]: Box): Image<T> {
   const { width: w, height: h, channels: c, data } = src;
-  const out = new Uint8Array(outW * outH * c);
+  const out = like(data, outW * outH * c);
   const coord = (v: number): number => (v < 0 ? -1 : Math.trunc(v));
   const sx = (x1 - x0) / outW;
   const sy = (y1 - y0) / outH;
@@ -129,13 +139,15 @@ interface Coefficients {
   ksize: number;
   /** Per output pixel: first source index and how many. */
   bounds: Int32Array;
-  /** Fixed-point weights, ksize per output pixel. */
+  /** Normalised weights, ksize per output pixel (PIL's 32-bit modes use them as they are). */
+  kd: Float64Array;
+  /** The same in PRECISION_BITS fixed point (8-bit images). */
   kk: Int32Array;
 }
 
 /**
  * One axis' weights: the filter's support widens by the scale when shrinking (so every source
- * pixel counts), each window is normalised to sum 1, then turned into PRECISION_BITS fixed point.
+ * pixel counts), each window is normalised to sum 1, and also turned into fixed point.
  */
 function coefficients(inSize: number, in0: number, in1: number, outSize: number, filter: Filter): Coefficients {
   const scale = (in1 - in0) / outSize;
@@ -143,15 +155,15 @@ function coefficients(inSize: number, in0: number, in1: number, outSize: number,
   const support = filter.support * filterscale;
   const ksize = Math.ceil(support) * 2 + 1;
   const bounds = new Int32Array(outSize * 2);
+  const kd = new Float64Array(outSize * ksize);
   const kk = new Int32Array(outSize * ksize);
-  const k = new Float64Array(ksize);
   for (let xx = 0; xx < outSize; xx++) {
     const center = in0 + (xx + 0.5) * scale;
     const ss = 1 / filterscale;
     const xmin = Math.max(0, Math.trunc(center - support + 0.5));
     const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin;
+    const k = kd.subarray(xx * ksize, (xx + 1) * ksize);
     let ww = 0;
-    k.fill(0);
     for (let x = 0; x < xmax; x++) {
       const w = filter.weight((x + xmin - center + 0.5) * ss);
       k[x] = w;
@@ -165,7 +177,7 @@ function coefficients(inSize: number, in0: number, in1: number, outSize: number,
     bounds[xx * 2] = xmin;
     bounds[xx * 2 + 1] = xmax;
   }
-  return { ksize, bounds, kk };
+  return { ksize, bounds, kd, kk };
 }
 
 /** clip8: the fixed-point sum back to a byte. Sums stay inside int32, as in C. */
@@ -174,39 +186,47 @@ function clip8(ss: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontal(src: Bytes8, outW: number, rowFirst: number, rows: number, co: Coefficients): Bytes8 {
+/**
+ * One output value from `count` source values (`at(i)`) and the window's weights: bytes in fixed
+ * point (`ImagingResample*_8bpc`), 32-bit integers in doubles rounded half away from zero
+ * (`_32bpc`, ROUND_UP).
+ */
+function convolve(wide: boolean, co: Coefficients, k0: number, count: number, at: (i: number) => number): number {
+  if (wide) {
+    let ss = 0;
+    for (let i = 0; i < count; i++) ss += at(i) * co.kd[k0 + i];
+    return Math.trunc(ss >= 0 ? ss + 0.5 : ss - 0.5);
+  }
+  let ss = 1 << (PRECISION_BITS - 1);
+  for (let i = 0; i < count; i++) ss += at(i) * co.kk[k0 + i];
+  return clip8(ss);
+}
+
+function horizontal<T extends Pixels>(src: Image<T>, outW: number, rowFirst: number, rows: number, co: Coefficients): Image<T> {
   const { width: w, channels: c, data } = src;
-  const out = new Uint8Array(outW * rows * c);
-  const half = 1 << (PRECISION_BITS - 1);
+  const out = like(data, outW * rows * c);
+  const wide = data instanceof Int32Array;
   for (let y = 0; y < rows; y++) {
     const rowIn = (y + rowFirst) * w;
     for (let xx = 0; xx < outW; xx++) {
       const xmin = co.bounds[xx * 2];
-      const xmax = co.bounds[xx * 2 + 1];
-      const k0 = xx * co.ksize;
       for (let ch = 0; ch < c; ch++) {
-        let ss = half;
-        for (let x = 0; x < xmax; x++) ss += data[(rowIn + x + xmin) * c + ch] * co.kk[k0 + x];
-        out[(y * outW + xx) * c + ch] = clip8(ss);
+        out[(y * outW + xx) * c + ch] = convolve(wide, co, xx * co.ksize, co.bounds[xx * 2 + 1], (x) => data[(rowIn + x + xmin) * c + ch]);
       }
     }
   }
   return { data: out, width: outW, height: rows, channels: c };
 }
 
-function vertical(src: Bytes8, outH: number, co: Coefficients): Bytes8 {
+function vertical<T extends Pixels>(src: Image<T>, outH: number, co: Coefficients): Image<T> {
   const { width: w, channels: c, data } = src;
-  const out = new Uint8Array(w * outH * c);
-  const half = 1 << (PRECISION_BITS - 1);
+  const out = like(data, w * outH * c);
+  const wide = data instanceof Int32Array;
   for (let yy = 0; yy < outH; yy++) {
     const ymin = co.bounds[yy * 2];
-    const ymax = co.bounds[yy * 2 + 1];
-    const k0 = yy * co.ksize;
     for (let x = 0; x < w; x++) {
       for (let ch = 0; ch < c; ch++) {
-        let ss = half;
-        for (let y = 0; y < ymax; y++) ss += data[((y + ymin) * w + x) * c + ch] * co.kk[k0 + y];
-        out[(yy * w + x) * c + ch] = clip8(ss);
+        out[(yy * w + x) * c + ch] = convolve(wide, co, yy * co.ksize, co.bounds[yy * 2 + 1], (y) => data[((y + ymin) * w + x) * c + ch]);
       }
     }
   }
@@ -217,17 +237,17 @@ function vertical(src: Bytes8, outH: number, co: Coefficients): Bytes8 {
 export type Box = [number, number, number, number];
 
 /**
- * `img.resize((outW, outH), resample, box)` for an 'L' or 'RGB' image (box: the whole image
+ * `img.resize((outW, outH), resample, box)` for an 'L', 'RGB' or 'I' image (box: the whole image
  * unless given): NEAREST samples; the others convolve, horizontally first (only over the
- * source rows the vertical pass will read), each pass rounded back to bytes as PIL's
- * intermediate image is. A pass PIL skips (Resample.c's need_horizontal / need_vertical,
+ * source rows the vertical pass will read), each pass rounded back to bytes (integers for 'I')
+ * as PIL's intermediate image is. A pass PIL skips (Resample.c's need_horizontal / need_vertical,
  * which compare the box's right edge with the output size as written there) is skipped.
  * The same size and whole box is a copy.
  */
-export function pilResize(src: Bytes8, outW: number, outH: number, interpolation: KerasInterpolation, box: Box = [0, 0, src.width, src.height]): Bytes8 {
+export function pilResize<T extends Pixels>(src: Image<T>, outW: number, outH: number, interpolation: KerasInterpolation, box: Box = [0, 0, src.width, src.height]): Image<T> {
   if (!Number.isInteger(outW) || !Number.isInteger(outH) || outW < 1 || outH < 1) throw new Error(`cannot resize to ${outW}×${outH}`);
   const [x0, y0, x1, y1] = box;
-  if (src.width === outW && src.height === outH && x0 === 0 && y0 === 0 && x1 === outW && y1 === outH) return { ...src, data: src.data.slice() };
+  if (src.width === outW && src.height === outH && x0 === 0 && y0 === 0 && x1 === outW && y1 === outH) return { ...src, data: src.data.slice() as T };
   if (interpolation === 'nearest') return nearest(src, outW, outH, box);
   const filter = FILTERS[interpolation];
   const horiz = coefficients(src.width, x0, x1, outW, filter);
