@@ -186,50 +186,53 @@ function clip8(ss: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
+/** ROUND_UP of PIL's 32-bit passes: half away from zero, then C's truncation. */
+const roundUp = (ss: number): number => Math.trunc(ss >= 0 ? ss + 0.5 : ss - 0.5);
+
 /**
- * One output value from `count` source values (`at(i)`) and the window's weights: bytes in fixed
- * point (`ImagingResample*_8bpc`), 32-bit integers in doubles rounded half away from zero
- * (`_32bpc`, ROUND_UP).
+ * One convolution pass along an axis, PIL's `ImagingResampleHorizontal/Vertical`: output line
+ * `o` of `lines` lines reads source values `first + i·step` (i < count) from `base(line)` on.
+ * Bytes sum in fixed point (`_8bpc`, clip8); 32-bit integers in doubles (`_32bpc`, ROUND_UP).
+ * Written out per kind without callbacks: this loop is most of a decode's time.
  */
-function convolve(wide: boolean, co: Coefficients, k0: number, count: number, at: (i: number) => number): number {
-  if (wide) {
-    let ss = 0;
-    for (let i = 0; i < count; i++) ss += at(i) * co.kd[k0 + i];
-    return Math.trunc(ss >= 0 ? ss + 0.5 : ss - 0.5);
+function pass<T extends Pixels>(data: T, out: T, co: Coefficients, outSize: number, lines: number, c: number, at: { src: (line: number, i: number) => number; dst: (line: number, o: number) => number }): void {
+  const wide = data instanceof Int32Array;
+  const half = 1 << (PRECISION_BITS - 1);
+  for (let o = 0; o < outSize; o++) {
+    const first = co.bounds[o * 2];
+    const count = co.bounds[o * 2 + 1];
+    const k0 = o * co.ksize;
+    for (let line = 0; line < lines; line++) {
+      const dst = at.dst(line, o);
+      const step = at.src(line, first + 1) - at.src(line, first);
+      const start = at.src(line, first);
+      for (let ch = 0; ch < c; ch++) {
+        let p = start + ch;
+        if (wide) {
+          let ss = 0;
+          for (let i = 0; i < count; i++, p += step) ss += data[p] * co.kd[k0 + i];
+          out[dst + ch] = roundUp(ss);
+        } else {
+          let ss = half;
+          for (let i = 0; i < count; i++, p += step) ss += data[p] * co.kk[k0 + i];
+          out[dst + ch] = clip8(ss);
+        }
+      }
+    }
   }
-  let ss = 1 << (PRECISION_BITS - 1);
-  for (let i = 0; i < count; i++) ss += at(i) * co.kk[k0 + i];
-  return clip8(ss);
 }
 
 function horizontal<T extends Pixels>(src: Image<T>, outW: number, rowFirst: number, rows: number, co: Coefficients): Image<T> {
   const { width: w, channels: c, data } = src;
   const out = like(data, outW * rows * c);
-  const wide = data instanceof Int32Array;
-  for (let y = 0; y < rows; y++) {
-    const rowIn = (y + rowFirst) * w;
-    for (let xx = 0; xx < outW; xx++) {
-      const xmin = co.bounds[xx * 2];
-      for (let ch = 0; ch < c; ch++) {
-        out[(y * outW + xx) * c + ch] = convolve(wide, co, xx * co.ksize, co.bounds[xx * 2 + 1], (x) => data[(rowIn + x + xmin) * c + ch]);
-      }
-    }
-  }
+  pass(data, out, co, outW, rows, c, { src: (y, x) => ((y + rowFirst) * w + x) * c, dst: (y, xx) => (y * outW + xx) * c });
   return { data: out, width: outW, height: rows, channels: c };
 }
 
 function vertical<T extends Pixels>(src: Image<T>, outH: number, co: Coefficients): Image<T> {
   const { width: w, channels: c, data } = src;
   const out = like(data, w * outH * c);
-  const wide = data instanceof Int32Array;
-  for (let yy = 0; yy < outH; yy++) {
-    const ymin = co.bounds[yy * 2];
-    for (let x = 0; x < w; x++) {
-      for (let ch = 0; ch < c; ch++) {
-        out[(yy * w + x) * c + ch] = convolve(wide, co, yy * co.ksize, co.bounds[yy * 2 + 1], (y) => data[((y + ymin) * w + x) * c + ch]);
-      }
-    }
-  }
+  pass(data, out, co, outH, w, c, { src: (x, y) => (y * w + x) * c, dst: (x, yy) => (yy * w + x) * c });
   return { data: out, width: w, height: outH, channels: c };
 }
 
