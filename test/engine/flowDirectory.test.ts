@@ -65,18 +65,21 @@ for rel, mode, w, h, fmt in specs:
     im.save(path, fmt, **({'quality': 90} if fmt == 'JPEG' else {}))
 `;
 
-/** Keras' split, re-stated: per class (sorted subfolders), os.walk sorted by root, names sorted, white list by endswith, files[int(a*n):int(b*n)]. */
+/** Keras' split, re-stated: per class (classes=[...] in that order, else sorted subfolders), os.walk sorted by root, names sorted, white list by endswith, files[int(a*n):int(b*n)]. */
 const KERAS_SPLIT = `
 import sys, os, json
 root, split, follow = sys.argv[1], float(sys.argv[2]), sys.argv[3] == 'follow'
+classes = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
 formats = ('png', 'jpg', 'jpeg', 'bmp', 'ppm', 'tif', 'tiff')
-out = {'training': [], 'validation': []}
-for cls in sorted(c for c in os.listdir(root) if os.path.isdir(os.path.join(root, c))):
+out = {'training': [], 'validation': [], 'training_labels': [], 'validation_labels': []}
+for label, cls in enumerate(classes or sorted(c for c in os.listdir(root) if os.path.isdir(os.path.join(root, c)))):
     top = os.path.join(root, cls)
     files = [os.path.join(r, f) for r, _, fs in sorted(os.walk(top, followlinks=follow), key=lambda t: t[0]) for f in sorted(fs) if f.lower().endswith(formats)]
     n = len(files)
     out['validation'] += files[0:int(split * n)]
     out['training'] += files[int(split * n):n]
+    out['validation_labels'] += [label] * len(files[0:int(split * n)])
+    out['training_labels'] += [label] * len(files[int(split * n):n])
 print(json.dumps(out))
 `;
 
@@ -215,6 +218,20 @@ describe("image folders as Keras' flow_from_directory loads them (against /usr/b
       const split = { training: [0.2, 1] as [number, number], validation: [0, 0.2] as [number, number] };
       await assert.rejects(loadFolder(presplit, { inputShape: [8, 8, 3], keras: { interpolation: 'nearest', validationInterpolation: 'nearest', followLinks: false, split } }),
         (e: Error) => e.name === 'DataError' && e.message.includes('holds train/ and validation/ folders, but the code splits it with validation_split and subset') && !e.message.includes('\n'));
+    });
+
+    it("trains on the folders classes=[...] names, labelled in that order, others left out", async () => {
+      const read = readPython(code('split').replace("subset='training'", "subset='training', classes=['zebras', 'cats']").replace("subset='validation'", "subset='validation', classes=['zebras', 'cats']").replace('Dense(3', 'Dense(2'));
+      const s: TrainSettings = { ...settings, generator: fitGenerator(read.models[0].fit) };
+      const logs: string[] = [];
+      const prepared = await prepareRun(tf, read.models[0], s, (e) => { if (e.type === 'log') logs.push(e.message); });
+      const keras = JSON.parse(python(KERAS_SPLIT, [root, '0.3', 'no', JSON.stringify(['zebras', 'cats'])])) as { training: string[]; validation: string[]; training_labels: number[]; validation_labels: number[] };
+      assert.deepStrictEqual(prepared.dataset.classNames, ['zebras', 'cats']);
+      assert.deepStrictEqual(prepared.dataset.train.sources, keras.training);
+      assert.deepStrictEqual(Array.from(prepared.dataset.train.y), keras.training_labels);
+      assert.deepStrictEqual(prepared.dataset.validation.sources, keras.validation);
+      assert.deepStrictEqual(Array.from(prepared.dataset.validation.y), keras.validation_labels);
+      assert.ok(logs.includes('classes 0 = zebras, 1 = cats (classes=[...] in train_gen = datagen.flow_from_directory(...), line 4); other folders are not read'), logs.join('\n'));
     });
 
     it('feeds the training images in file order under shuffle=False', async () => {

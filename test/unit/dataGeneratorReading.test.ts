@@ -115,7 +115,7 @@ describe('ImageDataGenerator read from code', () => {
       'from tensorflow import keras',
       'datagen = ImageDataGenerator(rescale=1./255, validation_split=0.25)',
       "train_it = datagen.flow_from_directory('data', target_size=(32, 32), subset='training', interpolation='bilinear', shuffle=False, keep_aspect_ratio=True)",
-      "val_it = datagen.flow_from_directory('data', (32, 32), 'rgb', None, 'categorical', 8, True, None, None, '', 'png', True, 'validation', 'lanczos', False)",
+      "val_it = datagen.flow_from_directory('data', (32, 32), 'rgb', ['dogs', 'cats'], 'categorical', 8, True, None, None, '', 'png', True, 'validation', 'lanczos', False)",
       'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
       'm.fit(train_it, epochs=3, validation_data=val_it)',
     ].join('\n'));
@@ -130,6 +130,8 @@ describe('ImageDataGenerator read from code', () => {
     assert.deepStrictEqual(
       [fg?.validationFlow?.subset, fg?.validationFlow?.interpolation, fg?.validationFlow?.shuffle, fg?.validationFlow?.followLinks, fg?.validationFlow?.batchSize, fg?.validationFlow?.directory, fg?.validationFlow?.keepAspectRatio],
       ['validation', 'lanczos', true, true, 8, 'data', false]);
+    // classes by position (3); none given: every subfolder, sorted (left out).
+    assert.deepStrictEqual([fg?.validationFlow?.classes, fg?.flow?.classes], [['dogs', 'cats'], undefined]);
     assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
   });
 

@@ -54,6 +54,16 @@ describe('flow_from_directory decides how the folder is loaded', () => {
     assert.deepStrictEqual(got.notes, ["images resized by PIL's bilinear filter (interpolation='bilinear'), the centred crop of the target's aspect ratio (keep_aspect_ratio=True), as Keras' load_img does"]);
   });
 
+  it("reads classes=[...]: those folders, labelled in that order; iterators labelling otherwise are refused", () => {
+    const got = flowFolderLoad(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data', classes=['dogs', 'cats'])"], 'm.fit(it)'));
+    assert.deepStrictEqual(got?.load.classes, ['dogs', 'cats']);
+    assert.ok(got.notes.includes("classes 0 = dogs, 1 = cats (classes=[...] in it = g.flow_from_directory(...), line 4); other folders are not read"));
+    refuses(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data', classes=names)"], 'm.fit(it)'),
+      /^it = g\.flow_from_directory\(\.\.\.\), line 4: ConvLens cannot read its classes \(classes is not a list ConvLens can read\)/);
+    refuses(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data/train', classes=['dogs', 'cats'])", "v = g.flow_from_directory('data/val', classes=['cats', 'dogs'])"], 'm.fit(it, validation_data=v)'),
+      /^v = g\.flow_from_directory\(\.\.\.\), line 5 labels its classes otherwise than it = g\.flow_from_directory\(\.\.\.\), line 4 \(classes=\): the labels would not agree/);
+  });
+
   it('changes nothing for other data sets, arrays through flow(), or a generator without an iterator', () => {
     assert.strictEqual(flowFolderLoad(settingsOf(["g = ImageDataGenerator()", "it = g.flow_from_directory('data')"], 'm.fit(it)', { kind: 'mnist' })), undefined);
     assert.strictEqual(flowFolderLoad(settingsOf(['g = ImageDataGenerator()'], 'm.fit(g.flow(x, y))')), undefined);

@@ -252,6 +252,8 @@ export interface DataFlowSpec {
   colorMode?: string;
   /** load_img's resize filter ('nearest', Keras' default; 'bilinear', 'bicubic', ...). */
   interpolation?: string | UnknownValue;
+  /** The class folders, labelled in this order (absent: every subfolder, sorted). */
+  classes?: string[] | UnknownValue;
   /** 'training' / 'validation': the part of each class's files the generator's validation_split gives; absent: all of them. */
   subset?: string | UnknownValue;
   /** Batches in a new random order every pass (Keras' default), or in file order. */

@@ -120,12 +120,17 @@ export class DataGeneratorRecorder {
 
   /**
    * How flow_from_directory lists, splits, orders and resizes the files (Keras' keywords and
-   * positions: shuffle 6, follow_links 11, subset 12, interpolation 13, keep_aspect_ratio 14):
+   * positions: classes 3, shuffle 6, follow_links 11, subset 12, interpolation 13, keep_aspect_ratio 14):
    * Keras' defaults when absent; a subset, interpolation or keep_aspect_ratio written but not
    * known keeps why (training refuses it),
    * a shuffle or follow_links not known is left out (Keras' default applies).
    */
   private readLoading(flow: DataFlowSpec, arg: (name: string, position: number) => Value | undefined, range: SourceRange): void {
+    // classes=[...]: those folders, labelled in that order (Keras: an empty list or None means every subfolder, sorted).
+    const classes = arg('classes', 3);
+    if (classes?.kind === 'list' && classes.items.length > 0) {
+      flow.classes = classes.items.every((i) => i.kind === 'string') ? classes.items.map((i) => (i as { value: string }).value) : { unknown: 'classes is not a list of strings ConvLens can read' };
+    } else if (classes && classes.kind !== 'none' && classes.kind !== 'list') flow.classes = { unknown: 'classes is not a list ConvLens can read' };
     const shuffle = arg('shuffle', 6);
     if (!shuffle || shuffle.kind === 'bool') flow.shuffle = shuffle?.value ?? true;
     const links = arg('follow_links', 11);

@@ -260,7 +260,9 @@ export function listFolder(root: string, keras?: KerasFolderLoad): FolderListing
   const valName = top.includes('validation') ? 'validation' : top.includes('val') ? 'val' : undefined;
   const presplit = top.includes('train') && valName !== undefined;
   const classRoot = presplit ? path.join(root, 'train') : root;
-  const classNames = subfolders(classRoot);
+  // Keras' classes=[...]: those folders only, labelled in that order (a missing one has no files, as in Keras).
+  const given = keras?.classes;
+  const classNames = given ? [...given] : subfolders(classRoot);
   if (classNames.length === 0) {
     const loose = imagesUnder(classRoot).length;
     throw new DataError(
@@ -270,7 +272,7 @@ export function listFolder(root: string, keras?: KerasFolderLoad): FolderListing
     );
   }
   const splits = presplit && valName ? [valName, ...(top.includes('test') ? ['test'] : [])] : [];
-  for (const split of splits) {
+  for (const split of given ? [] : splits) {
     const extra = subfolders(path.join(root, split)).filter((n) => !classNames.includes(n));
     if (extra.length > 0) throw new DataError(`${path.join(root, split)} has class folders not in train/: ${extra.join(', ')}`);
   }

@@ -80,6 +80,8 @@ export interface KerasFolderLoad {
    * own layout or ConvLens' split, as without Keras.
    */
   split?: { training: [number, number]; validation: [number, number] };
+  /** Keras' classes=: these folders, labelled in this order; absent: every subfolder, sorted. */
+  classes?: string[];
   /** Keras' follow_links: walk symbolic links to subfolders. */
   followLinks: boolean;
   /** Keras' shuffle=False: the training images stay in file order (class by class). */

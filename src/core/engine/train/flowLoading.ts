@@ -31,6 +31,19 @@ function keepsAspectRatio(flow: FlowSettings): boolean {
   return keep;
 }
 
+/** classes=[...] of the training iterator; the validation one must label alike. */
+function classesOf(train: FlowSettings, validation: FlowSettings | undefined): string[] | undefined {
+  for (const flow of [train, validation]) {
+    if (flow?.classes !== undefined && !Array.isArray(flow.classes)) throw new DataError(`${flow.label}: ConvLens cannot read its classes (${flow.classes.unknown}); write a list of folder names`);
+  }
+  const names = (f: FlowSettings | undefined): string | undefined => (Array.isArray(f?.classes) ? f.classes.join('\u0000') : undefined);
+  // (Only one side naming them may still agree with the other's sorted folders: the folder decides, not checked here.)
+  if (validation && names(validation) !== undefined && names(train) !== undefined && names(validation) !== names(train)) {
+    throw new DataError(`${validation.label} labels its classes otherwise than ${train.label} (classes=): the labels would not agree; give both the same classes`);
+  }
+  return Array.isArray(train.classes) ? train.classes : undefined;
+}
+
 type Range = [number, number];
 
 /** The [from, to) fractions of each class's files a flow takes (undefined: all, no subset). */
@@ -73,6 +86,11 @@ export function flowFolderLoad(settings: Pick<TrainSettings, 'data' | 'generator
   const cropped = keepAspectRatio ? ', the centred crop of the target\'s aspect ratio (keep_aspect_ratio=True)' : '';
   const notes = [`images resized by PIL's ${interpolation} filter (interpolation='${interpolation}'${interpolation === 'nearest' ? ', Keras\' default' : ''})${cropped}, as Keras' load_img does`];
   const load: KerasFolderLoad = { interpolation, validationInterpolation, followLinks: train.followLinks ?? false };
+  const classes = classesOf(train, validationFlow);
+  if (classes) {
+    load.classes = classes;
+    notes.push(`classes ${classes.map((c, i) => `${i} = ${c}`).join(', ')} (classes=[...] in ${train.label}); other folders are not read`);
+  }
   if (keepAspectRatio || validationKeepAspectRatio) Object.assign(load, { keepAspectRatio, validationKeepAspectRatio });
   if (train.shuffle === false) {
     load.fileOrder = true;

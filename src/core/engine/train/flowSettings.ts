@@ -29,6 +29,7 @@ export function flowSettings(g: FitGenerator | undefined): FlowSettings | undefi
     ...(flow.classMode !== undefined ? { classMode: flow.classMode } : {}),
     ...(flow.batchSize !== undefined ? { batchSize: flow.batchSize } : {}),
     ...(flow.interpolation !== undefined ? { interpolation: flow.interpolation } : {}),
+    ...(flow.classes !== undefined ? { classes: flow.classes } : {}),
     ...(flow.subset !== undefined ? { subset: flow.subset } : {}),
     ...(flow.shuffle !== undefined ? { shuffle: flow.shuffle } : {}),
     ...(flow.followLinks !== undefined ? { followLinks: flow.followLinks } : {}),
@@ -89,7 +90,9 @@ export function describeTrainingData(settings: Pick<TrainSettings, 'data' | 'gen
   const shape = flow && isFolder(settings.data) ? flowImageShape(flow) : undefined;
   if (!flow || !shape) return data;
   const settingsText = `target_size=(${shape[0]}, ${shape[1]}), color_mode='${flow.colorMode ?? 'rgb'}'`;
-  return { ...data, flow: { shape, label: flow.label, settings: settingsText } };
+  // classes=[...]: Keras trains on those folders only, labelled in that order.
+  const classes = Array.isArray(flow.classes) ? { numClasses: flow.classes.length, classNames: [...flow.classes] } : {};
+  return { ...data, ...classes, flow: { shape, label: flow.label, settings: settingsText } };
 }
 
 function isFolder(data: DatasetSpec): boolean {

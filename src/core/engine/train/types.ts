@@ -52,6 +52,8 @@ export interface FlowSettings {
   /** 'binary', 'categorical', 'sparse', 'input' or 'none'. */
   classMode?: string;
   batchSize?: number;
+  /** The class folders, labelled in this order (Keras' classes=); absent: every subfolder, sorted. */
+  classes?: string[] | { unknown: string };
   /** flow_from_directory's load_img resize filter; absent: Keras' default 'nearest'; an unknown one keeps its reason. */
   interpolation?: string | { unknown: string };
   /** 'training' / 'validation' (absent: all files); an unknown one keeps its reason. */
