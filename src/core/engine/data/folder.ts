@@ -156,6 +156,8 @@ export interface KerasResize {
  * luma) at full size, then, when the size differs, resizes with `interpolation` (the centred
  * crop of the target's aspect ratio under keep_aspect_ratio). sharp only decodes here (no ICC
  * conversion: PIL applies none); the conversion and the resize are PIL's own arithmetic.
+ * Not reproduced: CMYK JPEGs (PIL's naive CMYK → RGB; sharp's differs by up to 100 of 255 on a
+ * test image) and formats sharp cannot decode (BMP, PPM: skipped with the reason).
  */
 async function decodeLikeKeras(file: string, [h, w, c]: ImageShape, { interpolation, keepAspectRatio }: KerasResize): Promise<Float32Array> {
   const sharp = loadSharp();
