@@ -22,7 +22,7 @@ import { checkCompatibility, modelIO } from '../core/engine/data/validate';
 import { resolveCompile } from '../core/engine/train/compile';
 import { TrainingError } from '../core/engine/train/errors';
 import { TrainingSession, type TrainingSessionOptions } from '../core/engine/train/session';
-import { batchSizeOrigin, checkFlows, describeTrainingData } from '../core/engine/train/flowSettings';
+import { batchSizeOrigin, checkFlows, describeTrainingData, subsetSplitOrigin } from '../core/engine/train/flowSettings';
 import { fitGenerator } from '../core/engine/train/trainingInput';
 import { DEFAULT_SETTINGS, type TrainEvent, type TrainReport, type TrainSettings } from '../core/engine/train/types';
 import { EXIT_CANCELLED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, isUsageError } from './errors';
@@ -162,11 +162,13 @@ export function prepareTraining(file: string, o: TrainCliOptions): PreparedTrain
   // The code's own model.load_weights(...): training starts from that file, at the compiled learning rate.
   const codeWeights = isModelFile(file) || resume !== undefined ? undefined : codeWeightsFile(spec, file);
   if (codeWeights !== undefined && !fs.existsSync(codeWeights)) throw new UsageError(`model.load_weights names '${spec.weightsFile}', which is not at ${codeWeights}`);
+  // Keras splits a flow_from_directory folder by its ImageDataGenerator's validation_split when the call gives a subset.
+  const subsetSplit = subsetSplitOrigin(fit);
   const settings: TrainSettings = {
     data,
     epochs: choose('epochs', o.epochs === undefined ? undefined : int(o.epochs, '--epochs', 1), saved?.epochs, fit?.epochs, DEFAULT_SETTINGS.epochs),
     batchSize: choose('batch size', o.batchSize === undefined ? undefined : int(o.batchSize, '--batch-size', 1), saved?.batchSize, fit?.batchSize, DEFAULT_SETTINGS.batchSize, batchSizeOrigin(fit)),
-    validationSplit: choose('validation split', o.validationSplit === undefined ? undefined : fraction(o.validationSplit, '--validation-split'), saved?.validationSplit, fit?.validationSplit, DEFAULT_SETTINGS.validationSplit),
+    validationSplit: choose('validation split', o.validationSplit === undefined ? undefined : fraction(o.validationSplit, '--validation-split'), saved?.validationSplit, subsetSplit?.split ?? fit?.validationSplit, DEFAULT_SETTINGS.validationSplit, subsetSplit),
     seed: o.seed === undefined ? saved?.seed ?? DEFAULT_SETTINGS.seed : int(o.seed, '--seed', 0),
     backend: o.backend ?? saved?.backend ?? DEFAULT_SETTINGS.backend,
     nativeKernels: o.nativeKernels !== false,

@@ -27,8 +27,8 @@ const KEY = 'preview';
 
 type Target =
   | { kind: 'model'; uri: vscode.Uri; spec: ModelSpec }
-  /** `shape`: the size the generator's draws are made at (generatorImageShape), and why. */
-  | { kind: 'generator'; uri: vscode.Uri; generator: DataGeneratorSpec; shape: { shape: [number, number, number]; note: string } };
+  /** `shape`: the size the generator's draws are made at (generatorImageShape), why, and how its flow_from_directory resizes. */
+  | { kind: 'generator'; uri: vscode.Uri; generator: DataGeneratorSpec; shape: ReturnType<typeof generatorImageShape> };
 
 const targetName = (t: Target): string => (t.kind === 'model' ? t.spec.name : t.generator.name);
 const targetRange = (t: Target): SourceRange => (t.kind === 'model' ? t.spec.range : t.generator.range);
@@ -135,7 +135,8 @@ class AugmentPanel extends PanelHost<typeof augmentProtocol> {
       const view = target.kind === 'model'
         ? toView(await this.client.augmentPreview(target.spec, { sample, count: DRAWS, seed: this.seed }), target, sample)
         : generatorView(await this.client.generatorPreview({
-          generator: { name: target.generator.name, config: target.generator.config }, inputShape: target.shape.shape, sample, count: DRAWS, seed: this.seed,
+          generator: { name: target.generator.name, config: target.generator.config }, inputShape: target.shape.shape,
+          ...(target.shape.resize ? { resize: target.shape.resize } : {}), sample, count: DRAWS, seed: this.seed,
         }), target, sample);
       message = { type: 'preview', view };
     } catch (e) {

@@ -5,7 +5,7 @@
  * No vscode import, so the precedence is unit-tested in plain mocha.
  */
 import type { FitSpec } from '../core/model/spec';
-import { batchSizeOrigin } from '../core/engine/train/flowSettings';
+import { batchSizeOrigin, subsetSplitOrigin } from '../core/engine/train/flowSettings';
 import { DEFAULT_SETTINGS } from '../core/engine/train/types';
 import type { TrainChoices } from './projectSettings';
 
@@ -41,7 +41,9 @@ export function fitChoices(fit: FitSpec | undefined, folder?: string): Partial<T
   if (folder !== undefined) out.data = folder;
   if (fit.epochs !== undefined) out.epochs = fit.epochs;
   if (fit.batchSize !== undefined) out.batchSize = fit.batchSize;
-  if (fit.validationSplit !== undefined) out.validationSplit = fit.validationSplit;
+  // Keras' own split of a flow_from_directory folder (validation_split + subset), else fit()'s validation_split.
+  const subsetSplit = subsetSplitOrigin(fit)?.split ?? fit.validationSplit;
+  if (subsetSplit !== undefined) out.validationSplit = subsetSplit;
   if (fit.earlyStoppingPatience !== undefined) out.earlyStopping = fit.earlyStoppingPatience;
   if (fit.stepsPerEpoch !== undefined) out.stepsPerEpoch = fit.stepsPerEpoch;
   if (fit.validationSteps !== undefined) out.validationSteps = fit.validationSteps;
@@ -58,10 +60,12 @@ export function resolveTrainChoices(layers: { last?: Partial<TrainChoices>; proj
   const sources = {} as ChoiceSources;
   // An iterator's batch_size is written in its flow_from_directory / flow call, not in fit().
   const batchFrom = batchSizeOrigin(layers.fit);
+  const splitFrom = subsetSplitOrigin(layers.fit);
   for (const key of KEYS) {
     const found = ordered.find(([values]) => values[key] !== undefined);
     sources[key] = found ? found[1] : { kind: 'default' };
     if (found?.[1].kind === 'code' && key === 'batchSize' && batchFrom) sources[key] = { kind: 'code', line: batchFrom.line, call: batchFrom.call };
+    if (found?.[1].kind === 'code' && key === 'validationSplit' && splitFrom) sources[key] = { kind: 'code', line: splitFrom.line, call: splitFrom.call };
     if (found) (choices as Record<string, unknown>)[key] = found[0][key];
   }
   return { choices, sources };

@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { runAugment } from '../../src/cli/augment';
+import { maxByteDiff, pilLoadImg, pythonMissing } from '../helpers/pil';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'keras', 'datagen_augmentation.py');
 const KEYS = ['theta', 'tx', 'ty', 'shear', 'zx', 'zy', 'flip_horizontal', 'flip_vertical', 'channel_shift_intensity', 'brightness'];
@@ -49,6 +50,11 @@ describe('convlens augment --model <ImageDataGenerator>', function () {
       assert.deepStrictEqual([meta.format, meta.width, meta.height], ['png', 150, 150]);
     }
     assert.deepStrictEqual(r.json['inputShape'], [150, 150, 3]);
+    // The image is loaded as the example's flow_from_directory loads it: PIL's 'nearest' (Keras' default) to 150×150.
+    const missing = pythonMissing('PIL.Image, numpy');
+    if (missing) return console.log(`  (PIL check skipped: ${missing})`);
+    const original = new Uint8Array(await sharp(path.join(out, 'original.png')).removeAlpha().raw().toBuffer());
+    assert.strictEqual(maxByteDiff(original, pilLoadImg([image], 'rgb', 150, 150, 'nearest')[image]), 0);
   });
 
   it('without a flow the image keeps its own size; a flipped draw is the mirrored image', async () => {

@@ -20,7 +20,8 @@ describe('ImageDataGenerator read from code', () => {
     assert.deepStrictEqual(g.unsupported, []);
     assert.strictEqual(g.flows.length, 1);
     const { range: _r, ...flow } = g.flows[0];
-    assert.deepStrictEqual(flow, { method: 'flow_from_directory', name: 'train_generator', directory: 'data/cats_and_dogs_small/train', targetSize: [150, 150], colorMode: 'rgb', classMode: 'binary', batchSize: 32 });
+    // Keras' defaults where the call gives none: shuffle=True, follow_links=False, interpolation='nearest', keep_aspect_ratio=False, no subset.
+    assert.deepStrictEqual(flow, { method: 'flow_from_directory', name: 'train_generator', directory: 'data/cats_and_dogs_small/train', targetSize: [150, 150], colorMode: 'rgb', classMode: 'binary', batchSize: 32, shuffle: true, followLinks: false, interpolation: 'nearest', keepAspectRatio: false });
     assert.strictEqual(r.models.length, 1);
     const fit = r.models[0].fit!;
     assert.strictEqual(fit.data?.variable, 'datagen');
@@ -89,9 +90,10 @@ describe('ImageDataGenerator read from code', () => {
     ].join('\n'));
     const g = fitGenerator(r.models[0].fit);
     assert.deepStrictEqual(g?.notes, ["validation images get aug's rescale (1/255), not val's (1)"]);
-    // Keras' defaults where the call gives none: color_mode 'rgb', class_mode 'categorical', batch_size 32.
-    assert.deepStrictEqual(g?.flow, { label: 'train_it = aug.flow_from_directory(...), line 5', method: 'flow_from_directory', targetSize: [64, 64], colorMode: 'rgb', classMode: 'categorical', batchSize: 32 });
-    assert.deepStrictEqual(g?.validationFlow, { label: 'val_it = val.flow_from_directory(...), line 6', method: 'flow_from_directory', targetSize: [64, 64], colorMode: 'grayscale', classMode: 'sparse', batchSize: 10 });
+    // Keras' defaults where the call gives none: color_mode 'rgb', class_mode 'categorical', batch_size 32, interpolation 'nearest', shuffled.
+    const defaults = { interpolation: 'nearest', shuffle: true, followLinks: false, keepAspectRatio: false };
+    assert.deepStrictEqual(g?.flow, { label: 'train_it = aug.flow_from_directory(...), line 5', method: 'flow_from_directory', directory: 'd/train', targetSize: [64, 64], colorMode: 'rgb', classMode: 'categorical', batchSize: 32, ...defaults });
+    assert.deepStrictEqual(g?.validationFlow, { label: 'val_it = val.flow_from_directory(...), line 6', method: 'flow_from_directory', directory: 'd/validation', targetSize: [64, 64], colorMode: 'grayscale', classMode: 'sparse', batchSize: 10, ...defaults });
   });
 
   it('reports featurewise / zca / samplewise options as not supported, with the reason', () => {
@@ -105,5 +107,44 @@ describe('ImageDataGenerator read from code', () => {
     const messages = r.diagnostics.filter((d) => d.code === 'datagen-unsupported').map((d) => d.message);
     assert.strictEqual(messages.length, 4);
     assert.ok(messages[0].includes('featurewise_center') && messages[0].includes('datagen.fit'), messages[0]);
+  });
+
+  it("reads validation_split, subset, interpolation, shuffle and follow_links (by keyword and by Keras' positions)", () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'datagen = ImageDataGenerator(rescale=1./255, validation_split=0.25)',
+      "train_it = datagen.flow_from_directory('data', target_size=(32, 32), subset='training', interpolation='bilinear', shuffle=False, keep_aspect_ratio=True)",
+      "val_it = datagen.flow_from_directory('data', (32, 32), 'rgb', ['dogs', 'cats'], 'categorical', 8, True, None, None, '', 'png', True, 'validation', 'lanczos', False)",
+      'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
+      'm.fit(train_it, epochs=3, validation_data=val_it)',
+    ].join('\n'));
+    const g = r.generators![0];
+    // validation_split is read now, not reported as unsupported.
+    assert.deepStrictEqual(g.unsupported, []);
+    assert.deepStrictEqual(g.config, { rescale: 1 / 255, validation_split: 0.25 });
+    const fg = fitGenerator(r.models[0].fit);
+    assert.deepStrictEqual(
+      [fg?.flow?.subset, fg?.flow?.interpolation, fg?.flow?.shuffle, fg?.flow?.followLinks, fg?.flow?.validationSplit, fg?.flow?.keepAspectRatio],
+      ['training', 'bilinear', false, false, 0.25, true]);
+    assert.deepStrictEqual(
+      [fg?.validationFlow?.subset, fg?.validationFlow?.interpolation, fg?.validationFlow?.shuffle, fg?.validationFlow?.followLinks, fg?.validationFlow?.batchSize, fg?.validationFlow?.directory, fg?.validationFlow?.keepAspectRatio],
+      ['validation', 'lanczos', true, true, 8, 'data', false]);
+    // classes by position (3); none given: every subfolder, sorted (left out).
+    assert.deepStrictEqual([fg?.validationFlow?.classes, fg?.flow?.classes], [['dogs', 'cats'], undefined]);
+    assert.deepStrictEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  });
+
+  it('flags what Keras raises on: validation_split outside (0, 1), a subset other than training/validation', () => {
+    const r = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'a = ImageDataGenerator(validation_split=1.5)',
+      'b = ImageDataGenerator(validation_split=0)',
+      "it = b.flow_from_directory('data', subset='test')",
+    ].join('\n'));
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepStrictEqual(errors.map((d) => [d.code, d.range.start.line]), [['datagen-validation-split', 2], ['datagen-subset', 4]]);
+    assert.match(errors[0].message, /validation_split=1\.5\): Keras requires it strictly between 0 and 1/);
+    assert.match(errors[1].message, /subset='test'\): Keras takes 'training' or 'validation'/);
   });
 });

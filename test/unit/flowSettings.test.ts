@@ -74,6 +74,12 @@ describe("flow_from_directory's target_size and color_mode as the folder's image
     assert.strictEqual(describeTrainingData({ data: folder, generator: { name: 'd', config: {}, flow: { label: 'd.flow(...), line 2', method: 'flow', batchSize: 8 } } }).flow, undefined);
   });
 
+  it("counts the classes classes=[...] names, in its order, not the folder's subfolders", () => {
+    assert.deepStrictEqual(describeTrainingData({ data: folder, generator: generator({ targetSize: [150, 150] }) }).classNames, ['cats', 'dogs']);
+    const data = describeTrainingData({ data: folder, generator: generator({ targetSize: [150, 150], classes: ['dogs', 'cats', 'birds'] }) });
+    assert.deepStrictEqual([data.numClasses, data.classNames], [3, ['dogs', 'cats', 'birds']]);
+  });
+
   it('refuses rgba: ConvLens loads 1 or 3 channels', () => {
     const data = describeTrainingData({ data: folder, generator: generator({ targetSize: [150, 150], colorMode: 'rgba' }) });
     assert.throws(() => checkCompatibility({ ...io, inputShape: [150, 150, 4] }, data), /gives 150×150×4 images .*ConvLens loads images with 1 \(greyscale\) or 3 \(RGB\) channels/);

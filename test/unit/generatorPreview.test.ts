@@ -7,6 +7,7 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { idgSettings, randomTransform } from '../../src/core/engine/augment/idg/random';
@@ -15,6 +16,8 @@ import { loadSample } from '../../src/core/engine/data/registry';
 import { mulberry32 } from '../../src/core/engine/data/rng';
 import { readPython } from '../../src/core/source/python/reader';
 import { drawParameters, generatorImageShape, generatorPreview } from '../../src/core/viz/generatorPreview';
+
+import { maxByteDiff, pilLoadImg, pythonMissing } from '../helpers/pil';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'keras', 'datagen_augmentation.py');
 
@@ -73,6 +76,39 @@ describe('ImageDataGenerator preview', function () {
     const fallback = generatorImageShape(bare, []);
     assert.deepStrictEqual(fallback.shape, [256, 256, 3]);
     assert.match(fallback.note, /Keras' default target_size \(256, 256\)/);
+  });
+
+  it("loads an image file as the generator's flow_from_directory would (its interpolation and keep_aspect_ratio, PIL's arithmetic)", async function () {
+    const missing = pythonMissing('PIL.Image, numpy');
+    if (missing) {
+      console.log(`  skipped: ${missing}`);
+      this.skip();
+    }
+    const read = readPython([
+      'from keras.preprocessing.image import ImageDataGenerator',
+      'g = ImageDataGenerator(rotation_range=5)',
+      "it = g.flow_from_directory('d', target_size=(20, 30), interpolation='bicubic', keep_aspect_ratio=True)",
+    ].join('\n'));
+    const target = generatorImageShape(read.generators![0], []);
+    assert.deepStrictEqual(target.resize, { interpolation: 'bicubic', keepAspectRatio: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-genpreview-'));
+    try {
+      const file = path.join(dir, 'in.png');
+      const raw = Buffer.alloc(41 * 57 * 3);
+      for (let i = 0; i < raw.length; i++) raw[i] = (i * 37 + (i % 57) * 11) % 256;
+      await sharp(raw, { raw: { width: 57, height: 41, channels: 3 } }).png().toFile(file);
+      const preview = await generatorPreview({ generator: { name: 'g', config: read.generators![0].config }, inputShape: target.shape, resize: target.resize, sample: { kind: 'file', path: file }, count: 1, seed: 1 });
+      const keras = pilLoadImg([file], 'rgb', 20, 30, 'bicubic', true)[file];
+      // The picture is enlarged 4× (nearest) for display: one pixel from the inside of each 4×4 square.
+      const shown = await decode(preview.original);
+      const original = Uint8Array.from({ length: 20 * 30 * 3 }, (_, i) => shown[((Math.floor(i / 90) * 4 + 1) * 120 + (Math.floor(i / 3) % 30) * 4 + 1) * 3 + (i % 3)]);
+      assert.strictEqual(maxByteDiff(original, keras), 0);
+      // Without the flow's resize (any other picture), sharp's resize gives other pixels: the check above tells them apart.
+      const plain = await generatorPreview({ generator: { name: 'g', config: read.generators![0].config }, inputShape: target.shape, sample: { kind: 'file', path: file }, count: 1, seed: 1 });
+      assert.notDeepStrictEqual(await decode(plain.original), shown);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses options it cannot reproduce in one line', async () => {

@@ -22,6 +22,16 @@ describe('convlens train defaults', () => {
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convlens-cli-defaults-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // pets/{train,validation}/{cats,dogs}/1.png, a 1×1 PNG each (prepareTraining lists the folder; it decodes nothing).
+  const writePets = (): void => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    for (const split of ['train', 'validation']) {
+      for (const cls of ['cats', 'dogs']) {
+        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
+      }
+    }
+  };
   const write = (text: string): string => {
     const file = path.join(dir, 'model.py');
     fs.writeFileSync(file, text);
@@ -59,19 +69,13 @@ describe('convlens train defaults', () => {
       'net.compile(optimizer="rmsprop", loss="binary_crossentropy")',
       'net.fit(train_generator, steps_per_epoch=10, epochs=3, validation_data=validation_generator, validation_steps=5)',
     ].join('\n'));
-    // A 1×1 PNG per class and split (prepareTraining lists the folder; it decodes nothing).
-    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-    for (const split of ['train', 'validation']) {
-      for (const cls of ['cats', 'dogs']) {
-        fs.mkdirSync(path.join(dir, 'pets', split, cls), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'pets', split, cls, '1.png'), png);
-      }
-    }
+    writePets();
     const { settings, origins } = prepareTraining(file, {});
     assert.deepStrictEqual(settings.generator, {
       name: 'datagen', config: { rescale: 1 / 255, rotation_range: 60, horizontal_flip: true },
-      flow: { label: 'train_generator = datagen.flow_from_directory(...), line 4', method: 'flow_from_directory', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20 },
-      validationFlow: { label: 'validation_generator = ImageDataGenerator(...).flow_from_directory(...), line 5', method: 'flow_from_directory', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20 },
+      // Keras' defaults for how the files are loaded: interpolation 'nearest', shuffled, links not followed, no aspect-ratio crop.
+      flow: { label: 'train_generator = datagen.flow_from_directory(...), line 4', method: 'flow_from_directory', directory: 'pets/train', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false, keepAspectRatio: false },
+      validationFlow: { label: 'validation_generator = ImageDataGenerator(...).flow_from_directory(...), line 5', method: 'flow_from_directory', directory: 'pets/validation', targetSize: [16, 16], colorMode: 'rgb', classMode: 'binary', batchSize: 20, interpolation: 'nearest', shuffle: true, followLinks: false, keepAspectRatio: false },
     });
     assert.deepStrictEqual([settings.stepsPerEpoch, settings.validationSteps, settings.validationBatchSize], [10, 5, 20]);
     // Chollet's train/ + validation/ layout: the parent holds both splits.
@@ -84,6 +88,26 @@ describe('convlens train defaults', () => {
     const flagged = prepareTraining(file, { data: path.join(dir, 'pets', 'validation') }).settings;
     assert.deepStrictEqual(flagged.data, { kind: 'folder', path: path.join(dir, 'pets', 'validation') });
     assert.strictEqual(flagged.generator?.name, 'datagen');
+  });
+
+  it("takes the split from the code's validation_split + subset, on the folder itself (even one named train/ beside validation/)", () => {
+    const file = write([
+      'from keras import layers, models',
+      'from keras.preprocessing.image import ImageDataGenerator',
+      'datagen = ImageDataGenerator(rescale=1./255, validation_split=0.25)',
+      "train_generator = datagen.flow_from_directory('pets/train', target_size=(16, 16), class_mode='binary', subset='training')",
+      "validation_generator = datagen.flow_from_directory('pets/train', target_size=(16, 16), class_mode='binary', subset='validation')",
+      'net = models.Sequential([layers.Flatten(input_shape=(16, 16, 3)), layers.Dense(1, activation="sigmoid")])',
+      'net.compile(optimizer="rmsprop", loss="binary_crossentropy")',
+      'net.fit(train_generator, epochs=3, validation_data=validation_generator)',
+    ].join('\n'));
+    writePets();
+    const { settings, origins } = prepareTraining(file, {});
+    // Keras reads pets/train's class folders and splits them; pets/validation is not read.
+    assert.deepStrictEqual(settings.data, { kind: 'folder', path: path.join(dir, 'pets', 'train') });
+    assert.strictEqual(settings.validationSplit, 0.25);
+    assert.ok(origins.includes("validation split 0.25 from datagen(validation_split) with subset='training', line 3"), origins.join('; '));
+    assert.deepStrictEqual([settings.generator?.flow?.subset, settings.generator?.validationFlow?.subset], ['training', 'validation']);
   });
 
   describe("Chollet's 5.2 cats vs dogs (fit_generator on flow_from_directory iterators)", () => {

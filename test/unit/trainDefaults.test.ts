@@ -34,6 +34,31 @@ describe('Train defaults precedence', () => {
     assert.strictEqual(resolveTrainChoices({ fit: FIT, fitFolder: '/data/x', last: { data: 'mnist' } }).choices.data, 'mnist');
   });
 
+  it("offers the validation split of an ImageDataGenerator the code splits with subset, citing the generator's line", () => {
+    const fit = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'datagen = ImageDataGenerator(rescale=1./255, validation_split=0.25)',
+      "train_gen = datagen.flow_from_directory('data', target_size=(32, 32), subset='training')",
+      "val_gen = datagen.flow_from_directory('data', target_size=(32, 32), subset='validation')",
+      'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
+      'm.fit(train_gen, epochs=3, validation_data=val_gen)',
+    ].join('\n')).models[0].fit;
+    const r = resolveTrainChoices({ fit });
+    assert.strictEqual(r.choices.validationSplit, 0.25);
+    assert.strictEqual(sourceLabel(r.sources.validationSplit), "from datagen(validation_split) with subset='training', line 3");
+    // Without subset, validation_split alone does not split anything in Keras: the built-in default stays.
+    const plain = readPython([
+      'from tensorflow.keras.preprocessing.image import ImageDataGenerator',
+      'from tensorflow import keras',
+      'datagen = ImageDataGenerator(validation_split=0.25)',
+      "train_gen = datagen.flow_from_directory('data', target_size=(32, 32))",
+      'm = keras.Sequential([keras.layers.Flatten(input_shape=(32, 32, 3)), keras.layers.Dense(2, activation="softmax")])',
+      'm.fit(train_gen, epochs=3)',
+    ].join('\n')).models[0].fit;
+    assert.strictEqual(sourceLabel(resolveTrainChoices({ fit: plain }).sources.validationSplit), 'default');
+  });
+
   it('lets convlens.json and then the last choice win over the code', () => {
     const r = resolveTrainChoices({ fit: FIT, project: { epochs: 8, batchSize: 16 }, last: { batchSize: 64 } });
     assert.strictEqual(r.choices.epochs, 8);

@@ -250,6 +250,18 @@ export interface DataFlowSpec {
   batchSize?: number;
   classMode?: string;
   colorMode?: string;
+  /** load_img's resize filter ('nearest', Keras' default; 'bilinear', 'bicubic', ...). */
+  interpolation?: string | UnknownValue;
+  /** The class folders, labelled in this order (absent: every subfolder, sorted). */
+  classes?: string[] | UnknownValue;
+  /** 'training' / 'validation': the part of each class's files the generator's validation_split gives; absent: all of them. */
+  subset?: string | UnknownValue;
+  /** Batches in a new random order every pass (Keras' default), or in file order. */
+  shuffle?: boolean;
+  /** Whether symbolic links to subfolders are walked into (Keras' default: no). */
+  followLinks?: boolean;
+  /** load_img crops the centre to the target's aspect ratio before resizing (Keras' default: no). */
+  keepAspectRatio?: boolean | UnknownValue;
   range: SourceRange;
 }
 

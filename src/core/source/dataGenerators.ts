@@ -25,7 +25,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   samplewise_std_normalization: 'per-image normalisation is not applied by ConvLens yet',
   preprocessing_function: 'runs user Python code, which ConvLens never executes',
   interpolation_order: 'ConvLens reproduces Keras\' default order 1 (bilinear) only',
-  validation_split: 'subset="training"/"validation" splits are not read yet',
 };
 
 /** Options that are only unsupported when switched on (Keras' defaults are off / None / 1). */
@@ -58,6 +57,7 @@ export class DataGeneratorRecorder {
         });
         continue;
       }
+      if (k === 'validation_split') this.checkValidationSplit(v, args.keywordRanges.get(k) ?? range);
       config[k] = toConfigValue(v);
     }
     if (args.positional.length > 0) {
@@ -65,6 +65,15 @@ export class DataGeneratorRecorder {
     }
     this.records.push({ spec: { name: '', config, unsupported, flows: [], range } });
     return { kind: 'dict', entries: new Map([['__class__', str('ImageDataGenerator')], [GENERATOR, num(this.records.length - 1)]]) };
+  }
+
+  /** Keras' ImageDataGenerator.__init__ raises unless validation_split is 0 or strictly between 0 and 1. */
+  private checkValidationSplit(v: Value, range: SourceRange): void {
+    if (v.kind !== 'number' || v.value === 0 || (v.value > 0 && v.value < 1)) return;
+    this.diagnostics.push({
+      severity: 'error', code: 'datagen-validation-split', range,
+      message: `ImageDataGenerator(validation_split=${v.value}): Keras requires it strictly between 0 and 1 (it raises ValueError)`,
+    });
   }
 
   /** The generator record a value stands for (the generator itself or one of its iterators). */
@@ -99,6 +108,7 @@ export class DataGeneratorRecorder {
       const batch = arg('batch_size', 5);
       if (batch?.kind === 'number') flow.batchSize = batch.value;
       else if (!batch) flow.batchSize = 32;
+      this.readLoading(flow, arg, range);
     } else {
       const batch = arg('batch_size', 2);
       flow.batchSize = batch?.kind === 'number' ? batch.value : 32;
@@ -106,6 +116,38 @@ export class DataGeneratorRecorder {
     rec.spec.flows.push(flow);
     const id = (target as Extract<Value, { kind: 'dict' }>).entries.get(GENERATOR)!;
     return { kind: 'dict', entries: new Map([['__class__', str('DirectoryIterator')], [GENERATOR, id], [FLOW, num(rec.spec.flows.length - 1)]]) };
+  }
+
+  /**
+   * How flow_from_directory lists, splits, orders and resizes the files (Keras' keywords and
+   * positions: classes 3, shuffle 6, follow_links 11, subset 12, interpolation 13, keep_aspect_ratio 14):
+   * Keras' defaults when absent; a subset, interpolation or keep_aspect_ratio written but not
+   * known keeps why (training refuses it),
+   * a shuffle or follow_links not known is left out (Keras' default applies).
+   */
+  private readLoading(flow: DataFlowSpec, arg: (name: string, position: number) => Value | undefined, range: SourceRange): void {
+    // classes=[...]: those folders, labelled in that order (Keras: an empty list or None means every subfolder, sorted).
+    const classes = arg('classes', 3);
+    if (classes?.kind === 'list' && classes.items.length > 0) {
+      flow.classes = classes.items.every((i) => i.kind === 'string') ? classes.items.map((i) => (i as { value: string }).value) : { unknown: 'classes is not a list of strings ConvLens can read' };
+    } else if (classes && classes.kind !== 'none' && classes.kind !== 'list') flow.classes = { unknown: 'classes is not a list ConvLens can read' };
+    const shuffle = arg('shuffle', 6);
+    if (!shuffle || shuffle.kind === 'bool') flow.shuffle = shuffle?.value ?? true;
+    const links = arg('follow_links', 11);
+    if (!links || links.kind === 'bool') flow.followLinks = links?.value ?? false;
+    const subset = arg('subset', 12);
+    if (subset?.kind === 'string') {
+      flow.subset = subset.value;
+      if (subset.value !== 'training' && subset.value !== 'validation') {
+        this.diagnostics.push({ severity: 'error', code: 'datagen-subset', range, message: `flow_from_directory(subset='${subset.value}'): Keras takes 'training' or 'validation' (it raises ValueError)` });
+      }
+    } else if (subset && subset.kind !== 'none') flow.subset = { unknown: 'subset is not a string ConvLens can read' };
+    const interpolation = arg('interpolation', 13);
+    if (!interpolation || interpolation.kind === 'string') flow.interpolation = interpolation?.value ?? 'nearest';
+    else flow.interpolation = { unknown: 'interpolation is not a string ConvLens can read' };
+    const keep = arg('keep_aspect_ratio', 14);
+    if (!keep || keep.kind === 'bool') flow.keepAspectRatio = keep?.value ?? false;
+    else flow.keepAspectRatio = { unknown: 'keep_aspect_ratio is not a literal True/False' };
   }
 
   /** `datagen = ImageDataGenerator(...)` / `train_generator = datagen.flow_from_directory(...)`: the first binding names it. */

@@ -13,6 +13,8 @@ import type { IdgParams } from '../engine/augment/idg/transform';
 import type { SampleRequest } from '../engine/data/catalog';
 import { loadSample } from '../engine/data/registry';
 import { mulberry32 } from '../engine/data/rng';
+import type { KerasResize } from '../engine/data/folder';
+import { isKerasInterpolation } from '../engine/data/pilResize';
 import { DataError, type ImageShape } from '../engine/data/types';
 import { describeGenerator } from '../engine/train/trainingInput';
 import type { GeneratorAugmentation } from '../engine/train/types';
@@ -23,6 +25,8 @@ export interface GeneratorPreviewRequest {
   generator: GeneratorAugmentation;
   /** H×W×C the image is shown and transformed at (see generatorImageShape). */
   inputShape: [number, number, number];
+  /** An image file is resized as the generator's flow_from_directory loads it (see generatorImageShape); absent: sharp's resize. */
+  resize?: KerasResize;
   sample: SampleRequest;
   count: number;
   seed: number;
@@ -68,21 +72,37 @@ export function drawParameters(p: IdgParams, s: IdgSettings): DrawParameter[] {
 }
 
 /**
- * The size a generator's preview works at: the input of a model whose fit() trains on it,
- * else its flow_from_directory target_size and color_mode, else Keras' default target_size.
+ * How the generator's flow_from_directory resizes its images (Keras' load_img: its
+ * interpolation and keep_aspect_ratio); undefined without such a call, or when ConvLens cannot
+ * read them (the preview then resizes with sharp, as for any image).
  */
-export function generatorImageShape(gen: DataGeneratorSpec, specs: readonly ModelSpec[]): { shape: [number, number, number]; note: string } {
+function flowResize(gen: DataGeneratorSpec): KerasResize | undefined {
+  const flow = gen.flows.find((f) => f.method === 'flow_from_directory');
+  const interpolation = flow?.interpolation ?? 'nearest';
+  const keep = flow?.keepAspectRatio ?? false;
+  if (!flow || typeof interpolation !== 'string' || !isKerasInterpolation(interpolation) || typeof keep !== 'boolean') return undefined;
+  return { interpolation, keepAspectRatio: keep };
+}
+
+/**
+ * The size a generator's preview works at: the input of a model whose fit() trains on it,
+ * else its flow_from_directory target_size and color_mode, else Keras' default target_size;
+ * and how its flow_from_directory resizes an image file to it.
+ */
+export function generatorImageShape(gen: DataGeneratorSpec, specs: readonly ModelSpec[]): { shape: [number, number, number]; note: string; resize?: KerasResize } {
+  const resize = flowResize(gen);
+  const withResize = <T extends object>(r: T): T & { resize?: KerasResize } => (resize ? { ...r, resize } : r);
   for (const spec of specs) {
     if (spec.fit?.data?.generator?.name !== gen.name) continue;
     try {
-      return { shape: previewInputShape(spec), note: `shown at the input size of ${spec.name}, which trains on ${gen.name}` };
+      return withResize({ shape: previewInputShape(spec), note: `shown at the input size of ${spec.name}, which trains on ${gen.name}` });
     } catch {
       // A model whose input is not a fixed-size image: fall back to the flow's size.
     }
   }
   const flow = gen.flows.find((f) => f.targetSize);
   const channels = gen.flows.find((f) => f.colorMode)?.colorMode === 'grayscale' ? 1 : 3;
-  if (flow?.targetSize) return { shape: [flow.targetSize[0], flow.targetSize[1], channels], note: `shown at the target_size of ${flow.name ?? `${gen.name}.${flow.method}`}` };
+  if (flow?.targetSize) return withResize({ shape: [flow.targetSize[0], flow.targetSize[1], channels], note: `shown at the target_size of ${flow.name ?? `${gen.name}.${flow.method}`}` });
   return { shape: [256, 256, channels], note: `no model or flow_from_directory gives ${gen.name} an image size: shown at Keras' default target_size (256, 256)` };
 }
 
@@ -97,7 +117,7 @@ export async function generatorPreview(req: GeneratorPreviewRequest): Promise<Ge
   }
   const shape: ImageShape = req.inputShape;
   const [h, w, c] = shape;
-  const sample = await loadSample(req.sample, shape);
+  const sample = await loadSample(req.sample, shape, req.resize);
   const notes = sample.note ? [sample.note] : [];
   if (settings.rescale !== 1) notes.push(`pictures are shown before rescale=${formatRescale(settings.rescale)}, which only scales the values the model gets`);
   // Keras transforms pixel values (0–255); the loaders give [0, 1].

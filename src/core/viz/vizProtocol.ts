@@ -13,6 +13,7 @@ import {
 } from '../../protocol/inspect';
 import { DecodedSchema, LatentOverviewSchema } from '../../protocol/latent';
 import { BackendPreferenceSchema } from '../engine/backend/schemas';
+import { KERAS_INTERPOLATIONS } from '../engine/data/pilResize';
 import { ModelSpecSchema } from '../model/specSchema';
 import type { AugmentPreview, AugmentPreviewRequest } from './augmentPreview';
 import type { GeneratorPreview, GeneratorPreviewRequest } from './generatorPreview';
@@ -51,6 +52,7 @@ const Shape3 = v.tuple([v.number(), v.number(), v.number()]);
 const GeneratorPreviewRequestSchema: v.GenericSchema<GeneratorPreviewRequest> = v.object({
   generator: v.object({ name: v.string(), config: v.record(v.string(), ConfigValueSchema) }),
   inputShape: Shape3,
+  resize: v.optional(v.object({ interpolation: v.picklist(KERAS_INTERPOLATIONS), keepAspectRatio: v.boolean() })),
   sample: SampleRequestSchema,
   count: v.number(),
   seed: v.number(),

@@ -23,6 +23,8 @@ export function flowFolder(fit: FitSpec | undefined, bases: readonly string[]): 
     const full = path.resolve(base, dir);
     if (!isDir(full)) continue;
     // Chollet's layout, .../train beside .../validation: the parent holds both splits, and ConvLens' folder data set reads them as given.
+    // Not when the code splits the folder itself (validation_split + subset): then it is the classes' folder.
+    if (fit?.data?.generator?.flow?.subset !== undefined) return full;
     const parent = path.dirname(full);
     if (path.basename(full) === 'train' && (isDir(path.join(parent, 'validation')) || isDir(path.join(parent, 'val')))) return parent;
     return full;

@@ -4,7 +4,7 @@
  * preview all go through here; the heavy parts (the MNIST JSON, sharp) load on first use.
  */
 import { DATASETS, type DatasetId, type SampleRequest, type SampleRequestFor } from './catalog';
-import { folderClasses, imageFileSample, loadFolder } from './folder';
+import { folderClasses, imageFileSample, loadFolder, type KerasResize } from './folder';
 import { MNIST_SHAPE, loadMnist, mnistSample } from './mnist';
 import { SYNTHETIC_CLASSES, loadSynthetic, syntheticSample } from './synthetic';
 import { DataError, type Dataset, type DatasetSpec, type ImageShape, type LoadOptions, type SampleImage } from './types';
@@ -14,8 +14,8 @@ export interface DatasetSource<K extends DatasetId> {
   /** What is known before loading (for validating a model first); a folder lists its classes but decodes nothing. */
   describe: (spec: Extract<DatasetSpec, { kind: K }>) => DataDescription;
   load: (spec: Extract<DatasetSpec, { kind: K }>, options: LoadOptions) => Promise<Dataset> | Dataset;
-  /** One image at `shape` for the augmentation preview. */
-  sample: (request: SampleRequestFor<K>, shape: ImageShape) => Promise<SampleImage> | SampleImage;
+  /** One image at `shape` for the augmentation preview (an image file resized as Keras' load_img does when `keras` is given). */
+  sample: (request: SampleRequestFor<K>, shape: ImageShape, keras?: KerasResize) => Promise<SampleImage> | SampleImage;
 }
 
 function checkIndex(index: number, what: string): number {
@@ -55,9 +55,9 @@ export const DATASET_SOURCES: { [K in DatasetId]: DatasetSource<K> } = {
     load: (spec, options) => {
       const { inputShape } = options;
       if (!inputShape) throw new DataError('loading an image folder needs the model input size (height, width, channels)');
-      return loadFolder(spec.path, { inputShape, validationSplit: options.validationSplit, seed: options.seed, maxImages: spec.maxImages });
+      return loadFolder(spec.path, { inputShape, validationSplit: options.validationSplit, seed: options.seed, maxImages: spec.maxImages, ...(options.keras ? { keras: options.keras } : {}) });
     },
-    sample: (request, shape) => imageFileSample(request.path, shape),
+    sample: (request, shape, keras) => imageFileSample(request.path, shape, keras),
   },
 };
 
@@ -74,8 +74,8 @@ export async function loadDataset(spec: DatasetSpec, options: LoadOptions = {}):
 }
 
 /** The image a preview asks for, through the data set whose sample source it names. */
-export async function loadSample(request: SampleRequest, shape: ImageShape): Promise<SampleImage> {
+export async function loadSample(request: SampleRequest, shape: ImageShape, keras?: KerasResize): Promise<SampleImage> {
   const entry = DATASETS.find((d) => d.sample.source === request.kind);
   if (!entry) throw new DataError(`no data set gives preview images from '${String(request.kind)}'`);
-  return sourceOf(entry.id).sample(request as never, shape);
+  return sourceOf(entry.id).sample(request as never, shape, keras);
 }

@@ -58,6 +58,34 @@ export interface LoadOptions {
   validationSplit?: number;
   /** Seeds synthetic data and folder validation splits. Default 1. */
   seed?: number;
+  /** Image folders: read as the code's flow_from_directory reads them (Keras' resize, split and order). */
+  keras?: KerasFolderLoad;
+}
+
+/**
+ * An image folder loaded the way Keras' legacy `flow_from_directory` loads it: each file resized
+ * by PIL with load_img's `interpolation`, and (with validation_split / subset) each class's
+ * files split by Keras' rule instead of ConvLens' seeded stratified split.
+ */
+export interface KerasFolderLoad {
+  /** Resize filter of the training iterator, and of the validation one (Keras' names: 'nearest', 'bilinear', ...). */
+  interpolation: string;
+  validationInterpolation: string;
+  /** load_img's keep_aspect_ratio (centred crop before resizing) for each; absent: false, Keras' default. */
+  keepAspectRatio?: boolean;
+  validationKeepAspectRatio?: boolean;
+  /**
+   * Per class, the [from, to) fractions of its files (sorted as Keras lists them) that go to
+   * training and to validation: Keras takes files[int(from·n) : int(to·n)]. Absent: the folder's
+   * own layout or ConvLens' split, as without Keras.
+   */
+  split?: { training: [number, number]; validation: [number, number] };
+  /** Keras' classes=: these folders, labelled in this order; absent: every subfolder, sorted. */
+  classes?: string[];
+  /** Keras' follow_links: walk symbolic links to subfolders. */
+  followLinks: boolean;
+  /** Keras' shuffle=False: the training images stay in file order (class by class). */
+  fileOrder?: boolean;
 }
 
 /** A problem with the data the user can fix (no images, unreadable folder, incompatible model). */

@@ -8,6 +8,7 @@
  * Batch g of the stream is a pure function of (count, batchSize, seed, g): a resumed run
  * picks up exactly where the checkpointed epoch stopped, with nothing saved. Pass p is shuffled
  * with subSeed(seed, p + 1), which is the order an epoch of one whole pass always had.
+ * Unshuffled (Keras' shuffle=False) every pass is the split's own order.
  */
 import { permutation, subSeed } from '../data/rng';
 import type { Split } from '../data/types';
@@ -25,7 +26,7 @@ export class BatchStream {
   private pass = -1;
   private order: Int32Array = new Int32Array(0);
 
-  constructor(readonly count: number, readonly batchSize: number, private readonly seed: number) {
+  constructor(readonly count: number, readonly batchSize: number, private readonly seed: number, private readonly shuffle = true) {
     if (!(count > 0)) throw new Error('a batch stream needs at least one image');
     this.batchesPerPass = Math.ceil(count / batchSize);
   }
@@ -34,7 +35,7 @@ export class BatchStream {
   at(g: number): StreamBatch {
     const pass = Math.floor(g / this.batchesPerPass);
     if (pass !== this.pass) {
-      this.order = permutation(this.count, subSeed(this.seed, pass + 1));
+      this.order = this.shuffle ? permutation(this.count, subSeed(this.seed, pass + 1)) : Int32Array.from({ length: this.count }, (_, i) => i);
       this.pass = pass;
     }
     const start = (g % this.batchesPerPass) * this.batchSize;

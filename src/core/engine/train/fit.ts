@@ -50,19 +50,20 @@ export function epochBatches(stream: BatchStream, settings: Pick<TrainSettings, 
   return settings.stepsPerEpoch !== undefined && settings.stepsPerEpoch >= 1 ? Math.floor(settings.stepsPerEpoch) : stream.batchesPerPass;
 }
 
-/** The training split's stream of batches (./batchStream.ts). */
-export function trainStream(split: Split, settings: Pick<TrainSettings, 'batchSize' | 'seed'>): BatchStream {
-  return new BatchStream(split.count, Math.max(1, Math.floor(settings.batchSize)), settings.seed);
+/** The training split's stream of batches (./batchStream.ts); in file order under the code's shuffle=False. */
+export function trainStream(split: Split, settings: Pick<TrainSettings, 'batchSize' | 'seed' | 'generator'>): BatchStream {
+  return new BatchStream(split.count, Math.max(1, Math.floor(settings.batchSize)), settings.seed, settings.generator?.flow?.shuffle !== false);
 }
 
 /**
  * The validation images an epoch is judged on: all of them, or under validation_steps the
  * epoch's batches of the validation split's own endless shuffled stream.
  */
-export function validationImages(split: Split, settings: Pick<TrainSettings, 'validationSteps' | 'validationBatchSize' | 'batchSize' | 'seed'>, epoch: number): Split {
+export function validationImages(split: Split, settings: Pick<TrainSettings, 'validationSteps' | 'validationBatchSize' | 'batchSize' | 'seed' | 'generator'>, epoch: number): Split {
   const steps = settings.validationSteps;
   if (steps === undefined || steps < 1 || split.count === 0) return split;
-  const stream = new BatchStream(split.count, Math.max(1, Math.floor(settings.validationBatchSize ?? settings.batchSize)), subSeed(settings.seed, 0x7a1d));
+  const shuffled = settings.generator?.validationFlow?.shuffle !== false;
+  const stream = new BatchStream(split.count, Math.max(1, Math.floor(settings.validationBatchSize ?? settings.batchSize)), subSeed(settings.seed, 0x7a1d), shuffled);
   return gatherSplit(split, stream.indices((epoch - 1) * steps, steps));
 }
 

@@ -4,7 +4,7 @@
  * the folder at target_size in color_mode (the model must take that shape), and class_mode's
  * labels must suit the model's output and loss.
  */
-import type { DataFlowSpec, FitGenerator, FitSpec } from '../../model/spec';
+import { isUnknown, type ConfigValue, type DataFlowSpec, type FitGenerator, type FitSpec } from '../../model/spec';
 import { describeDataset } from '../data';
 import { DataError, describeShape, type DatasetSpec, type ImageShape } from '../data/types';
 import type { DataDescription } from '../data/validate';
@@ -23,11 +23,25 @@ export function flowSettings(g: FitGenerator | undefined): FlowSettings | undefi
   if (!g || !flow) return undefined;
   return {
     label: flowLabel(g, flow), method: flow.method,
+    ...(flow.directory !== undefined ? { directory: flow.directory } : {}),
     ...(flow.targetSize ? { targetSize: flow.targetSize } : {}),
     ...(flow.colorMode !== undefined ? { colorMode: flow.colorMode } : {}),
     ...(flow.classMode !== undefined ? { classMode: flow.classMode } : {}),
     ...(flow.batchSize !== undefined ? { batchSize: flow.batchSize } : {}),
+    ...(flow.interpolation !== undefined ? { interpolation: flow.interpolation } : {}),
+    ...(flow.classes !== undefined ? { classes: flow.classes } : {}),
+    ...(flow.subset !== undefined ? { subset: flow.subset } : {}),
+    ...(flow.shuffle !== undefined ? { shuffle: flow.shuffle } : {}),
+    ...(flow.followLinks !== undefined ? { followLinks: flow.followLinks } : {}),
+    ...(flow.keepAspectRatio !== undefined ? { keepAspectRatio: flow.keepAspectRatio } : {}),
+    ...validationSplitOf(g.config['validation_split']),
   };
+}
+
+function validationSplitOf(v: ConfigValue | undefined): Pick<FlowSettings, 'validationSplit'> {
+  if (v === undefined || v === null) return {};
+  if (typeof v === 'number') return { validationSplit: v };
+  return { validationSplit: { unknown: isUnknown(v) ? v.unknown : 'validation_split is not a number' } };
 }
 
 /**
@@ -39,6 +53,20 @@ export function batchSizeOrigin(fit: FitSpec | undefined): { call: string; line:
   const flow = g?.flow;
   if (!g || flow?.batchSize === undefined || fit?.batchSize !== flow.batchSize) return undefined;
   return { call: `${g.name || 'ImageDataGenerator(...)'}.${flow.method}`, line: flow.range.start.line };
+}
+
+/**
+ * Where the validation split comes from when fit() trains on flow_from_directory(subset=...):
+ * its ImageDataGenerator's validation_split (Keras splits each class's files by it), as
+ * `datagen(validation_split) with subset='training'`, line of the ImageDataGenerator; undefined
+ * when the code does not split that way.
+ */
+export function subsetSplitOrigin(fit: FitSpec | undefined): { split: number; call: string; line: number } | undefined {
+  const g = fit?.data?.generator;
+  const flow = g?.flow;
+  const split = g?.config['validation_split'];
+  if (!g || flow?.method !== 'flow_from_directory' || typeof flow.subset !== 'string' || typeof split !== 'number' || !(split > 0 && split < 1)) return undefined;
+  return { split, call: `${g.name || 'ImageDataGenerator'}(validation_split) with subset='${flow.subset}'`, line: g.range.start.line };
 }
 
 const CHANNELS: Record<string, number> = { grayscale: 1, rgb: 3, rgba: 4 };
@@ -62,7 +90,9 @@ export function describeTrainingData(settings: Pick<TrainSettings, 'data' | 'gen
   const shape = flow && isFolder(settings.data) ? flowImageShape(flow) : undefined;
   if (!flow || !shape) return data;
   const settingsText = `target_size=(${shape[0]}, ${shape[1]}), color_mode='${flow.colorMode ?? 'rgb'}'`;
-  return { ...data, flow: { shape, label: flow.label, settings: settingsText } };
+  // classes=[...]: Keras trains on those folders only, labelled in that order.
+  const classes = Array.isArray(flow.classes) ? { numClasses: flow.classes.length, classNames: [...flow.classes] } : {};
+  return { ...data, ...classes, flow: { shape, label: flow.label, settings: settingsText } };
 }
 
 function isFolder(data: DatasetSpec): boolean {

@@ -10,6 +10,7 @@ import { loadDataset } from '../data';
 import { describeShape, type Dataset, type ImageShape } from '../data/types';
 import { checkCompatibility, modelIO } from '../data/validate';
 import { resolveCompile, type CompileSettings } from './compile';
+import { flowFolderLoad } from './flowLoading';
 import { checkFlows, describeTrainingData } from './flowSettings';
 import { prepareTrainingInput, type TrainingInput } from './trainingInput';
 import type { DatasetInfo, TrainEvent, TrainSettings } from './types';
@@ -66,12 +67,15 @@ export async function prepareRun(tf: typeof tfjs, spec: ModelSpec, settings: Tra
   const shape = checkCompatibility(io, describeTrainingData(settings));
   const compile = fineTuning(resolveCompile(spec, io), settings);
   checkFlows(settings, compile, io.outputUnits, shape);
+  // The code's flow_from_directory also decides how the folder is resized, split and ordered.
+  const flowLoad = flowFolderLoad(settings);
   for (const note of compile.notes) log(note);
   if (io.inputShape && io.inputShape.length !== 3) log(`${describeShape(shape)} images reshaped to the model's input (${io.inputShape.join(', ')}), as the code's reshape of its data does`);
 
   const backend = await selectRunBackend(tf, settings, emit);
 
-  const dataset = await loadDataset(settings.data, { inputShape: shape, validationSplit: settings.validationSplit, seed: settings.seed });
+  const dataset = await loadDataset(settings.data, { inputShape: shape, validationSplit: settings.validationSplit, seed: settings.seed, ...(flowLoad ? { keras: flowLoad.load } : {}) });
+  for (const note of flowLoad?.notes ?? []) log(note);
   const datasetInfo = describeLoaded(dataset);
   emit({ type: 'dataset', dataset: datasetInfo });
   if (dataset.skipped.length > 0) log(`skipped ${dataset.skipped.length} unreadable image${dataset.skipped.length === 1 ? '' : 's'} (listed in report.json)`);

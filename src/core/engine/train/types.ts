@@ -44,12 +44,28 @@ export interface FlowSettings {
   /** 'train_generator = datagen.flow_from_directory(...), line 22', for messages. */
   label: string;
   method: 'flow_from_directory' | 'flow';
+  /** flow_from_directory's directory as written (when it is known). */
+  directory?: string;
   targetSize?: [number, number];
   /** 'rgb', 'grayscale' or 'rgba'. */
   colorMode?: string;
   /** 'binary', 'categorical', 'sparse', 'input' or 'none'. */
   classMode?: string;
   batchSize?: number;
+  /** The class folders, labelled in this order (Keras' classes=); absent: every subfolder, sorted. */
+  classes?: string[] | { unknown: string };
+  /** flow_from_directory's load_img resize filter; absent: Keras' default 'nearest'; an unknown one keeps its reason. */
+  interpolation?: string | { unknown: string };
+  /** 'training' / 'validation' (absent: all files); an unknown one keeps its reason. */
+  subset?: string | { unknown: string };
+  /** The generator's validation_split, which subset cuts by (absent: Keras' 0). */
+  validationSplit?: number | { unknown: string };
+  /** false: batches in file order (Keras' shuffle=False); absent: Keras' default, shuffled. */
+  shuffle?: boolean;
+  /** Walk symbolic links to subfolders (Keras' follow_links). */
+  followLinks?: boolean;
+  /** Crop the centre to the target's aspect ratio before resizing (Keras' keep_aspect_ratio); absent: no. */
+  keepAspectRatio?: boolean | { unknown: string };
 }
 
 export interface TrainSettings {
