@@ -371,3 +371,26 @@ export function expressionSize(expr: ShapeExpr | DimExpr, limit: number): number
   }
   return count;
 }
+
+/**
+ * The longest chain of nested nodes in an expression (arrays add no depth): how deep evaluating
+ * it recurses. A loop of 1,500 residual steps is small as a DAG but deeper than the call stack.
+ */
+export function expressionDepth(expr: ShapeExpr | DimExpr): number {
+  const depth = new Map<object, number>();
+  const children = (node: object): object[] =>
+    (Array.isArray(node) ? (node as unknown[]) : Object.values(node)).filter((v): v is object => typeof v === 'object' && v !== null);
+  const stack: [object, boolean][] = [[expr, false]];
+  while (stack.length > 0) {
+    const [node, childrenDone] = stack.pop()!;
+    if (childrenDone) {
+      const below = Math.max(0, ...children(node).map((c) => depth.get(c) ?? 0));
+      depth.set(node, below + (Array.isArray(node) ? 0 : 1));
+      continue;
+    }
+    if (depth.has(node)) continue;
+    stack.push([node, true]);
+    for (const c of children(node)) if (!depth.has(c)) stack.push([c, false]);
+  }
+  return depth.get(expr) ?? 0;
+}
