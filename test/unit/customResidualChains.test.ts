@@ -53,6 +53,15 @@ describe('custom layers with long residual chains', () => {
     assert.deepStrictEqual([triple.complete, triple.totalParams], [true, 50 * BLOCK + HEAD]);
   });
 
+  it("reads 50 steps that each branch on training (both branches kept, as Keras decides them only when the model runs)", () => {
+    const lines = residualTower(50, 64, 'if training:\n    x = x + self.drop(block(x))\nelse:\n    x = x + block(x)')
+      .map((l) => l.replace('    def call(self, x):', '    def call(self, x, training=False):'));
+    lines.splice(4, 0, '        self.drop = layers.Dropout(0.1)');
+    const [m] = read(...lines);
+    // Dropout has no weights, so applying it in one branch only changes no count.
+    assert.deepStrictEqual([m.complete, layer(m, 'Residual').outputShape, m.totalParams], [true, [null, 64], 50 * BLOCK + HEAD]);
+  });
+
   it('a mismatch deep in the chain is still found: a block of other width cannot be added to x', () => {
     const [m] = read(...residualTower(50, 64).map((l) => l.replace('layers.Dense(units, activation="relu") for _ in range(depth)', 'layers.Dense(units if i < 40 else 32) for i in range(depth)')));
     assert.strictEqual(m.complete, false);
