@@ -14,7 +14,9 @@ import * as v from 'valibot';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ShapeExpr } from '../../src/core/model/customLayer';
 import { ModelSpecSchema } from '../../src/core/model/specSchema';
+import { toJsonReport } from '../../src/core/report/json';
 import { analyzeModel } from '../../src/core/shapes/analyze';
+import { buildPayload } from '../../src/panels/payload';
 import { layerOf as layer, readPython as read, residualTower } from '../fixtures/customLayers';
 
 const BLOCK = 64 * 64 + 64;
@@ -87,6 +89,16 @@ describe('custom layers with long residual chains', () => {
     for (let i = 0; i < 40; i++) node = node.parts[0] as typeof node;
     (node.parts[1] as { index: unknown }).index = 'block';
     assert.strictEqual(v.safeParse(ModelSpecSchema, broken).success, false);
+  });
+
+  it('keeps the expression out of what is sent as JSON: `summary --json` and the summary webview', () => {
+    // JSON would write the DAG out as a tree (2^50 nodes); these carry the summary, not the spec.
+    const analysis = analyzeSource(['import keras', 'from keras import layers', ...residualTower(50, 64)].join('\n') + '\n', 'python');
+    for (const sent of [toJsonReport(analysis, 'deep.py'), buildPayload('file:///deep.py', 'deep.py', analysis, 0)]) {
+      const text = JSON.stringify(sent);
+      assert.ok(text.length < 200_000, `${text.length} characters`);
+      assert.match(text, /208,?650/);
+    }
   });
 
   it('still gives up, with the reason, on a chain too large or too deep to evaluate', () => {
