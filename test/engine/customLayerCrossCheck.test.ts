@@ -9,7 +9,7 @@ import * as assert from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeSource } from '../../src/core/analysis';
 import type { ModelSummary } from '../../src/core/shapes/types';
-import { PATCH_ENCODER, RESIDUAL_BLOCK, SIAMESE_TOWERS, TRANSFORMER_CLASSIFIER } from '../fixtures/customLayers';
+import { PATCH_ENCODER, RESIDUAL_BLOCK, SIAMESE_TOWERS, TRANSFORMER_CLASSIFIER, residualTower } from '../fixtures/customLayers';
 
 function read(...lines: string[]): ModelSummary {
   return analyzeSource(['import keras', 'import tensorflow as tf', 'from keras import layers, ops', ...lines].join('\n') + '\n', 'python').models[0];
@@ -100,4 +100,20 @@ describe('custom layers against TF.js', () => {
     assert.deepStrictEqual([summary.trainableParams, summary.nonTrainableParams], counts(model));
     model.dispose();
   });
+  for (const depth of [24, 50]) {
+    it(`a ${depth}-block residual tower in one custom layer (x = x + block(x)): TF.js' Dense blocks and adds, count for count`, () => {
+      const summary = read(...residualTower(depth, 64));
+      const input = tf.input({ shape: [64] });
+      let x = input;
+      for (let i = 0; i < depth; i++) {
+        x = tf.layers.add().apply([x, tf.layers.dense({ units: 64, activation: 'relu' }).apply(x) as tf.SymbolicTensor]) as tf.SymbolicTensor;
+      }
+      const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10 }).apply(x) as tf.SymbolicTensor });
+      assert.ok(summary.complete);
+      assert.deepStrictEqual([summary.trainableParams, summary.nonTrainableParams], counts(model));
+      assert.deepStrictEqual(summary.layers[1].outputShape, x.shape);
+      assert.deepStrictEqual(summary.layers[2].outputShape, model.outputs[0].shape);
+      model.dispose();
+    });
+  }
 });

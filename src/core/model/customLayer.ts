@@ -88,7 +88,27 @@ function agree<T extends number | null | Shape>(values: T[], what: string): T | 
   return other === undefined ? values[0] : `its branches decided only when the model runs (if training: …) give different ${what}: ${show(values[0])} and ${show(other)}`;
 }
 
+/**
+ * Results already computed for one evaluation, by node. A loop like `x = x + block(x)` builds
+ * a DAG in which each step refers to the previous one twice; evaluated as a tree its cost
+ * would double per step, memoised it is linear in the number of distinct nodes.
+ */
+const memo = new WeakMap<Evaluation, WeakMap<object, unknown>>();
+
+function memoised<N extends object, R>(node: N, e: Evaluation, compute: (node: N, e: Evaluation) => R): R {
+  let seen = memo.get(e);
+  if (!seen) memo.set(e, (seen = new WeakMap()));
+  if (seen.has(node)) return seen.get(node) as R;
+  const result = compute(node, e);
+  seen.set(node, result);
+  return result;
+}
+
 export function evaluateDim(d: DimExpr, e: Evaluation): number | null | string {
+  return memoised(d, e, computeDim);
+}
+
+function computeDim(d: DimExpr, e: Evaluation): number | null | string {
   switch (d.kind) {
     case 'value': return d.value;
     case 'axis': {
@@ -197,6 +217,10 @@ export function countWeights(weights: WeightExpr[], e: Evaluation): { trainable:
 
 /** The output shape for these input shapes, or why it cannot be computed. */
 export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
+  return memoised(expr, e, computeShape);
+}
+
+function computeShape(expr: ShapeExpr, e: Evaluation): Shape | string {
   const one = (x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string => {
     const s = evaluateShape(x, e);
     return typeof s === 'string' ? s : f(s);
@@ -287,11 +311,10 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
       const shapes: Shape[] = [];
       const applied: Set<number>[] = [];
       for (const part of expr.parts) {
-        const seen = new Set<number>();
-        const s = evaluateShape(part, { ...e, sublayer: (i, inputs) => { seen.add(i); return e.sublayer(i, inputs); } });
+        const s = evaluateShape(part, e);
         if (typeof s === 'string') return s;
         shapes.push(s);
-        applied.push(seen);
+        applied.push(appliedSublayers(part, e));
       }
       for (const i of new Set(applied.flatMap((a) => [...a]))) {
         const why = applied.some((a) => !a.has(i)) ? e.oneBranch?.(i) : undefined;
@@ -303,16 +326,71 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
   }
 }
 
-/** The number of nodes in an expression with shared parts expanded: what evaluating it costs. */
+/**
+ * The sublayers that evaluating `expr` (already evaluated, without error) applied: every
+ * sublayer node it reaches, following only the branch each `select` took. A walk over distinct
+ * nodes, reading the memoised results, so a branch's sublayers are known without evaluating it
+ * again (which, nested in a loop of `if training:` blocks, would cost twice as much per step).
+ */
+function appliedSublayers(expr: ShapeExpr, e: Evaluation): Set<number> {
+  const applied = new Set<number>();
+  const visited = new Set<object>();
+  const stack: unknown[] = [expr];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null || visited.has(node)) continue;
+    visited.add(node);
+    if (Array.isArray(node)) { stack.push(...(node as unknown[])); continue; }
+    const n = node as { kind?: unknown; index?: unknown; test?: TestExpr; then?: unknown; else?: unknown };
+    if (n.kind === 'sublayer' && typeof n.index === 'number') applied.add(n.index);
+    if (n.kind === 'select' && n.test) {
+      const holds = evaluateTest(n.test, e);
+      stack.push(n.test, holds === true ? n.then : holds === false ? n.else : undefined);
+      continue;
+    }
+    for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
+  }
+  return applied;
+}
+
+/**
+ * The number of distinct nodes (by identity) in an expression: what evaluating it costs, since
+ * evaluation is memoised per node. Counting stops past `limit`.
+ */
 export function expressionSize(expr: ShapeExpr | DimExpr, limit: number): number {
+  const visited = new Set<object>();
   let count = 0;
   const stack: unknown[] = [expr];
   while (stack.length > 0 && count <= limit) {
     const node = stack.pop();
+    if (typeof node !== 'object' || node === null || visited.has(node)) continue;
+    visited.add(node);
     if (Array.isArray(node)) { stack.push(...(node as unknown[])); continue; }
-    if (typeof node !== 'object' || node === null) continue;
     count++;
     for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
   }
   return count;
+}
+
+/**
+ * The longest chain of nested nodes in an expression (arrays add no depth): how deep evaluating
+ * it recurses. A loop of 1,500 residual steps is small as a DAG but deeper than the call stack.
+ */
+export function expressionDepth(expr: ShapeExpr | DimExpr): number {
+  const depth = new Map<object, number>();
+  const children = (node: object): object[] =>
+    (Array.isArray(node) ? (node as unknown[]) : Object.values(node)).filter((v): v is object => typeof v === 'object' && v !== null);
+  const stack: [object, boolean][] = [[expr, false]];
+  while (stack.length > 0) {
+    const [node, childrenDone] = stack.pop()!;
+    if (childrenDone) {
+      const below = Math.max(0, ...children(node).map((c) => depth.get(c) ?? 0));
+      depth.set(node, below + (Array.isArray(node) ? 0 : 1));
+      continue;
+    }
+    if (depth.has(node)) continue;
+    stack.push([node, true]);
+    for (const c of children(node)) if (!depth.has(c)) stack.push([c, false]);
+  }
+  return depth.get(expr) ?? 0;
 }

@@ -52,9 +52,65 @@ const LayerSchema: v.GenericSchema<LayerSpec> = v.object({
   custom: v.optional(v.lazy(() => CustomLayerSchema)),
 });
 
-/** A custom layer's shape expression (customLayer.ts), checked node by node. */
+/**
+ * A custom layer's shape expression (customLayer.ts), checked node by node. It is a DAG, not a
+ * tree: `x = x + block(x)` in a loop refers to the previous step twice, so a recursive schema
+ * would check (and valibot's output would copy) 2^steps nodes. Here each node's own fields are
+ * checked by its schema, while its child expressions are only collected (DimExprSchema and
+ * ShapeExprSchema below) and checked once each by `checkDag`, which also refuses a cycle (a
+ * worker message's structured clone could carry one; evaluation would never end). The output
+ * is the input itself, sharing kept.
+ */
+let collecting: [unknown, v.GenericSchema][] | undefined;
+
+function child<T>(node: () => v.GenericSchema<T>): v.GenericSchema<T> {
+  return v.custom<T>((x) => {
+    if (typeof x !== 'object' || x === null) return false;
+    if (collecting) { collecting.push([x, node()]); return true; }
+    return checkDag(x, node());
+  });
+}
+
+/** Checks every distinct node reachable from `root` once, depth first; false on a bad node or a cycle. */
+function checkDag(root: unknown, schema: v.GenericSchema): boolean {
+  const checked = new Map<object, Set<v.GenericSchema>>();
+  const onPath = new Set<object>();
+  const frames: { node: object; children: [unknown, v.GenericSchema][] }[] = [];
+  const enter = (node: unknown, s: v.GenericSchema): boolean => {
+    if (typeof node !== 'object' || node === null) return false;
+    if (onPath.has(node)) return false;
+    if (checked.get(node)?.has(s)) return true;
+    const outer = collecting;
+    const children: [unknown, v.GenericSchema][] = [];
+    collecting = children;
+    try {
+      if (!v.is(s, node)) return false;
+    } finally {
+      collecting = outer;
+    }
+    const seen = checked.get(node) ?? new Set();
+    checked.set(node, seen.add(s));
+    onPath.add(node);
+    frames.push({ node, children: children.reverse() });
+    return true;
+  };
+  if (!enter(root, schema)) return false;
+  while (frames.length > 0) {
+    const top = frames[frames.length - 1];
+    const next = top.children.pop();
+    if (!next) { onPath.delete(top.node); frames.pop(); continue; }
+    if (!enter(...next)) return false;
+  }
+  return true;
+}
+
+const DimExprSchema: v.GenericSchema<DimExpr> = child(() => DimNode);
+const ShapeExprSchema: v.GenericSchema<ShapeExpr> = child(() => ShapeNode);
 const Axes = v.nullable(v.array(Index));
-const DimExprSchema: v.GenericSchema<DimExpr> = v.lazy(() => v.variant('kind', [
+const TestExprSchema: v.GenericSchema<TestExpr> = v.object({
+  op: v.picklist(['==', '!=', '<', '<=', '>', '>=']), a: DimExprSchema, b: DimExprSchema,
+});
+const DimNode: v.GenericSchema<DimExpr> = v.variant('kind', [
   v.object({ kind: v.literal('value'), value: v.nullable(v.number()) }),
   v.object({ kind: v.literal('axis'), of: ShapeExprSchema, axis: Index, rank: v.optional(Index) }),
   v.object({ kind: v.literal('rank'), of: ShapeExprSchema }),
@@ -62,19 +118,16 @@ const DimExprSchema: v.GenericSchema<DimExpr> = v.lazy(() => v.variant('kind', [
   v.object({ kind: v.literal('fn'), fn: v.picklist(['int', 'floor', 'ceil', 'round', 'sqrt']), a: DimExprSchema }),
   v.object({ kind: v.literal('select'), test: TestExprSchema, then: DimExprSchema, else: DimExprSchema }),
   v.object({ kind: v.literal('agree'), parts: v.array(DimExprSchema) }),
-]));
-const TestExprSchema: v.GenericSchema<TestExpr> = v.lazy(() => v.object({
-  op: v.picklist(['==', '!=', '<', '<=', '>', '>=']), a: DimExprSchema, b: DimExprSchema,
-}));
-const Bound = v.nullable(v.lazy(() => DimExprSchema));
+]);
+const Bound = v.nullable(DimExprSchema);
 const IndexExprSchema: v.GenericSchema<IndexExpr> = v.variant('kind', [
-  v.object({ kind: v.literal('at'), at: v.lazy(() => DimExprSchema) }),
+  v.object({ kind: v.literal('at'), at: DimExprSchema }),
   v.object({ kind: v.literal('range'), start: Bound, stop: Bound, step: Bound }),
   v.object({ kind: v.literal('newaxis') }),
   v.object({ kind: v.literal('ellipsis') }),
 ]);
 const AxisOrNone = v.nullable(v.pipe(v.number(), v.integer()));
-const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind', [
+const ShapeNode: v.GenericSchema<ShapeExpr> = v.variant('kind', [
   v.object({ kind: v.literal('input'), index: Index, listItem: v.optional(v.boolean()), onlyInput: v.optional(v.boolean()) }),
   v.object({ kind: v.literal('raises') }),
   v.object({ kind: v.literal('scalar') }),
@@ -103,7 +156,7 @@ const ShapeExprSchema: v.GenericSchema<ShapeExpr> = v.lazy(() => v.variant('kind
   v.object({ kind: v.literal('einsum'), equation: v.string(), parts: v.array(ShapeExprSchema) }),
   v.object({ kind: v.literal('select'), test: TestExprSchema, then: ShapeExprSchema, else: ShapeExprSchema }),
   v.object({ kind: v.literal('agree'), parts: v.array(ShapeExprSchema) }),
-]));
+]);
 const CustomLayerSchema: v.GenericSchema<CustomLayerSpec> = v.object({
   output: ShapeExprSchema,
   outputs: v.optional(v.array(ShapeExprSchema)),

@@ -8,7 +8,7 @@
  * followed is reported as the reason the layer is unknown, never guessed.
  */
 import type { CustomLayerSpec, DimExpr, ShapeExpr, WeightExpr } from '../../model/customLayer';
-import { expressionSize } from '../../model/customLayer';
+import { expressionDepth, expressionSize } from '../../model/customLayer';
 import type { SourceRange } from '../../model/spec';
 import type { CallArgs, ModelRuntime } from '../runtime';
 import { sublayerSpec } from '../toSpec';
@@ -24,8 +24,16 @@ export function isLayerSubclass(base: Value): boolean {
   return base.kind === 'ref' && /^keras\.(layers\.)?Layer$/.test(base.path);
 }
 
-/** An expression larger than this (`x = x + x` many times over) is not evaluated. */
+/**
+ * An expression with more distinct nodes than this is not evaluated (evaluation is memoised per
+ * node, so this bounds its cost; a residual loop makes about two nodes per step).
+ */
 const MAX_EXPRESSION = 20_000;
+/**
+ * Nor one nested deeper than this: evaluation recurses, and on Node's main-thread stack a chain
+ * of about 2,500 nested nodes overflows it (measured; half of that is kept as margin).
+ */
+const MAX_DEPTH = 1_200;
 
 function methods(classNode: SyntaxNode, text: string): Map<string, SyntaxNode> {
   const out = new Map<string, SyntaxNode>();
@@ -223,6 +231,7 @@ export function readCustomLayer(classNode: SyntaxNode, text: string, moduleValue
   if (several && fromDeclared && typeof fromDeclared !== 'string') return `its call returns ${several.length} tensors but compute_output_shape is read as one shape`;
   const output = fromDeclared && typeof fromDeclared !== 'string' ? fromDeclared : fromCall as ShapeExpr;
   if ((several ?? [output]).reduce((n, o) => n + expressionSize(o, MAX_EXPRESSION), 0) > MAX_EXPRESSION) return 'its call is too large an expression to evaluate';
+  if ((several ?? [output]).some((o) => expressionDepth(o) > MAX_DEPTH)) return 'its call nests too many steps to evaluate';
   instance.sublayers = reader.sublayers;
   return { output, ...(several ? { outputs: several } : {}), weights, sublayers: reader.sublayers.map((s) => sublayerSpec(s, 'python')) };
 }
