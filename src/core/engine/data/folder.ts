@@ -249,6 +249,22 @@ interface FolderListing {
   test: Listed[];
 }
 
+/**
+ * Keras' flow_from_directory takes every subfolder as a class, hidden ones too (its
+ * DirectoryIterator lists `sorted(os.listdir(directory))`): a notebook's `.ipynb_checkpoints`
+ * becomes a class, and with it the labels and the class count change. ConvLens leaves hidden
+ * folders out elsewhere; training on the code's iterator, it says so rather than train a model
+ * Keras would not.
+ */
+function refuseHiddenClassFolders(dirs: string[]): void {
+  for (const dir of dirs) {
+    const hidden = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)))));
+    if (hidden.length === 0) continue;
+    const classes = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)))).length;
+    throw new DataError(`${path.join(dir, hidden[0].name)}: Keras' flow_from_directory takes this hidden folder as a class too (${classes} classes, not ${classes - hidden.length}): delete it, or pass classes=[...]`);
+  }
+}
+
 /** Finds the layout, the classes and the image files of a folder, decoding nothing. */
 export function listFolder(root: string, keras?: KerasFolderLoad): FolderListing {
   let stat: fs.Stats;
@@ -274,6 +290,7 @@ export function listFolder(root: string, keras?: KerasFolderLoad): FolderListing
     );
   }
   const splits = presplit && valName ? [valName, ...(top.includes('test') ? ['test'] : [])] : [];
+  if (keras && !given) refuseHiddenClassFolders([classRoot, ...splits.map((split) => path.join(root, split))]);
   for (const split of given ? [] : splits) {
     const extra = subfolders(path.join(root, split)).filter((n) => !classNames.includes(n));
     if (extra.length > 0) throw new DataError(`${path.join(root, split)} has class folders not in train/: ${extra.join(', ')}`);
