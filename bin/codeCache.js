@@ -20,7 +20,7 @@ const path = require('path');
 const vm = require('vm');
 const Module = require('module');
 
-/** The user's cache folder for ConvLens, by each platform's convention. */
+/** The user's cache folder for ConvLens, by each platform's convention (the test scripts keep code-server there too). */
 function cacheRoot() {
   if (process.env.CONVLENS_CACHE) return process.env.CONVLENS_CACHE;
   if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'convlens', 'Cache');
@@ -94,14 +94,13 @@ function requireWithCodeCache(bundle, command) {
   const mod = { exports: {} };
   const wrapper = script.runInThisContext({ displayErrors: true });
   wrapper.call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
-  if ((cached === undefined || script.cachedDataRejected)) {
-    const target = file;
+  if (cached === undefined || script.cachedDataRejected) {
     process.once('exit', (code) => {
       // Only a command that worked leaves a cache: a typo or a failed run would otherwise leave
       // one under a mistyped name, or one that holds little of the command's code.
       if (code !== 0) return;
       try {
-        writeAtomically(target, script.createCachedData());
+        writeAtomically(file, script.createCachedData());
       } catch {
         // A read-only or full disk: the next start compiles, as it would without a cache.
       }
@@ -110,4 +109,4 @@ function requireWithCodeCache(bundle, command) {
   return { exports: mod.exports, cache: cached === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted' };
 }
 
-module.exports = { requireWithCodeCache, cacheFile };
+module.exports = { requireWithCodeCache, cacheRoot };

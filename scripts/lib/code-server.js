@@ -7,13 +7,13 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const net = require('net');
-const os = require('os');
 const path = require('path');
+
+const { cacheRoot } = require('../../bin/codeCache.js');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
-const CACHE_DIR =
-  process.env.CONVLENS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'convlens');
+const CACHE_DIR = cacheRoot();
 const CODE_SERVER_BIN = path.join(CACHE_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.CONVLENS_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
