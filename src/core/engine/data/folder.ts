@@ -44,10 +44,15 @@ interface Listed {
   label: number;
 }
 
+/** Whether an entry of `dir` is a folder, a link to one included (as os.path.isdir follows links). */
+function isFolderEntry(dir: string, e: fs.Dirent): boolean {
+  return e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)));
+}
+
 function subfolders(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)))) && !e.name.startsWith('.'))
+    .filter((e) => isFolderEntry(dir, e) && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort();
 }
@@ -65,7 +70,7 @@ function imagesUnder(dir: string, out: string[] = []): string[] {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = path.join(dir, e.name);
-    if (e.isDirectory() || (e.isSymbolicLink() && isDir(p))) imagesUnder(p, out);
+    if (isFolderEntry(dir, e)) imagesUnder(p, out);
     else if (IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) out.push(p);
   }
   return out;
@@ -100,9 +105,8 @@ export function kerasClassFiles(classDir: string, followLinks: boolean): string[
     const subfolders: string[] = [];
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      const link = e.isSymbolicLink();
-      if (!(e.isDirectory() || (link && isDir(p)))) files.push(e.name);
-      else if (!link || followLinks) subfolders.push(p);
+      if (!isFolderEntry(dir, e)) files.push(e.name);
+      else if (!e.isSymbolicLink() || followLinks) subfolders.push(p);
     }
     folders.push({ root: dir, files });
     subfolders.forEach(walk);
@@ -258,10 +262,10 @@ interface FolderListing {
  */
 function refuseHiddenClassFolders(dirs: string[]): void {
   for (const dir of dirs) {
-    const hidden = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)))));
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => isFolderEntry(dir, e));
+    const hidden = folders.filter((e) => e.name.startsWith('.'));
     if (hidden.length === 0) continue;
-    const classes = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(path.join(dir, e.name)))).length;
-    throw new DataError(`${path.join(dir, hidden[0].name)}: Keras' flow_from_directory takes this hidden folder as a class too (${classes} classes, not ${classes - hidden.length}): delete it, or pass classes=[...]`);
+    throw new DataError(`${path.join(dir, hidden[0].name)}: Keras' flow_from_directory takes this hidden folder as a class too (${folders.length} classes, not ${folders.length - hidden.length}): delete it, or pass classes=[...]`);
   }
 }
 
