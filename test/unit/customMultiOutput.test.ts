@@ -36,6 +36,22 @@ describe('custom layers that return several tensors', () => {
     }
   });
 
+  it('reads x.shape of a later output as that output\'s shape, also below it in the graph', () => {
+    // Before, the shape probe copied the graph without the output index: scores.shape read
+    // as y's (None, 10, 4), and Dense(units * 2) was counted with 8 units.
+    const [m] = read(...SCORED_PROJECTION,
+      'inputs = keras.Input((10, 8))',
+      'y, scores = ScoredProjection(4)(inputs)',
+      'units = scores.shape[-1]',
+      'flat = layers.Flatten()(scores)',
+      'width = flat.shape[-1]',
+      'model = keras.Model(inputs, layers.Dense(units * 2 + width)(flat))');
+    assert.strictEqual(m.complete, true);
+    // scores is (None, 10, 1): units 1; Flatten gives 10: width 10; Dense(12) on 10: 10·12 + 12 = 132.
+    assert.deepStrictEqual(layer(m, 'Dense').outputShape, [null, 12]);
+    assert.strictEqual(m.totalParams, 41 + 132);
+  });
+
   it('leaves the layer unknown when a returned item is not a tensor, or compute_output_shape gives one shape', () => {
     const [notTensor] = read(...SCORED_PROJECTION.map((l) => l.replace('return h * s, s', 'return h * s, "scores"')),
       'inputs = keras.Input((10, 8))',

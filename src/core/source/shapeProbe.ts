@@ -23,6 +23,9 @@ export function probeShape(tensor: SymbolicTensor, known: ShapesKnown, make: Pro
   // (MobileViT, DeepLabV3+) analyses only the new part, not the whole graph each time.
   const inputs: SymbolicTensor[] = [];
   const isCut = (t: SymbolicTensor): boolean => {
+    // A later output of a layer (`a, b = Split()(x)`) stays with its layer: cut, both outputs
+    // would become Inputs with the layer's id.
+    if ((t.outputIndex ?? 0) > 0) return false;
     const shape = t === tensor ? undefined : known.get(t);
     return shape?.kind === 'list' && shape.items[0]?.kind === 'none' && shape.items.every((d) => d.kind === 'number' || d.kind === 'none');
   };
@@ -38,7 +41,9 @@ export function probeShape(tensor: SymbolicTensor, known: ShapesKnown, make: Pro
     if (!t.node.inputLayer && !isCut(t)) stack.push(...t.node.inputs);
   }
   // Copies in creation order (a node is made after its inputs), inputs rewired to the copies.
+  // The outputs of one layer share its node, so its copy is made once and each keeps its index.
   const copies = new Map<SymbolicTensor, SymbolicTensor>();
+  const nodeCopies = new Map<SymbolicTensor['node'], SymbolicTensor['node']>();
   for (const t of reached.sort((a, b) => a.node.id - b.node.id)) {
     let copy: SymbolicTensor;
     if (t.node.inputLayer) {
@@ -51,7 +56,12 @@ export function probeShape(tensor: SymbolicTensor, known: ShapesKnown, make: Pro
       copy = { node: { id: t.node.id, inputLayer: make.inputLayer(config, t.node.range), inputs: [], range: t.node.range } };
       inputs.push(copy);
     } else {
-      copy = { node: { ...t.node, inputs: t.node.inputs.map((i) => copies.get(i)!) } };
+      let node = nodeCopies.get(t.node);
+      if (!node) {
+        node = { ...t.node, inputs: t.node.inputs.map((i) => copies.get(i)!) };
+        nodeCopies.set(t.node, node);
+      }
+      copy = { ...t, node };
     }
     copies.set(t, copy);
   }
@@ -60,7 +70,8 @@ export function probeShape(tensor: SymbolicTensor, known: ShapesKnown, make: Pro
   const probe: ModelObject = { id: make.modelId(), kind: 'functional', range: tensor.node.range, sequence: [], inputs, outputs: [output], kerasName: 'shape' };
   const spec = toModelSpecs([probe], make.language)[0];
   const out = analyzeModel(spec).layers[spec.outputs[0]];
-  if (!out?.outputShape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
+  const shape = (tensor.outputIndex ?? 0) > 0 ? out?.outputShapes?.[tensor.outputIndex!] : out?.outputShape;
+  if (!shape) return unknown(`the shape of this tensor is not known${out?.unknownReason ? ` (${out.unknownReason})` : ''}`);
   // A tuple in Keras 3, a TensorShape in tf.keras: isinstance(x.shape, tuple) stays undecided.
-  return { kind: 'list', items: out.outputShape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), tuple: true, pythonType: 'shape' };
+  return { kind: 'list', items: shape.map((d) => (d === null ? NONE : { kind: 'number', value: d })), tuple: true, pythonType: 'shape' };
 }
