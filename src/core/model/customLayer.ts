@@ -8,6 +8,7 @@
 import * as ops from './shapeOps';
 import * as idx from './shapeIndexing';
 import type { DimExpr, DimFn, DimOp, IndexExpr, ShapeExpr, TestExpr, WeightExpr } from './customLayerTypes';
+import { formatShapeKeras } from '../shapes/format';
 
 export type * from './customLayerTypes';
 
@@ -77,8 +78,7 @@ export function evaluateTest(t: TestExpr, e: Evaluation): boolean | string {
 
 function show(v: number | null | Shape): string {
   if (v === null) return 'None';
-  if (typeof v === 'number') return String(v);
-  return `(${v.map((d) => (d === null ? 'None' : String(d))).join(', ')}${v.length === 1 ? ',' : ''})`;
+  return typeof v === 'number' ? String(v) : formatShapeKeras(v);
 }
 
 /** Branches Keras may take either way must give the same value; else why not. */

@@ -6,6 +6,7 @@
  * keras.ops follows; Keras keeps a None axis None through a slice.
  */
 import { broadcast, normalizeAxis, type Shape } from './shapeOps';
+import { formatShapeKeras } from '../shapes/format';
 
 /** One item of a subscript, its bounds already evaluated (null: left out, as in `x[:3]`). */
 export type Subscript =
@@ -13,10 +14,6 @@ export type Subscript =
   | { kind: 'range'; start: number | null; stop: number | null; step: number | null }
   | { kind: 'newaxis' }
   | { kind: 'ellipsis' };
-
-function show(s: Shape): string {
-  return `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
-}
 
 /** `len(range(n)[start:stop:step])`: Python's slice length. */
 export function sliceLength(n: number, start: number | null, stop: number | null, step: number | null): number | string {
@@ -145,7 +142,7 @@ export function einsum(equation: string, operands: Shape[]): Shape | string {
     const x = operands[k];
     const dots = letters.indexOf('...');
     const named = letters.length - (dots >= 0 ? 1 : 0);
-    if (dots < 0 ? named !== x.length : named > x.length) return `einsum subscripts '${letters.join('')}' do not fit a ${show(x)} operand`;
+    if (dots < 0 ? named !== x.length : named > x.length) return `einsum subscripts '${letters.join('')}' do not fit a ${formatShapeKeras(x)} operand`;
     const extra = x.length - named;
     if (dots >= 0) {
       const b = broadcast(ellipsis, x.slice(dots, dots + extra));

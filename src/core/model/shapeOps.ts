@@ -4,6 +4,7 @@
  * returns the output shape, or a sentence saying why Keras would refuse these shapes. The
  * rules are NumPy's (keras.ops follows NumPy): broadcasting, matmul's batch axes, reductions.
  */
+import { formatShapeKeras } from '../shapes/format';
 
 export type Shape = (number | null)[];
 
@@ -12,10 +13,6 @@ function merge(a: number | null, b: number | null): number | null | undefined {
   if (a === null) return b;
   if (b === null || a === b) return a;
   return undefined;
-}
-
-function show(s: Shape): string {
-  return `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
 }
 
 /** An axis counted from the end when negative; undefined when out of range. */
@@ -35,7 +32,7 @@ export function broadcast(a: Shape, b: Shape): Shape | string {
     else if (y === 1) out.push(x);
     else if (x === null || y === null) out.push(x ?? y);
     else if (x === y) out.push(x);
-    else return `shapes ${show(a)} and ${show(b)} do not broadcast`;
+    else return `shapes ${formatShapeKeras(a)} and ${formatShapeKeras(b)} do not broadcast`;
   }
   return out;
 }
@@ -46,18 +43,18 @@ export function broadcast(a: Shape, b: Shape): Shape | string {
  */
 export function reshape(x: Shape, target: Shape): Shape | string {
   const inferred = target.filter((d) => d === -1).length;
-  if (inferred > 1) return `reshape to ${show(target)} has more than one -1`;
+  if (inferred > 1) return `reshape to ${formatShapeKeras(target)} has more than one -1`;
   const knownIn = x.filter((d): d is number => d !== null).reduce((p, d) => p * d, 1);
   const knownOut = target.filter((d): d is number => d !== null && d !== -1).reduce((p, d) => p * d, 1);
   const unknownIn = x.filter((d) => d === null).length;
   const unknownOut = target.filter((d) => d === null).length;
   if (inferred === 0) {
-    if (unknownIn === 0 && unknownOut === 0 && knownIn !== knownOut) return `cannot reshape ${show(x)} (${knownIn} values) to ${show(target)}`;
+    if (unknownIn === 0 && unknownOut === 0 && knownIn !== knownOut) return `cannot reshape ${formatShapeKeras(x)} (${knownIn} values) to ${formatShapeKeras(target)}`;
     return [...target];
   }
   // More unknown sizes in the input than the target accounts for: the -1 is only known at run time.
   if (unknownIn !== unknownOut) return target.map((d) => (d === -1 ? null : d));
-  if (knownOut === 0 || knownIn % knownOut !== 0) return `cannot reshape ${show(x)} to ${show(target)}`;
+  if (knownOut === 0 || knownIn % knownOut !== 0) return `cannot reshape ${formatShapeKeras(x)} to ${formatShapeKeras(target)}`;
   return target.map((d) => (d === -1 ? knownIn / knownOut : d));
 }
 
@@ -65,7 +62,7 @@ export function reshape(x: Shape, target: Shape): Shape | string {
 export function concat(parts: Shape[], axis: number): Shape | string {
   const rank = parts[0]?.length ?? 0;
   if (parts.length === 0) return 'concatenating nothing';
-  if (parts.some((p) => p.length !== rank)) return `concatenating tensors of different ranks: ${parts.map(show).join(', ')}`;
+  if (parts.some((p) => p.length !== rank)) return `concatenating tensors of different ranks: ${parts.map((s) => formatShapeKeras(s)).join(', ')}`;
   const a = normalizeAxis(axis, rank);
   if (a === undefined) return `axis ${axis} does not exist in rank-${rank} tensors`;
   const out: Shape = [...parts[0]];
@@ -76,7 +73,7 @@ export function concat(parts: Shape[], axis: number): Shape | string {
         out[i] = x === null || y === null ? null : x + y;
       } else {
         const m = merge(out[i], p[i]);
-        if (m === undefined) return `cannot concatenate ${parts.map(show).join(' and ')} on axis ${axis}`;
+        if (m === undefined) return `cannot concatenate ${parts.map((s) => formatShapeKeras(s)).join(' and ')} on axis ${axis}`;
         out[i] = m;
       }
     }
@@ -90,10 +87,10 @@ export function stack(parts: Shape[], axis: number): Shape | string {
   if (!first) return 'stacking nothing';
   const same: Shape = [...first];
   for (const p of parts.slice(1)) {
-    if (p.length !== same.length) return `stacking tensors of different shapes: ${parts.map(show).join(', ')}`;
+    if (p.length !== same.length) return `stacking tensors of different shapes: ${parts.map((s) => formatShapeKeras(s)).join(', ')}`;
     for (let i = 0; i < p.length; i++) {
       const m = merge(same[i], p[i]);
-      if (m === undefined) return `stacking tensors of different shapes: ${parts.map(show).join(', ')}`;
+      if (m === undefined) return `stacking tensors of different shapes: ${parts.map((s) => formatShapeKeras(s)).join(', ')}`;
       same[i] = m;
     }
   }
@@ -114,9 +111,9 @@ export function matmul(a: Shape, b: Shape, transposeA = false, transposeB = fals
   if (transposeA && a.length > 1) swapLast(x);
   if (transposeB && b.length > 1) swapLast(y);
   const inner = merge(x[x.length - 1], y[y.length - 2]);
-  if (inner === undefined) return `matmul of ${show(a)} and ${show(b)}: inner sizes ${x[x.length - 1]} and ${y[y.length - 2]} differ`;
+  if (inner === undefined) return `matmul of ${formatShapeKeras(a)} and ${formatShapeKeras(b)}: inner sizes ${x[x.length - 1]} and ${y[y.length - 2]} differ`;
   const batch = broadcast(x.slice(0, -2), y.slice(0, -2));
-  if (typeof batch === 'string') return `matmul of ${show(a)} and ${show(b)}: ${batch}`;
+  if (typeof batch === 'string') return `matmul of ${formatShapeKeras(a)} and ${formatShapeKeras(b)}: ${batch}`;
   const out: Shape = [...batch];
   if (a.length > 1) out.push(x[x.length - 2]);
   if (b.length > 1) out.push(y[y.length - 1]);
