@@ -220,11 +220,13 @@ export function evaluateShape(expr: ShapeExpr, e: Evaluation): Shape | string {
   return memoised(expr, e, computeShape);
 }
 
+/** `f` of the shape `x` evaluates to, or why it has none. */
+function withShape(e: Evaluation, x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string {
+  const s = evaluateShape(x, e);
+  return typeof s === 'string' ? s : f(s);
+}
+
 function computeShape(expr: ShapeExpr, e: Evaluation): Shape | string {
-  const one = (x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string => {
-    const s = evaluateShape(x, e);
-    return typeof s === 'string' ? s : f(s);
-  };
   const many = (xs: ShapeExpr[], f: (s: Shape[]) => Shape | string): Shape | string => {
     const s = evaluateAll(xs, e);
     return typeof s === 'string' ? s : f(s);
@@ -239,18 +241,18 @@ function computeShape(expr: ShapeExpr, e: Evaluation): Shape | string {
     case 'dims': return evaluateDims(expr.dims, e);
     case 'broadcast': return many(expr.parts, (s) => s.reduce<Shape | string>((acc, x) => (typeof acc === 'string' ? acc : ops.broadcast(acc, x)), []));
     case 'sublayer': return many(expr.args, (s) => e.sublayer(expr.index, s));
-    case 'reshape': return one(expr.of, (x) => {
+    case 'reshape': return withShape(e, expr.of, (x) => {
       const target = evaluateDims(expr.dims, e);
       return typeof target === 'string' ? target : ops.reshape(x, target);
     });
     case 'concat': return many(expr.parts, (s) => ops.concat(s, expr.axis));
     case 'stack': return many(expr.parts, (s) => ops.stack(s, expr.axis));
     case 'matmul': return many([expr.a, expr.b], ([a, b]) => ops.matmul(a, b, expr.transposeA, expr.transposeB));
-    case 'reduce': return one(expr.of, (x) => ops.reduce(x, expr.axes, expr.keepdims));
-    case 'transpose': return one(expr.of, (x) => ops.transpose(x, expr.perm));
-    case 'expand': return one(expr.of, (x) => ops.expandDims(x, expr.axis));
-    case 'squeeze': return one(expr.of, (x) => ops.squeeze(x, expr.axes));
-    case 'oneHot': return one(expr.of, (x) => {
+    case 'reduce': return withShape(e, expr.of, (x) => ops.reduce(x, expr.axes, expr.keepdims));
+    case 'transpose': return withShape(e, expr.of, (x) => ops.transpose(x, expr.perm));
+    case 'expand': return withShape(e, expr.of, (x) => ops.expandDims(x, expr.axis));
+    case 'squeeze': return withShape(e, expr.of, (x) => ops.squeeze(x, expr.axes));
+    case 'oneHot': return withShape(e, expr.of, (x) => {
       const depth = evaluateDim(expr.depth, e);
       return typeof depth === 'string' ? depth : [...x, depth];
     });
@@ -260,16 +262,12 @@ function computeShape(expr: ShapeExpr, e: Evaluation): Shape | string {
 
 /** The indexing, rearranging and branching kinds (shapeIndexing.ts). */
 function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
-  const one = (x: ShapeExpr, f: (s: Shape) => Shape | string): Shape | string => {
-    const s = evaluateShape(x, e);
-    return typeof s === 'string' ? s : f(s);
-  };
   switch (expr.kind) {
-    case 'index': return one(expr.of, (x) => {
+    case 'index': return withShape(e, expr.of, (x) => {
       const items = evaluateIndex(expr.items, e);
       return typeof items === 'string' ? items : idx.index(x, items);
     });
-    case 'axes': return one(expr.of, (x) => x.slice(expr.start ?? 0, expr.stop ?? x.length));
+    case 'axes': return withShape(e, expr.of, (x) => x.slice(expr.start ?? 0, expr.stop ?? x.length));
     case 'join': {
       const parts = evaluateAll(expr.parts, e);
       return typeof parts === 'string' ? parts : parts.flat();
@@ -280,10 +278,10 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
       if ((count ?? 0) > MAX_RANK) return `a shape of ${count} axes`;
       return Array<number | null>(Math.max(count ?? 0, 0)).fill(value[0]);
     }
-    case 'reshapeTo': return one(expr.of, (x) => one(expr.target, (t) => ops.reshape(x, t)));
-    case 'tile': return one(expr.of, (x) => one(expr.reps, (r) => idx.tile(x, r)));
-    case 'gather': return one(expr.of, (x) => one(expr.indices, (i) => idx.gather(x, i, expr.axis)));
-    case 'pad': return one(expr.of, (x) => {
+    case 'reshapeTo': return withShape(e, expr.of, (x) => withShape(e, expr.target, (t) => ops.reshape(x, t)));
+    case 'tile': return withShape(e, expr.of, (x) => withShape(e, expr.reps, (r) => idx.tile(x, r)));
+    case 'gather': return withShape(e, expr.of, (x) => withShape(e, expr.indices, (i) => idx.gather(x, i, expr.axis)));
+    case 'pad': return withShape(e, expr.of, (x) => {
       const widths: [number, number][] = [];
       for (const [a, b] of expr.widths) {
         const [before, after] = [wholeDim(a, e, 'a padding width'), wholeDim(b, e, 'a padding width')];
@@ -292,8 +290,8 @@ function evaluateRearranging(expr: ShapeExpr, e: Evaluation): Shape | string {
       }
       return idx.pad(x, widths);
     });
-    case 'split': return one(expr.of, (x) => idx.splitEqual(x, expr.axis, expr.count, expr.piece));
-    case 'resize': return one(expr.of, (x) => {
+    case 'split': return withShape(e, expr.of, (x) => idx.splitEqual(x, expr.axis, expr.count, expr.piece));
+    case 'resize': return withShape(e, expr.of, (x) => {
       const size = evaluateDims(expr.size, e);
       if (typeof size === 'string') return size;
       if (size.includes(null)) return 'a resize to a size only known when the model runs';
