@@ -38,6 +38,17 @@ export function tensorOf(c: Call, s: Sym | undefined): ShapeExpr | string {
   return t.t === 'tensor' ? t.expr : t.reason;
 }
 
+/** The tensors a list of arguments stands for, or why the first that is not one is not. */
+export function tensorsOf(c: Call, items: Sym[]): ShapeExpr[] | string {
+  const out: ShapeExpr[] = [];
+  for (const i of items) {
+    const t = tensorOf(c, i);
+    if (typeof t === 'string') return t;
+    out.push(t);
+  }
+  return out;
+}
+
 /** A shape given as a value: a tuple of sizes, one size, or another tensor's shape (`tf.shape(x)`). */
 export function shapeValue(s: Sym | undefined, what: string): ShapeExpr | string {
   if (s?.t === 'shapeOf') return s.of;

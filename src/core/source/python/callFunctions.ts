@@ -6,7 +6,7 @@
  * listed here is unknown, with its name, never guessed.
  */
 import type { DimExpr, ShapeExpr } from '../../model/customLayer';
-import { arg, int, shapeValue, unknown, type Call } from './callArgs';
+import { arg, int, shapeValue, tensorsOf, unknown, type Call } from './callArgs';
 import { rearrangeFunction } from './rearrangeFunctions';
 import type { Sym } from './symbolic';
 
@@ -48,16 +48,6 @@ function axes(s: Sym | undefined, fallback: number[] | null): number[] | null | 
 function flag(s: Sym | undefined, fallback: boolean): boolean | string {
   if (!s) return fallback;
   return s.t === 'const' && typeof s.value === 'boolean' ? s.value : 'a flag that is not True or False';
-}
-
-function tensors(c: Call, items: Sym[]): ShapeExpr[] | string {
-  const out: ShapeExpr[] = [];
-  for (const i of items) {
-    const t = c.tensor(i);
-    if (t.t === 'unknown') return t.reason;
-    out.push(t.expr);
-  }
-  return out;
 }
 
 /** Builds a tensor Sym from the first argument's expression, or passes its reason on. */
@@ -136,13 +126,13 @@ function concatenate(c: Call, stacked: boolean): Sym {
   const axisArg = arg(c, 1, 'axis');
   const axis = axisArg ? int(axisArg) : fallback;
   if (axis === undefined) return unknown(`the axis of ${c.path}() is not known`);
-  const parts = tensors(c, list.items);
+  const parts = tensorsOf(c, list.items);
   if (typeof parts === 'string') return unknown(parts);
   return { t: 'tensor', expr: stacked ? { kind: 'stack', parts, axis } : { kind: 'concat', parts, axis } };
 }
 
 function broadcastAll(c: Call, items: Sym[]): Sym {
-  const parts = tensors(c, items);
+  const parts = tensorsOf(c, items);
   if (typeof parts === 'string') return unknown(parts);
   return { t: 'tensor', expr: parts.length === 1 ? parts[0] : { kind: 'broadcast', parts } };
 }
@@ -183,7 +173,7 @@ export function tensorFunction(c: Call): Sym {
     case 'matmul': {
       const ta = flag(c.keyword.get('transpose_a'), false);
       const tb = flag(c.keyword.get('transpose_b'), false);
-      const ab = tensors(c, positional.slice(0, 2));
+      const ab = tensorsOf(c, positional.slice(0, 2));
       if (typeof ab === 'string' || ab.length !== 2) return unknown(typeof ab === 'string' ? ab : `${path}() needs two tensors`);
       if (typeof ta === 'string' || typeof tb === 'string') return unknown(`${path}(): a transpose flag that is not known`);
       return { t: 'tensor', expr: { kind: 'matmul', a: ab[0], b: ab[1], transposeA: ta, transposeB: tb } };

@@ -6,7 +6,7 @@
  * with its reason.
  */
 import type { DimExpr, IndexExpr, ShapeExpr } from '../../model/customLayer';
-import { arg, int, shapeValue, tensorOf, unknown, type Call } from './callArgs';
+import { arg, int, shapeValue, tensorOf, tensorsOf, unknown, type Call } from './callArgs';
 import type { Sym } from './symbolic';
 
 function result(c: Call, expr: ShapeExpr | string): Sym {
@@ -35,12 +35,8 @@ function gather(c: Call): Sym {
 function einsum(c: Call): Sym {
   const [equation, ...operands] = c.positional;
   if (equation?.t !== 'const' || typeof equation.value !== 'string') return unknown(`the equation of ${c.path}() is not a known string`);
-  const parts: ShapeExpr[] = [];
-  for (const o of operands) {
-    const t = tensorOf(c, o);
-    if (typeof t === 'string') return unknown(t);
-    parts.push(t);
-  }
+  const parts = tensorsOf(c, operands);
+  if (typeof parts === 'string') return unknown(parts);
   return result(c, { kind: 'einsum', equation: equation.value, parts });
 }
 
