@@ -14,7 +14,7 @@ import { transformEach } from '../core/engine/augment/idg/batch';
 import { idgSettings } from '../core/engine/augment/idg/random';
 import type { IdgParams } from '../core/engine/augment/idg/transform';
 import { decodeImage, type KerasResize } from '../core/engine/data/folder';
-import { isKerasInterpolation } from '../core/engine/data/pilResize';
+import { isKerasInterpolation, KERAS_INTERPOLATION_NAMES } from '../core/engine/data/pilResize';
 import { mulberry32 } from '../core/engine/data/rng';
 import { loadSharp } from '../core/engine/data/sharp';
 import type { DataGeneratorSpec } from '../core/model/spec';
@@ -33,7 +33,7 @@ function loadImgResize(gen: DataGeneratorSpec, flow: DataGeneratorSpec['flows'][
   const keep = flow?.keepAspectRatio ?? false;
   const call = `${flow?.name ?? gen.name}.flow_from_directory(...), line ${flow?.range.start.line ?? gen.range.start.line}`;
   if (typeof interpolation !== 'string') throw new UsageError(`${call}: ConvLens cannot read its interpolation (${interpolation.unknown})`);
-  if (!isKerasInterpolation(interpolation)) throw new UsageError(`${call}: interpolation='${interpolation}' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos' (Keras raises ValueError)`);
+  if (!isKerasInterpolation(interpolation)) throw new UsageError(`${call}: interpolation='${interpolation}' is not one of Keras' ${KERAS_INTERPOLATION_NAMES} (Keras raises ValueError)`);
   if (typeof keep !== 'boolean') throw new UsageError(`${call}: ConvLens cannot read its keep_aspect_ratio (${keep.unknown})`);
   return { interpolation, keepAspectRatio: keep };
 }

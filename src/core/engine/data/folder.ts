@@ -21,7 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isKerasInterpolation, kerasCropBox, pilLuma, pilResize, type Bytes8, type Image, type KerasInterpolation, type Pixels } from './pilResize';
+import { isKerasInterpolation, KERAS_INTERPOLATION_NAMES, kerasCropBox, pilLuma, pilResize, type Bytes8, type Image, type KerasInterpolation, type Pixels } from './pilResize';
 import { loadSharp } from './sharp';
 import { gather, stratifiedSplit } from './split';
 import { dataArgumentChoices } from './catalog';
@@ -200,7 +200,7 @@ async function wideGrey(file: string, channels: number): Promise<Image<Pixels>> 
 /** The training or validation iterator's resize, checked: Keras raises ValueError for a filter PIL does not have. */
 export function kerasResize(keras: KerasFolderLoad, which: 'training' | 'validation'): KerasResize {
   const name = which === 'training' ? keras.interpolation : keras.validationInterpolation;
-  if (!isKerasInterpolation(name)) throw new DataError(`interpolation='${name}' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'`);
+  if (!isKerasInterpolation(name)) throw new DataError(`interpolation='${name}' is not one of Keras' ${KERAS_INTERPOLATION_NAMES}`);
   return { interpolation: name, keepAspectRatio: (which === 'training' ? keras.keepAspectRatio : keras.validationKeepAspectRatio) ?? false };
 }
 

@@ -13,6 +13,8 @@
 /** Keras' `interpolation` names (keras/src/utils/image_utils.py `PIL_INTERPOLATION_METHODS`). */
 export const KERAS_INTERPOLATIONS = ['nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'] as const;
 export type KerasInterpolation = (typeof KERAS_INTERPOLATIONS)[number];
+/** The names as messages list them: 'nearest', 'bilinear', … */
+export const KERAS_INTERPOLATION_NAMES = KERAS_INTERPOLATIONS.map((n) => `'${n}'`).join(', ');
 
 export function isKerasInterpolation(s: string): s is KerasInterpolation {
   return (KERAS_INTERPOLATIONS as readonly string[]).includes(s);

@@ -8,7 +8,7 @@
  * keeps the training batches in file order. Other data sets, and folders trained without a
  * flow_from_directory, load as before.
  */
-import { isKerasInterpolation } from '../data/pilResize';
+import { isKerasInterpolation, KERAS_INTERPOLATION_NAMES } from '../data/pilResize';
 import { DataError, type KerasFolderLoad } from '../data/types';
 import type { FlowSettings, TrainSettings } from './types';
 
@@ -20,8 +20,8 @@ export interface FlowFolderLoad {
 
 function interpolationOf(flow: FlowSettings): string {
   const name = flow.interpolation ?? 'nearest';
-  if (typeof name !== 'string') throw new DataError(`${flow.label}: ConvLens cannot read its interpolation (${name.unknown}); write one of 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos'`);
-  if (!isKerasInterpolation(name)) throw new DataError(`${flow.label}: interpolation='${name}' is not one of Keras' 'nearest', 'bilinear', 'bicubic', 'hamming', 'box', 'lanczos' (Keras raises ValueError)`);
+  if (typeof name !== 'string') throw new DataError(`${flow.label}: ConvLens cannot read its interpolation (${name.unknown}); write one of ${KERAS_INTERPOLATION_NAMES}`);
+  if (!isKerasInterpolation(name)) throw new DataError(`${flow.label}: interpolation='${name}' is not one of Keras' ${KERAS_INTERPOLATION_NAMES} (Keras raises ValueError)`);
   return name;
 }
 
