@@ -11,9 +11,14 @@ import type { DataDescription } from '../data/validate';
 import type { CompileSettings } from './compile';
 import type { FlowSettings, TrainSettings } from './types';
 
+/** `datagen.flow_from_directory`: the generator's name (or its class) and the iterator method. */
+function iteratorCall(g: FitGenerator, flow: DataFlowSpec): string {
+  return `${g.name || 'ImageDataGenerator(...)'}.${flow.method}`;
+}
+
 /** `train_generator = datagen.flow_from_directory(...), line 22`: how messages name an iterator. */
 function flowLabel(g: FitGenerator, flow: DataFlowSpec): string {
-  const call = `${g.name || 'ImageDataGenerator(...)'}.${flow.method}(...)`;
+  const call = `${iteratorCall(g, flow)}(...)`;
   return `${flow.name ? `${flow.name} = ` : ''}${call}, line ${flow.range.start.line}`;
 }
 
@@ -52,7 +57,7 @@ export function batchSizeOrigin(fit: FitSpec | undefined): { call: string; line:
   const g = fit?.data?.generator;
   const flow = g?.flow;
   if (!g || flow?.batchSize === undefined || fit?.batchSize !== flow.batchSize) return undefined;
-  return { call: `${g.name || 'ImageDataGenerator(...)'}.${flow.method}`, line: flow.range.start.line };
+  return { call: iteratorCall(g, flow), line: flow.range.start.line };
 }
 
 /**
